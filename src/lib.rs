@@ -1,0 +1,29 @@
+//! # boucle — territorial industrial ecology
+//!
+//! boucle maps a territory's companies, social-economy organisations and waste flows, pools their
+//! collections into shared rounds on the road network, and ranks sites for new circular-economy
+//! activities. The library holds all the logic; the `boucle` binary (CLI) and the HTTP server are
+//! thin layers over it.
+//!
+//! Map of the crate:
+//! - [`territory`]: the model (communes, intercommunalities, business parks, sites, actors, flows,
+//!   materials) and the loading and validation of a territory folder;
+//! - [`io`]: file formats (GeoJSON, ESRI Shapefile with Lambert-93 reprojection, CSV) and atomic
+//!   writes;
+//! - [`spatial`]: point → commune / intercommunality, nearest business park (rstar + a grid);
+//! - [`cost`]: the travel-cost trait shared by clustering, rounds and siting, and the crow-flies
+//!   fallback;
+//! - [`cli`]: the command implementations called by `main.rs`.
+//!
+//! Conventions: WGS84 longitude/latitude everywhere (RFC 7946 order), metres, seconds,
+//! kilograms, euros; communes by INSEE code, intercommunalities by SIREN.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod cost;
+pub mod error;
+pub mod io;
+
+pub mod territory;
+
+pub use error::{Error, Result};
