@@ -23,6 +23,7 @@ pub mod cli;
 pub mod cost;
 pub mod error;
 pub mod io;
+pub mod spatial;
 
 pub mod territory;
 
