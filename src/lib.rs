@@ -26,6 +26,7 @@ pub mod cost;
 pub mod error;
 pub mod io;
 pub mod network;
+pub mod spatial;
 
 pub mod territory;
 

@@ -2,13 +2,14 @@
 
 use std::process::ExitCode;
 
+use boucle::cli;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "boucle",
     version,
-    about = "Territorial industrial ecology: territory, rounds, siting, map"
+    about = "Territorial industrial ecology: territory, road network, pooled rounds, siting, map"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -17,21 +18,45 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Import raw data into a territory folder.
+    #[command(subcommand)]
+    Import(cli::territory::ImportCommand),
+    /// Validate a territory folder and print counts.
+    Check(cli::territory::CheckArgs),
+    /// Commune, intercommunality and nearest business park of a point (or of a CSV of points).
+    Locate(cli::territory::LocateArgs),
     /// Road network: import an OpenStreetMap extract, describe the graph.
     #[command(subcommand)]
-    Network(boucle::cli::network::NetworkCommand),
+    Network(cli::network::NetworkCommand),
     /// Route between two points: distance, duration, geometry.
-    Route(boucle::cli::network::RouteArgs),
+    Route(cli::network::RouteArgs),
     /// Distance and duration matrix between the points of a CSV file.
-    Matrix(boucle::cli::network::MatrixArgs),
+    Matrix(cli::network::MatrixArgs),
 }
 
 fn main() -> ExitCode {
+    // A closed pipe (`boucle … | head`) ends the program quietly instead of panicking.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default_hook(info);
+    }));
     let cli = Cli::parse();
-    let result: anyhow::Result<ExitCode> = match cli.command {
-        Command::Network(c) => boucle::cli::network::run_network(c),
-        Command::Route(a) => boucle::cli::network::run_route(a),
-        Command::Matrix(a) => boucle::cli::network::run_matrix(a),
+    let result = match cli.command {
+        Command::Import(c) => cli::territory::import(c),
+        Command::Check(a) => cli::territory::check(a),
+        Command::Locate(a) => cli::territory::locate(a),
+        Command::Network(c) => cli::network::run_network(c),
+        Command::Route(a) => cli::network::run_route(a),
+        Command::Matrix(a) => cli::network::run_matrix(a),
     };
     match result {
         Ok(code) => code,

@@ -32,3 +32,4 @@ pub fn default_data_dir(explicit: Option<&std::path::Path>) -> PathBuf {
 }
 
 pub mod network;
+pub mod territory;

@@ -3,7 +3,6 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
 use geo::Point;
 use serde_json::{Value, json};
 
@@ -154,8 +153,7 @@ fn run_import(a: ImportArgs) -> anyhow::Result<ExitCode> {
         progress: !a.json,
         ..ImportOptions::default()
     };
-    let s = import_pbf(&a.file, &out, &opts)
-        .with_context(|| format!("importing {}", a.file.display()))?;
+    let s = import_pbf(&a.file, &out, &opts)?;
     if a.json {
         println!(
             "{}",

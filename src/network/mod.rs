@@ -38,12 +38,17 @@ pub use router::{
     open_router_with,
 };
 
-/// The bounding box of the default territory (Pays Thur Doller), used until the territory
-/// folder provides its own.
+/// The bounding box of the default territory (Pays Thur Doller), for reference and tests.
 pub const PAYS_THUR_DOLLER_BBOX: [f64; 4] = [6.84102, 47.6989, 7.22359, 48.00942];
 
-/// The bounding box of the territory in `dir` (lon/lat degrees), without margin.
-pub fn territory_bbox(_dir: &Path) -> crate::Result<Rect<f64>> {
+/// The bounding box of the territory in `dir` (lon/lat degrees, the communes' extent), without
+/// margin.
+pub fn territory_bbox(dir: &Path) -> crate::Result<Rect<f64>> {
+    Ok(crate::territory::Territory::load(dir)?.bbox())
+}
+
+/// [`PAYS_THUR_DOLLER_BBOX`] as a rectangle.
+pub fn pays_thur_doller_bbox() -> Rect<f64> {
     let [w, s, e, n] = PAYS_THUR_DOLLER_BBOX;
-    Ok(Rect::new(coord! { x: w, y: s }, coord! { x: e, y: n }))
+    Rect::new(coord! { x: w, y: s }, coord! { x: e, y: n })
 }
