@@ -5,7 +5,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "boucle", version, about = "Territorial industrial ecology: territory, rounds, siting, map")]
+#[command(
+    name = "boucle",
+    version,
+    about = "Territorial industrial ecology: territory, rounds, siting, map"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
