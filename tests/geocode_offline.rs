@@ -9,7 +9,18 @@ use boucle::geocode::{
 const BAN_HEADER: &str = "id;id_fantoir;numero;rep;nom_voie;code_postal;code_insee;nom_commune;code_insee_ancienne_commune;nom_ancienne_commune;x;y;lon;lat;type_position;alias;nom_ld;libelle_acheminement;nom_afnor;source_position;source_nom;certification_commune;cad_parcelles";
 
 /// (numero, rep, nom_voie, code_postal, code_insee, nom_commune, lon, lat)
-const ROWS: &[(&str, &str, &str, &str, &str, &str, f64, f64)] = &[
+type Row = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    f64,
+    f64,
+);
+
+const ROWS: &[Row] = &[
     (
         "1",
         "",
