@@ -82,6 +82,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A territory folder with one or more problems (all of them, in file order).
+    #[error("{} problem(s) in the territory data: {}", .0.len(), .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    Validation(Vec<InputError>),
     /// A request that cannot be served as asked (unknown id, bad parameter…).
     #[error("{0}")]
     Invalid(String),
@@ -93,6 +96,30 @@ impl Error {
         Error::Io {
             path: path.into(),
             source,
+        }
+    }
+}
+
+impl Error {
+    /// This error as an [`InputError`] (I/O and other errors are attached to `file` as a whole).
+    pub fn into_input_errors(self, file: &std::path::Path) -> Vec<InputError> {
+        match self {
+            Error::Input(e) => vec![e],
+            Error::Validation(v) => v,
+            Error::Io { path, source } => {
+                vec![InputError::new(
+                    path,
+                    Location::File,
+                    None,
+                    source.to_string(),
+                )]
+            }
+            other => vec![InputError::new(
+                file,
+                Location::File,
+                None,
+                other.to_string(),
+            )],
         }
     }
 }

@@ -2,13 +2,14 @@
 
 use std::process::ExitCode;
 
+use boucle::cli;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
     name = "boucle",
     version,
-    about = "Territorial industrial ecology: territory, rounds, siting, map"
+    about = "Territorial industrial ecology: territory, road network, pooled rounds, siting, map"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -16,11 +17,37 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Import raw data into a territory folder.
+    #[command(subcommand)]
+    Import(cli::territory::ImportCommand),
+    /// Validate a territory folder and print counts.
+    Check(cli::territory::CheckArgs),
+    /// Commune, intercommunality and nearest business park of a point (or of a CSV of points).
+    Locate(cli::territory::LocateArgs),
+}
 
 fn main() -> ExitCode {
+    // A closed pipe (`boucle … | head`) ends the program quietly instead of panicking.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        default_hook(info);
+    }));
     let cli = Cli::parse();
-    let result: anyhow::Result<ExitCode> = match cli.command {};
+    let result = match cli.command {
+        Command::Import(c) => cli::territory::import(c),
+        Command::Check(a) => cli::territory::check(a),
+        Command::Locate(a) => cli::territory::locate(a),
+    };
     match result {
         Ok(code) => code,
         Err(e) => {

@@ -2,3 +2,7 @@
 //! writes (temp file then rename).
 
 pub mod atomic;
+pub mod csv;
+pub mod geojson;
+pub mod projection;
+pub mod shapefile;
