@@ -25,6 +25,10 @@ enum Command {
     Check(cli::territory::CheckArgs),
     /// Commune, intercommunality and nearest business park of a point (or of a CSV of points).
     Locate(cli::territory::LocateArgs),
+    /// Geocode an address (or a CSV of addresses, or the territory's actors); import BAN files.
+    Geocode(cli::geocode::GeocodeArgs),
+    /// Edit actors: set a position by hand, import SIRENE establishments.
+    Actors(cli::actors::ActorsArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +51,8 @@ fn main() -> ExitCode {
         Command::Import(c) => cli::territory::import(c),
         Command::Check(a) => cli::territory::check(a),
         Command::Locate(a) => cli::territory::locate(a),
+        Command::Geocode(a) => cli::geocode::run(a),
+        Command::Actors(a) => cli::actors::run(a),
     };
     match result {
         Ok(code) => code,

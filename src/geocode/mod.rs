@@ -9,10 +9,13 @@
 //! - [`online`]: the IGN Géoplateforme geocoding client (only when asked);
 //! - [`sirene`]: SIRENE establishments (stock CSV) → actors, with Lambert-93 coordinates.
 
+pub mod actors;
 pub mod ban;
 pub mod index;
 pub mod matcher;
 pub mod normalise;
+pub mod online;
+pub mod sirene;
 
 pub use ban::{AddressFormat, AddressReader, AddressRecord};
 pub use index::{AddressIndex, CommuneSeed, INDEX_FILE, IndexBuilder};
