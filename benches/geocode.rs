@@ -141,8 +141,9 @@ fn queries(n: usize) -> Vec<String> {
                 ),
                 // a typo in the street (a letter dropped)
                 1 => {
-                    let mut t = street.clone();
-                    t.remove(t.len() / 2);
+                    let mut chars: Vec<char> = street.chars().collect();
+                    chars.remove(chars.len() / 2);
+                    let t: String = chars.into_iter().collect();
                     format!("{num} {t}, {postcode} {}", commune_name(c))
                 }
                 // upper case, bis

@@ -516,3 +516,34 @@ fn bal_files_and_gzip() {
     assert_eq!(r.match_type, MatchType::Housenumber, "{r:?}");
     assert_eq!(r.insee, "68219");
 }
+
+#[test]
+fn named_commune_beats_a_wrong_hint() {
+    let g = geocoder();
+    // declared in Vieux-Thann, but the address says Thann: Thann's address is found (the
+    // caller flags the disagreement)
+    let r = g
+        .geocode_with(
+            "3 bis rue de la Gare 68800 Thann",
+            Hints {
+                insee: Some("68348"),
+                park_id: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(r.insee, "68334", "{r:?}");
+    assert_eq!(r.match_type, MatchType::Housenumber);
+    assert!(r.score < 1.0 && r.score > 0.85, "{r:?}");
+    // the commune's name at the end of the text is not taken for a street word
+    let r = g
+        .geocode_with(
+            "2 rue des Vosges Thann",
+            Hints {
+                insee: Some("68334"),
+                park_id: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(r.match_type, MatchType::Housenumber);
+    assert!(r.score > 0.99, "{r:?}");
+}

@@ -292,29 +292,51 @@ impl Geocoder {
             .and_then(|p| idx.communes_by_postcode.get(p))
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        if let Some(insee) = hints.insee
-            && let Some(c) = idx.commune_by_insee(insee)
-        {
-            // strip the commune's name from the end of the street words if it is there
-            let ckey = &idx.commune_keys[c as usize];
-            let mut street_words = words.to_vec();
-            if after_pc.is_empty() {
-                for k in (1..=street_words.len().min(6)).rev() {
-                    let tail = canonical_words(&street_words[street_words.len() - k..]).join(" ");
-                    if !tail.is_empty()
-                        && (tail == *ckey || jaro_winkler(&tail, ckey) >= COMMUNE_MIN_SIMILARITY)
-                    {
-                        street_words.truncate(street_words.len() - k);
-                        break;
-                    }
+        let named = self.named_candidates(words, after_pc, by_pc);
+        let Some(c) = hints.insee.and_then(|i| idx.commune_by_insee(i)) else {
+            return named;
+        };
+        // the known commune first: the query as is, and without the commune's name at its end
+        let mut out = vec![CommuneCandidate {
+            commune: c,
+            confidence: 1.0,
+            street_words: words.to_vec(),
+        }];
+        let ckey = &idx.commune_keys[c as usize];
+        if after_pc.is_empty() {
+            for k in (1..words.len().min(6)).rev() {
+                let tail = canonical_words(&words[words.len() - k..]).join(" ");
+                if !tail.is_empty()
+                    && (tail == *ckey || jaro_winkler(&tail, ckey) >= COMMUNE_MIN_SIMILARITY)
+                {
+                    out.push(CommuneCandidate {
+                        commune: c,
+                        confidence: 1.0,
+                        street_words: words[..words.len() - k].to_vec(),
+                    });
+                    break;
                 }
             }
-            return vec![CommuneCandidate {
-                commune: c,
-                confidence: 1.0,
-                street_words,
-            }];
         }
+        // a commune named in the text that differs from the known one is a candidate too, a
+        // little less trusted (the caller flags the disagreement)
+        for mut n in named {
+            if n.commune != c {
+                n.confidence *= 0.9;
+                out.push(n);
+            }
+        }
+        out
+    }
+
+    /// Candidate communes named by the query text itself (postcode, commune name).
+    fn named_candidates(
+        &self,
+        words: &[String],
+        after_pc: &[String],
+        by_pc: &[u32],
+    ) -> Vec<CommuneCandidate> {
+        let idx = &self.index;
         // words after the postcode name the commune
         if !after_pc.is_empty() {
             let ckey = canonical_words(after_pc).join(" ");
