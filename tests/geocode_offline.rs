@@ -251,12 +251,21 @@ fn parks() -> Vec<ParkRef> {
             name: "ZI de la Doller".into(),
             communes: vec!["68060".into(), "68112".into()],
             lonlat: (7.12835, 47.73428),
+            precise: true,
         },
         ParkRef {
             id: "zi-vieux-thann".into(),
             name: "Zone industrielle de Vieux-Thann".into(),
             communes: vec!["68348".into()],
             lonlat: (7.125, 47.805),
+            precise: true,
+        },
+        ParkRef {
+            id: "zi-thann".into(),
+            name: "Zone industrielle de Thann".into(),
+            communes: vec!["68334".into()],
+            lonlat: (7.10, 47.81),
+            precise: false,
         },
     ]
 }
@@ -409,6 +418,22 @@ fn park_and_commune_fallbacks() {
         .geocode("Zone industrielle Vieux Thann 68800 Vieux-Thann")
         .unwrap();
     assert_eq!(r.match_type, MatchType::Park, "{r:?}");
+    // a park known only at its commune's point: named, but commune-level
+    let r = g.geocode("ZI de Thann, 68800 Thann").unwrap();
+    assert_eq!(r.match_type, MatchType::Commune, "{r:?}");
+    assert_eq!(r.park_id.as_deref(), Some("zi-thann"));
+    assert!(r.score > 0.9 && r.label.contains("commune"), "{r:?}");
+    let r = g
+        .geocode_with(
+            "12 rue Inconnue Thann",
+            Hints {
+                insee: Some("68334"),
+                park_id: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(r.park_id, None, "{r:?}");
+    assert!(r.score < 0.5, "{r:?}");
     // unknown street: commune, low score
     let r = g.geocode("12 rue Inconnue 68800 Thann").unwrap();
     assert_eq!(r.match_type, MatchType::Commune);

@@ -131,12 +131,11 @@ pub fn commune_seeds(t: &Territory) -> Vec<CommuneSeed> {
         .collect()
 }
 
-/// The territory's parks usable for the park fallback: those whose position is better than
-/// their commune's point.
+/// The territory's parks with a position, for the park fallback; those placed only at their
+/// commune's point give commune-level results.
 pub fn park_refs(t: &Territory) -> Vec<ParkRef> {
     t.parks
         .iter()
-        .filter(|p| p.precision < Precision::Commune)
         .filter_map(|p| {
             let pos = p.position?;
             let mut communes = p.communes.clone();
@@ -150,6 +149,7 @@ pub fn park_refs(t: &Territory) -> Vec<ParkRef> {
                 name: p.name.clone(),
                 communes,
                 lonlat: (pos.x(), pos.y()),
+                precise: p.precision < Precision::Commune,
             })
         })
         .collect()

@@ -17,12 +17,10 @@
 //! to its park (score: park-name similarity × commune confidence) or commune (score 0.4 ×
 //! commune confidence).
 
-use strsim::jaro_winkler;
-
 use crate::geocode::index::AddressIndex;
 use crate::geocode::normalise::{
-    Suffix, canonical_words, is_postcode, key, leading_number, raw_words, split_street_type,
-    suffix_str,
+    Suffix, canonical_key, is_postcode, jaro_winkler, key, leading_number, raw_words,
+    split_street_type, suffix_str,
 };
 use crate::territory::Precision;
 
@@ -125,6 +123,9 @@ pub struct ParkRef {
     pub communes: Vec<String>,
     /// Position (lon, lat).
     pub lonlat: (f64, f64),
+    /// Whether the position is the park's own; `false` when it is only its commune's point:
+    /// a match then gives type `commune` (the park is still named in the result).
+    pub precise: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -243,7 +244,7 @@ impl Geocoder {
         let mut second: Option<GeocodeResult> = None;
         if candidates.is_empty() {
             // no commune: look for the street everywhere (exact key only), then parks
-            let skey = canonical_words(&words).join(" ");
+            let skey = canonical_key(&words);
             if let Some(streets) = self.index.streets_by_key.get(&skey) {
                 for &s in streets {
                     let hit = StreetHit {
@@ -305,7 +306,7 @@ impl Geocoder {
         let ckey = &idx.commune_keys[c as usize];
         if after_pc.is_empty() {
             for k in (1..words.len().min(6)).rev() {
-                let tail = canonical_words(&words[words.len() - k..]).join(" ");
+                let tail = canonical_key(&words[words.len() - k..]);
                 if !tail.is_empty()
                     && (tail == *ckey || jaro_winkler(&tail, ckey) >= COMMUNE_MIN_SIMILARITY)
                 {
@@ -339,7 +340,7 @@ impl Geocoder {
         let idx = &self.index;
         // words after the postcode name the commune
         if !after_pc.is_empty() {
-            let ckey = canonical_words(after_pc).join(" ");
+            let ckey = canonical_key(after_pc);
             let found = self.match_commune_name(&ckey, by_pc);
             if !found.is_empty() {
                 return found
@@ -363,7 +364,7 @@ impl Geocoder {
         // the last words of the query name the commune: exact, longest first
         let n = words.len();
         for k in (1..=n.min(6)).rev() {
-            let tail = canonical_words(&words[n - k..]).join(" ");
+            let tail = canonical_key(&words[n - k..]);
             if let Some(cs) = idx.communes_by_key.get(&tail) {
                 let cs: Vec<u32> = if by_pc.is_empty() {
                     cs.clone()
@@ -385,7 +386,7 @@ impl Geocoder {
         // fuzzy on the last words (1 to 4)
         let mut best: Option<(u32, f64, usize)> = None;
         for k in 1..=n.min(4) {
-            let tail = canonical_words(&words[n - k..]).join(" ");
+            let tail = canonical_key(&words[n - k..]);
             if tail.len() < 3 {
                 continue;
             }
@@ -501,7 +502,7 @@ impl Geocoder {
         suffix: Suffix,
         park_hint: Option<&str>,
     ) -> Vec<GeocodeResult> {
-        let skey = canonical_words(&c.street_words).join(" ");
+        let skey = canonical_key(&c.street_words);
         let mut out = Vec::new();
         if !skey.is_empty() {
             let (best, second) = self.match_street(c.commune, &skey);
@@ -619,15 +620,18 @@ impl Geocoder {
     ) -> Option<GeocodeResult> {
         let idx = &self.index;
         let insee = commune.map(|c| idx.communes[c as usize].insee.as_str());
-        let qkey = canonical_words(words).join(" ");
+        let qkey = canonical_key(words);
         let qcore = park_core(&qkey);
         let in_commune =
             |p: &ParkEntry| insee.is_none_or(|i| p.park.communes.iter().any(|c| c == i));
         let mut best: Option<(&ParkEntry, f64)> = None;
         if !qcore.is_empty() {
             let qset: Vec<&str> = qcore.split(' ').collect();
+            let says_park = qkey.split(' ').any(|w| PARK_GENERIC.contains(&w));
             for p in self.parks.iter().filter(|p| in_commune(p)) {
-                if p.core.is_empty() {
+                // a park named after its commune ("ZI de Thann") is only matched when the
+                // query says it is a park: otherwise every address in Thann would match
+                if p.core.is_empty() || (!says_park && idx.communes_by_key.contains_key(&p.core)) {
                     continue;
                 }
                 let all_in = p.core.split(' ').all(|w| qset.contains(&w));
@@ -661,11 +665,16 @@ impl Geocoder {
             lon: p.park.lonlat.0,
             lat: p.park.lonlat.1,
             score: (sim * commune_conf).clamp(0.0, 1.0),
-            match_type: MatchType::Park,
-            label: if city.is_empty() {
-                p.park.name.clone()
+            match_type: if p.park.precise {
+                MatchType::Park
             } else {
-                format!("{}, {city}", p.park.name)
+                MatchType::Commune
+            },
+            label: match (city.is_empty(), p.park.precise) {
+                (true, true) => p.park.name.clone(),
+                (false, true) => format!("{}, {city}", p.park.name),
+                (true, false) => format!("{} (position: its commune)", p.park.name),
+                (false, false) => format!("{}, {city} (position: the commune's)", p.park.name),
             },
             insee: com_insee,
             housenumber: None,

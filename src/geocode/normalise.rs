@@ -139,17 +139,32 @@ pub fn raw_words(s: &str) -> Vec<String> {
     words
 }
 
+/// The expansion of an abbreviation, if `word` is one (see [`ABBREVIATIONS`]).
+fn expansion(word: &str) -> Option<&'static str> {
+    // short-circuit: every abbreviation is at most 9 bytes
+    if word.len() > 9 {
+        return None;
+    }
+    ABBREVIATIONS
+        .iter()
+        .find(|(a, _)| *a == word)
+        .map(|(_, e)| *e)
+}
+
+fn is_stop_word(word: &str) -> bool {
+    word.len() <= 4 && STOP_WORDS.contains(&word)
+}
+
 /// Expand one lower-case ASCII word into the words of its canonical form (possibly none, for a
 /// stop word), appending them to `out`.
 fn push_canonical(word: &str, out: &mut Vec<String>) {
-    if STOP_WORDS.contains(&word) {
+    if is_stop_word(word) {
         return;
     }
-    if let Some((_, exp)) = ABBREVIATIONS.iter().find(|(a, _)| *a == word) {
-        out.extend(exp.split(' ').map(str::to_owned));
-        return;
+    match expansion(word) {
+        Some(exp) => out.extend(exp.split(' ').map(str::to_owned)),
+        None => out.push(word.to_owned()),
     }
-    out.push(word.to_owned());
 }
 
 /// Canonical words of already split raw words (see [`raw_words`]).
@@ -157,6 +172,23 @@ pub fn canonical_words<S: AsRef<str>>(words: &[S]) -> Vec<String> {
     let mut out = Vec::with_capacity(words.len() + 2);
     for w in words {
         push_canonical(w.as_ref(), &mut out);
+    }
+    out
+}
+
+/// The canonical key of already split raw words: [`canonical_words`] joined by one space,
+/// built without intermediate allocations.
+pub fn canonical_key<S: AsRef<str>>(words: &[S]) -> String {
+    let mut out = String::with_capacity(words.iter().map(|w| w.as_ref().len() + 1).sum());
+    for w in words {
+        let w = w.as_ref();
+        if is_stop_word(w) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(expansion(w).unwrap_or(w));
     }
     out
 }
@@ -172,7 +204,7 @@ pub fn canonical_words<S: AsRef<str>>(words: &[S]) -> Vec<String> {
 /// assert_eq!(key("Av. du Gal de Gaulle"), "avenue general gaulle");
 /// ```
 pub fn key(s: &str) -> String {
-    canonical_words(&raw_words(s)).join(" ")
+    canonical_key(&raw_words(s))
 }
 
 /// Split a key into its street type (`rue`, `avenue`…), when it starts with one, and the rest.
@@ -338,5 +370,91 @@ mod tests {
     fn street_type_split() {
         assert_eq!(split_street_type("rue gare"), (Some("rue"), "gare"));
         assert_eq!(split_street_type("gare"), (None, "gare"));
+    }
+}
+
+/// Jaro–Winkler similarity, the same as `strsim::jaro_winkler`, without allocation for ASCII
+/// strings of up to 128 bytes (normalised keys always are ASCII): the matcher calls it for
+/// every street of a commune on a fuzzy match.
+pub fn jaro_winkler(a: &str, b: &str) -> f64 {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() > 128 || b.len() > 128 || !a.is_ascii() || !b.is_ascii() {
+        return strsim::jaro_winkler(
+            std::str::from_utf8(a).unwrap_or(""),
+            std::str::from_utf8(b).unwrap_or(""),
+        );
+    }
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let range = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let mut a_flags = 0u128;
+    let mut b_flags = 0u128;
+    let mut matches = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        let lo = i.saturating_sub(range);
+        let hi = (i + range + 1).min(b.len());
+        for (j, &cb) in b.iter().enumerate().take(hi).skip(lo) {
+            if ca == cb && b_flags & (1u128 << j) == 0 {
+                a_flags |= 1u128 << i;
+                b_flags |= 1u128 << j;
+                matches += 1;
+                break;
+            }
+        }
+    }
+    if matches == 0 {
+        return 0.0;
+    }
+    let mut transpositions = 0usize;
+    let mut j = 0usize;
+    for (i, &ca) in a.iter().enumerate() {
+        if a_flags & (1u128 << i) == 0 {
+            continue;
+        }
+        while b_flags & (1u128 << j) == 0 {
+            j += 1;
+        }
+        if ca != b[j] {
+            transpositions += 1;
+        }
+        j += 1;
+    }
+    let m = matches as f64;
+    let jaro =
+        (m / a.len() as f64 + m / b.len() as f64 + (matches - transpositions / 2) as f64 / m) / 3.0;
+    if jaro > 0.7 {
+        let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count();
+        jaro + 0.1 * prefix as f64 * (1.0 - jaro)
+    } else {
+        jaro
+    }
+}
+
+#[cfg(test)]
+mod jw_tests {
+    use super::*;
+    use rand::{Rng, SeedableRng, rngs::SmallRng};
+
+    #[test]
+    fn same_as_strsim() {
+        let mut rng = SmallRng::seed_from_u64(1);
+        let alphabet = b"abcde fgh";
+        for _ in 0..20_000 {
+            let mut gen_s = || {
+                let n = rng.random_range(0..20);
+                (0..n)
+                    .map(|_| alphabet[rng.random_range(0..alphabet.len())] as char)
+                    .collect::<String>()
+            };
+            let (a, b) = (gen_s(), gen_s());
+            let (x, y) = (jaro_winkler(&a, &b), strsim::jaro_winkler(&a, &b));
+            assert!((x - y).abs() < 1e-12, "{a:?} {b:?}: {x} vs {y}");
+        }
+        assert_eq!(jaro_winkler("", ""), 1.0);
+        assert_eq!(jaro_winkler("é", "e"), strsim::jaro_winkler("é", "e"));
     }
 }
