@@ -32,4 +32,6 @@ pub fn default_data_dir(explicit: Option<&std::path::Path>) -> PathBuf {
 }
 
 pub mod network;
+pub mod actors;
+pub mod geocode;
 pub mod territory;
