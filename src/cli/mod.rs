@@ -31,7 +31,7 @@ pub fn default_data_dir(explicit: Option<&std::path::Path>) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geodata")
 }
 
-pub mod network;
 pub mod actors;
 pub mod geocode;
+pub mod network;
 pub mod territory;
