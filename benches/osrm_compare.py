@@ -101,7 +101,7 @@ def main():
     # Points that boucle's truck graph places elsewhere (roads OSRM's car profile has and the
     # truck profile or the largest-SCC filter drops) are left out of the comparison.
     ok = [src["distance"] <= 10.0 for src in b["sources"]]
-    within, ratios, n_pairs = 0, [], 0
+    within, ratios, n_pairs, worst = 0, [], 0, []
     for i in range(len(pts)):
         for j in range(len(pts)):
             if i == j or not (ok[i] and ok[j]):
@@ -113,6 +113,8 @@ def main():
             n_pairs += 1
             if abs(bd - od) <= 0.005 * od:
                 within += 1
+            else:
+                worst.append((abs(bd - od) / od, pts[i], pts[j], round(bd), round(od), round(bt), round(ot)))
             if ot and bt:
                 ratios.append(bt / ot)
     print(json.dumps({
@@ -127,6 +129,12 @@ def main():
         "boucle_import_s": round(t_boucle, 2),
         "method": b["method"],
     }, indent=1))
+    if os.environ.get("OSRM_COMPARE_DEBUG"):
+        for x in sorted(worst, reverse=True)[:8]:
+            rel, f, t, bd, od, bt, ot = x
+            print(f"mismatch rel={rel:.3f} from {f} to {t}: boucle {bd} m / {bt} s, osrm {od} m / {ot} s")
+        below = sum(1 for x in worst if x[3] < x[4])
+        print(f"mismatches: {len(worst)}, boucle shorter in {below}")
     shutil.rmtree(work, ignore_errors=True)
 
 
