@@ -405,6 +405,9 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
     for (i, &ca) in a.iter().enumerate() {
         let lo = i.saturating_sub(range);
         let hi = (i + range + 1).min(b.len());
+        if lo >= hi {
+            break;
+        }
         for (k, &cb) in b[lo..hi].iter().enumerate() {
             let j = lo + k;
             if ca == cb && b_flags & (1u128 << j) == 0 {
