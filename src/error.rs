@@ -37,7 +37,7 @@ impl std::fmt::Display for Location {
 }
 
 /// A problem in an input file: names the file, the place and the field.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{}{location}{}: {message}", file.display(), field.as_deref().map(|f| format!(", field `{f}`")).unwrap_or_default())]
 pub struct InputError {
     /// The file that holds the problem.

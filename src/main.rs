@@ -25,6 +25,13 @@ enum Command {
     Check(cli::territory::CheckArgs),
     /// Commune, intercommunality and nearest business park of a point (or of a CSV of points).
     Locate(cli::territory::LocateArgs),
+    /// Road network: import an OpenStreetMap extract, describe the graph.
+    #[command(subcommand)]
+    Network(cli::network::NetworkCommand),
+    /// Route between two points: distance, duration, geometry.
+    Route(cli::network::RouteArgs),
+    /// Distance and duration matrix between the points of a CSV file.
+    Matrix(cli::network::MatrixArgs),
     /// Geocode an address (or a CSV of addresses, or the territory's actors); import BAN files.
     Geocode(cli::geocode::GeocodeArgs),
     /// Edit actors: set a position by hand, import SIRENE establishments.
@@ -51,6 +58,9 @@ fn main() -> ExitCode {
         Command::Import(c) => cli::territory::import(c),
         Command::Check(a) => cli::territory::check(a),
         Command::Locate(a) => cli::territory::locate(a),
+        Command::Network(c) => cli::network::run_network(c),
+        Command::Route(a) => cli::network::run_route(a),
+        Command::Matrix(a) => cli::network::run_matrix(a),
         Command::Geocode(a) => cli::geocode::run(a),
         Command::Actors(a) => cli::actors::run(a),
     };

@@ -15,6 +15,9 @@ pub struct CsvTable {
     index: HashMap<String, usize>,
     /// Rows with their 1-based line numbers (header is line 1).
     pub rows: Vec<(u64, csv::StringRecord)>,
+    /// Rows that could not be used (wrong number of fields), with their error; they are not in
+    /// `rows`.
+    pub row_errors: Vec<InputError>,
 }
 
 /// One row of a [`CsvTable`], with typed accessors whose errors name file, line and field.
@@ -33,8 +36,29 @@ impl CsvTable {
         Self::from_bytes(path, &bytes, delimiter, required)
     }
 
-    /// Parse CSV bytes as if read from `path`.
+    /// Like [`Self::read`], but rows with a wrong number of fields are kept aside in
+    /// `row_errors` instead of failing the whole file.
+    pub fn read_lenient(path: &Path, delimiter: u8, required: &[&str]) -> Result<CsvTable> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Self::from_bytes_lenient(path, &bytes, delimiter, required)
+    }
+
+    /// Parse CSV bytes as if read from `path`; the first bad row is an error.
     pub fn from_bytes(
+        path: &Path,
+        bytes: &[u8],
+        delimiter: u8,
+        required: &[&str],
+    ) -> Result<CsvTable> {
+        let mut t = Self::from_bytes_lenient(path, bytes, delimiter, required)?;
+        if !t.row_errors.is_empty() {
+            return Err(t.row_errors.swap_remove(0).into());
+        }
+        Ok(t)
+    }
+
+    /// Parse CSV bytes as if read from `path`, keeping bad rows aside in `row_errors`.
+    pub fn from_bytes_lenient(
         path: &Path,
         bytes: &[u8],
         delimiter: u8,
@@ -43,7 +67,7 @@ impl CsvTable {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let mut rdr = csv::ReaderBuilder::new()
             .delimiter(delimiter)
-            .flexible(false)
+            .flexible(true)
             .from_reader(bytes);
         let headers: Vec<String> = rdr
             .headers()
@@ -68,10 +92,24 @@ impl CsvTable {
             }
         }
         let mut rows = Vec::new();
+        let mut row_errors = Vec::new();
         for rec in rdr.records() {
             let rec = rec.map_err(|e| csv_error(path, e))?;
             let line = rec.position().map(|p| p.line()).unwrap_or(0);
             if rec.iter().all(|f| f.trim().is_empty()) {
+                continue;
+            }
+            if rec.len() != headers.len() {
+                row_errors.push(InputError::new(
+                    path,
+                    Location::Line(line),
+                    None,
+                    format!(
+                        "row has {} fields, the header has {}",
+                        rec.len(),
+                        headers.len()
+                    ),
+                ));
                 continue;
             }
             rows.push((line, rec));
@@ -81,6 +119,7 @@ impl CsvTable {
             headers,
             index,
             rows,
+            row_errors,
         })
     }
 

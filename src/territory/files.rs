@@ -107,14 +107,14 @@ fn collect<T>(
     required: &[&str],
     mut parse: impl FnMut(&Row<'_>) -> Result<T, InputError>,
 ) -> Read<T> {
-    match CsvTable::read(path, b',', required) {
+    match CsvTable::read_lenient(path, b',', required) {
         Err(e) => Read {
             records: Vec::new(),
             errors: e.into_input_errors(path),
         },
         Ok(table) => {
             let mut records = Vec::new();
-            let mut errors = Vec::new();
+            let mut errors = table.row_errors.clone();
             for row in table.iter() {
                 match parse(&row) {
                     Ok(r) => records.push(r),

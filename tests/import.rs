@@ -1,0 +1,222 @@
+//! `boucle import territory` from a small sources folder written by the test, with commune
+//! boundaries as a Lambert-93 ADMIN EXPRESS-like shapefile; shapefile round trip; missing .prj.
+
+use std::path::Path;
+use std::process::Command;
+
+use boucle::io::shapefile::{Crs, read_polygons, write_polygons};
+use boucle::territory::Territory;
+use geo::HausdorffDistance;
+
+fn geodata() -> Territory {
+    Territory::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata")).unwrap()
+}
+
+fn boucle(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_boucle"))
+        .args(args)
+        .output()
+        .expect("boucle runs")
+}
+
+/// Thann, Vieux-Thann, Aspach-Michelbach (a 2016 merger) and Cernay.
+const CODES: [&str; 4] = ["68334", "68348", "68012", "68063"];
+
+fn write_commune_shp(dir: &Path, crs: Crs) -> std::path::PathBuf {
+    let t = geodata();
+    let shp = dir.join("COMMUNE.shp");
+    let records: Vec<(Vec<String>, geo::MultiPolygon<f64>)> = CODES
+        .iter()
+        .map(|code| {
+            let c = t.commune(code).unwrap();
+            (
+                vec![c.insee.clone(), c.name.to_uppercase()],
+                c.geometry.clone(),
+            )
+        })
+        .collect();
+    write_polygons(&shp, crs, &["INSEE_COM", "NOM"], &records).unwrap();
+    shp
+}
+
+#[test]
+fn lambert93_shapefile_round_trips_to_the_same_wgs84_geometry() {
+    let t = geodata();
+    let dir = tempfile::tempdir().unwrap();
+    let shp = write_commune_shp(dir.path(), Crs::Lambert93);
+    let prj = std::fs::read_to_string(shp.with_extension("prj")).unwrap();
+    assert!(prj.contains("Lambert_93"));
+    let back = read_polygons(&shp).unwrap();
+    assert_eq!(back.len(), CODES.len());
+    for r in &back {
+        let code = &r.attributes["INSEE_COM"];
+        let original = &t.commune(code).unwrap().geometry;
+        let d = original.hausdorff_distance(&r.geometry);
+        assert!(d < 1e-7, "{code}: Hausdorff distance {d}°");
+        // Coordinates really went through Lambert-93: the .shp holds metres.
+        let raw = shapefile::read_shapes(&shp).unwrap();
+        if let shapefile::Shape::Polygon(p) = &raw[r.index] {
+            let x = p.rings()[0].points()[0].x;
+            assert!(x > 900_000.0 && x < 1_100_000.0, "L93 easting {x}");
+        } else {
+            panic!("not a polygon");
+        }
+    }
+}
+
+#[test]
+fn missing_prj_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let shp = write_commune_shp(dir.path(), Crs::Lambert93);
+    std::fs::remove_file(shp.with_extension("prj")).unwrap();
+    let e = read_polygons(&shp).unwrap_err().to_string();
+    assert!(
+        e.contains("COMMUNE.shp") && e.contains("missing .prj file"),
+        "{e}"
+    );
+    std::fs::write(
+        shp.with_extension("prj"),
+        "PROJCS[\"WGS 84 / UTM zone 32N\"]",
+    )
+    .unwrap();
+    let e = read_polygons(&shp).unwrap_err().to_string();
+    assert!(
+        e.contains("COMMUNE.prj") && e.contains("unsupported coordinate system"),
+        "{e}"
+    );
+}
+
+fn write_sources(dir: &Path) {
+    let w = |rel: &str, text: &str| {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    w(
+        "communes/decoupage-administratif-6.0.0_communes-68.json",
+        r#"[
+ {"code":"68334","nom":"Thann","type":"commune-actuelle","codesPostaux":["68800"],"population":7762},
+ {"code":"68348","nom":"Vieux-Thann","type":"commune-actuelle","codesPostaux":["68800"],"population":2866},
+ {"code":"68012","nom":"Aspach-Michelbach","type":"commune-actuelle","codesPostaux":["68700"],"population":1747,"anciensCodes":["68206"]},
+ {"code":"68206","nom":"Michelbach","type":"commune-deleguee"},
+ {"code":"68063","nom":"Cernay","type":"commune-actuelle","codesPostaux":["68700"],"population":12057}
+]"#,
+    );
+    w(
+        "communes/pays_thur_doller_epci.json",
+        r#"[{"code":"200036465","nom":"CC de Thann-Cernay","membres":[{"code":"68334"},{"code":"68348"},{"code":"68012"}]}]"#,
+    );
+    w(
+        "business_parks/zones_activites_pays_thur_doller.csv",
+        "nom,communes,ref_commune,insee_ref,lat,lon,location_method,epci_siren,surface_ha,nb_entreprises,nb_emplois,remarques,sources,confiance\n\
+         Plate-forme chimique,Thann;Vieux-Thann,Vieux-Thann,68348,,,x,200036465,12,2+,,,https://example.org/a,ok\n\
+         ZI de Cernay (voisine),Cernay,Cernay,68063,,,x,,\"52 (16,5 disponibles)\",,,,https://example.org/b,ok\n",
+    );
+    w(
+        "waste/waste_and_reuse_sites.csv",
+        "nom,type,commune,insee,adresse,lat,lon,location_method,operateur,remarques,sources,confiance\n\
+         Broyeur,recycleur privé (bois),Thann,68334,inconnue,,,x,Op,Broyeur de bois; papier/carton,https://example.org/c,ok\n",
+    );
+    w(
+        "companies/pilot_companies_pays_thur_doller.csv",
+        "nom_document_projet,commune,insee,adresse,secteur,naf_guess_unverified,effectif_approx,remarques,sources,lat,lon,location_method,confiance\n\
+         ACME CHIMIE,Thann,68334,UNKNOWN,Chimie,20.13B (guess),~100 (2020),,https://example.org/d,,,x,ok\n\
+         MYSTERY,UNKNOWN,,UNKNOWN,UNKNOWN,,,,,,,unknown,rien\n",
+    );
+}
+
+#[test]
+fn import_from_sources_with_an_admin_express_shapefile() {
+    let src = tempfile::tempdir().unwrap();
+    write_sources(src.path());
+    let shp = write_commune_shp(src.path(), Crs::Lambert93);
+    let out = tempfile::tempdir().unwrap();
+    let o = boucle(&[
+        "import",
+        "territory",
+        "--sources",
+        src.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--boundaries",
+        shp.to_str().unwrap(),
+        "--name",
+        "Test",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(summary["communes"], 3);
+    assert_eq!(summary["population"], 7762 + 2866 + 1747);
+    assert_eq!(summary["actors"], 2);
+    assert_eq!(summary["actors_unlocated"], 1);
+
+    let o = boucle(&["check", "--json", "--data", out.path().to_str().unwrap()]);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(o.status.success(), "{report}");
+    assert_eq!(report["communes"], 3);
+    assert_eq!(report["actors_located"], 1);
+
+    let t = Territory::load(out.path()).unwrap();
+    assert_eq!(t.epcis[0].members.len(), 3);
+    assert_eq!(t.epcis[0].population, 7762 + 2866 + 1747);
+    let cernay_park = t
+        .parks
+        .iter()
+        .find(|p| p.name.starts_with("ZI de Cernay"))
+        .unwrap();
+    assert!(
+        !cernay_park.in_territory,
+        "Cernay is not a member here: kept, flagged"
+    );
+    assert_eq!(cernay_park.free_ha, Some(16.5));
+    assert_eq!(
+        t.sites[0].accepts,
+        vec!["pallets", "wood", "paper_cardboard"]
+    );
+    let acme = t.actor("acme-chimie").unwrap();
+    assert_eq!(acme.naf.as_deref(), Some("20.13B"));
+    assert!(!acme.naf_verified);
+    let flows: Vec<_> = t
+        .flows
+        .iter()
+        .filter(|f| f.holder == "acme-chimie")
+        .collect();
+    assert_eq!(flows.len(), 3, "pallets, paper/cardboard, big-bags");
+    assert_eq!(flows[0].quantity, 400.0, "4 pallets/employee × 100");
+    assert!(flows.iter().all(|f| f.estimate));
+    assert!(out.path().join("SOURCES.md").is_file());
+}
+
+#[test]
+fn import_errors_name_the_source_file() {
+    let src = tempfile::tempdir().unwrap();
+    write_sources(src.path());
+    std::fs::write(
+        src.path().join("communes/pays_thur_doller_epci.json"),
+        r#"[{"code":"200036465","nom":"CC","membres":[{"code":"68999"}]}]"#,
+    )
+    .unwrap();
+    let shp = write_commune_shp(src.path(), Crs::Wgs84);
+    let out = tempfile::tempdir().unwrap();
+    let o = boucle(&[
+        "import",
+        "territory",
+        "--sources",
+        src.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--boundaries",
+        shp.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("pays_thur_doller_epci.json") && e.contains("68999"),
+        "{e}"
+    );
+    assert!(
+        !out.path().join("territory.toml").exists(),
+        "nothing written on error"
+    );
+}

@@ -1,0 +1,339 @@
+//! The default territory in geodata/: counts, totals, lookups, outlines, malformed inputs.
+//! Needs only the repository (no ../shared).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use boucle::spatial::SpatialIndex;
+use boucle::territory::{self, Territory};
+use geo::{ChamberlainDuquetteArea, Validation};
+
+fn geodata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata")
+}
+
+fn load() -> Territory {
+    Territory::load(&geodata()).expect("geodata/ loads without error")
+}
+
+/// A copy of geodata/ in a temporary folder, to corrupt.
+fn copy_geodata() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(geodata()).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
+    }
+    dir
+}
+
+fn boucle(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_boucle"))
+        .args(args)
+        .output()
+        .expect("boucle runs")
+}
+
+#[test]
+fn forty_six_communes_in_three_epci_with_consistent_populations() {
+    let t = load();
+    assert_eq!(t.communes.len(), 46);
+    assert_eq!(t.epcis.len(), 3);
+    let mut sizes: Vec<(String, usize)> = t
+        .epcis
+        .iter()
+        .map(|e| (e.siren.clone(), e.members.len()))
+        .collect();
+    sizes.sort();
+    assert_eq!(
+        sizes,
+        vec![
+            ("200036465".to_owned(), 16),
+            ("246800205".to_owned(), 15),
+            ("246800676".to_owned(), 15)
+        ]
+    );
+    for e in &t.epcis {
+        let sum: u64 = t
+            .communes
+            .iter()
+            .filter(|c| c.epci_siren == e.siren)
+            .map(|c| c.population)
+            .sum();
+        assert_eq!(e.population, sum, "{}", e.name);
+        assert_eq!(
+            t.communes
+                .iter()
+                .filter(|c| c.epci_siren == e.siren)
+                .count(),
+            e.members.len()
+        );
+    }
+    assert_eq!(t.population(), 65_569);
+    let thann = t.commune("68334").unwrap();
+    assert_eq!(thann.name, "Thann");
+    assert_eq!(t.commune("68219").unwrap().name, "Le Haut Soultzbach");
+    // Wittelsheim and Staffelfelden are not in the territory.
+    assert!(t.commune("68376").is_none() && t.commune("68321").is_none());
+}
+
+#[test]
+fn every_representative_point_locates_to_its_commune_and_mulhouse_to_none() {
+    let t = load();
+    let idx = SpatialIndex::new(&t);
+    for c in &t.communes {
+        let got = idx
+            .commune_at(c.point.x(), c.point.y())
+            .map(|r| r.insee.as_str());
+        assert_eq!(got, Some(c.insee.as_str()), "{} {}", c.insee, c.name);
+        let epci = idx.epci_at(c.point.x(), c.point.y()).unwrap();
+        assert_eq!(epci.siren, c.epci_siren);
+    }
+    assert!(
+        idx.commune_at(7.3389, 47.7508).is_none(),
+        "Mulhouse is outside"
+    );
+    let l = idx.locate(7.3389, 47.7508);
+    assert!(l.commune.is_none() && l.epci.is_none());
+}
+
+#[test]
+fn grid_answers_equal_exact_point_in_polygon_on_random_points() {
+    use geo::Intersects;
+    use rand::{Rng, SeedableRng};
+    let t = load();
+    let idx = SpatialIndex::with_resolution(&t, 256);
+    let bb = t.bbox();
+    let mut rng = rand_pcg::Pcg64::seed_from_u64(7);
+    for _ in 0..20_000 {
+        let x = rng.random_range(bb.min().x - 0.01..bb.max().x + 0.01);
+        let y = rng.random_range(bb.min().y - 0.01..bb.max().y + 0.01);
+        let exact: Vec<&str> = t
+            .communes
+            .iter()
+            .filter(|c| c.geometry.intersects(&geo::Coord { x, y }))
+            .map(|c| c.insee.as_str())
+            .collect();
+        let got = idx.commune_at(x, y).map(|c| c.insee.as_str());
+        match got {
+            None => assert!(exact.is_empty(), "({x}, {y}) is in {exact:?}"),
+            Some(g) => assert!(exact.contains(&g), "({x}, {y}): {g} not in {exact:?}"),
+        }
+    }
+    assert!(idx.edge_cell_share() < 0.5);
+}
+
+#[test]
+fn epci_outlines_are_valid_and_keep_the_communes_area() {
+    let t = load();
+    for e in &t.epcis {
+        assert!(e.geometry.is_valid(), "{}", e.name);
+        let sum: f64 = t
+            .communes
+            .iter()
+            .filter(|c| c.epci_siren == e.siren)
+            .map(|c| c.geometry.chamberlain_duquette_unsigned_area())
+            .sum();
+        let area = e.geometry.chamberlain_duquette_unsigned_area();
+        assert!(
+            ((area - sum) / sum).abs() < 1e-4,
+            "{}: outline {area} m² vs communes {sum} m²",
+            e.name
+        );
+    }
+    assert!(t.outline.is_valid());
+    let all: f64 = t
+        .communes
+        .iter()
+        .map(|c| c.geometry.chamberlain_duquette_unsigned_area())
+        .sum();
+    let outline = t.outline.chamberlain_duquette_unsigned_area();
+    assert!(((outline - all) / all).abs() < 1e-4);
+    // ~ 486 km² for the Pays Thur Doller.
+    assert!((450e6..520e6).contains(&all), "{all}");
+}
+
+#[test]
+fn data_keeps_provenance_precision_and_unlocated_rows() {
+    let t = load();
+    assert!(t.actors.len() >= 20);
+    let unlocated: Vec<_> = t.actors.iter().filter(|a| a.position.is_none()).collect();
+    assert!(
+        !unlocated.is_empty(),
+        "companies of unknown commune stay in the data"
+    );
+    for a in &t.actors {
+        assert!(!a.source.is_empty(), "{}", a.id);
+        match a.position {
+            Some(_) => assert_eq!(a.precision, territory::Precision::Commune),
+            None => assert_eq!(a.precision, territory::Precision::Unknown),
+        }
+    }
+    for p in &t.parks {
+        assert!(!p.source.is_empty());
+    }
+    assert!(
+        t.parks.iter().any(|p| !p.in_territory),
+        "neighbour's park kept, flagged"
+    );
+    for f in &t.flows {
+        assert!(f.estimate, "flows are demonstration values");
+        assert!(f.source.starts_with("demonstration value"), "{}", f.source);
+    }
+    for m in ["pallets", "paper_cardboard"] {
+        assert!(
+            t.flows.iter().filter(|f| f.material == m).count() >= 20,
+            "{m}"
+        );
+        assert!(!t.material(m).unwrap().ewc_codes.is_empty());
+    }
+}
+
+#[test]
+fn check_json_has_the_documented_keys() {
+    let out = boucle(&["check", "--json", "--data", geodata().to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for k in [
+        "communes",
+        "epci",
+        "parks",
+        "sites",
+        "actors",
+        "actors_located",
+        "flows",
+    ] {
+        assert!(v[k].is_u64(), "{k}");
+    }
+    assert_eq!(v["communes"], 46);
+    assert_eq!(v["epci"], 3);
+    assert_eq!(v["errors"], serde_json::json!([]));
+}
+
+#[test]
+fn locate_cli_inside_outside_and_csv() {
+    let data = geodata();
+    let d = data.to_str().unwrap();
+    let out = boucle(&["locate", "7.09666", "47.81592", "--json", "--data", d]);
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["commune"]["insee"], "68334");
+    assert_eq!(v["commune"]["name"], "Thann");
+    assert_eq!(v["epci"]["siren"], "200036465");
+    assert!(v["park"]["distance_m"].as_f64().unwrap() >= 0.0);
+
+    let out = boucle(&["locate", "7.3389", "47.7508", "--json", "--data", d]);
+    assert!(out.status.success(), "outside is not an error");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["commune"].is_null());
+
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("points.csv");
+    std::fs::write(&csv, "id,lon,lat\na,7.09666,47.81592\nb,7.3389,47.7508\n").unwrap();
+    let out = boucle(&["locate", "--csv", csv.to_str().unwrap(), "--data", d]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "id,lon,lat,insee,commune,epci_siren,epci,park_id,park,park_distance_m"
+    );
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("a,7.09666,47.81592,68334,Thann,200036465,")
+    );
+    assert!(lines.next().unwrap().starts_with("b,7.3389,47.7508,,,,"));
+
+    std::fs::write(&csv, "lon,lat\n7.1,47.8\n7.1,north\n").unwrap();
+    let out = boucle(&["locate", "--csv", csv.to_str().unwrap(), "--data", d]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("points.csv, line 3, field `lat`: `north` is not a number"),
+        "{err}"
+    );
+}
+
+fn check_errors(dir: &Path) -> Vec<String> {
+    territory::check(dir).errors
+}
+
+#[test]
+fn truncated_geojson_names_file_and_line() {
+    let dir = copy_geodata();
+    let p = dir.path().join("communes.geojson");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, &text[..text.len() / 2]).unwrap();
+    let errors = check_errors(dir.path());
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("communes.geojson, line") && e.contains("malformed JSON")),
+        "{errors:?}"
+    );
+    let out = boucle(&["check", "--data", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "errors give a non-zero exit code"
+    );
+}
+
+#[test]
+fn wrong_geometry_type_names_the_feature() {
+    let dir = copy_geodata();
+    let p = dir.path().join("communes.geojson");
+    let text = std::fs::read_to_string(&p).unwrap();
+    // Turn the first commune (68011) into a LineString of its outer ring.
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let g = &mut v["features"][0]["geometry"];
+    let ring = g["coordinates"][0][0].clone();
+    *g = serde_json::json!({"type": "LineString", "coordinates": ring});
+    std::fs::write(&p, serde_json::to_string(&v).unwrap()).unwrap();
+    let errors = check_errors(dir.path());
+    assert!(
+        errors.iter().any(|e| e.contains("communes.geojson, feature 0 (id 68011), field `geometry`: wrong geometry type: expected Polygon or MultiPolygon, found LineString")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn unknown_insee_code_in_actors_is_reported() {
+    let dir = copy_geodata();
+    let p = dir.path().join("actors.csv");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, text.replacen(",68063,", ",68999,", 1)).unwrap();
+    let errors = check_errors(dir.path());
+    assert!(
+        errors.iter().any(|e| e.contains("actors.csv")
+            && e.contains("field `insee`")
+            && e.contains("unknown INSEE code 68999")),
+        "{errors:?}"
+    );
+    assert!(Territory::load(dir.path()).is_err());
+}
+
+#[test]
+fn bad_csv_rows_name_line_and_field() {
+    let dir = copy_geodata();
+    let p = dir.path().join("flows.csv");
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    text.push_str("angenstein-sa,pallets,15 01 03,sideways,12,pallets,year,12,true,test\n");
+    text.push_str("angenstein-sa,pallets,15 01 03,out,-3,pallets,year,12,true,test\n");
+    text.push_str("angenstein-sa,pallets\n");
+    std::fs::write(&p, text).unwrap();
+    let n = std::fs::read_to_string(&p).unwrap().lines().count();
+    let errors = check_errors(dir.path());
+    let l1 = format!(
+        "flows.csv, line {}, field `direction`: `sideways` is neither `out` nor `in`",
+        n - 2
+    );
+    assert!(errors.iter().any(|e| e.ends_with(&l1)), "{errors:?}");
+    let l3 = format!("flows.csv, line {}: row has 2 fields, the header has 10", n);
+    assert!(errors.iter().any(|e| e.ends_with(&l3)), "{errors:?}");
+}
