@@ -117,7 +117,10 @@ impl CrowFlies {
                 distances_m.push(self.distance_m(s, d));
             }
         }
-        let durations_s = distances_m.iter().map(|&d| self.duration_for_m(d)).collect();
+        let durations_s = distances_m
+            .iter()
+            .map(|&d| self.duration_for_m(d))
+            .collect();
         DenseMatrix {
             rows: sources.len(),
             cols: destinations.len(),

@@ -27,7 +27,10 @@ impl std::fmt::Display for Location {
         match self {
             Location::File => Ok(()),
             Location::Line(n) => write!(f, ", line {n}"),
-            Location::Feature { index, id: Some(id) } => write!(f, ", feature {index} (id {id})"),
+            Location::Feature {
+                index,
+                id: Some(id),
+            } => write!(f, ", feature {index} (id {id})"),
             Location::Feature { index, id: None } => write!(f, ", feature {index}"),
         }
     }

@@ -13,6 +13,8 @@
 //! - [`spatial`]: point → commune / intercommunality, nearest business park (rstar + a grid);
 //! - [`cost`]: the travel-cost trait shared by clustering, rounds and siting, and the crow-flies
 //!   fallback;
+//! - [`rounds`]: vehicle routing for pooled collection rounds (model, hybrid genetic search,
+//!   independent checker, CVRPLIB / Solomon readers);
 //! - [`cli`]: the command implementations called by `main.rs`.
 //!
 //! Conventions: WGS84 longitude/latitude everywhere (RFC 7946 order), metres, seconds,
@@ -23,6 +25,7 @@ pub mod cli;
 pub mod cost;
 pub mod error;
 pub mod io;
+pub mod rounds;
 
 pub mod territory;
 

@@ -5,18 +5,28 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "boucle", version, about = "Territorial industrial ecology: territory, rounds, siting, map")]
+#[command(
+    name = "boucle",
+    version,
+    about = "Territorial industrial ecology: territory, rounds, siting, map"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Vehicle routing: solve CVRPLIB / Solomon benchmark instances.
+    #[command(subcommand)]
+    Vrp(boucle::cli::vrp::VrpCommand),
+}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result: anyhow::Result<ExitCode> = match cli.command {};
+    let result: anyhow::Result<ExitCode> = match cli.command {
+        Command::Vrp(c) => boucle::cli::vrp::run(c),
+    };
     match result {
         Ok(code) => code,
         Err(e) => {
