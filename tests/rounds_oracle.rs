@@ -191,7 +191,7 @@ fn params(seed: u64) -> SolverParams {
     SolverParams {
         time_limit_s: 30.0,
         seed,
-        max_iterations: Some(300),
+        max_iterations: Some(200),
         max_work: Some(u64::MAX),
     }
 }

@@ -286,7 +286,6 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
             it += 1;
         }
         let mut ind = educate(&mut ls, &mut rng, &pen, &giant, &mut split_work);
-        if std::env::var("DBG").is_ok() { eprintln!("k {k} feas {} viol {:?} base {} slots {:?}", ind.feasible, ind.viol, ind.base, ind.slots.iter().filter(|s| !s.is_empty()).collect::<Vec<_>>()); }
         hist[0].push(ind.viol.cap[0] <= 1e-6);
         hist[1].push(ind.viol.cap[1] <= 1e-6);
         hist[2].push(ind.viol.time <= 1e-6);
@@ -326,7 +325,10 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
                     continue;
                 }
                 let frac = h.iter().filter(|&&b| b).count() as f64 / h.len() as f64;
-                if frac < TARGET_FEASIBLE - 0.05 {
+                if frac < 0.01 {
+                    *w = (*w * 2.0).min(1e9);
+                    changed = true;
+                } else if frac < TARGET_FEASIBLE - 0.05 {
                     *w = (*w * 1.2).min(1e9);
                     changed = true;
                 } else if frac > TARGET_FEASIBLE + 0.05 {
@@ -354,16 +356,31 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
     let best = match best {
         Some(b) => b,
         None => {
-            // No feasible solution: the least-violating one.
+            // No feasible solution: the least-violating one, repaired with ever stronger
+            // penalties.
             let all = feas.inds.iter().chain(&infeas.inds);
             let strong = pen.scaled(1e3);
-            all.min_by(|a, b| {
-                let ca = a.base + a.viol.penalty(&strong);
-                let cb = b.base + b.viol.penalty(&strong);
-                ca.total_cmp(&cb)
-            })
-            .cloned()
-            .unwrap_or_else(|| Indiv::new(inst, &pen, vec![Vec::new(); inst.slots.len()]))
+            let mut cand = all
+                .min_by(|a, b| {
+                    let ca = a.base + a.viol.penalty(&strong);
+                    let cb = b.base + b.viol.penalty(&strong);
+                    ca.total_cmp(&cb)
+                })
+                .cloned()
+                .unwrap_or_else(|| Indiv::new(inst, &pen, vec![Vec::new(); inst.slots.len()]));
+            for k in [10.0, 100.0, 1e3, 1e4] {
+                if cand.feasible {
+                    break;
+                }
+                ls.set_pen(pen.scaled(k));
+                ls.load(&cand.slots);
+                ls.run(&mut rng);
+                let rep = Indiv::new(inst, &pen, ls.export());
+                if rep.feasible || rep.viol.penalty(&strong) < cand.viol.penalty(&strong) {
+                    cand = rep;
+                }
+            }
+            cand
         }
     };
     (best, stats)

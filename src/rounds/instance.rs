@@ -126,6 +126,8 @@ pub(crate) struct Inst {
     pub locs: Vec<usize>,
     /// Weight on the longest round's duration (per s).
     pub balance: f64,
+    /// Whether some customer has a time window (durations then include waiting).
+    pub timed: bool,
     /// `compat[a][b]`: a route of type `a` may take the tail of a route of type `b` in 2-opt*.
     pub compat: Vec<Vec<bool>>,
 }
@@ -210,6 +212,9 @@ impl Inst {
             stop_of: customers.to_vec(),
             locs: Vec::new(),
             balance: problem.balance_cost_per_hour / 3600.0,
+            timed: customers
+                .iter()
+                .any(|&c| problem.stops[c].time_window.is_some()),
             compat: Vec::new(),
         };
         let mut ends = Vec::new();

@@ -19,6 +19,8 @@ struct Route {
     bwd: Vec<Seg>,
     ncust: usize,
     cost: f64,
+    /// Cost without penalties.
+    base: f64,
     modified: u64,
 }
 
@@ -67,6 +69,7 @@ impl<'a> Ls<'a> {
                 bwd: Vec::new(),
                 ncust: 0,
                 cost: 0.0,
+                base: 0.0,
                 modified: 0,
             });
         }
@@ -112,12 +115,14 @@ impl<'a> Ls<'a> {
             route.bwd[k] = inst.cat(inst.seg(route.nodes[k], ty), &route.bwd[k + 1], &td.cap);
         }
         route.ncust = route.nodes.iter().filter(|&&x| x != DUMP).count();
-        route.cost = if route.ncust == 0 {
-            0.0
+        if route.ncust == 0 {
+            route.cost = 0.0;
+            route.base = 0.0;
         } else {
             let full = inst.cat(&route.fwd[len], &td.end_seg, &td.cap);
-            inst.pcost(ty, &full, &self.pen)
-        };
+            route.base = inst.base_cost(ty, &full);
+            route.cost = route.base + inst.viol(ty, &full).penalty(&self.pen);
+        }
         route.modified = self.step;
         self.step += 1;
         for (k, &x) in route.nodes.iter().enumerate() {
@@ -142,6 +147,34 @@ impl<'a> Ls<'a> {
         } else {
             self.inst.pcost(ty, s, &self.pen)
         }
+    }
+
+    /// Location at extended position `e` of route `r`: 0 is the start depot, 1..=len the nodes,
+    /// len + 1 the final unloading.
+    #[inline]
+    fn ext_loc(&self, r: usize, e: usize) -> u32 {
+        let route = &self.routes[r];
+        let td = &self.inst.types[route.ty];
+        if e == 0 {
+            td.start_seg.last
+        } else if e > route.nodes.len() {
+            td.end_seg.first
+        } else {
+            self.inst.seg(route.nodes[e - 1], route.ty).first
+        }
+    }
+
+    /// Travel cost of an arc for a vehicle type (distance and time terms).
+    #[inline]
+    fn arc(&self, ty: usize, a: u32, b: u32) -> f64 {
+        let td = &self.inst.types[ty];
+        self.inst.d(a, b) * td.c_m + self.inst.t(a, b) * td.c_s
+    }
+
+    /// Service cost of customer `u` in a vehicle of type `ty`.
+    #[inline]
+    fn svc(&self, ty: usize, u: u32) -> f64 {
+        self.inst.cust_seg[u as usize].dur * self.inst.types[ty].c_s
     }
 
     #[inline]
@@ -232,76 +265,153 @@ impl<'a> Ls<'a> {
             }
         };
         let mut work = 0u64;
+        // Arc-based lower bounds (HGS-style pruning): without time windows a route's cost is
+        // additive over arcs and services, so a move whose arc delta does not beat the current
+        // penalties cannot improve.
+        let prune = !inst.timed;
+        let pen_old = (a.cost - a.base) + (b.cost - b.base);
+        let gate = |d: f64, empties: bool| !prune || empties || d < pen_old - IMPROVE;
+        let (lu, lv) = (su.first, sv.first);
+        let (pu, xu) = (self.ext_loc(ru, ku), self.ext_loc(ru, ku + 2));
+        let (pv, yv) = (self.ext_loc(rv, kv), self.ext_loc(rv, kv + 2));
+        let arc = |t: usize, p: u32, q: u32| self.arc(t, p, q);
+        let rem_u = arc(tu, pu, xu) - arc(tu, pu, lu) - arc(tu, lu, xu) - self.svc(tu, u);
         // 1: relocate u after v.
-        {
+        let d1 = rem_u + arc(tv, lv, lu) + arc(tv, lu, yv) - arc(tv, lv, yv) + self.svc(tv, u);
+        let before_v = kv == 0 || b.nodes[kv - 1] == DUMP;
+        let d2 = rem_u + arc(tv, pv, lu) + arc(tv, lu, lv) - arc(tv, pv, lv) + self.svc(tv, u);
+        let g1 = gate(d1, a.ncust == 1);
+        let g2 = before_v && gate(d2, a.ncust == 1);
+        if g1 || g2 {
             let na = self.cat(tu, &a.fwd[ku], &a.bwd[ku + 1]);
-            let nb = self.cat(tv, &self.cat(tv, &b.fwd[kv + 1], su), &b.bwd[kv + 1]);
-            work += 1;
-            consider(
-                self.cost_of(tu, &na, a.ncust - 1) + self.cost_of(tv, &nb, b.ncust + 1) - old,
-                1,
-            );
+            let ca = self.cost_of(tu, &na, a.ncust - 1);
+            if g1 {
+                let nb = self.cat(tv, &self.cat(tv, &b.fwd[kv + 1], su), &b.bwd[kv + 1]);
+                work += 1;
+                consider(ca + self.cost_of(tv, &nb, b.ncust + 1) - old, 1);
+            }
             // 1b: relocate u before v (v after a depot or an unloading).
-            if kv == 0 || b.nodes[kv - 1] == DUMP {
+            if g2 {
                 let nb = self.cat(tv, &self.cat(tv, &b.fwd[kv], su), &b.bwd[kv]);
                 work += 1;
-                consider(
-                    self.cost_of(tu, &na, a.ncust - 1) + self.cost_of(tv, &nb, b.ncust + 1) - old,
-                    2,
-                );
+                consider(ca + self.cost_of(tv, &nb, b.ncust + 1) - old, 2);
             }
         }
         if let Some(x) = x {
             let sx = inst.seg(x, tu);
-            let na = self.cat(tu, &a.fwd[ku], &a.bwd[ku + 2]);
-            let ca = self.cost_of(tu, &na, a.ncust - 2);
+            let lx = sx.first;
+            let xx = self.ext_loc(ru, ku + 3);
+            let svc_ux_u = self.svc(tu, u) + self.svc(tu, x);
+            let svc_ux_v = self.svc(tv, u) + self.svc(tv, x);
+            let rem_ux =
+                arc(tu, pu, xx) - arc(tu, pu, lu) - arc(tu, lu, lx) - arc(tu, lx, xx) - svc_ux_u;
             // 3: relocate (u, x) after v; 4: relocate (x, u) after v.
-            let pre = b.fwd[kv + 1];
-            let nb = self.cat(
-                tv,
-                &self.cat(tv, &self.cat(tv, &pre, su), sx),
-                &b.bwd[kv + 1],
-            );
-            consider(ca + self.cost_of(tv, &nb, b.ncust + 2) - old, 3);
-            let nb = self.cat(
-                tv,
-                &self.cat(tv, &self.cat(tv, &pre, sx), su),
-                &b.bwd[kv + 1],
-            );
-            consider(ca + self.cost_of(tv, &nb, b.ncust + 2) - old, 4);
+            let d3 = rem_ux + arc(tv, lv, lu) + arc(tv, lu, lx) + arc(tv, lx, yv) - arc(tv, lv, yv)
+                + svc_ux_v;
+            let d4 = rem_ux + arc(tv, lv, lx) + arc(tv, lx, lu) + arc(tv, lu, yv) - arc(tv, lv, yv)
+                + svc_ux_v;
+            let (g3, g4) = (gate(d3, a.ncust == 2), gate(d4, a.ncust == 2));
+            if g3 || g4 {
+                let na = self.cat(tu, &a.fwd[ku], &a.bwd[ku + 2]);
+                let ca = self.cost_of(tu, &na, a.ncust - 2);
+                let pre = b.fwd[kv + 1];
+                if g3 {
+                    let nb = self.cat(
+                        tv,
+                        &self.cat(tv, &self.cat(tv, &pre, su), sx),
+                        &b.bwd[kv + 1],
+                    );
+                    consider(ca + self.cost_of(tv, &nb, b.ncust + 2) - old, 3);
+                    work += 1;
+                }
+                if g4 {
+                    let nb = self.cat(
+                        tv,
+                        &self.cat(tv, &self.cat(tv, &pre, sx), su),
+                        &b.bwd[kv + 1],
+                    );
+                    consider(ca + self.cost_of(tv, &nb, b.ncust + 2) - old, 4);
+                    work += 1;
+                }
+            }
             // 6: swap (u, x) with v.
-            let na = self.cat(tu, &self.cat(tu, &a.fwd[ku], sv), &a.bwd[ku + 2]);
-            let nb = self.cat(
-                tv,
-                &self.cat(tv, &self.cat(tv, &b.fwd[kv], su), sx),
-                &b.bwd[kv + 1],
-            );
-            consider(
-                self.cost_of(tu, &na, a.ncust - 1) + self.cost_of(tv, &nb, b.ncust + 1) - old,
-                6,
-            );
-            // 7: swap (u, x) with (v, y).
-            if let Some(y) = y {
-                let sy = inst.seg(y, tv);
-                let na = self.cat(
-                    tu,
-                    &self.cat(tu, &self.cat(tu, &a.fwd[ku], sv), sy),
-                    &a.bwd[ku + 2],
-                );
+            let d6 = arc(tu, pu, lv) + arc(tu, lv, xx)
+                - arc(tu, pu, lu)
+                - arc(tu, lu, lx)
+                - arc(tu, lx, xx)
+                + self.svc(tu, v)
+                - svc_ux_u
+                + arc(tv, pv, lu)
+                + arc(tv, lu, lx)
+                + arc(tv, lx, yv)
+                - arc(tv, pv, lv)
+                - arc(tv, lv, yv)
+                + svc_ux_v
+                - self.svc(tv, v);
+            if gate(d6, false) {
+                let na = self.cat(tu, &self.cat(tu, &a.fwd[ku], sv), &a.bwd[ku + 2]);
                 let nb = self.cat(
                     tv,
                     &self.cat(tv, &self.cat(tv, &b.fwd[kv], su), sx),
-                    &b.bwd[kv + 2],
+                    &b.bwd[kv + 1],
                 );
                 consider(
-                    self.cost_of(tu, &na, a.ncust) + self.cost_of(tv, &nb, b.ncust) - old,
-                    7,
+                    self.cost_of(tu, &na, a.ncust - 1) + self.cost_of(tv, &nb, b.ncust + 1) - old,
+                    6,
                 );
+                work += 1;
             }
-            work += 4;
+            // 7: swap (u, x) with (v, y).
+            if let Some(y) = y {
+                let sy = inst.seg(y, tv);
+                let ly = sy.first;
+                let yy = self.ext_loc(rv, kv + 3);
+                let d7 = arc(tu, pu, lv) + arc(tu, lv, ly) + arc(tu, ly, xx)
+                    - arc(tu, pu, lu)
+                    - arc(tu, lu, lx)
+                    - arc(tu, lx, xx)
+                    + self.svc(tu, v)
+                    + self.svc(tu, y)
+                    - svc_ux_u
+                    + arc(tv, pv, lu)
+                    + arc(tv, lu, lx)
+                    + arc(tv, lx, yy)
+                    - arc(tv, pv, lv)
+                    - arc(tv, lv, ly)
+                    - arc(tv, ly, yy)
+                    + svc_ux_v
+                    - self.svc(tv, v)
+                    - self.svc(tv, y);
+                if gate(d7, false) {
+                    let na = self.cat(
+                        tu,
+                        &self.cat(tu, &self.cat(tu, &a.fwd[ku], sv), sy),
+                        &a.bwd[ku + 2],
+                    );
+                    let nb = self.cat(
+                        tv,
+                        &self.cat(tv, &self.cat(tv, &b.fwd[kv], su), sx),
+                        &b.bwd[kv + 2],
+                    );
+                    consider(
+                        self.cost_of(tu, &na, a.ncust) + self.cost_of(tv, &nb, b.ncust) - old,
+                        7,
+                    );
+                    work += 1;
+                }
+            }
         }
         // 5: swap u and v.
-        {
+        let d5 = arc(tu, pu, lv) + arc(tu, lv, xu) - arc(tu, pu, lu) - arc(tu, lu, xu)
+            + self.svc(tu, v)
+            - self.svc(tu, u)
+            + arc(tv, pv, lu)
+            + arc(tv, lu, yv)
+            - arc(tv, pv, lv)
+            - arc(tv, lv, yv)
+            + self.svc(tv, u)
+            - self.svc(tv, v);
+        if gate(d5, false) {
             let na = self.cat(tu, &self.cat(tu, &a.fwd[ku], sv), &a.bwd[ku + 1]);
             let nb = self.cat(tv, &self.cat(tv, &b.fwd[kv], su), &b.bwd[kv + 1]);
             consider(
