@@ -173,25 +173,37 @@ def run_pyvrp(path, inst, budget, seed):
     except TypeError:
         kw["capacity"] = int(inst["cap"])
         m.add_vehicle_type(**kw)
-    x, y = inst["coords"][dep]
-    depot = m.add_depot(x=int(x), y=int(y))
+    def place(x, y):
+        if hasattr(m, "add_location"):  # PyVRP >= 0.13: locations, then depots / clients
+            return {"location": m.add_location(x=int(x), y=int(y))}
+        return {"x": int(x), "y": int(y)}
+
+    depot = m.add_depot(**place(*inst["coords"][dep]))
     nodes = {dep: depot}
     for c in inst["customers"]:
-        x, y = inst["coords"][c]
-        ckw = {"x": int(x), "y": int(y), "delivery": [int(inst["demand"][c])]}
+        ckw = {**place(*inst["coords"][c]), "delivery": [int(inst["demand"][c])]}
         if vrptw:
             ckw.update(service_duration=int(round(inst["service"][c] * k)),
                        tw_early=int(math.ceil(inst["ready"][c] * k)),
                        tw_late=int(math.floor(inst["due"][c] * k)))
         nodes[c] = m.add_client(**ckw)
     mat = int_matrix(inst)
-    for i, a in enumerate(ids):
-        for j, b in enumerate(ids):
-            if i != j:
-                m.add_edge(nodes[a], nodes[b], distance=mat[i][j], duration=mat[i][j])
+    ends = {c: (m.locations[i] if hasattr(m, "add_location") else nodes[c]) for i, c in enumerate([dep] + inst["customers"])}
+    row = {c: i for i, c in enumerate(ids)}
+    for a in ids:
+        for b in ids:
+            if a != b:
+                d = mat[row[a]][row[b]]
+                m.add_edge(ends[a], ends[b], distance=d, duration=d)
     res = m.solve(stop=MaxRuntime(budget), seed=seed, display=False)
     order = [dep] + inst["customers"]  # PyVRP numbers depots first, then clients
-    return [[order[v] for v in r.visits()] for r in res.best.routes()]
+    def visits(r):
+        if hasattr(r, "visits"):  # PyVRP < 0.13: location indices, depots first
+            return [order[v] for v in r.visits()]
+        # PyVRP >= 0.13: scheduled activities; client activities carry the client index.
+        return [inst["customers"][a.idx] for a in r if a.is_client()]
+
+    return [visits(r) for r in res.best.routes()]
 
 
 def run_vroom(path, inst, budget, seed):
@@ -210,12 +222,13 @@ def run_vroom(path, inst, budget, seed):
     for c in inst["customers"]:
         jkw = dict(id=c, location=pos[c], delivery=[int(inst["demand"][c])])
         if vrptw:
-            jkw["service"] = int(round(inst["service"][c] * k))
+            jkw["default_service"] = int(round(inst["service"][c] * k))
             jkw["time_windows"] = [vroom.TimeWindow(int(math.ceil(inst["ready"][c] * k)),
                                                     int(math.floor(inst["due"][c] * k)))]
         p.add_job(vroom.Job(**jkw))
     try:
-        sol = p.solve(exploration_level=5, nb_threads=1, timeout=int(budget * 1000))
+        import datetime
+        sol = p.solve(exploration_level=5, nb_threads=1, timeout=datetime.timedelta(seconds=budget))
     except TypeError:
         sol = p.solve(exploration_level=5, nb_threads=1)
     df = sol.routes
@@ -283,6 +296,7 @@ def main():
     ap.add_argument("--budgets", default="1,10")
     ap.add_argument("--solvers", default="boucle,pyvrp,vroom,ortools")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--instances", help="comma-separated instance names (instead of the anchors)")
     ap.add_argument("--json-out", help="write every result to this JSON file")
     a = ap.parse_args()
     bench = Path(a.bench_dir)
@@ -294,7 +308,9 @@ def main():
     rows = list(csv.DictReader(bks_file.open()))
     bks = {r["instance"]: r for r in rows}
     names = []
-    if a.all:
+    if a.instances:
+        names = a.instances.split(",")
+    elif a.all:
         names = [r["instance"] for r in rows if r["set"] != "solomon" and r["path"]]
     else:
         for n in ANCHORS:
