@@ -29,7 +29,7 @@ pub struct SolverParams {
 
 /// Move evaluations per second of time limit used for the default work budget: a conservative
 /// rate, so that on an idle machine the deterministic work budget, not the clock, ends the search.
-pub const WORK_PER_SECOND: f64 = 6.0e6;
+pub const WORK_PER_SECOND: f64 = 4.0e6;
 
 impl Default for SolverParams {
     fn default() -> Self {
@@ -265,7 +265,7 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
 
     let mut split_work = 0u64;
     let mut it = 0u64;
-    let init = 4 * MU;
+    let init = MU;
     let mut k = 0;
     loop {
         let work = ls.work + split_work;

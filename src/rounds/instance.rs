@@ -128,6 +128,8 @@ pub(crate) struct Inst {
     pub balance: f64,
     /// Whether some customer has a time window (durations then include waiting).
     pub timed: bool,
+    /// Whether distances and travel times are symmetric.
+    pub symmetric: bool,
     /// `compat[a][b]`: a route of type `a` may take the tail of a route of type `b` in 2-opt*.
     pub compat: Vec<Vec<bool>>,
 }
@@ -212,6 +214,7 @@ impl Inst {
             stop_of: customers.to_vec(),
             locs: Vec::new(),
             balance: problem.balance_cost_per_hour / 3600.0,
+            symmetric: false,
             timed: customers
                 .iter()
                 .any(|&c| problem.stops[c].time_window.is_some()),
@@ -255,6 +258,12 @@ impl Inst {
             });
         }
         inst.locs = used.clone();
+        inst.symmetric = (0..nloc).all(|a| {
+            (0..a).all(|b| {
+                inst.dist[a * nloc + b] == inst.dist[b * nloc + a]
+                    && inst.time[a * nloc + b] == inst.time[b * nloc + a]
+            })
+        });
         inst.compat = ends
             .iter()
             .map(|a| ends.iter().map(|b| a == b).collect())

@@ -183,7 +183,8 @@ impl<'a> Ls<'a> {
     }
 
     fn eval_nodes(&mut self, ty: usize, nodes: &[u32]) -> f64 {
-        self.work += 1;
+        // Work in units of about one segment concatenation pair.
+        self.work += 1 + nodes.len() as u64 / 2;
         let s = self.inst.route_seg(ty, nodes);
         let nc = nodes.iter().filter(|&&x| x != DUMP).count();
         self.cost_of(ty, &s, nc)
@@ -501,9 +502,58 @@ impl<'a> Ls<'a> {
         let (r, ku, kv) = (r as usize, ku as usize, kv as usize);
         let ty = self.routes[r].ty;
         let old = self.routes[r].cost;
+        let len = self.routes[r].nodes.len();
+        let x = self.routes[r]
+            .nodes
+            .get(ku + 1)
+            .copied()
+            .filter(|&x| x != DUMP);
+        // Arc-based pruning as in `inter` (no time windows: costs additive over arcs).
+        let prune = !self.inst.timed;
+        let pen_old = old - self.routes[r].base;
+        let gate = |d: f64| !prune || d < pen_old - IMPROVE;
+        let arc = |p: u32, q: u32| self.arc(ty, p, q);
+        let lu = self.inst.seg(u, ty).first;
+        let lv = self.inst.seg(v, ty).first;
+        let (pu, xu) = (self.ext_loc(r, ku), self.ext_loc(r, ku + 2));
+        let (pv, yv) = (self.ext_loc(r, kv), self.ext_loc(r, kv + 2));
+        let g_reloc = kv + 1 != ku
+            && gate(
+                arc(pu, xu) - arc(pu, lu) - arc(lu, xu) + arc(lv, lu) + arc(lu, yv) - arc(lv, yv),
+            );
+        let (g_pair, g_pair_rev) = match x {
+            Some(x) if kv != ku + 1 && kv + 1 != ku => {
+                let lx = self.inst.seg(x, ty).first;
+                let xx = self.ext_loc(r, ku + 3);
+                let rem = arc(pu, xx) - arc(pu, lu) - arc(lu, lx) - arc(lx, xx) - arc(lv, yv);
+                (
+                    gate(rem + arc(lv, lu) + arc(lu, lx) + arc(lx, yv)),
+                    gate(rem + arc(lv, lx) + arc(lx, lu) + arc(lu, yv)),
+                )
+            }
+            _ => (false, false),
+        };
+        let adjacent = ku.abs_diff(kv) <= 1;
+        let g_swap = adjacent
+            || gate(
+                arc(pu, lv) + arc(lv, xu) - arc(pu, lu) - arc(lu, xu) + arc(pv, lu) + arc(lu, yv)
+                    - arc(pv, lv)
+                    - arc(lv, yv),
+            );
+        let (i, j) = if ku < kv { (ku + 1, kv) } else { (kv + 1, ku) };
+        let g_2opt = i < j
+            && j < len
+            && (!self.inst.symmetric || {
+                let (a, b) = if ku < kv { (u, v) } else { (v, u) };
+                let (ea, eb) = if ku < kv { (ku, kv) } else { (kv, ku) };
+                let (la, lb) = (self.inst.seg(a, ty).first, self.inst.seg(b, ty).first);
+                let (na, nb) = (self.ext_loc(r, ea + 2), self.ext_loc(r, eb + 2));
+                gate(arc(la, lb) + arc(na, nb) - arc(la, na) - arc(lb, nb))
+            });
+        if !(g_reloc || g_pair || g_pair_rev || g_swap || g_2opt) {
+            return false;
+        }
         let nodes = self.routes[r].nodes.clone();
-        let len = nodes.len();
-        let x = nodes.get(ku + 1).copied().filter(|&x| x != DUMP);
         let mut best: Option<(f64, Vec<u32>)> = None;
         let mut scratch = std::mem::take(&mut self.scratch);
         let mut try_seq = |ls: &mut Self, seq: &Vec<u32>| {
@@ -513,36 +563,43 @@ impl<'a> Ls<'a> {
             }
         };
         // Relocate u after v.
-        scratch.clear();
-        scratch.extend_from_slice(&nodes);
-        let uu = scratch.remove(ku);
-        let pv = if kv > ku { kv } else { kv + 1 };
-        scratch.insert(pv, uu);
-        try_seq(self, &scratch);
+        if g_reloc {
+            scratch.clear();
+            scratch.extend_from_slice(&nodes);
+            let uu = scratch.remove(ku);
+            let pv = if kv > ku { kv } else { kv + 1 };
+            scratch.insert(pv, uu);
+            try_seq(self, &scratch);
+        }
         // Relocate (u, x) after v, and (x, u).
         if let Some(x) = x
             && kv != ku + 1
         {
-            scratch.clear();
-            scratch.extend_from_slice(&nodes);
-            scratch.drain(ku..ku + 2);
             let pv = if kv > ku { kv - 1 } else { kv + 1 };
-            scratch.splice(pv..pv, [u, x]);
-            try_seq(self, &scratch);
-            scratch.clear();
-            scratch.extend_from_slice(&nodes);
-            scratch.drain(ku..ku + 2);
-            scratch.splice(pv..pv, [x, u]);
-            try_seq(self, &scratch);
+            if g_pair {
+                scratch.clear();
+                scratch.extend_from_slice(&nodes);
+                scratch.drain(ku..ku + 2);
+                scratch.splice(pv..pv, [u, x]);
+                try_seq(self, &scratch);
+            }
+            if g_pair_rev {
+                scratch.clear();
+                scratch.extend_from_slice(&nodes);
+                scratch.drain(ku..ku + 2);
+                scratch.splice(pv..pv, [x, u]);
+                try_seq(self, &scratch);
+            }
         }
         // Swap u and v.
-        scratch.clear();
-        scratch.extend_from_slice(&nodes);
-        scratch.swap(ku, kv);
-        try_seq(self, &scratch);
+        if g_swap {
+            scratch.clear();
+            scratch.extend_from_slice(&nodes);
+            scratch.swap(ku, kv);
+            try_seq(self, &scratch);
+        }
         // 2-opt: reverse the nodes between u's successor and v (or between v's successor and u).
-        let (i, j) = if ku < kv { (ku + 1, kv) } else { (kv + 1, ku) };
-        if i < j && j < len {
+        if g_2opt {
             scratch.clear();
             scratch.extend_from_slice(&nodes);
             scratch[i..=j].reverse();
