@@ -15,6 +15,8 @@
 //!   with the crow-flies fallback behind one [`network::Router`] trait;
 //! - [`cost`]: the travel-cost trait shared by clustering, rounds and siting, and the crow-flies
 //!   fallback;
+//! - [`rounds`]: vehicle routing for pooled collection rounds (model, hybrid genetic search,
+//!   independent checker, CVRPLIB / Solomon readers);
 //! - [`cli`]: the command implementations called by `main.rs`.
 //!
 //! Conventions: WGS84 longitude/latitude everywhere (RFC 7946 order), metres, seconds,
@@ -27,6 +29,7 @@ pub mod error;
 pub mod geocode;
 pub mod io;
 pub mod network;
+pub mod rounds;
 pub mod spatial;
 
 pub mod territory;
