@@ -235,9 +235,12 @@ impl Geocoder {
             words.pop();
         }
         // house number at the start of the street part
-        let (number, suffix, words) = match leading_number(&words) {
-            Some((n, s, used)) => (Some(n), s, words[used..].to_vec()),
-            None => (None, 0, words),
+        let (number, suffix) = match leading_number(&words) {
+            Some((n, s, used)) => {
+                words.drain(..used);
+                (Some(n), s)
+            }
+            None => (None, 0),
         };
         let candidates = self.commune_candidates(&words, &after_pc, postcode.as_deref(), hints);
         let mut best: Option<GeocodeResult> = None;
