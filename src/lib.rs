@@ -11,6 +11,9 @@
 //! - [`io`]: file formats (GeoJSON, ESRI Shapefile with Lambert-93 reprojection, CSV) and atomic
 //!   writes;
 //! - [`spatial`]: point → commune / intercommunality, nearest business park (rstar + a grid);
+//! - [`geocode`]: addresses → points with a precision: BAN/BAL import into a compact binary
+//!   index, French address matching (housenumber → street → park → commune), the IGN
+//!   Géoplateforme client (online, on request) and SIRENE establishments;
 //! - [`network`]: OpenStreetMap road graph, snapping, contraction-hierarchy matrices and routes,
 //!   with the crow-flies fallback behind one [`network::Router`] trait;
 //! - [`cost`]: the travel-cost trait shared by clustering, rounds and siting, and the crow-flies
