@@ -26,7 +26,7 @@ impl Default for BuildOptions {
         BuildOptions {
             clip: None,
             signal_penalty_s: 8.0,
-            intersection_penalty_s: 1.5,
+            intersection_penalty_s: 0.5,
         }
     }
 }

@@ -19,7 +19,7 @@
 //!   urban and other classes rural;
 //! - `maxweight` (tonnes) and `maxheight` (metres) are recorded on edges, not enforced;
 //! - time penalties added at graph build ([`super::build::BuildOptions`]): 8 s per traffic light
-//!   (`highway=traffic_signals` node, mean wait over green and red), 1.5 s per intersection
+//!   (`highway=traffic_signals` node, mean wait over green and red), 0.5 s per intersection
 //!   crossed (node joining ≥ 3 edges: an approximation of turn costs; turn restrictions are not
 //!   modelled).
 
