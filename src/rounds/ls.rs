@@ -562,60 +562,83 @@ impl<'a> Ls<'a> {
         if !(g_reloc || g_pair || g_pair_rev || g_swap || g_2opt) {
             return false;
         }
-        let nodes = self.routes[r].nodes.clone();
-        let mut best: Option<(f64, Vec<u32>)> = None;
-        let mut scratch = std::mem::take(&mut self.scratch);
-        let mut try_seq = |ls: &mut Self, seq: &Vec<u32>| {
-            let c = ls.eval_nodes(ty, seq);
-            if c - old < -IMPROVE && best.as_ref().is_none_or(|b| c < b.0) {
-                best = Some((c, seq.clone()));
+        // Each candidate: fwd[a] + middle nodes + bwd[b], evaluated by concatenation.
+        let mut best: Option<(f64, usize, usize, Vec<u32>)> = None;
+        let mut mid = std::mem::take(&mut self.scratch);
+        let ncust = self.routes[r].ncust;
+        let mut try_mid = |ls: &mut Self, a: usize, mid: &[u32], b: usize| {
+            let route = &ls.routes[r];
+            let td = &ls.inst.types[ty];
+            let mut sgm = route.fwd[a];
+            for &z in mid {
+                sgm = ls.inst.cat(&sgm, ls.inst.seg(z, ty), &td.cap);
             }
+            let full = ls.inst.cat(&sgm, &route.bwd[b], &td.cap);
+            ls.work += 1 + mid.len() as u64 / 2;
+            let c = ls.cost_of(ty, &full, ncust);
+            if c - old < -IMPROVE && best.as_ref().is_none_or(|bb| c < bb.0) {
+                best = Some((c, a, b, mid.to_vec()));
+            }
+        };
+        let nodes = &self.routes[r].nodes;
+        let owned: Vec<u32>;
+        let nodes: &[u32] = {
+            owned = nodes.clone();
+            &owned
         };
         // Relocate u after v.
         if g_reloc {
-            scratch.clear();
-            scratch.extend_from_slice(&nodes);
-            let uu = scratch.remove(ku);
-            let pv = if kv > ku { kv } else { kv + 1 };
-            scratch.insert(pv, uu);
-            try_seq(self, &scratch);
+            mid.clear();
+            if ku < kv {
+                mid.extend_from_slice(&nodes[ku + 1..=kv]);
+                mid.push(u);
+                try_mid(self, ku, &mid, kv + 1);
+            } else {
+                mid.push(u);
+                mid.extend_from_slice(&nodes[kv + 1..ku]);
+                try_mid(self, kv + 1, &mid, ku + 1);
+            }
         }
         // Relocate (u, x) after v, and (x, u).
-        if let Some(x) = x
-            && kv != ku + 1
-        {
-            let pv = if kv > ku { kv - 1 } else { kv + 1 };
-            if g_pair {
-                scratch.clear();
-                scratch.extend_from_slice(&nodes);
-                scratch.drain(ku..ku + 2);
-                scratch.splice(pv..pv, [u, x]);
-                try_seq(self, &scratch);
-            }
-            if g_pair_rev {
-                scratch.clear();
-                scratch.extend_from_slice(&nodes);
-                scratch.drain(ku..ku + 2);
-                scratch.splice(pv..pv, [x, u]);
-                try_seq(self, &scratch);
+        if let Some(x) = x {
+            for (go, pair) in [(g_pair, [u, x]), (g_pair_rev, [x, u])] {
+                if !go {
+                    continue;
+                }
+                mid.clear();
+                if kv > ku + 1 {
+                    mid.extend_from_slice(&nodes[ku + 2..=kv]);
+                    mid.extend_from_slice(&pair);
+                    try_mid(self, ku, &mid, kv + 1);
+                } else {
+                    mid.extend_from_slice(&pair);
+                    mid.extend_from_slice(&nodes[kv + 1..ku]);
+                    try_mid(self, kv + 1, &mid, ku + 2);
+                }
             }
         }
         // Swap u and v.
+        let (lo, hi) = (ku.min(kv), ku.max(kv));
         if g_swap {
-            scratch.clear();
-            scratch.extend_from_slice(&nodes);
-            scratch.swap(ku, kv);
-            try_seq(self, &scratch);
+            mid.clear();
+            mid.push(nodes[hi]);
+            mid.extend_from_slice(&nodes[lo + 1..hi]);
+            mid.push(nodes[lo]);
+            try_mid(self, lo, &mid, hi + 1);
         }
-        // 2-opt: reverse the nodes between u's successor and v (or between v's successor and u).
+        // 2-opt: reverse the nodes between the first one's successor and the second one.
         if g_2opt {
-            scratch.clear();
-            scratch.extend_from_slice(&nodes);
-            scratch[i..=j].reverse();
-            try_seq(self, &scratch);
+            mid.clear();
+            mid.extend(nodes[i..=j].iter().rev());
+            try_mid(self, i, &mid, j + 1);
         }
-        self.scratch = scratch;
-        let Some((_, seq)) = best else { return false };
+        self.scratch = mid;
+        let Some((_, a, b, m)) = best else {
+            return false;
+        };
+        let mut seq = nodes[..a].to_vec();
+        seq.extend_from_slice(&m);
+        seq.extend_from_slice(&nodes[b..]);
         self.routes[r].nodes = seq;
         self.update(r);
         true
