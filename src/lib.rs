@@ -13,6 +13,11 @@
 //! - [`spatial`]: point → commune / intercommunality, nearest business park (rstar + a grid);
 //! - [`cost`]: the travel-cost trait shared by clustering, rounds and siting, and the crow-flies
 //!   fallback;
+//! - [`cluster`]: groups of holders of a material for pooling (DBSCAN on the cost matrix,
+//!   capacity split);
+//! - [`scenario`]: vehicle types, emission factors, cost and CO2e model, alone vs pooled;
+//! - [`plan`]: pooled collection rounds of one material (request → rounds → scenario), the
+//!   function behind `boucle rounds` and the API;
 //! - [`cli`]: the command implementations called by `main.rs`.
 //!
 //! Conventions: WGS84 longitude/latitude everywhere (RFC 7946 order), metres, seconds,
@@ -20,9 +25,12 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod cluster;
 pub mod cost;
 pub mod error;
 pub mod io;
+pub mod plan;
+pub mod scenario;
 pub mod spatial;
 
 pub mod territory;

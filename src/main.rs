@@ -25,6 +25,10 @@ enum Command {
     Check(cli::territory::CheckArgs),
     /// Commune, intercommunality and nearest business park of a point (or of a CSV of points).
     Locate(cli::territory::LocateArgs),
+    /// Pooled collection rounds of one material, with the alone-vs-pooled comparison.
+    Rounds(cli::rounds::RoundsArgs),
+    /// Groups of holders of one material for pooling (DBSCAN + capacity split).
+    Clusters(cli::rounds::ClustersArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +51,8 @@ fn main() -> ExitCode {
         Command::Import(c) => cli::territory::import(c),
         Command::Check(a) => cli::territory::check(a),
         Command::Locate(a) => cli::territory::locate(a),
+        Command::Rounds(a) => cli::rounds::rounds(a),
+        Command::Clusters(a) => cli::rounds::clusters(a),
     };
     match result {
         Ok(code) => code,

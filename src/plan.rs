@@ -1,0 +1,956 @@
+//! Pooled collection rounds for one material on a territory: request → routing model → rounds,
+//! unassigned holders and the alone-vs-pooled [`Scenario`].
+//!
+//! This is the function the CLI (`boucle rounds`) and the HTTP server call:
+//! [`plan_rounds`]`(&Territory, &RoundsRequest) -> RoundsPlan`.
+//!
+//! Defaults, each reported in [`RoundsPlan::defaults_used`] when taken:
+//! - treatment site (dump): the manifest's `defaults.rounds.<material>.treatment_site`, else the
+//!   first located site that accepts the material;
+//! - depot: the manifest's `defaults.rounds.<material>.depot`, else the treatment site (the
+//!   recycler runs the trucks: rounds start and end there);
+//! - vehicle: the manifest's `defaults.rounds.<material>.vehicle`, else a built-in choice per
+//!   material ([`crate::scenario::default_vehicle_for`]), else the first vehicle type;
+//! - vehicle types and emission factors: the territory's `vehicles.csv` and
+//!   `emission_factors.csv`, else the built-in copies;
+//! - service time per stop 15 min, unloading 20 min (manifest keys `service_min`, `unload_min`);
+//! - collections per year when a flow gives none: 12.
+//!
+//! Scaling over the year: the pooled service runs `cycles_per_year` collection cycles, the
+//! highest frequency asked by the holders; each holder's demand per cycle is its yearly quantity
+//! divided by the cycles. One cycle's rounds are computed and multiplied by the cycles.
+//!
+//! Routing: until the routing engine (`crate::rounds`) is merged, rounds come from a
+//! deterministic Clarke–Wright savings construction with capacity (kg, m³), maximum duration
+//! and distance, followed by 2-opt inside each round ([`RoundsPlan::engine`] says so).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use geo::Point;
+use serde::{Deserialize, Serialize};
+
+use crate::cost::{CostMatrix, CrowFlies, Method};
+use crate::error::{Error, Result};
+use crate::scenario::{self, CostModel, Demand, EmissionFactor, Scenario, Timing, Totals, Vehicle};
+use crate::territory::{Direction, Material, Territory};
+
+/// Vehicle types given inline (API) or as a CSV path (CLI).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum VehiclesSpec {
+    /// Vehicle types given inline.
+    Inline(Vec<Vehicle>),
+    /// Path of a vehicles CSV (same columns as `vehicles.csv`).
+    File(String),
+}
+
+/// Emission factors given inline (API) or as a CSV path (CLI).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FactorsSpec {
+    /// Factors given inline.
+    Inline(Vec<EmissionFactor>),
+    /// Path of an emission-factor CSV (same columns as `emission_factors.csv`).
+    File(String),
+}
+
+/// What to plan.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RoundsRequest {
+    /// Material slug, e.g. `pallets`.
+    pub material: String,
+    /// Depot: a site or actor id, or `"LON,LAT"`.
+    #[serde(default)]
+    pub depot: Option<String>,
+    /// Treatment site (dump): a site id, or `"LON,LAT"`.
+    #[serde(default)]
+    pub dump: Option<String>,
+    /// Vehicle types (inline or a CSV path); default: the territory's `vehicles.csv`.
+    #[serde(default)]
+    pub vehicles: Option<VehiclesSpec>,
+    /// Time limit of the solver in seconds.
+    #[serde(default)]
+    pub time_limit_s: Option<f64>,
+    /// Random seed of the solver.
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// Vehicle type id to use among `vehicles` (default: the material's default vehicle).
+    #[serde(default)]
+    pub vehicle: Option<String>,
+    /// Emission factors (inline or a CSV path); default: the territory's
+    /// `emission_factors.csv`.
+    #[serde(default)]
+    pub factors: Option<FactorsSpec>,
+}
+
+/// A place of a round: depot, stop or treatment site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanStop {
+    /// Actor or site id (`"LON,LAT"` for a depot or dump given by coordinates).
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// `depot`, `stop` or `dump`.
+    pub kind: String,
+    /// Longitude (WGS84).
+    pub lon: f64,
+    /// Latitude (WGS84).
+    pub lat: f64,
+    /// Arrival time from the start of the round, in seconds.
+    pub arrival_s: f64,
+    /// Load on board on leaving the place, in kg.
+    pub load: f64,
+}
+
+/// One round of one vehicle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanRound {
+    /// Vehicle type id.
+    pub vehicle: String,
+    /// Depot, stops, treatment site, depot.
+    pub stops: Vec<PlanStop>,
+    /// Length in metres.
+    pub distance_m: f64,
+    /// Duration in seconds (driving, service, unloading).
+    pub duration_s: f64,
+    /// Cost in euros (cost model of the vehicle).
+    pub cost_eur: f64,
+    /// Emissions in kg CO2e.
+    pub co2e_kg: f64,
+    /// Load collected, in kg.
+    pub load_kg: f64,
+    /// Load collected, in m³.
+    pub load_m3: f64,
+    /// How distances were obtained (`road` / `crow_flies`).
+    pub method: Method,
+    /// GeoJSON LineString of the round; straight segments between places unless `method` is
+    /// `road`.
+    pub geometry: serde_json::Value,
+    /// Constraints at ≥ 90 % of their limit: `capacity_kg`, `capacity_m3`, `max_duration`,
+    /// `max_distance`.
+    pub binding: Vec<String>,
+}
+
+/// A holder left out of the rounds, with the reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unassigned {
+    /// Actor or site id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// `unlocated`, `zero_quantity`, `max_duration`, `max_distance`.
+    pub reason: String,
+}
+
+/// The rounds of one collection cycle and the yearly alone-vs-pooled comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundsPlan {
+    /// Material slug.
+    pub material: String,
+    /// Unit of the material's quantities.
+    pub unit: String,
+    /// How distances and durations were obtained.
+    pub method: Method,
+    /// Which routing engine produced the rounds.
+    pub engine: String,
+    /// Defaults taken because the request did not say (in words).
+    pub defaults_used: Vec<String>,
+    /// The depot.
+    pub depot: PlanStop,
+    /// The treatment site.
+    pub dump: PlanStop,
+    /// The vehicle type.
+    pub vehicle: Vehicle,
+    /// Collection cycles per year (the pooled rounds run once per cycle).
+    pub cycles_per_year: f64,
+    /// The rounds of one collection cycle.
+    pub rounds: Vec<PlanRound>,
+    /// Holders not served, with the reason.
+    pub unassigned: Vec<Unassigned>,
+    /// Alone vs pooled, per year.
+    pub scenario: Scenario,
+}
+
+/// A holder of a material (out flows summed over the year).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Holder {
+    /// Actor or site id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Position, if known.
+    pub position: Option<Point<f64>>,
+    /// Quantity per year, in the material's unit.
+    pub quantity_per_year: f64,
+    /// Mass per year in kg.
+    pub kg_per_year: f64,
+    /// Volume per year in m³ (0 when the material has no volume per unit).
+    pub m3_per_year: f64,
+    /// Collections per year asked (`None`: not given in the flows).
+    pub collections_per_year: Option<f64>,
+    /// Whether any of its flows is an estimate.
+    pub estimate: bool,
+}
+
+/// Periods per year of a flow's `period`.
+fn periods_per_year(period: &str) -> Option<f64> {
+    Some(match period.trim().to_lowercase().as_str() {
+        "year" | "an" | "annee" | "année" | "yr" => 1.0,
+        "quarter" | "trimestre" => 4.0,
+        "month" | "mois" => 12.0,
+        "week" | "semaine" => 52.0,
+        "day" | "jour" => 250.0,
+        _ => return None,
+    })
+}
+
+/// The material `slug`, or an error listing the known ones.
+pub fn material<'a>(t: &'a Territory, slug: &str) -> Result<&'a Material> {
+    t.material(slug).ok_or_else(|| {
+        Error::Invalid(format!(
+            "unknown material `{slug}` (known in {}: {})",
+            t.manifest.files.materials,
+            t.materials
+                .iter()
+                .map(|m| m.slug.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })
+}
+
+/// The holders of `material` (actors or sites with an `out` flow of it), in flows.csv order,
+/// their yearly quantities summed.
+pub fn holders(t: &Territory, material: &Material) -> Result<Vec<Holder>> {
+    let mut out: Vec<Holder> = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, f) in t.flows.iter().enumerate() {
+        if f.material != material.slug || f.direction != Direction::Out {
+            continue;
+        }
+        let line = i + 2;
+        let bad = |field: &str, msg: String| {
+            Error::Invalid(format!(
+                "{}, line {line} (holder {}), field `{field}`: {msg}",
+                t.manifest.files.flows, f.holder
+            ))
+        };
+        let per_year = periods_per_year(&f.period)
+            .ok_or_else(|| bad("period", format!("unknown period `{}`", f.period)))?;
+        let q = f.quantity * per_year;
+        let kg = match f.unit.trim() {
+            u if u == material.unit => q * material.kg_per_unit,
+            "t" => q * 1000.0,
+            "kg" => q,
+            "m3" => match material.m3_per_unit {
+                Some(v) if v > 0.0 => q / v * material.kg_per_unit,
+                _ => {
+                    return Err(bad(
+                        "unit",
+                        format!("material `{}` has no m3_per_unit", material.slug),
+                    ));
+                }
+            },
+            u => {
+                return Err(bad(
+                    "unit",
+                    format!(
+                        "unit `{u}` cannot be converted for material `{}` (unit {})",
+                        material.slug, material.unit
+                    ),
+                ));
+            }
+        };
+        let units = kg / material.kg_per_unit;
+        let m3 = material.m3_per_unit.map(|v| units * v).unwrap_or(0.0);
+        let freq = f.collections_per_period.map(|c| c * per_year);
+        let k = *index.entry(f.holder.clone()).or_insert_with(|| {
+            let (name, position) = if let Some(a) = t.actor(&f.holder) {
+                (a.name.clone(), a.position)
+            } else if let Some(s) = t.site(&f.holder) {
+                (s.name.clone(), s.position)
+            } else {
+                (f.holder.clone(), None)
+            };
+            out.push(Holder {
+                id: f.holder.clone(),
+                name,
+                position,
+                quantity_per_year: 0.0,
+                kg_per_year: 0.0,
+                m3_per_year: 0.0,
+                collections_per_year: None,
+                estimate: false,
+            });
+            out.len() - 1
+        });
+        let h = &mut out[k];
+        h.quantity_per_year += units;
+        h.kg_per_year += kg;
+        h.m3_per_year += m3;
+        h.collections_per_year = match (h.collections_per_year, freq) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        h.estimate |= f.estimate;
+    }
+    Ok(out)
+}
+
+/// Collections per year assumed when a flow gives none.
+pub const DEFAULT_COLLECTIONS_PER_YEAR: f64 = 12.0;
+
+/// The travel-cost matrix between `points` (every point to every point), and its method.
+///
+/// Crow-flies fallback with the manifest's circuity and speed until the road network is merged;
+/// this is the one place to switch to `network::open_router`.
+pub fn travel_matrix(t: &Territory, points: &[Point<f64>]) -> Box<dyn CostMatrix> {
+    let cf = CrowFlies {
+        circuity: t.manifest.defaults.circuity,
+        speed_kmh: t.manifest.defaults.speed_kmh,
+    };
+    Box::new(cf.matrix(points, points))
+}
+
+/// The per-material rounds table of the manifest.
+fn material_defaults<'a>(t: &'a Territory, material: &str) -> Option<&'a toml::Table> {
+    t.manifest
+        .defaults
+        .rounds
+        .get(material)
+        .and_then(|v| v.as_table())
+}
+
+fn manifest_str<'a>(t: &'a Territory, material: &str, key: &str) -> Option<&'a str> {
+    material_defaults(t, material)
+        .and_then(|m| m.get(key))
+        .and_then(|v| v.as_str())
+}
+
+fn manifest_f64(t: &Territory, material: &str, key: &str) -> Option<f64> {
+    material_defaults(t, material)
+        .and_then(|m| m.get(key))
+        .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
+}
+
+/// The vehicle types of the request, else of the territory, else the built-in ones.
+pub fn vehicle_types(
+    t: &Territory,
+    spec: Option<&VehiclesSpec>,
+    used: &mut Vec<String>,
+) -> Result<Vec<Vehicle>> {
+    match spec {
+        Some(VehiclesSpec::Inline(v)) if !v.is_empty() => Ok(v.clone()),
+        Some(VehiclesSpec::Inline(_)) => Err(Error::Invalid("empty list of vehicles".into())),
+        Some(VehiclesSpec::File(p)) => scenario::read_vehicles(Path::new(p)),
+        None => {
+            let p = t.path(&t.manifest.files.vehicles);
+            if p.is_file() {
+                used.push(format!("vehicle types: {}", p.display()));
+                scenario::read_vehicles(&p)
+            } else {
+                used.push(
+                    "vehicle types: built-in defaults (no vehicles.csv in the territory)".into(),
+                );
+                builtin_vehicles()
+            }
+        }
+    }
+}
+
+fn builtin_vehicles() -> Result<Vec<Vehicle>> {
+    scenario::parse_vehicles(
+        Path::new("<built-in vehicles.csv>"),
+        scenario::DEFAULT_VEHICLES_CSV.as_bytes(),
+    )
+}
+
+/// The emission factors of the request, else of the territory, else the built-in ones.
+pub fn emission_factors(
+    t: &Territory,
+    spec: Option<&FactorsSpec>,
+    used: &mut Vec<String>,
+) -> Result<Vec<EmissionFactor>> {
+    match spec {
+        Some(FactorsSpec::Inline(v)) => Ok(v.clone()),
+        Some(FactorsSpec::File(p)) => scenario::read_emission_factors(Path::new(p)),
+        None => {
+            let p = t.path(&t.manifest.files.emission_factors);
+            if p.is_file() {
+                used.push(format!("emission factors: {}", p.display()));
+                scenario::read_emission_factors(&p)
+            } else {
+                used.push("emission factors: built-in defaults (no emission_factors.csv in the territory)".into());
+                scenario::parse_emission_factors(
+                    Path::new("<built-in emission_factors.csv>"),
+                    scenario::DEFAULT_EMISSION_FACTORS_CSV.as_bytes(),
+                )
+            }
+        }
+    }
+}
+
+/// The vehicle type to use for `material`: `wanted`, else the manifest's, else the built-in
+/// choice, else the first.
+pub fn choose_vehicle(
+    t: &Territory,
+    material: &str,
+    types: &[Vehicle],
+    wanted: Option<&str>,
+    used: &mut Vec<String>,
+) -> Result<Vehicle> {
+    let find = |id: &str| types.iter().find(|v| v.id == id).cloned();
+    if let Some(id) = wanted {
+        return find(id).ok_or_else(|| {
+            Error::Invalid(format!(
+                "unknown vehicle `{id}` (vehicle types: {})",
+                types
+                    .iter()
+                    .map(|v| v.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        });
+    }
+    if let Some((id, v)) =
+        manifest_str(t, material, "vehicle").and_then(|id| find(id).map(|v| (id, v)))
+    {
+        used.push(format!(
+            "vehicle: {id} (territory.toml defaults.rounds.{material}.vehicle)"
+        ));
+        return Ok(v);
+    }
+    if let Some(v) = scenario::default_vehicle_for(material).and_then(find) {
+        used.push(format!(
+            "vehicle: {} (built-in default for {material})",
+            v.id
+        ));
+        return Ok(v);
+    }
+    let v = types[0].clone();
+    used.push(format!("vehicle: {} (first vehicle type)", v.id));
+    Ok(v)
+}
+
+/// Parse `"LON,LAT"`.
+fn parse_lonlat(s: &str) -> Option<Point<f64>> {
+    let (a, b) = s.split_once(',')?;
+    let lon: f64 = a.trim().parse().ok()?;
+    let lat: f64 = b.trim().parse().ok()?;
+    ((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat)).then(|| Point::new(lon, lat))
+}
+
+/// A depot or dump given as a site id, an actor id or `"LON,LAT"`.
+pub fn resolve_place(
+    t: &Territory,
+    spec: &str,
+    what: &str,
+) -> Result<(String, String, Point<f64>)> {
+    let spec = spec.trim();
+    if let Some(p) = parse_lonlat(spec) {
+        return Ok((spec.to_owned(), format!("{what} ({spec})"), p));
+    }
+    let (name, pos) = if let Some(s) = t.site(spec) {
+        (s.name.clone(), s.position)
+    } else if let Some(a) = t.actor(spec) {
+        (a.name.clone(), a.position)
+    } else {
+        return Err(Error::Invalid(format!(
+            "unknown {what} `{spec}`: not a site id ({}), an actor id ({}) or LON,LAT",
+            t.manifest.files.sites, t.manifest.files.actors
+        )));
+    };
+    let pos = pos.ok_or_else(|| {
+        Error::Invalid(format!(
+            "{what} `{spec}` ({name}) has no position: set lon/lat or pass LON,LAT"
+        ))
+    })?;
+    Ok((spec.to_owned(), name, pos))
+}
+
+/// The treatment site for `material`: `wanted`, else the manifest's, else the first located site
+/// accepting it.
+pub fn choose_dump(
+    t: &Territory,
+    material: &str,
+    wanted: Option<&str>,
+    used: &mut Vec<String>,
+) -> Result<(String, String, Point<f64>)> {
+    if let Some(w) = wanted {
+        return resolve_place(t, w, "treatment site");
+    }
+    if let Some(id) = manifest_str(t, material, "treatment_site") {
+        let p = resolve_place(t, id, "treatment site")?;
+        used.push(format!(
+            "treatment site: {id} ({}) (territory.toml defaults.rounds.{material}.treatment_site)",
+            p.1
+        ));
+        return Ok(p);
+    }
+    let s = t
+        .sites
+        .iter()
+        .find(|s| s.position.is_some() && s.accepts.iter().any(|a| a == material))
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "no located treatment site accepts `{material}`: pass a dump (site id or LON,LAT)"
+            ))
+        })?;
+    used.push(format!(
+        "treatment site: {} ({}) (first located site accepting {material})",
+        s.id, s.name
+    ));
+    Ok((s.id.clone(), s.name.clone(), s.position.unwrap_or_default()))
+}
+
+/// A stop handed to the solver (a holder, or a part of it when its demand exceeds a load).
+#[derive(Debug, Clone)]
+struct SolverStop {
+    holder: usize,
+    matrix_index: usize,
+    kg: f64,
+    m3: f64,
+}
+
+/// Limits of one round.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    capacity_kg: f64,
+    capacity_m3: Option<f64>,
+    max_duration_s: Option<f64>,
+    max_distance_m: Option<f64>,
+}
+
+struct Problem<'a> {
+    m: &'a dyn CostMatrix,
+    depot: usize,
+    dump: usize,
+    stops: Vec<SolverStop>,
+    limits: Limits,
+    timing: Timing,
+    cost_per_m: f64,
+    cost_per_s: f64,
+    fixed: f64,
+}
+
+impl Problem<'_> {
+    fn route_dist_dur(&self, route: &[usize]) -> (f64, f64) {
+        let mut prev = self.depot;
+        let (mut d, mut t) = (0.0, 0.0);
+        for &s in route {
+            let i = self.stops[s].matrix_index;
+            d += self.m.distance_m(prev, i);
+            t += self.m.duration_s(prev, i) + self.timing.service_s;
+            prev = i;
+        }
+        d += self.m.distance_m(prev, self.dump) + self.m.distance_m(self.dump, self.depot);
+        t += self.m.duration_s(prev, self.dump)
+            + self.m.duration_s(self.dump, self.depot)
+            + self.timing.unload_s;
+        (d, t)
+    }
+
+    fn load(&self, route: &[usize]) -> (f64, f64) {
+        route.iter().fold((0.0, 0.0), |(k, v), &s| {
+            (k + self.stops[s].kg, v + self.stops[s].m3)
+        })
+    }
+
+    /// The first limit `route` breaks, if any.
+    fn violation(&self, route: &[usize]) -> Option<&'static str> {
+        let (kg, m3) = self.load(route);
+        if kg > self.limits.capacity_kg * (1.0 + 1e-9) {
+            return Some("capacity_kg");
+        }
+        if self
+            .limits
+            .capacity_m3
+            .is_some_and(|c| m3 > c * (1.0 + 1e-9))
+        {
+            return Some("capacity_m3");
+        }
+        let (d, t) = self.route_dist_dur(route);
+        if self.limits.max_duration_s.is_some_and(|l| t > l) {
+            return Some("max_duration");
+        }
+        if self.limits.max_distance_m.is_some_and(|l| d > l) {
+            return Some("max_distance");
+        }
+        None
+    }
+
+    fn cost(&self, route: &[usize]) -> f64 {
+        let (d, t) = self.route_dist_dur(route);
+        self.fixed + self.cost_per_m * d + self.cost_per_s * t
+    }
+
+    /// Clarke–Wright savings, then 2-opt in each route. Returns the routes and the stops that
+    /// cannot be served even alone, with the reason.
+    fn solve(&self) -> (Vec<Vec<usize>>, Vec<(usize, &'static str)>) {
+        let mut unassigned = Vec::new();
+        let mut routes: Vec<Option<Vec<usize>>> = Vec::new();
+        let mut route_of = vec![usize::MAX; self.stops.len()];
+        for (s, r) in route_of.iter_mut().enumerate() {
+            if let Some(v) = self.violation(&[s]) {
+                unassigned.push((s, v));
+            } else {
+                *r = routes.len();
+                routes.push(Some(vec![s]));
+            }
+        }
+        let served: Vec<usize> = (0..self.stops.len())
+            .filter(|&s| route_of[s] != usize::MAX)
+            .collect();
+        let m = self.m;
+        let mut savings = Vec::new();
+        for &i in &served {
+            for &j in &served {
+                if i == j {
+                    continue;
+                }
+                let (a, b) = (self.stops[i].matrix_index, self.stops[j].matrix_index);
+                let dd = m.distance_m(a, self.dump)
+                    + m.distance_m(self.dump, self.depot)
+                    + m.distance_m(self.depot, b)
+                    - m.distance_m(a, b);
+                let dt = m.duration_s(a, self.dump)
+                    + m.duration_s(self.dump, self.depot)
+                    + m.duration_s(self.depot, b)
+                    - m.duration_s(a, b)
+                    + self.timing.unload_s;
+                let s = self.fixed + self.cost_per_m * dd + self.cost_per_s * dt;
+                if s > 1e-9 {
+                    savings.push((s, i, j));
+                }
+            }
+        }
+        savings.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+        for (_, i, j) in savings {
+            let (ri, rj) = (route_of[i], route_of[j]);
+            if ri == rj {
+                continue;
+            }
+            let (Some(a), Some(b)) = (&routes[ri], &routes[rj]) else {
+                continue;
+            };
+            if a.last() != Some(&i) || b.first() != Some(&j) {
+                continue;
+            }
+            let merged: Vec<usize> = a.iter().chain(b.iter()).copied().collect();
+            if self.violation(&merged).is_some() {
+                continue;
+            }
+            for &s in &merged {
+                route_of[s] = ri;
+            }
+            routes[ri] = Some(merged);
+            routes[rj] = None;
+        }
+        let mut out: Vec<Vec<usize>> = routes.into_iter().flatten().collect();
+        for r in &mut out {
+            self.two_opt(r);
+        }
+        (out, unassigned)
+    }
+
+    fn two_opt(&self, r: &mut [usize]) {
+        let mut best = self.cost(r);
+        let mut improved = true;
+        while improved {
+            improved = false;
+            for i in 0..r.len() {
+                for j in i + 1..r.len() {
+                    r[i..=j].reverse();
+                    let c = self.cost(r);
+                    if c < best - 1e-9 && self.violation(r).is_none() {
+                        best = c;
+                        improved = true;
+                    } else {
+                        r[i..=j].reverse();
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Plan the pooled rounds of one material and compare them with each holder served alone.
+pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
+    let mat = material(t, &req.material)?;
+    let slug = mat.slug.as_str();
+    let mut used = Vec::new();
+
+    let (dump_id, dump_name, dump_pt) = choose_dump(t, slug, req.dump.as_deref(), &mut used)?;
+    let (depot_id, depot_name, depot_pt) = match req.depot.as_deref() {
+        Some(d) => resolve_place(t, d, "depot")?,
+        None => match manifest_str(t, slug, "depot") {
+            Some(d) => {
+                let p = resolve_place(t, d, "depot")?;
+                used.push(format!(
+                    "depot: {d} ({}) (territory.toml defaults.rounds.{slug}.depot)",
+                    p.1
+                ));
+                p
+            }
+            None => {
+                used.push(format!(
+                    "depot: the treatment site {dump_id} (rounds start and end at the recycler)"
+                ));
+                (dump_id.clone(), dump_name.clone(), dump_pt)
+            }
+        },
+    };
+
+    let types = vehicle_types(t, req.vehicles.as_ref(), &mut used)?;
+    let vehicle = choose_vehicle(t, slug, &types, req.vehicle.as_deref(), &mut used)?;
+    let factors = emission_factors(t, req.factors.as_ref(), &mut used)?;
+    let model = CostModel::new(&vehicle, &factors)?;
+    let volume_cap = vehicle.volume_capacity_m3(&mat.unit, mat.m3_per_unit);
+
+    let timing = Timing {
+        service_s: manifest_f64(t, slug, "service_min")
+            .map(|m| m * 60.0)
+            .unwrap_or_else(|| {
+                used.push("service time per stop: 15 min".into());
+                900.0
+            }),
+        unload_s: manifest_f64(t, slug, "unload_min")
+            .map(|m| m * 60.0)
+            .unwrap_or_else(|| {
+                used.push("unloading time at the treatment site: 20 min".into());
+                1200.0
+            }),
+    };
+
+    // Holders: located ones go to the matrix; the others are reported.
+    let all = holders(t, mat)?;
+    let mut unassigned = Vec::new();
+    let mut points = vec![depot_pt, dump_pt];
+    let mut demands: Vec<Demand> = Vec::new();
+    let mut freq_defaulted = false;
+    let mut estimate = false;
+    for h in &all {
+        let Some(p) = h.position else {
+            unassigned.push(Unassigned {
+                id: h.id.clone(),
+                name: h.name.clone(),
+                reason: "unlocated".into(),
+            });
+            continue;
+        };
+        if h.kg_per_year <= 0.0 {
+            unassigned.push(Unassigned {
+                id: h.id.clone(),
+                name: h.name.clone(),
+                reason: "zero_quantity".into(),
+            });
+            continue;
+        }
+        estimate |= h.estimate;
+        let f = h.collections_per_year.unwrap_or_else(|| {
+            freq_defaulted = true;
+            DEFAULT_COLLECTIONS_PER_YEAR
+        });
+        demands.push(Demand {
+            id: h.id.clone(),
+            name: h.name.clone(),
+            index: points.len(),
+            quantity_per_year: h.quantity_per_year,
+            kg_per_year: h.kg_per_year,
+            m3_per_year: h.m3_per_year,
+            collections_per_year: f,
+        });
+        points.push(p);
+    }
+    if freq_defaulted {
+        used.push(format!(
+            "collections per year: {DEFAULT_COLLECTIONS_PER_YEAR} where flows.csv gives none"
+        ));
+    }
+    let matrix = travel_matrix(t, &points);
+    let method = matrix.method();
+    let cycles = demands
+        .iter()
+        .map(|d| d.collections_per_year)
+        .fold(0.0_f64, f64::max);
+    let cycles = if cycles > 0.0 {
+        cycles
+    } else {
+        DEFAULT_COLLECTIONS_PER_YEAR
+    };
+
+    // Split each holder's demand per cycle into loads the vehicle can carry.
+    let mut stops = Vec::new();
+    for (k, d) in demands.iter().enumerate() {
+        let kg = d.kg_per_year / cycles;
+        let m3 = d.m3_per_year / cycles;
+        let n = scenario::loads(kg, m3, vehicle.capacity_kg, volume_cap);
+        for _ in 0..n {
+            stops.push(SolverStop {
+                holder: k,
+                matrix_index: d.index,
+                kg: kg / f64::from(n),
+                m3: m3 / f64::from(n),
+            });
+        }
+    }
+    let problem = Problem {
+        m: matrix.as_ref(),
+        depot: 0,
+        dump: 1,
+        stops,
+        limits: Limits {
+            capacity_kg: vehicle.capacity_kg,
+            capacity_m3: volume_cap,
+            max_duration_s: vehicle.max_duration_h.map(|h| h * 3600.0),
+            max_distance_m: vehicle.max_distance_km.map(|k| k * 1000.0),
+        },
+        timing,
+        cost_per_m: vehicle.cost_per_km_eur / 1000.0,
+        cost_per_s: vehicle.cost_per_hour_eur / 3600.0,
+        fixed: vehicle.fixed_cost_eur,
+    };
+    let (routes, dropped) = problem.solve();
+    let mut reported = std::collections::BTreeSet::new();
+    for (s, reason) in dropped {
+        let d = &demands[problem.stops[s].holder];
+        if reported.insert(d.id.clone()) {
+            unassigned.push(Unassigned {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                reason: reason.into(),
+            });
+        }
+    }
+    let served: Vec<Demand> = demands
+        .iter()
+        .filter(|d| !reported.contains(&d.id))
+        .cloned()
+        .collect();
+
+    let place =
+        |id: &str, name: &str, kind: &str, p: Point<f64>, arrival_s: f64, load: f64| PlanStop {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            kind: kind.to_owned(),
+            lon: p.x(),
+            lat: p.y(),
+            arrival_s,
+            load,
+        };
+    let mut rounds = Vec::new();
+    let mut pooled_cycle = Totals::default();
+    for r in &routes {
+        let mut out = vec![place(&depot_id, &depot_name, "depot", depot_pt, 0.0, 0.0)];
+        let (mut time, mut load) = (0.0, 0.0);
+        let mut prev = 0;
+        for &s in r {
+            let st = &problem.stops[s];
+            let d = &demands[st.holder];
+            time += matrix.duration_s(prev, st.matrix_index);
+            load += st.kg;
+            out.push(place(
+                &d.id,
+                &d.name,
+                "stop",
+                points[st.matrix_index],
+                time,
+                load,
+            ));
+            time += timing.service_s;
+            prev = st.matrix_index;
+        }
+        time += matrix.duration_s(prev, 1);
+        out.push(place(&dump_id, &dump_name, "dump", dump_pt, time, 0.0));
+        time += timing.unload_s + matrix.duration_s(1, 0);
+        out.push(place(&depot_id, &depot_name, "depot", depot_pt, time, 0.0));
+        let (dist, dur) = problem.route_dist_dur(r);
+        let (kg, m3) = problem.load(r);
+        let mut binding = Vec::new();
+        if kg >= 0.9 * vehicle.capacity_kg {
+            binding.push("capacity_kg".to_owned());
+        }
+        if volume_cap.is_some_and(|c| m3 >= 0.9 * c) {
+            binding.push("capacity_m3".to_owned());
+        }
+        if problem
+            .limits
+            .max_duration_s
+            .is_some_and(|l| dur >= 0.9 * l)
+        {
+            binding.push("max_duration".to_owned());
+        }
+        if problem
+            .limits
+            .max_distance_m
+            .is_some_and(|l| dist >= 0.9 * l)
+        {
+            binding.push("max_distance".to_owned());
+        }
+        let totals = model.round(dist, dur);
+        pooled_cycle = pooled_cycle.plus(totals);
+        let coords: Vec<[f64; 2]> = out.iter().map(|s| [s.lon, s.lat]).collect();
+        rounds.push(PlanRound {
+            vehicle: vehicle.id.clone(),
+            stops: out,
+            distance_m: dist,
+            duration_s: dur,
+            cost_eur: totals.cost_eur,
+            co2e_kg: totals.co2e_kg,
+            load_kg: kg,
+            load_m3: m3,
+            method,
+            geometry: serde_json::json!({ "type": "LineString", "coordinates": coords }),
+            binding,
+        });
+    }
+
+    let alone = scenario::alone(&served, 0, 1, matrix.as_ref(), &model, volume_cap, timing);
+    let mut factors_list = model.factors();
+    factors_list.push(scenario::Factor {
+        name: "circuity".into(),
+        value: t.manifest.defaults.circuity,
+        unit: "road km / great-circle km".into(),
+        source: "territory.toml defaults.circuity (crow-flies fallback)".into(),
+    });
+    factors_list.push(scenario::Factor {
+        name: "speed".into(),
+        value: t.manifest.defaults.speed_kmh,
+        unit: "km/h".into(),
+        source: "territory.toml defaults.speed_kmh (crow-flies fallback)".into(),
+    });
+    let factor_estimate = model.factor.source.contains("estimate")
+        || model.factor.vintage.contains("estimate")
+        || vehicle.source.contains("estimate");
+    let scenario = Scenario::new(
+        alone,
+        pooled_cycle,
+        cycles,
+        method,
+        factors_list,
+        estimate || method == Method::CrowFlies || factor_estimate,
+    );
+    let engine = format!(
+        "boucle savings heuristic (Clarke–Wright + 2-opt, deterministic){}",
+        if req.time_limit_s.is_some() || req.seed.is_some() {
+            "; time_limit_s and seed are not used by this engine"
+        } else {
+            ""
+        }
+    );
+    Ok(RoundsPlan {
+        material: slug.to_owned(),
+        unit: mat.unit.clone(),
+        method,
+        engine,
+        defaults_used: used,
+        depot: place(&depot_id, &depot_name, "depot", depot_pt, 0.0, 0.0),
+        dump: place(&dump_id, &dump_name, "dump", dump_pt, 0.0, 0.0),
+        vehicle,
+        cycles_per_year: cycles,
+        rounds,
+        unassigned,
+        scenario,
+    })
+}
