@@ -139,7 +139,8 @@ pub struct Unassigned {
     pub id: String,
     /// Name.
     pub name: String,
-    /// `unlocated`, `zero_quantity`, `max_duration`, `max_distance`.
+    /// `unlocated`, `zero_quantity`, `unreachable`, `capacity_kg`, `capacity_m3`,
+    /// `max_duration`, `max_distance`.
     pub reason: String,
 }
 
@@ -170,6 +171,8 @@ pub struct RoundsPlan {
     pub unassigned: Vec<Unassigned>,
     /// Alone vs pooled, per year.
     pub scenario: Scenario,
+    /// Remarks on the plan (fleet use, engine), in words.
+    pub notes: Vec<String>,
 }
 
 /// A holder of a material (out flows summed over the year).
@@ -301,16 +304,27 @@ pub fn holders(t: &Territory, material: &Material) -> Result<Vec<Holder>> {
 /// Collections per year assumed when a flow gives none.
 pub const DEFAULT_COLLECTIONS_PER_YEAR: f64 = 12.0;
 
-/// The travel-cost matrix between `points` (every point to every point), and its method.
+/// The travel-cost matrix between `points` (every point to every point); its
+/// [`CostMatrix::method`] says how it was obtained. Distances may be `f64::INFINITY` where no
+/// path exists (road graph).
 ///
 /// Crow-flies fallback with the manifest's circuity and speed until the road network is merged;
-/// this is the one place to switch to `network::open_router`.
-pub fn travel_matrix(t: &Territory, points: &[Point<f64>]) -> Box<dyn CostMatrix> {
-    let cf = CrowFlies {
+/// this and [`leg_geometry`] are the two places to switch to `network::open_router`.
+pub fn travel_matrix(t: &Territory, points: &[Point<f64>]) -> Result<Box<dyn CostMatrix>> {
+    Ok(Box::new(crow_flies(t).matrix(points, points)))
+}
+
+/// The geometry of one leg of a round, `[lon, lat]` pairs: the straight segment with the
+/// crow-flies fallback.
+pub fn leg_geometry(_t: &Territory, from: Point<f64>, to: Point<f64>) -> Result<Vec<[f64; 2]>> {
+    Ok(vec![[from.x(), from.y()], [to.x(), to.y()]])
+}
+
+fn crow_flies(t: &Territory) -> CrowFlies {
+    CrowFlies {
         circuity: t.manifest.defaults.circuity,
         speed_kmh: t.manifest.defaults.speed_kmh,
-    };
-    Box::new(cf.matrix(points, points))
+    }
 }
 
 /// The per-material rounds table of the manifest.
@@ -768,8 +782,29 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
             "collections per year: {DEFAULT_COLLECTIONS_PER_YEAR} where flows.csv gives none"
         ));
     }
-    let matrix = travel_matrix(t, &points);
+    let matrix = travel_matrix(t, &points)?;
     let method = matrix.method();
+    // Holders the vehicle cannot reach from the depot or cannot leave for the treatment site.
+    let reachable = |i: usize| {
+        [
+            matrix.distance_m(0, i),
+            matrix.distance_m(i, 1),
+            matrix.distance_m(1, 0),
+        ]
+        .iter()
+        .all(|d| d.is_finite())
+    };
+    demands.retain(|d| {
+        let ok = reachable(d.index);
+        if !ok {
+            unassigned.push(Unassigned {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                reason: "unreachable".into(),
+            });
+        }
+        ok
+    });
     let cycles = demands
         .iter()
         .map(|d| d.collections_per_year)
@@ -890,7 +925,15 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
         }
         let totals = model.round(dist, dur);
         pooled_cycle = pooled_cycle.plus(totals);
-        let coords: Vec<[f64; 2]> = out.iter().map(|s| [s.lon, s.lat]).collect();
+        let mut coords: Vec<[f64; 2]> = vec![[depot_pt.x(), depot_pt.y()]];
+        for w in out.windows(2) {
+            let leg = leg_geometry(
+                t,
+                Point::new(w[0].lon, w[0].lat),
+                Point::new(w[1].lon, w[1].lat),
+            )?;
+            coords.extend(leg.into_iter().skip(1));
+        }
         rounds.push(PlanRound {
             vehicle: vehicle.id.clone(),
             stops: out,
@@ -939,7 +982,23 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
             ""
         }
     );
+    let mut notes = Vec::new();
+    let hours: f64 = rounds.iter().map(|r| r.duration_s).sum::<f64>() / 3600.0;
+    if !rounds.is_empty() {
+        let shift_h = vehicle.max_duration_h.unwrap_or(8.0);
+        let days = (hours / (shift_h * f64::from(vehicle.count.max(1)))).ceil();
+        notes.push(format!(
+            "{} round(s) per cycle, {hours:.1} h in total: about {days} working day(s) per cycle for {} vehicle(s) `{}` of {shift_h} h (rounds are done one after the other)",
+            rounds.len(),
+            vehicle.count,
+            vehicle.id
+        ));
+    }
+    if method == Method::CrowFlies {
+        notes.push("no road graph in the territory folder: distances are great-circle × circuity and route geometries are straight segments (method crow_flies)".into());
+    }
     Ok(RoundsPlan {
+        notes,
         material: slug.to_owned(),
         unit: mat.unit.clone(),
         method,

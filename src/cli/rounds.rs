@@ -166,6 +166,9 @@ pub fn rounds(a: RoundsArgs) -> anyhow::Result<ExitCode> {
             names.join(" → ")
         );
     }
+    for n in &p.notes {
+        println!("  note: {n}");
+    }
     if !p.unassigned.is_empty() {
         println!("Unassigned ({}):", p.unassigned.len());
         for u in &p.unassigned {
