@@ -527,6 +527,36 @@ struct SolverStop {
     m3: f64,
 }
 
+/// What a visit of a solved round is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum VisitKind {
+    Depot,
+    Stop,
+    Dump,
+}
+
+/// One visit of a solved round (engine-neutral).
+#[derive(Debug, Clone)]
+struct SolvedVisit {
+    kind: VisitKind,
+    /// Index into the solver's stops for a stop.
+    stop: Option<usize>,
+    /// Matrix index.
+    location: usize,
+    arrival_s: f64,
+    /// Load on board on leaving, kg.
+    load_kg: f64,
+}
+
+/// A solved round (engine-neutral): visits from depot to depot, unloadings included.
+#[derive(Debug, Clone)]
+struct SolvedRound {
+    visits: Vec<SolvedVisit>,
+    distance_m: f64,
+    duration_s: f64,
+    binding: Vec<String>,
+}
+
 /// Limits of one round.
 #[derive(Debug, Clone, Copy)]
 struct Limits {
@@ -597,6 +627,90 @@ impl Problem<'_> {
     fn cost(&self, route: &[usize]) -> f64 {
         let (d, t) = self.route_dist_dur(route);
         self.fixed + self.cost_per_m * d + self.cost_per_s * t
+    }
+
+    /// Solve and describe each round visit by visit (engine-neutral form).
+    fn run(&self) -> (Vec<SolvedRound>, Vec<(usize, String)>) {
+        let (routes, dropped) = self.solve();
+        let rounds = routes
+            .iter()
+            .map(|r| {
+                let mut visits = vec![SolvedVisit {
+                    kind: VisitKind::Depot,
+                    stop: None,
+                    location: self.depot,
+                    arrival_s: 0.0,
+                    load_kg: 0.0,
+                }];
+                let (mut time, mut load, mut prev) = (0.0, 0.0, self.depot);
+                for &s in r {
+                    let st = &self.stops[s];
+                    time += self.m.duration_s(prev, st.matrix_index);
+                    load += st.kg;
+                    visits.push(SolvedVisit {
+                        kind: VisitKind::Stop,
+                        stop: Some(s),
+                        location: st.matrix_index,
+                        arrival_s: time,
+                        load_kg: load,
+                    });
+                    time += self.timing.service_s;
+                    prev = st.matrix_index;
+                }
+                time += self.m.duration_s(prev, self.dump);
+                visits.push(SolvedVisit {
+                    kind: VisitKind::Dump,
+                    stop: None,
+                    location: self.dump,
+                    arrival_s: time,
+                    load_kg: 0.0,
+                });
+                time += self.timing.unload_s + self.m.duration_s(self.dump, self.depot);
+                visits.push(SolvedVisit {
+                    kind: VisitKind::Depot,
+                    stop: None,
+                    location: self.depot,
+                    arrival_s: time,
+                    load_kg: 0.0,
+                });
+                let (distance_m, duration_s) = self.route_dist_dur(r);
+                let (kg, m3) = self.load(r);
+                let mut binding = Vec::new();
+                if kg >= 0.9 * self.limits.capacity_kg {
+                    binding.push("capacity_kg".to_owned());
+                }
+                if self.limits.capacity_m3.is_some_and(|c| m3 >= 0.9 * c) {
+                    binding.push("capacity_m3".to_owned());
+                }
+                if self
+                    .limits
+                    .max_duration_s
+                    .is_some_and(|l| duration_s >= 0.9 * l)
+                {
+                    binding.push("max_duration".to_owned());
+                }
+                if self
+                    .limits
+                    .max_distance_m
+                    .is_some_and(|l| distance_m >= 0.9 * l)
+                {
+                    binding.push("max_distance".to_owned());
+                }
+                SolvedRound {
+                    visits,
+                    distance_m,
+                    duration_s,
+                    binding,
+                }
+            })
+            .collect();
+        (
+            rounds,
+            dropped
+                .into_iter()
+                .map(|(s, r)| (s, r.to_owned()))
+                .collect(),
+        )
     }
 
     /// Clarke–Wright savings, then 2-opt in each route. Returns the routes and the stops that
@@ -846,7 +960,7 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
         cost_per_s: vehicle.cost_per_hour_eur / 3600.0,
         fixed: vehicle.fixed_cost_eur,
     };
-    let (routes, dropped) = problem.solve();
+    let (solved, dropped) = problem.run();
     let mut reported = std::collections::BTreeSet::new();
     for (s, reason) in dropped {
         let d = &demands[problem.stops[s].holder];
@@ -854,10 +968,11 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
             unassigned.push(Unassigned {
                 id: d.id.clone(),
                 name: d.name.clone(),
-                reason: reason.into(),
+                reason,
             });
         }
     }
+    // A holder split into several loads is served only if every load is.
     let served: Vec<Demand> = demands
         .iter()
         .filter(|d| !reported.contains(&d.id))
@@ -876,76 +991,49 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
         };
     let mut rounds = Vec::new();
     let mut pooled_cycle = Totals::default();
-    for r in &routes {
-        let mut out = vec![place(&depot_id, &depot_name, "depot", depot_pt, 0.0, 0.0)];
-        let (mut time, mut load) = (0.0, 0.0);
-        let mut prev = 0;
-        for &s in r {
-            let st = &problem.stops[s];
-            let d = &demands[st.holder];
-            time += matrix.duration_s(prev, st.matrix_index);
-            load += st.kg;
+    for r in &solved {
+        let mut out = Vec::with_capacity(r.visits.len());
+        let (mut kg, mut m3) = (0.0, 0.0);
+        for v in &r.visits {
+            let (id, name, kind) = match (v.kind, v.stop) {
+                (VisitKind::Stop, Some(s)) => {
+                    let st = &problem.stops[s];
+                    kg += st.kg;
+                    m3 += st.m3;
+                    let d = &demands[st.holder];
+                    (d.id.as_str(), d.name.as_str(), "stop")
+                }
+                (VisitKind::Dump, _) => (dump_id.as_str(), dump_name.as_str(), "dump"),
+                _ => (depot_id.as_str(), depot_name.as_str(), "depot"),
+            };
             out.push(place(
-                &d.id,
-                &d.name,
-                "stop",
-                points[st.matrix_index],
-                time,
-                load,
+                id,
+                name,
+                kind,
+                points[v.location],
+                v.arrival_s,
+                v.load_kg,
             ));
-            time += timing.service_s;
-            prev = st.matrix_index;
         }
-        time += matrix.duration_s(prev, 1);
-        out.push(place(&dump_id, &dump_name, "dump", dump_pt, time, 0.0));
-        time += timing.unload_s + matrix.duration_s(1, 0);
-        out.push(place(&depot_id, &depot_name, "depot", depot_pt, time, 0.0));
-        let (dist, dur) = problem.route_dist_dur(r);
-        let (kg, m3) = problem.load(r);
-        let mut binding = Vec::new();
-        if kg >= 0.9 * vehicle.capacity_kg {
-            binding.push("capacity_kg".to_owned());
-        }
-        if volume_cap.is_some_and(|c| m3 >= 0.9 * c) {
-            binding.push("capacity_m3".to_owned());
-        }
-        if problem
-            .limits
-            .max_duration_s
-            .is_some_and(|l| dur >= 0.9 * l)
-        {
-            binding.push("max_duration".to_owned());
-        }
-        if problem
-            .limits
-            .max_distance_m
-            .is_some_and(|l| dist >= 0.9 * l)
-        {
-            binding.push("max_distance".to_owned());
-        }
-        let totals = model.round(dist, dur);
+        let totals = model.round(r.distance_m, r.duration_s);
         pooled_cycle = pooled_cycle.plus(totals);
-        let mut coords: Vec<[f64; 2]> = vec![[depot_pt.x(), depot_pt.y()]];
-        for w in out.windows(2) {
-            let leg = leg_geometry(
-                t,
-                Point::new(w[0].lon, w[0].lat),
-                Point::new(w[1].lon, w[1].lat),
-            )?;
-            coords.extend(leg.into_iter().skip(1));
+        let mut coords: Vec<[f64; 2]> = Vec::new();
+        for (i, w) in r.visits.windows(2).enumerate() {
+            let leg = leg_geometry(t, points[w[0].location], points[w[1].location])?;
+            coords.extend(leg.into_iter().skip(usize::from(i > 0)));
         }
         rounds.push(PlanRound {
             vehicle: vehicle.id.clone(),
             stops: out,
-            distance_m: dist,
-            duration_s: dur,
+            distance_m: r.distance_m,
+            duration_s: r.duration_s,
             cost_eur: totals.cost_eur,
             co2e_kg: totals.co2e_kg,
             load_kg: kg,
             load_m3: m3,
             method,
             geometry: serde_json::json!({ "type": "LineString", "coordinates": coords }),
-            binding,
+            binding: r.binding.clone(),
         });
     }
 
