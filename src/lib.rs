@@ -11,6 +11,8 @@
 //! - [`io`]: file formats (GeoJSON, ESRI Shapefile with Lambert-93 reprojection, CSV) and atomic
 //!   writes;
 //! - [`spatial`]: point → commune / intercommunality, nearest business park (rstar + a grid);
+//! - [`network`]: OpenStreetMap road graph, snapping, contraction-hierarchy matrices and routes,
+//!   with the crow-flies fallback behind one [`network::Router`] trait;
 //! - [`cost`]: the travel-cost trait shared by clustering, rounds and siting, and the crow-flies
 //!   fallback;
 //! - [`cluster`]: groups of holders of a material for pooling (DBSCAN on the cost matrix,
@@ -29,6 +31,7 @@ pub mod cluster;
 pub mod cost;
 pub mod error;
 pub mod io;
+pub mod network;
 pub mod plan;
 pub mod scenario;
 pub mod spatial;

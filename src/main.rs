@@ -25,6 +25,13 @@ enum Command {
     Check(cli::territory::CheckArgs),
     /// Commune, intercommunality and nearest business park of a point (or of a CSV of points).
     Locate(cli::territory::LocateArgs),
+    /// Road network: import an OpenStreetMap extract, describe the graph.
+    #[command(subcommand)]
+    Network(cli::network::NetworkCommand),
+    /// Route between two points: distance, duration, geometry.
+    Route(cli::network::RouteArgs),
+    /// Distance and duration matrix between the points of a CSV file.
+    Matrix(cli::network::MatrixArgs),
     /// Pooled collection rounds of one material, with the alone-vs-pooled comparison.
     Rounds(cli::rounds::RoundsArgs),
     /// Groups of holders of one material for pooling (DBSCAN + capacity split).
@@ -51,6 +58,9 @@ fn main() -> ExitCode {
         Command::Import(c) => cli::territory::import(c),
         Command::Check(a) => cli::territory::check(a),
         Command::Locate(a) => cli::territory::locate(a),
+        Command::Network(c) => cli::network::run_network(c),
+        Command::Route(a) => cli::network::run_route(a),
+        Command::Matrix(a) => cli::network::run_matrix(a),
         Command::Rounds(a) => cli::rounds::rounds(a),
         Command::Clusters(a) => cli::rounds::clusters(a),
     };
