@@ -152,7 +152,8 @@ pub fn clusters_for(t: &Territory, material: &str, params: &ClusterParams) -> Re
         .filter(|h| h.position.is_some() && h.kg_per_year > 0.0)
         .collect();
     let points: Vec<Point<f64>> = located.iter().filter_map(|h| h.position).collect();
-    let matrix = plan::travel_matrix(t, &points)?;
+    let router = plan::router(t)?;
+    let matrix = plan::travel_matrix(router.as_ref(), &points)?;
     let labels = dbscan(matrix.as_ref(), params.eps_m, params.min_points);
 
     let mut groups: Vec<(Option<usize>, Vec<usize>)> = Vec::new();

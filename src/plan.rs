@@ -20,6 +20,9 @@
 //! highest frequency asked by the holders; each holder's demand per cycle is its yearly quantity
 //! divided by the cycles. One cycle's rounds are computed and multiplied by the cycles.
 //!
+//! Travel costs: the road graph of the territory folder (`network.graph`) when it exists, else
+//! great-circle × circuity at a constant speed (`method: crow_flies`, straight geometries).
+//!
 //! Routing: until the routing engine (`crate::rounds`) is merged, rounds come from a
 //! deterministic Clarke–Wright savings construction with capacity (kg, m³), maximum duration
 //! and distance, followed by 2-opt inside each round ([`RoundsPlan::engine`] says so).
@@ -32,6 +35,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cost::{CostMatrix, CrowFlies, Method};
 use crate::error::{Error, Result};
+use crate::network::{Router, RouterOptions, open_router_with};
 use crate::scenario::{self, CostModel, Demand, EmissionFactor, Scenario, Timing, Totals, Vehicle};
 use crate::territory::{Direction, Material, Territory};
 
@@ -304,20 +308,40 @@ pub fn holders(t: &Territory, material: &Material) -> Result<Vec<Holder>> {
 /// Collections per year assumed when a flow gives none.
 pub const DEFAULT_COLLECTIONS_PER_YEAR: f64 = 12.0;
 
-/// The travel-cost matrix between `points` (every point to every point); its
-/// [`CostMatrix::method`] says how it was obtained. Distances may be `f64::INFINITY` where no
-/// path exists (road graph).
-///
-/// Crow-flies fallback with the manifest's circuity and speed until the road network is merged;
-/// this and [`leg_geometry`] are the two places to switch to `network::open_router`.
-pub fn travel_matrix(t: &Territory, points: &[Point<f64>]) -> Result<Box<dyn CostMatrix>> {
-    Ok(Box::new(crow_flies(t).matrix(points, points)))
+/// The territory's router: the road graph when `DIR/network.graph` exists, else the
+/// crow-flies fallback with the manifest's circuity and speed.
+pub fn router(t: &Territory) -> Result<Box<dyn Router>> {
+    open_router_with(
+        &t.dir,
+        &RouterOptions {
+            crow_flies: crow_flies(t),
+            ..RouterOptions::default()
+        },
+    )
 }
 
-/// The geometry of one leg of a round, `[lon, lat]` pairs: the straight segment with the
-/// crow-flies fallback.
-pub fn leg_geometry(_t: &Territory, from: Point<f64>, to: Point<f64>) -> Result<Vec<[f64; 2]>> {
-    Ok(vec![[from.x(), from.y()], [to.x(), to.y()]])
+/// The travel-cost matrix between `points` (every point to every point); its
+/// [`CostMatrix::method`] says how it was obtained (`road` or `crow_flies`). Distances are
+/// `f64::INFINITY` where no road path exists.
+pub fn travel_matrix(router: &dyn Router, points: &[Point<f64>]) -> Result<Box<dyn CostMatrix>> {
+    Ok(Box::new(router.table(points, points)?))
+}
+
+/// The geometry of one leg of a round, `[lon, lat]` pairs: the road path with a road graph, the
+/// straight segment with the crow-flies fallback.
+pub fn leg_geometry(
+    router: &dyn Router,
+    from: Point<f64>,
+    to: Point<f64>,
+) -> Result<Vec<[f64; 2]>> {
+    if from == to || router.method() == Method::CrowFlies {
+        return Ok(vec![[from.x(), from.y()], [to.x(), to.y()]]);
+    }
+    let r = router.route(from, to)?;
+    let mut coords: Vec<[f64; 2]> = vec![[from.x(), from.y()]];
+    coords.extend(r.geometry.coords().map(|c| [c.x, c.y]));
+    coords.push([to.x(), to.y()]);
+    Ok(coords)
 }
 
 fn crow_flies(t: &Territory) -> CrowFlies {
@@ -896,7 +920,8 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
             "collections per year: {DEFAULT_COLLECTIONS_PER_YEAR} where flows.csv gives none"
         ));
     }
-    let matrix = travel_matrix(t, &points)?;
+    let router = router(t)?;
+    let matrix = travel_matrix(router.as_ref(), &points)?;
     let method = matrix.method();
     // Holders the vehicle cannot reach from the depot or cannot leave for the treatment site.
     let reachable = |i: usize| {
@@ -1019,7 +1044,11 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
         pooled_cycle = pooled_cycle.plus(totals);
         let mut coords: Vec<[f64; 2]> = Vec::new();
         for (i, w) in r.visits.windows(2).enumerate() {
-            let leg = leg_geometry(t, points[w[0].location], points[w[1].location])?;
+            let leg = leg_geometry(
+                router.as_ref(),
+                points[w[0].location],
+                points[w[1].location],
+            )?;
             coords.extend(leg.into_iter().skip(usize::from(i > 0)));
         }
         rounds.push(PlanRound {
@@ -1039,18 +1068,20 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
 
     let alone = scenario::alone(&served, 0, 1, matrix.as_ref(), &model, volume_cap, timing);
     let mut factors_list = model.factors();
-    factors_list.push(scenario::Factor {
-        name: "circuity".into(),
-        value: t.manifest.defaults.circuity,
-        unit: "road km / great-circle km".into(),
-        source: "territory.toml defaults.circuity (crow-flies fallback)".into(),
-    });
-    factors_list.push(scenario::Factor {
-        name: "speed".into(),
-        value: t.manifest.defaults.speed_kmh,
-        unit: "km/h".into(),
-        source: "territory.toml defaults.speed_kmh (crow-flies fallback)".into(),
-    });
+    if method == Method::CrowFlies {
+        factors_list.push(scenario::Factor {
+            name: "circuity".into(),
+            value: t.manifest.defaults.circuity,
+            unit: "road km / great-circle km".into(),
+            source: "territory.toml defaults.circuity (crow-flies fallback)".into(),
+        });
+        factors_list.push(scenario::Factor {
+            name: "speed".into(),
+            value: t.manifest.defaults.speed_kmh,
+            unit: "km/h".into(),
+            source: "territory.toml defaults.speed_kmh (crow-flies fallback)".into(),
+        });
+    }
     let factor_estimate = model.factor.source.contains("estimate")
         || model.factor.vintage.contains("estimate")
         || vehicle.source.contains("estimate");
@@ -1082,7 +1113,12 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
             vehicle.id
         ));
     }
-    if method == Method::CrowFlies {
+    if method == Method::Road {
+        notes.push(format!(
+            "distances, durations and geometries on the OpenStreetMap road graph ({})",
+            t.dir.join(crate::network::GRAPH_FILE).display()
+        ));
+    } else {
         notes.push("no road graph in the territory folder: distances are great-circle × circuity and route geometries are straight segments (method crow_flies)".into());
     }
     Ok(RoundsPlan {

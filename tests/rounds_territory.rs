@@ -471,3 +471,49 @@ fn request_and_plan_are_serde() {
         assert!(stop.get(k).is_some(), "stop.{k}");
     }
 }
+
+#[test]
+fn with_a_road_graph_the_plan_is_on_roads() {
+    use boucle::network::fixture::OsmFixture;
+    use boucle::network::import::{ImportOptions, import_pbf};
+    // One straight primary road along the fixture's line, depot to dump.
+    let dir = tempfile::tempdir().unwrap();
+    let mut f = OsmFixture::new();
+    let n = 45;
+    for i in 0..n {
+        f.node(i + 1, 6.99 + 0.005 * i as f64, 47.80, &[]);
+    }
+    let refs: Vec<i64> = (1..=n).collect();
+    f.way(1, &refs, &[("highway", "primary"), ("maxspeed", "80")]);
+    let pbf = dir.path().join("line.osm.pbf");
+    f.write(&pbf).unwrap();
+    import_pbf(
+        &pbf,
+        &dir.path().join(boucle::network::GRAPH_FILE),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    let mut t = fixture();
+    t.dir = dir.path().to_path_buf();
+    let p = plan_rounds(&t, &fixture_request(2.5)).unwrap();
+    assert_eq!(p.method, Method::Road);
+    assert_eq!(p.scenario.method, Method::Road);
+    assert!(p.notes.iter().any(|n| n.contains("road graph")));
+    assert!(!p.scenario.factors.iter().any(|f| f.name == "circuity"));
+    assert_eq!(p.rounds.len(), 1);
+    let r = &p.rounds[0];
+    assert_eq!(r.method, Method::Road);
+    // Depot → A → B → C → dump along the road, then back: twice the depot–dump distance.
+    let expected = 2.0 * haversine_m(DEPOT, DUMP);
+    assert!(
+        (r.distance_m - expected).abs() < 0.01 * expected,
+        "{} vs {expected}",
+        r.distance_m
+    );
+    // The geometry follows the road (more points than places).
+    assert!(r.geometry["coordinates"].as_array().unwrap().len() > r.stops.len());
+    // Clusters use the same road matrix.
+    let cs = boucle::cluster::clusters_for(&t, "pallets", &Default::default()).unwrap();
+    assert!(cs.iter().all(|c| c.method == Method::Road));
+    assert!(p.scenario.pooled.distance_km < p.scenario.alone.distance_km);
+}
