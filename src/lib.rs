@@ -30,6 +30,7 @@ pub mod cli;
 pub mod cluster;
 pub mod cost;
 pub mod error;
+pub mod geocode;
 pub mod io;
 pub mod network;
 pub mod plan;

@@ -32,6 +32,10 @@ enum Command {
     Route(cli::network::RouteArgs),
     /// Distance and duration matrix between the points of a CSV file.
     Matrix(cli::network::MatrixArgs),
+    /// Geocode an address (or a CSV of addresses, or the territory's actors); import BAN files.
+    Geocode(cli::geocode::GeocodeArgs),
+    /// Edit actors: set a position by hand, import SIRENE establishments.
+    Actors(cli::actors::ActorsArgs),
     /// Pooled collection rounds of one material, with the alone-vs-pooled comparison.
     Rounds(cli::rounds::RoundsArgs),
     /// Groups of holders of one material for pooling (DBSCAN + capacity split).
@@ -61,6 +65,8 @@ fn main() -> ExitCode {
         Command::Network(c) => cli::network::run_network(c),
         Command::Route(a) => cli::network::run_route(a),
         Command::Matrix(a) => cli::network::run_matrix(a),
+        Command::Geocode(a) => cli::geocode::run(a),
+        Command::Actors(a) => cli::actors::run(a),
         Command::Rounds(a) => cli::rounds::rounds(a),
         Command::Clusters(a) => cli::rounds::clusters(a),
     };
