@@ -20,6 +20,8 @@
 //! - [`scenario`]: vehicle types, emission factors, cost and CO2e model, alone vs pooled;
 //! - [`plan`]: pooled collection rounds of one material (request → rounds → scenario), the
 //!   function behind `boucle rounds` and the API;
+//! - [`rounds`]: vehicle routing for pooled collection rounds (model, hybrid genetic search,
+//!   independent checker, CVRPLIB / Solomon readers);
 //! - [`cli`]: the command implementations called by `main.rs`.
 //!
 //! Conventions: WGS84 longitude/latitude everywhere (RFC 7946 order), metres, seconds,
@@ -34,6 +36,7 @@ pub mod geocode;
 pub mod io;
 pub mod network;
 pub mod plan;
+pub mod rounds;
 pub mod scenario;
 pub mod spatial;
 

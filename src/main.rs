@@ -40,6 +40,9 @@ enum Command {
     Rounds(cli::rounds::RoundsArgs),
     /// Groups of holders of one material for pooling (DBSCAN + capacity split).
     Clusters(cli::rounds::ClustersArgs),
+    /// Vehicle routing: solve CVRPLIB / Solomon benchmark instances.
+    #[command(subcommand)]
+    Vrp(cli::vrp::VrpCommand),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +72,7 @@ fn main() -> ExitCode {
         Command::Actors(a) => cli::actors::run(a),
         Command::Rounds(a) => cli::rounds::rounds(a),
         Command::Clusters(a) => cli::rounds::clusters(a),
+        Command::Vrp(c) => cli::vrp::run(c),
     };
     match result {
         Ok(code) => code,

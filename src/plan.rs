@@ -23,9 +23,11 @@
 //! Travel costs: the road graph of the territory folder (`network.graph`) when it exists, else
 //! great-circle × circuity at a constant speed (`method: crow_flies`, straight geometries).
 //!
-//! Routing: until the routing engine (`crate::rounds`) is merged, rounds come from a
-//! deterministic Clarke–Wright savings construction with capacity (kg, m³), maximum duration
-//! and distance, followed by 2-opt inside each round ([`RoundsPlan::engine`] says so).
+//! Routing: the routing engine [`crate::rounds::solve`] (hybrid genetic search; one vehicle
+//! type; capacity in kg and m³; maximum duration and distance; multi-trip with unloading at the
+//! treatment site; as many vehicles as needed within a cycle, since a cycle spans several days),
+//! with a deterministic Clarke–Wright savings construction + 2-opt as a floor: the cheaper plan
+//! (serving as many stops) is kept, and [`RoundsPlan::engine`] says which.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -122,6 +124,8 @@ pub struct PlanRound {
     pub cost_eur: f64,
     /// Emissions in kg CO2e.
     pub co2e_kg: f64,
+    /// Trips (unloadings at the treatment site) in the round.
+    pub trips: usize,
     /// Load collected, in kg.
     pub load_kg: f64,
     /// Load collected, in m³.
@@ -304,6 +308,12 @@ pub fn holders(t: &Territory, material: &Material) -> Result<Vec<Holder>> {
     }
     Ok(out)
 }
+
+/// Time limit of the routing engine when the request gives none, seconds.
+pub const DEFAULT_TIME_LIMIT_S: f64 = 2.0;
+/// Genetic iterations of the routing engine when the request gives no time limit (a
+/// deterministic stop that keeps small territory plans fast and reproducible).
+pub const DEFAULT_MAX_ITERATIONS: u64 = 2000;
 
 /// Collections per year assumed when a flow gives none.
 pub const DEFAULT_COLLECTIONS_PER_YEAR: f64 = 12.0;
@@ -581,6 +591,9 @@ struct SolvedRound {
     binding: Vec<String>,
 }
 
+/// Solved rounds and the stops left out (index into the solver's stops, reason).
+type Solved = (Vec<SolvedRound>, Vec<(usize, String)>);
+
 /// Limits of one round.
 #[derive(Debug, Clone, Copy)]
 struct Limits {
@@ -653,8 +666,104 @@ impl Problem<'_> {
         self.fixed + self.cost_per_m * d + self.cost_per_s * t
     }
 
-    /// Solve and describe each round visit by visit (engine-neutral form).
-    fn run(&self) -> (Vec<SolvedRound>, Vec<(usize, String)>) {
+    /// Solve with the routing engine ([`crate::rounds::solve`]): one vehicle type, multi-trip
+    /// with unloading at the treatment site, as many vehicles as needed within a cycle.
+    fn run_engine(&self, name: &str, params: &crate::rounds::SolverParams) -> Result<Solved> {
+        use crate::rounds as r;
+        // A capacity dimension that does not bind: a large finite number (the engine checks
+        // that capacities are finite).
+        const UNLIMITED: f64 = 1e15;
+        let problem = r::Problem {
+            stops: self
+                .stops
+                .iter()
+                .map(|s| r::Stop {
+                    location: s.matrix_index,
+                    demand: [s.kg, s.m3],
+                    service_s: self.timing.service_s,
+                    time_window: None,
+                })
+                .collect(),
+            vehicle_types: vec![r::VehicleType {
+                name: name.to_owned(),
+                count: None,
+                capacity: [
+                    self.limits.capacity_kg,
+                    self.limits.capacity_m3.unwrap_or(UNLIMITED),
+                ],
+                cost_per_km: self.cost_per_m * 1000.0,
+                cost_per_hour: self.cost_per_s * 3600.0,
+                fixed_cost: self.fixed,
+                max_duration_s: self.limits.max_duration_s,
+                max_distance_m: self.limits.max_distance_m,
+                start: self.depot,
+                end: self.depot,
+                dump: Some(self.dump),
+                unload_service_s: self.timing.unload_s,
+                max_trips: None,
+                shift: None,
+            }],
+            balance_cost_per_hour: 0.0,
+        };
+        let sol = r::solve(&problem, self.m, params)?;
+        let rounds = sol
+            .rounds
+            .iter()
+            .map(|round| {
+                let visits = round
+                    .visits
+                    .iter()
+                    .map(|v| SolvedVisit {
+                        kind: match v.kind {
+                            r::VisitKind::Stop => VisitKind::Stop,
+                            r::VisitKind::Unload => VisitKind::Dump,
+                            r::VisitKind::Start | r::VisitKind::End => VisitKind::Depot,
+                        },
+                        stop: v.stop,
+                        location: v.location,
+                        arrival_s: v.arrival_s,
+                        load_kg: v.load_after[0],
+                    })
+                    .collect();
+                let binding = match round.binding {
+                    r::Binding::Capacity => vec!["capacity".to_owned()],
+                    r::Binding::MaxDuration => vec!["max_duration".to_owned()],
+                    r::Binding::MaxDistance => vec!["max_distance".to_owned()],
+                    r::Binding::TimeWindows => vec!["time_windows".to_owned()],
+                    r::Binding::None => Vec::new(),
+                };
+                SolvedRound {
+                    visits,
+                    distance_m: round.distance_m,
+                    duration_s: round.duration_s,
+                    binding,
+                }
+            })
+            .collect();
+        let dropped = sol
+            .unassigned
+            .iter()
+            .map(|u| {
+                let reason = serde_json::to_value(u.reason)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_else(|| format!("{:?}", u.reason));
+                (u.stop, reason)
+            })
+            .collect();
+        Ok((rounds, dropped))
+    }
+
+    /// Total cost of solved rounds.
+    fn total_cost(&self, rounds: &[SolvedRound]) -> f64 {
+        rounds
+            .iter()
+            .map(|r| self.fixed + self.cost_per_m * r.distance_m + self.cost_per_s * r.duration_s)
+            .sum()
+    }
+
+    /// Solve with the savings construction and describe each round visit by visit.
+    fn run(&self) -> Solved {
         let (routes, dropped) = self.solve();
         let rounds = routes
             .iter()
@@ -985,7 +1094,46 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
         cost_per_s: vehicle.cost_per_hour_eur / 3600.0,
         fixed: vehicle.fixed_cost_eur,
     };
-    let (solved, dropped) = problem.run();
+    // The engine, and the savings construction as a floor: the cheaper plan serving as many
+    // stops wins.
+    let params = crate::rounds::SolverParams {
+        time_limit_s: req.time_limit_s.unwrap_or(DEFAULT_TIME_LIMIT_S),
+        seed: req.seed.unwrap_or(1),
+        max_iterations: if req.time_limit_s.is_some() {
+            None
+        } else {
+            Some(DEFAULT_MAX_ITERATIONS)
+        },
+        max_work: None,
+    };
+    let (sv_rounds, sv_dropped) = problem.run();
+    let (en_rounds, en_dropped) = problem.run_engine(&vehicle.id, &params)?;
+    let (sv_cost, en_cost) = (
+        problem.total_cost(&sv_rounds),
+        problem.total_cost(&en_rounds),
+    );
+    let engine_wins = en_dropped.len() < sv_dropped.len()
+        || (en_dropped.len() == sv_dropped.len() && en_cost <= sv_cost + 1e-6);
+    let engine = if engine_wins {
+        format!(
+            "boucle::rounds hybrid genetic search (time limit {} s, seed {}{}), multi-trip with unloading at the treatment site",
+            params.time_limit_s,
+            params.seed,
+            params
+                .max_iterations
+                .map(|i| format!(", at most {i} iterations"))
+                .unwrap_or_default()
+        )
+    } else {
+        format!(
+            "Clarke–Wright savings + 2-opt (cheaper than the hybrid genetic search within its budget: {sv_cost:.2} vs {en_cost:.2} EUR per cycle)"
+        )
+    };
+    let (solved, dropped) = if engine_wins {
+        (en_rounds, en_dropped)
+    } else {
+        (sv_rounds, sv_dropped)
+    };
     let mut reported = std::collections::BTreeSet::new();
     for (s, reason) in dropped {
         let d = &demands[problem.stops[s].holder];
@@ -1058,6 +1206,11 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
             duration_s: r.duration_s,
             cost_eur: totals.cost_eur,
             co2e_kg: totals.co2e_kg,
+            trips: r
+                .visits
+                .iter()
+                .filter(|v| v.kind == VisitKind::Dump)
+                .count(),
             load_kg: kg,
             load_m3: m3,
             method,
@@ -1092,14 +1245,6 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
         method,
         factors_list,
         estimate || method == Method::CrowFlies || factor_estimate,
-    );
-    let engine = format!(
-        "boucle savings heuristic (Clarke–Wright + 2-opt, deterministic){}",
-        if req.time_limit_s.is_some() || req.seed.is_some() {
-            "; time_limit_s and seed are not used by this engine"
-        } else {
-            ""
-        }
     );
     let mut notes = Vec::new();
     let hours: f64 = rounds.iter().map(|r| r.duration_s).sum::<f64>() / 3600.0;

@@ -143,8 +143,8 @@ pub fn rounds(a: RoundsArgs) -> anyhow::Result<ExitCode> {
         p.cycles_per_year
     );
     println!(
-        "  {:<5} {:>5} {:>9} {:>8} {:>9} {:>9} {:>9}  binding / stops",
-        "round", "stops", "km", "hours", "kg", "EUR", "kgCO2e"
+        "  {:<5} {:>5} {:>5} {:>9} {:>8} {:>9} {:>9} {:>9}  binding / stops",
+        "round", "stops", "trips", "km", "hours", "kg", "EUR", "kgCO2e"
     );
     for (i, r) in p.rounds.iter().enumerate() {
         let names: Vec<&str> = r
@@ -154,9 +154,10 @@ pub fn rounds(a: RoundsArgs) -> anyhow::Result<ExitCode> {
             .map(|s| s.id.as_str())
             .collect();
         println!(
-            "  {:<5} {:>5} {:>9.1} {:>8.2} {:>9.0} {:>9.0} {:>9.1}  [{}] {}",
+            "  {:<5} {:>5} {:>5} {:>9.1} {:>8.2} {:>9.0} {:>9.0} {:>9.1}  [{}] {}",
             i + 1,
             names.len(),
+            r.trips,
             r.distance_m / 1000.0,
             r.duration_s / 3600.0,
             r.load_kg,
