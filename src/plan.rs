@@ -313,7 +313,7 @@ pub fn holders(t: &Territory, material: &Material) -> Result<Vec<Holder>> {
 pub const DEFAULT_TIME_LIMIT_S: f64 = 2.0;
 /// Genetic iterations of the routing engine when the request gives no time limit (a
 /// deterministic stop that keeps small territory plans fast and reproducible).
-pub const DEFAULT_MAX_ITERATIONS: u64 = 2000;
+pub const DEFAULT_MAX_ITERATIONS: u64 = 300;
 
 /// Collections per year assumed when a flow gives none.
 pub const DEFAULT_COLLECTIONS_PER_YEAR: f64 = 12.0;

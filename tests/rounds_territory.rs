@@ -20,9 +20,14 @@ fn load() -> Territory {
     Territory::load(&geodata()).expect("geodata/ loads")
 }
 
+/// Short engine time limit: the territory's instances are small (≤ 20 stops).
+const TIME_LIMIT_S: f64 = 0.3;
+
 fn req(material: &str) -> RoundsRequest {
     RoundsRequest {
         material: material.into(),
+        time_limit_s: Some(TIME_LIMIT_S),
+        seed: Some(7),
         ..RoundsRequest::default()
     }
 }
@@ -199,6 +204,7 @@ fn fixture_request(kg_co2e_per_l: f64) -> RoundsRequest {
         dump: Some(format!("{},{}", DUMP.0, DUMP.1)),
         vehicles: Some(VehiclesSpec::Inline(vec![test_vehicle()])),
         factors: Some(FactorsSpec::Inline(vec![test_factor(kg_co2e_per_l)])),
+        time_limit_s: Some(TIME_LIMIT_S),
         ..RoundsRequest::default()
     }
 }
@@ -371,6 +377,11 @@ fn bad_inputs_give_clear_errors() {
 fn boucle(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_boucle"))
         .args(args)
+        .args(if args[0] == "rounds" {
+            &["--time-limit", "0.3"][..]
+        } else {
+            &[]
+        })
         .arg("--data")
         .arg(geodata())
         .output()
