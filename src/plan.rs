@@ -135,8 +135,10 @@ pub struct PlanRound {
     /// GeoJSON LineString of the round; straight segments between places unless `method` is
     /// `road`.
     pub geometry: serde_json::Value,
-    /// Constraints at ≥ 90 % of their limit: `capacity_kg`, `capacity_m3`, `max_duration`,
-    /// `max_distance`.
+    /// The constraints that limit the round: from the routing engine `capacity` (a trip is
+    /// full), `max_duration`, `max_distance`, `time_windows`; from the savings construction the
+    /// constraints at ≥ 90 % of their limit (`capacity_kg`, `capacity_m3`, `max_duration`,
+    /// `max_distance`). Empty: nothing binds.
     pub binding: Vec<String>,
 }
 
@@ -147,8 +149,9 @@ pub struct Unassigned {
     pub id: String,
     /// Name.
     pub name: String,
-    /// `unlocated`, `zero_quantity`, `unreachable`, `capacity_kg`, `capacity_m3`,
-    /// `max_duration`, `max_distance`.
+    /// `unlocated` (no position), `zero_quantity`, `unreachable` (no road path), or the routing
+    /// engine's reason: `capacity`, `time_window`, `max_duration`, `max_distance`, `no_vehicle`
+    /// (`capacity_kg` / `capacity_m3` from the savings construction).
     pub reason: String,
 }
 
