@@ -128,8 +128,11 @@ def evaluate(inst, routes):
 
 # ---------------------------------------------------------------- solvers
 
+BOUCLE = REPO / "target" / "release" / "boucle"
+
+
 def run_boucle(path, inst, budget, seed):
-    exe = REPO / "target" / "release" / "boucle"
+    exe = Path(BOUCLE)
     if not exe.exists():
         raise RuntimeError(f"{exe} missing: run `cargo build --release`")
     out = subprocess.run([str(exe), "vrp", "solve", str(path), "--time-limit", str(budget),
@@ -298,7 +301,10 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--instances", help="comma-separated instance names (instead of the anchors)")
     ap.add_argument("--json-out", help="write every result to this JSON file")
+    ap.add_argument("--boucle", default=str(BOUCLE), help="boucle binary (default: target/release/boucle)")
     a = ap.parse_args()
+    global BOUCLE
+    BOUCLE = a.boucle
     bench = Path(a.bench_dir)
     bks_file = bench / "bks.csv"
     if not bks_file.is_file():
