@@ -18,6 +18,11 @@
 //!   with the crow-flies fallback behind one [`network::Router`] trait;
 //! - [`cost`]: the travel-cost trait shared by clustering, rounds and siting, and the crow-flies
 //!   fallback;
+//! - [`cluster`]: groups of holders of a material for pooling (DBSCAN on the cost matrix,
+//!   capacity split);
+//! - [`scenario`]: vehicle types, emission factors, cost and CO2e model, alone vs pooled;
+//! - [`plan`]: pooled collection rounds of one material (request → rounds → scenario), the
+//!   function behind `boucle rounds` and the API;
 //! - [`rounds`]: vehicle routing for pooled collection rounds (model, hybrid genetic search,
 //!   independent checker, CVRPLIB / Solomon readers);
 //! - [`cli`]: the command implementations called by `main.rs`.
@@ -27,12 +32,15 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod cluster;
 pub mod cost;
 pub mod error;
 pub mod geocode;
 pub mod io;
 pub mod network;
+pub mod plan;
 pub mod rounds;
+pub mod scenario;
 pub mod spatial;
 
 pub mod territory;

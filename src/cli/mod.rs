@@ -36,4 +36,5 @@ pub fn default_data_dir(explicit: Option<&std::path::Path>) -> PathBuf {
 pub mod actors;
 pub mod geocode;
 pub mod network;
+pub mod rounds;
 pub mod territory;
