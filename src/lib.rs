@@ -13,6 +13,9 @@
 //! - [`spatial`]: point → commune / intercommunality, nearest business park (rstar + a grid);
 //! - [`cost`]: the travel-cost trait shared by clustering, rounds and siting, and the crow-flies
 //!   fallback;
+//! - [`siting`]: facility location (candidate sites ranked by yearly transport, p-median);
+//! - [`synergy`]: the materials vocabulary, out → in matching and the synergy register;
+//! - [`indicators`]: Korhonen's ecosystem principles as numbers, for elected officials;
 //! - [`cli`]: the command implementations called by `main.rs`.
 //!
 //! Conventions: WGS84 longitude/latitude everywhere (RFC 7946 order), metres, seconds,
@@ -22,8 +25,11 @@
 pub mod cli;
 pub mod cost;
 pub mod error;
+pub mod indicators;
 pub mod io;
+pub mod siting;
 pub mod spatial;
+pub mod synergy;
 
 pub mod territory;
 

@@ -25,6 +25,12 @@ enum Command {
     Check(cli::territory::CheckArgs),
     /// Commune, intercommunality and nearest business park of a point (or of a CSV of points).
     Locate(cli::territory::LocateArgs),
+    /// Rank candidate sites for an activity receiving a material (p-median on yearly transport).
+    Site(cli::planning::SiteArgs),
+    /// Candidate synergies (out → in matches), and the synergy register (record, list).
+    Synergies(cli::planning::SynergiesArgs),
+    /// Korhonen's ecosystem principles and the programme's counts, as numbers.
+    Indicators(cli::planning::IndicatorsArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +53,9 @@ fn main() -> ExitCode {
         Command::Import(c) => cli::territory::import(c),
         Command::Check(a) => cli::territory::check(a),
         Command::Locate(a) => cli::territory::locate(a),
+        Command::Site(a) => cli::planning::site(a),
+        Command::Synergies(a) => cli::planning::synergies(a),
+        Command::Indicators(a) => cli::planning::indicators(a),
     };
     match result {
         Ok(code) => code,
