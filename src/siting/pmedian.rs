@@ -228,8 +228,9 @@ fn nearest_two(inst: &Instance, open: &[usize], c1: &mut [usize], d1: &mut [f64]
 }
 
 /// Local search by vertex substitution (Teitz–Bart) with Whitaker's fast interchange, from
-/// `start` (p distinct candidate indices), until no swap improves. First-improvement over the
-/// entering candidates, best-improvement over the leaving ones.
+/// `start` (p distinct candidate indices), until no swap improves. Each iteration evaluates
+/// every swap in O(n·m) and makes the best one (best improvement: on small random cases it
+/// reaches the optimum far more often than first improvement).
 pub fn interchange(inst: &Instance, start: &[usize]) -> Solution {
     let (n, m) = (inst.n, inst.m);
     let p = start.len();
@@ -247,11 +248,9 @@ pub fn interchange(inst: &Instance, start: &[usize]) -> Solution {
         return Solution { open, cost: total };
     }
     loop {
-        let mut improved = false;
-        for j_in in 0..m {
-            if is_open[j_in] {
-                continue;
-            }
+        // Best swap over every (entering, leaving) pair: one O(n) pass per entering candidate.
+        let mut best = (0.0, usize::MAX, 0);
+        for j_in in (0..m).filter(|&j| !is_open[j]) {
             let mut common = 0.0;
             loss.iter_mut().for_each(|l| *l = 0.0);
             for i in 0..n {
@@ -262,27 +261,21 @@ pub fn interchange(inst: &Instance, start: &[usize]) -> Solution {
                     loss[c1[i]] += c.min(d2[i]) - d1[i];
                 }
             }
-            let (k_out, best_loss) =
-                loss.iter()
-                    .copied()
-                    .enumerate()
-                    .fold(
-                        (0, f64::INFINITY),
-                        |a, (k, l)| if l < a.1 { (k, l) } else { a },
-                    );
-            let delta = common + best_loss;
-            if delta < -1e-9 * total.max(1.0) {
-                is_open[open[k_out]] = false;
-                open[k_out] = j_in;
-                is_open[j_in] = true;
-                nearest_two(inst, &open, &mut c1, &mut d1, &mut d2);
-                total = d1.iter().sum();
-                improved = true;
+            for (k, &l) in loss.iter().enumerate() {
+                if common + l < best.0 {
+                    best = (common + l, j_in, k);
+                }
             }
         }
-        if !improved {
+        let (delta, j_in, k_out) = best;
+        if j_in == usize::MAX || delta >= -1e-9 * total.max(1.0) {
             break;
         }
+        is_open[open[k_out]] = false;
+        open[k_out] = j_in;
+        is_open[j_in] = true;
+        nearest_two(inst, &open, &mut c1, &mut d1, &mut d2);
+        total = d1.iter().sum();
     }
     open.sort_unstable();
     let cost = inst.evaluate(&open);
