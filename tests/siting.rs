@@ -92,6 +92,13 @@ fn parks_ranked_for_pallets_on_the_default_territory() {
     // Tonnes: pallets × 25 kg; every located holder of pallets counted once.
     assert!(r.tonnes_per_year > 0.0);
     assert!(!r.sources_unlocated.is_empty());
+    // A neighbour's park is listed but can be excluded.
+    let mut req = SitingRequest::new("pallets");
+    req.territory_only = true;
+    let r = siting::site(&load(), &req).unwrap();
+    let outside = r.candidates.iter().find(|c| !c.in_territory).unwrap();
+    assert!(outside.excluded);
+    assert_eq!(outside.exclusion_reason.as_deref(), Some("outside the territory"));
     let single = pallets(1);
     assert_eq!(
         single.best_set.site_ids,

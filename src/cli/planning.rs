@@ -41,6 +41,9 @@ pub struct SiteArgs {
     /// Emission factor, kg CO2e per vehicle-km.
     #[arg(long)]
     pub kg_co2e_per_km: Option<f64>,
+    /// Exclude business parks outside the territory.
+    #[arg(long)]
+    pub territory_only: bool,
     /// Also write the candidates as GeoJSON points (property `score` in [0, 1]) to this file.
     #[arg(long, value_name = "FILE")]
     pub geojson: Option<PathBuf>,
@@ -81,6 +84,7 @@ pub fn site(a: SiteArgs) -> anyhow::Result<ExitCode> {
         },
         min_free_ha: a.min_free_ha,
         kg_co2e_per_km: a.kg_co2e_per_km,
+        territory_only: a.territory_only,
     };
     let r = siting::site(&t, &req)?;
     if let Some(path) = &a.geojson {

@@ -128,6 +128,9 @@ pub struct SitingRequest {
     /// Emission factor, kg CO2e per vehicle-km (default [`DEFAULT_KG_CO2E_PER_KM`]).
     #[serde(default)]
     pub kg_co2e_per_km: Option<f64>,
+    /// Exclude business parks that lie outside the territory (`in_territory = false`).
+    #[serde(default)]
+    pub territory_only: bool,
 }
 
 fn one() -> usize {
@@ -144,6 +147,7 @@ impl SitingRequest {
             objective: Objective::default(),
             min_free_ha: None,
             kg_co2e_per_km: None,
+            territory_only: false,
         }
     }
 }
@@ -424,6 +428,8 @@ fn candidates(t: &Territory, req: &SitingRequest) -> Result<Vec<Cand>> {
     for c in &mut out {
         if c.input.excluded {
             c.exclusion = Some("excluded by the candidate list".into());
+        } else if req.territory_only && !c.in_territory {
+            c.exclusion = Some("outside the territory".into());
         } else if let (Some(min), Some(free)) = (req.min_free_ha, c.input.free_ha)
             && free < min
         {
@@ -524,8 +530,7 @@ pub fn site(t: &Territory, req: &SitingRequest) -> Result<SitingResult> {
                         .enumerate()
                         .filter(|(i, _)| km(*i, j) <= r)
                         .map(|(_, s)| s.tonnes)
-                        .sum::<f64>()
-                        .max(0.0)
+                        .fold(0.0, |a, b| a + b)
                         / total_tonnes
                 } else {
                     0.0
