@@ -11,6 +11,8 @@
 //! - [`io`]: file formats (GeoJSON, ESRI Shapefile with Lambert-93 reprojection, CSV) and atomic
 //!   writes;
 //! - [`spatial`]: point → commune / intercommunality, nearest business park (rstar + a grid);
+//! - [`network`]: OpenStreetMap road graph, snapping, contraction-hierarchy matrices and routes,
+//!   with the crow-flies fallback behind one [`network::Router`] trait;
 //! - [`cost`]: the travel-cost trait shared by clustering, rounds and siting, and the crow-flies
 //!   fallback;
 //! - [`siting`]: facility location (candidate sites ranked by yearly transport, p-median);
@@ -27,6 +29,7 @@ pub mod cost;
 pub mod error;
 pub mod indicators;
 pub mod io;
+pub mod network;
 pub mod siting;
 pub mod spatial;
 pub mod synergy;

@@ -25,6 +25,13 @@ enum Command {
     Check(cli::territory::CheckArgs),
     /// Commune, intercommunality and nearest business park of a point (or of a CSV of points).
     Locate(cli::territory::LocateArgs),
+    /// Road network: import an OpenStreetMap extract, describe the graph.
+    #[command(subcommand)]
+    Network(cli::network::NetworkCommand),
+    /// Route between two points: distance, duration, geometry.
+    Route(cli::network::RouteArgs),
+    /// Distance and duration matrix between the points of a CSV file.
+    Matrix(cli::network::MatrixArgs),
     /// Rank candidate sites for an activity receiving a material (p-median on yearly transport).
     Site(cli::planning::SiteArgs),
     /// Candidate synergies (out → in matches), and the synergy register (record, list).
@@ -53,6 +60,9 @@ fn main() -> ExitCode {
         Command::Import(c) => cli::territory::import(c),
         Command::Check(a) => cli::territory::check(a),
         Command::Locate(a) => cli::territory::locate(a),
+        Command::Network(c) => cli::network::run_network(c),
+        Command::Route(a) => cli::network::run_route(a),
+        Command::Matrix(a) => cli::network::run_matrix(a),
         Command::Site(a) => cli::planning::site(a),
         Command::Synergies(a) => cli::planning::synergies(a),
         Command::Indicators(a) => cli::planning::indicators(a),
