@@ -18,8 +18,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use geo::Point;
 use serde::{Deserialize, Serialize};
 
+use crate::cost::CostMatrix;
 use crate::cost::Method;
-use crate::siting::travel_costs;
+use crate::error::Result;
+use crate::network::Router;
+use crate::siting::{crow_flies_of, router_for, travel_costs};
 use crate::synergy::{self, Status, Synergy, Vocabulary};
 use crate::territory::Territory;
 
@@ -163,15 +166,24 @@ fn ind(
     }
 }
 
-/// Compute the indicators of `t` with its synergy `register`.
-pub fn indicators(t: &Territory, register: &[Synergy]) -> IndicatorsReport {
+/// Compute the indicators of `t` with its synergy `register`, with the territory's router.
+pub fn indicators(t: &Territory, register: &[Synergy]) -> Result<IndicatorsReport> {
+    indicators_with(t, register, router_for(t)?.as_ref())
+}
+
+/// [`indicators`] with a router the caller keeps.
+pub fn indicators_with(
+    t: &Territory,
+    register: &[Synergy],
+    router: &dyn Router,
+) -> Result<IndicatorsReport> {
     let vocab = Vocabulary::new(&t.materials);
     let (outs, ins) = synergy::sides(t);
     let out_pts: Vec<Point<f64>> = outs.iter().filter_map(|s| s.point).collect();
     let in_pts: Vec<Point<f64>> = ins.iter().filter_map(|s| s.point).collect();
     let out_ix = synergy::position_index(&outs);
     let in_ix = synergy::position_index(&ins);
-    let m = travel_costs(t, &out_pts, &in_pts);
+    let m = travel_costs(router, &crow_flies_of(t), &out_pts, &in_pts)?.matrix;
     let flows_estimate = outs.iter().any(|o| o.estimate);
     let mut out = Vec::new();
 
@@ -413,12 +425,12 @@ pub fn indicators(t: &Territory, register: &[Synergy]) -> IndicatorsReport {
         }),
         estimate: register.iter().any(is_demo),
     };
-    IndicatorsReport {
+    Ok(IndicatorsReport {
         territory: t.manifest.name.clone(),
         method: m.method(),
         estimate: out.iter().any(|i| i.estimate) || programme.estimate,
         indicators: out,
         programme,
         reference: KORHONEN_2001.into(),
-    }
+    })
 }

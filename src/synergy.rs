@@ -14,10 +14,11 @@ use std::path::Path;
 use geo::Point;
 use serde::{Deserialize, Serialize};
 
-use crate::cost::Method;
+use crate::cost::{CostMatrix, Method};
 use crate::error::{Error, InputError, Result};
 use crate::io::csv::{CsvTable, to_csv_bytes};
-use crate::siting::{annual, travel_costs};
+use crate::network::Router;
+use crate::siting::{annual, crow_flies_of, router_for, travel_costs};
 use crate::territory::{Direction, Material, Territory};
 
 /// Lower case, accents folded, every run of non-alphanumeric characters turned into one space,
@@ -608,15 +609,21 @@ pub(crate) fn sides(t: &Territory) -> (Vec<Side>, Vec<Side>) {
 }
 
 /// Candidate out → in matches of the territory, ranked by score (see
-/// [`SynergyCandidate::score`]). An actor is never matched with itself.
-pub fn find_candidates(t: &Territory) -> MatchReport {
+/// [`SynergyCandidate::score`]), with the territory's router. An actor is never matched with
+/// itself.
+pub fn find_candidates(t: &Territory) -> Result<MatchReport> {
+    find_candidates_with(t, router_for(t)?.as_ref())
+}
+
+/// [`find_candidates`] with a router the caller keeps.
+pub fn find_candidates_with(t: &Territory, router: &dyn Router) -> Result<MatchReport> {
     let vocab = Vocabulary::new(&t.materials);
     let (outs, ins) = sides(t);
     let out_pts: Vec<Point<f64>> = outs.iter().filter_map(|s| s.point).collect();
     let in_pts: Vec<Point<f64>> = ins.iter().filter_map(|s| s.point).collect();
     let out_ix = position_index(&outs);
     let in_ix = position_index(&ins);
-    let m = travel_costs(t, &out_pts, &in_pts);
+    let m = travel_costs(router, &crow_flies_of(t), &out_pts, &in_pts)?.matrix;
     let mut candidates = Vec::new();
     let mut unmatched = Vec::new();
     for (i, o) in outs.iter().enumerate() {
@@ -675,14 +682,14 @@ pub fn find_candidates(t: &Territory) -> MatchReport {
             .then_with(|| a.out_holder.cmp(&b.out_holder))
             .then_with(|| a.in_holder.cmp(&b.in_holder))
     });
-    MatchReport {
+    Ok(MatchReport {
         estimate: outs.iter().any(|o| o.estimate),
         method: m.method(),
         out_flows: outs.len(),
         in_sides: ins.len(),
         unmatched,
         candidates,
-    }
+    })
 }
 
 /// For each side, its row/column in the matrix built from the sides that have a position.

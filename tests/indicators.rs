@@ -229,7 +229,7 @@ fn close(a: f64, b: f64) {
 
 #[test]
 fn hand_computed_values() {
-    let r = indicators::indicators(&fixture(false), &register());
+    let r = indicators::indicators(&fixture(false), &register()).unwrap();
     close(value(&r, "roundput").unwrap(), 0.75);
     let h_naf = -(2.0 / 3.0 * (2.0f64 / 3.0).ln() + 1.0 / 3.0 * (1.0f64 / 3.0).ln());
     close(value(&r, "diversity_naf_sections").unwrap(), h_naf);
@@ -276,7 +276,7 @@ fn hand_computed_values() {
 
 #[test]
 fn demonstration_flows_flag_the_flow_indicators() {
-    let r = indicators::indicators(&fixture(true), &register());
+    let r = indicators::indicators(&fixture(true), &register()).unwrap();
     assert!(r.estimate);
     for key in ["roundput", "loop_distance_km", "loops_within_one_epci"] {
         let i = r.indicators.iter().find(|i| i.key == key).unwrap();
@@ -288,7 +288,7 @@ fn demonstration_flows_flag_the_flow_indicators() {
 #[test]
 fn output_holds_no_company_level_detail() {
     let t = fixture(true);
-    let json = serde_json::to_string(&indicators::indicators(&t, &register())).unwrap();
+    let json = serde_json::to_string(&indicators::indicators(&t, &register()).unwrap()).unwrap();
     for a in &t.actors {
         assert!(!json.contains(&a.id), "actor id {} in the output", a.id);
         assert!(
@@ -301,7 +301,7 @@ fn output_holds_no_company_level_detail() {
 
 #[test]
 fn empty_register_gives_no_value_rather_than_zero() {
-    let r = indicators::indicators(&fixture(false), &[]);
+    let r = indicators::indicators(&fixture(false), &[]).unwrap();
     assert_eq!(value(&r, "actors_per_synergy"), None);
     assert_eq!(value(&r, "synergy_network_density"), None);
     assert_eq!(value(&r, "diversity_materials_implemented"), None);

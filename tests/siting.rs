@@ -98,7 +98,10 @@ fn parks_ranked_for_pallets_on_the_default_territory() {
     let r = siting::site(&load(), &req).unwrap();
     let outside = r.candidates.iter().find(|c| !c.in_territory).unwrap();
     assert!(outside.excluded);
-    assert_eq!(outside.exclusion_reason.as_deref(), Some("outside the territory"));
+    assert_eq!(
+        outside.exclusion_reason.as_deref(),
+        Some("outside the territory")
+    );
     let single = pallets(1);
     assert_eq!(
         single.best_set.site_ids,
@@ -251,4 +254,97 @@ fn cli_site_reports_a_bad_candidates_file_and_writes_geojson() {
     let fc: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&layer).unwrap()).unwrap();
     assert_eq!(fc["type"], "FeatureCollection");
+}
+
+#[test]
+fn figures_come_from_the_road_graph_once_imported() {
+    use boucle::network::fixture::OsmFixture;
+    use boucle::network::import::{ImportOptions, import_pbf};
+    // A copy of geodata/ with a synthetic grid of roads (0.01° spacing) over the territory.
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(geodata()).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
+    }
+    let (nx, ny) = (41, 26);
+    let id = |i: i64, j: i64| 1 + i * ny + j;
+    let mut f = OsmFixture::new();
+    for i in 0..nx {
+        for j in 0..ny {
+            f.node(
+                id(i, j),
+                6.90 + 0.01 * i as f64,
+                47.70 + 0.01 * j as f64,
+                &[],
+            );
+        }
+    }
+    let mut way = 1000;
+    for i in 0..nx {
+        let refs: Vec<i64> = (0..ny).map(|j| id(i, j)).collect();
+        f.way(way, &refs, &[("highway", "primary")]);
+        way += 1;
+    }
+    for j in 0..ny {
+        let refs: Vec<i64> = (0..nx).map(|i| id(i, j)).collect();
+        f.way(way, &refs, &[("highway", "primary")]);
+        way += 1;
+    }
+    let pbf = dir.path().join("grid.osm.pbf");
+    f.write(&pbf).unwrap();
+    import_pbf(
+        &pbf,
+        &dir.path().join(boucle::network::GRAPH_FILE),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    let t = Territory::load(dir.path()).unwrap();
+    let mut req = SitingRequest::new("pallets");
+    req.p = 2;
+    let road = siting::site(&t, &req).unwrap();
+    assert_eq!(road.method.as_str(), "road");
+    let crow = pallets(2);
+    // On a grid, road distance ≥ great-circle distance: figures differ from crow flies × 1.3
+    // but keep the same order of magnitude.
+    let (a, b) = (
+        road.candidates[0].figures.vehicle_km_per_year,
+        crow.candidates[0].figures.vehicle_km_per_year,
+    );
+    assert!(a > 0.3 * b && a < 3.0 * b, "road {a} vs crow flies {b}");
+    assert!(road.best_set.solver.exact);
+    let fc = siting::to_geojson(&road);
+    assert_eq!(
+        fc.features[0].properties.as_ref().unwrap()["method"],
+        "road"
+    );
+    let syn = boucle::synergy::find_candidates(&t).unwrap();
+    assert_eq!(syn.method.as_str(), "road");
+    // A candidate far from every road: the whole table falls back to crow flies, and says so.
+    req.candidates = Candidates::List(vec![
+        CandidateInput {
+            id: "far".into(),
+            name: "Loin".into(),
+            lon: 7.6,
+            lat: 47.5,
+            free_ha: None,
+            excluded: false,
+        },
+        CandidateInput {
+            id: "near".into(),
+            name: "Près".into(),
+            lon: 7.1,
+            lat: 47.8,
+            free_ha: None,
+            excluded: false,
+        },
+    ]);
+    let r = siting::site(&t, &req).unwrap();
+    assert_eq!(r.method.as_str(), "crow_flies");
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("road network not used")),
+        "{:?}",
+        r.warnings
+    );
 }

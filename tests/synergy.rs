@@ -130,7 +130,7 @@ fn matches_say_why_and_never_cross_families() {
 fn candidate_matches_on_the_default_territory() {
     let t = Territory::load(&geodata()).unwrap();
     let v = Vocabulary::new(&t.materials);
-    let r = synergy::find_candidates(&t);
+    let r = synergy::find_candidates(&t).unwrap();
     assert!(r.estimate);
     assert_eq!(r.method.as_str(), "crow_flies");
     assert!(!r.candidates.is_empty());

@@ -244,7 +244,7 @@ pub fn synergies(a: SynergiesArgs) -> anyhow::Result<ExitCode> {
 
 fn candidates(data: &DataArg, json: bool, limit: usize) -> anyhow::Result<ExitCode> {
     let t = load(data)?;
-    let r = synergy::find_candidates(&t);
+    let r = synergy::find_candidates(&t)?;
     if json {
         println!("{}", serde_json::to_string_pretty(&r)?);
         return Ok(ExitCode::SUCCESS);
@@ -372,7 +372,7 @@ pub struct IndicatorsArgs {
 pub fn indicators(a: IndicatorsArgs) -> anyhow::Result<ExitCode> {
     let t = load(&a.data)?;
     let register = synergy::register_of(&t)?;
-    let r = crate::indicators::indicators(&t, &register);
+    let r = crate::indicators::indicators(&t, &register)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
         return Ok(ExitCode::SUCCESS);

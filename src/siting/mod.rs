@@ -25,8 +25,9 @@ use serde::{Deserialize, Serialize};
 
 pub use candidates::{parse_candidates_csv, read_candidates};
 
-use crate::cost::{CostMatrix, CrowFlies, Method};
+use crate::cost::{CostMatrix, CrowFlies, DenseMatrix, Method};
 use crate::error::{Error, Result};
+use crate::network::{Router, RouterOptions, open_router_with};
 use crate::territory::{Direction, Territory};
 
 /// Default emission factor of a collection truck, kg CO2e per vehicle-km. An assumption for a
@@ -39,17 +40,87 @@ pub const EXACT_WORK_LIMIT: f64 = 2e8;
 /// Random starts of the fast-interchange heuristic (besides the greedy start).
 pub const RANDOM_STARTS: usize = 16;
 
-/// Travel costs from every point of `from` to every point of `to`.
-///
-/// The one place where siting, synergy matching and indicators get distances: today the
-/// crow-flies fallback with the manifest's circuity and speed; the road network's router
-/// plugs in here when a graph has been imported.
-pub fn travel_costs(t: &Territory, from: &[Point<f64>], to: &[Point<f64>]) -> Box<dyn CostMatrix> {
-    let cf = CrowFlies {
+/// The crow-flies parameters of the territory (manifest defaults: circuity, speed).
+pub fn crow_flies_of(t: &Territory) -> CrowFlies {
+    CrowFlies {
         circuity: t.manifest.defaults.circuity,
         speed_kmh: t.manifest.defaults.speed_kmh,
+    }
+}
+
+/// The territory's router: its road graph when one has been imported (`network.graph` in the
+/// territory folder), else the crow-flies fallback with the manifest's circuity and speed.
+pub fn router_for(t: &Territory) -> Result<Box<dyn Router>> {
+    open_router_with(
+        &t.dir,
+        &RouterOptions {
+            crow_flies: crow_flies_of(t),
+            ..RouterOptions::default()
+        },
+    )
+}
+
+/// A travel-cost table for siting, synergy matching and indicators.
+#[derive(Debug, Clone)]
+pub struct Travel {
+    /// Distances (m) and durations (s) from every source to every destination.
+    pub matrix: DenseMatrix,
+    /// Pairs with no road path, filled with the crow-flies estimate (0 without a road graph).
+    pub unreachable: usize,
+    /// Why the road graph could not be used at all (e.g. a point too far from any road): the
+    /// whole table is then the crow-flies estimate.
+    pub fallback_reason: Option<String>,
+}
+
+/// Travel costs from every point of `from` to every point of `to` by `router`. Pairs the road
+/// graph cannot join are filled with the `fallback` crow-flies estimate and counted; when the
+/// router fails outright (a point too far from the roads), the whole table falls back to crow
+/// flies and says why.
+pub fn travel_costs(
+    router: &dyn Router,
+    fallback: &CrowFlies,
+    from: &[Point<f64>],
+    to: &[Point<f64>],
+) -> Result<Travel> {
+    if from.is_empty() || to.is_empty() {
+        let mut matrix = fallback.matrix(from, to);
+        matrix.method = router.method();
+        return Ok(Travel {
+            matrix,
+            unreachable: 0,
+            fallback_reason: None,
+        });
+    }
+    let mut matrix = match router.table(from, to) {
+        Ok(t) => t.matrix,
+        Err(e) if router.method() == Method::Road => {
+            return Ok(Travel {
+                matrix: fallback.matrix(from, to),
+                unreachable: 0,
+                fallback_reason: Some(format!(
+                    "road network not used ({e}): crow-flies estimate instead"
+                )),
+            });
+        }
+        Err(e) => return Err(e),
     };
-    Box::new(cf.matrix(from, to))
+    let mut unreachable = 0;
+    for (i, &a) in from.iter().enumerate() {
+        for (j, &b) in to.iter().enumerate() {
+            let k = i * matrix.cols + j;
+            if !matrix.distances_m[k].is_finite() || !matrix.durations_s[k].is_finite() {
+                let d = fallback.distance_m(a, b);
+                matrix.distances_m[k] = d;
+                matrix.durations_s[k] = fallback.duration_for_m(d);
+                unreachable += 1;
+            }
+        }
+    }
+    Ok(Travel {
+        matrix,
+        unreachable,
+        fallback_reason: None,
+    })
 }
 
 /// Which candidate sites to rank.
@@ -465,9 +536,15 @@ fn objective_value(obj: Objective, f: &Figures) -> f64 {
 }
 
 /// Rank candidate sites for an activity receiving `req.material` and choose the best set of
-/// `req.p` sites. Errors: unknown material, no located holder of it, no eligible candidate,
-/// `p` = 0 or larger than the number of eligible candidates, bad candidate list.
+/// `req.p` sites, with the territory's router ([`router_for`]). Errors: unknown material, no
+/// located holder of it, no eligible candidate, `p` = 0 or larger than the number of eligible
+/// candidates, bad candidate list, a point too far from the road network.
 pub fn site(t: &Territory, req: &SitingRequest) -> Result<SitingResult> {
+    site_with(t, req, router_for(t)?.as_ref())
+}
+
+/// [`site`] with a router the caller keeps (the server opens the road graph once).
+pub fn site_with(t: &Territory, req: &SitingRequest, router: &dyn Router) -> Result<SitingResult> {
     let slug = resolve_material(t, &req.material)?;
     let material = t.material(&slug).expect("resolved material");
     let kg_co2e_per_km = req.kg_co2e_per_km.unwrap_or(DEFAULT_KG_CO2E_PER_KM);
@@ -514,7 +591,17 @@ pub fn site(t: &Territory, req: &SitingRequest) -> Result<SitingResult> {
         .iter()
         .map(|c| Point::new(c.input.lon, c.input.lat))
         .collect();
-    let m = travel_costs(t, &from, &to);
+    let travel = travel_costs(router, &crow_flies_of(t), &from, &to)?;
+    if let Some(why) = &travel.fallback_reason {
+        warnings.push(why.clone());
+    }
+    if travel.unreachable > 0 {
+        warnings.push(format!(
+            "{} source–candidate pair(s) without a road path: crow-flies estimate used",
+            travel.unreachable
+        ));
+    }
+    let m = travel.matrix;
     let km = |i: usize, j: usize| m.distance_m(i, j) / 1000.0;
     let total_tonnes: f64 = src.iter().map(|s| s.tonnes).sum();
 

@@ -126,7 +126,8 @@ impl PartitionGrid {
                         } else {
                             min.x + (cx + 1) as f64 * cw
                         };
-                        if (a.x - border).abs() > cw * 1e-6 && (b.x - border).abs() > cw * 1e-6
+                        if (a.x - border).abs() > cw * 1e-6
+                            && (b.x - border).abs() > cw * 1e-6
                             && !(a.x <= border && border <= b.x)
                         {
                             continue;
@@ -311,8 +312,8 @@ mod tests {
                     y: rng.random_range(-0.1..1.1),
                 };
                 let exact = polys.iter().position(|m| m.contains(&p));
-                let on_boundary = exact.is_none()
-                    && polys.iter().any(|m| geo::Intersects::intersects(*m, &p));
+                let on_boundary =
+                    exact.is_none() && polys.iter().any(|m| geo::Intersects::intersects(*m, &p));
                 if !on_boundary {
                     assert_eq!(g.locate(p.x, p.y), exact, "{p:?} at resolution {res}");
                 }
