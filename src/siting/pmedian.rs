@@ -28,6 +28,9 @@ pub struct Instance {
     pub m: usize,
     /// `cost[i * m + j]`: cost of serving source `i` from candidate `j` (≥ 0).
     pub cost: Vec<f64>,
+    /// The same costs column by column (`by_candidate[j * n + i]`), for cache-friendly scans
+    /// of one candidate over every source.
+    by_candidate: Vec<f64>,
 }
 
 /// A set of open sites and its total cost.
@@ -43,12 +46,29 @@ impl Instance {
     /// A new instance; `cost.len()` must be `n * m`.
     pub fn new(n: usize, m: usize, cost: Vec<f64>) -> Instance {
         assert_eq!(cost.len(), n * m, "cost table must be n × m");
-        Instance { n, m, cost }
+        let mut by_candidate = vec![0.0; n * m];
+        for i in 0..n {
+            for j in 0..m {
+                by_candidate[j * n + i] = cost[i * m + j];
+            }
+        }
+        Instance {
+            n,
+            m,
+            cost,
+            by_candidate,
+        }
     }
 
     #[inline]
     fn c(&self, i: usize, j: usize) -> f64 {
         self.cost[i * self.m + j]
+    }
+
+    /// Costs of candidate `j` for every source.
+    #[inline]
+    fn col(&self, j: usize) -> &[f64] {
+        &self.by_candidate[j * self.n..(j + 1) * self.n]
     }
 
     /// Total cost of serving every source from its nearest site in `open`.
@@ -103,8 +123,9 @@ pub fn exact(
     // suffix[j * n + i] = min over candidates j' ≥ j of cost(i, j'); row m is +∞.
     let mut suffix = vec![f64::INFINITY; (m + 1) * n];
     for j in (0..m).rev() {
-        for i in 0..n {
-            suffix[j * n + i] = inst.c(i, j).min(suffix[(j + 1) * n + i]);
+        let (head, tail) = suffix.split_at_mut((j + 1) * n);
+        for ((s, &c), &next) in head[j * n..].iter_mut().zip(inst.col(j)).zip(&tail[..n]) {
+            *s = c.min(next);
         }
     }
     struct Search<'a> {
@@ -132,7 +153,11 @@ pub fn exact(
                     self.aborted = true;
                     return;
                 }
-                let row: Vec<f64> = (0..n).map(|i| cur[i].min(self.inst.c(i, j))).collect();
+                let row: Vec<f64> = cur
+                    .iter()
+                    .zip(self.inst.col(j))
+                    .map(|(&a, &c)| a.min(c))
+                    .collect();
                 if need == 1 {
                     let total: f64 = row.iter().sum();
                     if total < self.best_cost {
@@ -190,7 +215,7 @@ pub fn greedy(inst: &Instance, p: usize) -> Solution {
     for _ in 0..p {
         let mut best = (f64::INFINITY, usize::MAX);
         for j in (0..m).filter(|&j| !is_open[j]) {
-            let total: f64 = (0..n).map(|i| cur[i].min(inst.c(i, j))).sum();
+            let total: f64 = cur.iter().zip(inst.col(j)).map(|(&a, &c)| a.min(c)).sum();
             if total < best.0 {
                 best = (total, j);
             }
@@ -198,8 +223,8 @@ pub fn greedy(inst: &Instance, p: usize) -> Solution {
         let j = best.1;
         is_open[j] = true;
         open.push(j);
-        for (i, c) in cur.iter_mut().enumerate() {
-            *c = c.min(inst.c(i, j));
+        for (c, &x) in cur.iter_mut().zip(inst.col(j)) {
+            *c = c.min(x);
         }
     }
     open.sort_unstable();
@@ -253,8 +278,7 @@ pub fn interchange(inst: &Instance, start: &[usize]) -> Solution {
         for j_in in (0..m).filter(|&j| !is_open[j]) {
             let mut common = 0.0;
             loss.iter_mut().for_each(|l| *l = 0.0);
-            for i in 0..n {
-                let c = inst.c(i, j_in);
+            for (i, &c) in inst.col(j_in).iter().enumerate() {
                 if c < d1[i] {
                     common += c - d1[i];
                 } else {
