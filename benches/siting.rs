@@ -1,7 +1,8 @@
 //! p-median on 500 candidates × 2,000 sources (uniform random, 60 km square, seed 7), p = 1…5:
 //! time of the fast-interchange heuristic as `boucle::siting::site` runs it (greedy + 16 random
 //! starts), and, printed once per p, its gap to the exact optimum (branch-and-bound, p = 1, 2)
-//! or to the best of 200 random restarts and to a Lagrangian lower bound (p ≥ 3).
+//! or to the best of 200 random restarts and to a Lagrangian lower bound (p ≥ 3). Wall-clock
+//! figures depend on the machine's load: report them with `uptime`.
 //!
 //! `cargo bench --bench siting`
 
@@ -32,7 +33,9 @@ fn pmedian_500x2000(c: &mut Criterion) {
             );
         } else {
             let many = pmedian::fast_interchange(&inst, p, 200, 12345);
-            let lb = pmedian::lagrangian_bound(&inst, p, heur.cost.min(many.cost), 300);
+            // Polyak target 5 % above the best known value: the bound is clipped to the target
+            // only, so a bound above the heuristic's value would show as a negative gap.
+            let lb = pmedian::lagrangian_bound(&inst, p, 1.05 * heur.cost.min(many.cost), 300);
             eprintln!(
                 "p={p}: heuristic {:.1}, best of 201 starts {:.1} (gap {:.4}%), Lagrangian bound {:.1} (proven gap ≤ {:.3}%), reference runs {:.2} s",
                 heur.cost,

@@ -689,7 +689,7 @@ pub fn site_with(t: &Territory, req: &SitingRequest, router: &dyn Router) -> Res
             },
         ),
         None => {
-            let lb = pmedian::lagrangian_bound(&inst, req.p, heur.cost, 300);
+            let lb = pmedian::lagrangian_bound(&inst, req.p, 1.05 * heur.cost, 300);
             let gap = if heur.cost > 0.0 {
                 ((heur.cost - lb) / heur.cost).max(0.0)
             } else {
