@@ -25,6 +25,9 @@
 //!   function behind `boucle rounds` and the API;
 //! - [`rounds`]: vehicle routing for pooled collection rounds (model, hybrid genetic search,
 //!   independent checker, CVRPLIB / Solomon readers);
+//! - [`siting`]: facility location (candidate sites ranked by yearly transport, p-median);
+//! - [`synergy`]: the materials vocabulary, out → in matching and the synergy register;
+//! - [`indicators`]: Korhonen's ecosystem principles as numbers, for elected officials;
 //! - [`cli`]: the command implementations called by `main.rs`.
 //!
 //! Conventions: WGS84 longitude/latitude everywhere (RFC 7946 order), metres, seconds,
@@ -41,7 +44,10 @@ pub mod network;
 pub mod plan;
 pub mod rounds;
 pub mod scenario;
+pub mod indicators;
+pub mod siting;
 pub mod spatial;
+pub mod synergy;
 
 pub mod territory;
 

@@ -37,4 +37,5 @@ pub mod actors;
 pub mod geocode;
 pub mod network;
 pub mod rounds;
+pub mod planning;
 pub mod territory;
