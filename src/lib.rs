@@ -13,6 +13,7 @@
 //! - [`spatial`]: point → commune / intercommunality, nearest business park (rstar + a grid);
 //! - [`cost`]: the travel-cost trait shared by clustering, rounds and siting, and the crow-flies
 //!   fallback;
+//! - [`server`]: the HTTP API (axum) and the map viewer's files;
 //! - [`cli`]: the command implementations called by `main.rs`.
 //!
 //! Conventions: WGS84 longitude/latitude everywhere (RFC 7946 order), metres, seconds,
@@ -23,6 +24,7 @@ pub mod cli;
 pub mod cost;
 pub mod error;
 pub mod io;
+pub mod server;
 pub mod spatial;
 
 pub mod territory;

@@ -30,4 +30,5 @@ pub fn default_data_dir(explicit: Option<&std::path::Path>) -> PathBuf {
     }
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geodata")
 }
+pub mod serve;
 pub mod territory;
