@@ -123,7 +123,7 @@ pub async fn territory(State(s): State<AppState>) -> Json<Value> {
         "sites": sites,
         "parks": parks,
         "computations": super::computations(),
-        "attribution": "Limites : IGN ADMIN EXPRESS ; communes, EPCI, populations : INSEE COG ; zones, sites, entreprises : pages publiques (voir sources) ; flux : valeurs de démonstration",
+        "attribution": "Limites IGN ADMIN EXPRESS, INSEE COG ; acteurs et sites : sources publiques ; flux : démonstration",
     }))
 }
 

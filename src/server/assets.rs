@@ -68,6 +68,9 @@ pub async fn vendor(Path(path): Path<String>) -> Response {
 
 /// `GET /{*path}`: the viewer's own files.
 pub async fn static_file(Path(path): Path<String>) -> Response {
+    if path == "api" || path.starts_with("api/") {
+        return super::api::not_found().await.into_response();
+    }
     match Static::get(&path) {
         Some(f) => file(f.data, &path),
         None => (StatusCode::NOT_FOUND, Html("<!doctype html><meta charset=\"utf-8\"><p>Page introuvable. <a href=\"/\">Retour à la carte</a></p>")).into_response(),

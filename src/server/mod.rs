@@ -20,10 +20,13 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use error::ApiError;
@@ -58,11 +61,43 @@ pub fn router(state: AppState) -> Router {
         .route("/{*path}", get(assets::static_file))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        .layer(middleware::from_fn(json_errors))
+        .layer(CompressionLayer::new())
+}
+
+/// Errors produced by the middleware (body limit, timeout) are plain text: under `/api`, turn
+/// them into the API's JSON `{ "code", "message" }`.
+async fn json_errors(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let r = next.run(req).await;
+    let status = r.status();
+    let json = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !api || json || !(status.is_client_error() || status.is_server_error()) {
+        return r;
+    }
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::payload_too_large(BODY_LIMIT),
+        StatusCode::REQUEST_TIMEOUT => ApiError::new(
+            status,
+            "timeout",
+            format!(
+                "the request took longer than {} s",
+                REQUEST_TIMEOUT.as_secs()
+            ),
+        ),
+        StatusCode::NOT_FOUND => ApiError::not_found("no such endpoint; see docs/api.md"),
+        s if s.is_client_error() => ApiError::new(s, "bad_request", "request rejected"),
+        s => ApiError::new(s, "internal", "internal error"),
+    }
+    .into_response()
 }
 
 /// Serve `router(state)` on `addr` until Ctrl-C. `on_bound` receives the bound address (useful
