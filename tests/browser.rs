@@ -8,6 +8,8 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
+const TOKEN: &str = "e2e-officer-token";
+
 struct Server(Child);
 
 impl Drop for Server {
@@ -36,7 +38,7 @@ fn map_viewer_in_headless_chromium() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_boucle"))
         .args(["serve", "--addr", "127.0.0.1:0", "--data"])
         .arg(root.join("geodata"))
-        .env_remove("BOUCLE_OFFICER_TOKEN")
+        .env("BOUCLE_OFFICER_TOKEN", TOKEN)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -61,6 +63,7 @@ fn map_viewer_in_headless_chromium() {
         .arg(&url)
         .arg(&artifacts)
         .env("CHROMIUM", &chromium)
+        .env("BOUCLE_E2E_TOKEN", TOKEN)
         .output()
         .expect("node runs (install nodejs)");
     let stdout = String::from_utf8_lossy(&out.stdout);

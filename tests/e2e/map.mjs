@@ -2,7 +2,7 @@
 // playwright-core from web/node_modules). Usage: node tests/e2e/map.mjs BASE_URL ARTIFACT_DIR
 // Exits non-zero on the first failed check; prints one JSON line of measurements at the end.
 import { createRequire } from 'node:module';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,7 @@ const context = await chromium.launchPersistentContext(profile, {
   headless: true,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   viewport: { width: 1400, height: 900 },
+  acceptDownloads: true,
   locale: 'fr-FR',
 });
 const out = {};
@@ -86,8 +87,31 @@ try {
   await page.evaluate(() => window.boucle.map.closePopup());
   for (const n of ['parks', 'sites']) await page.check(`#toggle-${n}`);
 
-  // Exports panel present.
-  check((await page.locator('#export-geojson').count()) === 1 && (await page.locator('#export-csv').count()) === 1, 'export buttons present');
+  // Exports: GeoJSON and CSV of the shown layers.
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-geojson')]);
+  const exported = JSON.parse(readFileSync(await dl.path(), 'utf8'));
+  check(exported.type === 'FeatureCollection' && exported.features.filter((f) => f.properties.layer === 'communes').length === 46, 'GeoJSON export of the shown layers');
+  const [dl2] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+  const csv = readFileSync(await dl2.path(), 'utf8');
+  check(csv.split('\r\n').length > 46 && csv.includes('layer;'), 'CSV export of the shown layers');
+
+  // Officer access: the token typed in the page reveals company quantities.
+  const token = process.env.BOUCLE_E2E_TOKEN;
+  if (token) {
+    await page.fill('#officer-token', token);
+    await page.click('#officer-login');
+    await page.waitForSelector('.officer-on', { timeout: 5000 });
+    await page.waitForFunction(() => window.boucle.state.data.actors.officer === true, null, { timeout: 5000 });
+    await page.locator('path.actor').first().click({ force: true });
+    await page.waitForSelector('.leaflet-popup-content .popup.actor', { timeout: 5000 });
+    const op = await page.textContent('.leaflet-popup-content');
+    check(op.includes('Flux (accès chargé de mission)') && /\/an/.test(op), 'officer sees the company quantities');
+    await page.screenshot({ path: join(artifacts, 'officer-popup.png') });
+    await page.evaluate(() => window.boucle.map.closePopup());
+    await page.click('#officer-logout');
+    await page.waitForFunction(() => window.boucle.state.data.actors.officer === false, null, { timeout: 5000 });
+    check(true, 'officer logged out, public view back');
+  }
 
   // Rounds: required when the server offers them.
   const terr = await (await page.request.get(`${base}/api/territory`)).json();

@@ -92,7 +92,7 @@ export function actorPopup(p) {
     flows = `<h4>${t('officer.flows')}</h4><table class="props">${p.flows
       .map(
         (f) =>
-          `<tr><th>${esc(f.material)} <small>(${esc(t(`direction.${f.direction}`))})</small></th><td>${num(f.quantity)} ${esc(f.unit)}/${esc(f.period === 'year' ? 'an' : f.period)}${f.estimate ? ` <span class="estimate">${t('demo')}</span>` : ''}<br><small>${esc(f.source)}</small></td></tr>`,
+          `<tr><th>${esc((p.materials || []).find((m) => m.material === f.material)?.label || f.material)} <small>(${esc(t(`direction.${f.direction}`))})</small></th><td>${num(f.quantity)} ${esc(f.unit)}/${esc(f.period === 'year' ? 'an' : f.period)}${f.estimate ? ` <span class="estimate">${t('demo')}</span>` : ''}<br><small>${esc(f.source)}</small></td></tr>`,
       )
       .join('')}</table>`;
   }
