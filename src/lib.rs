@@ -11,6 +11,8 @@
 //! - [`io`]: file formats (GeoJSON, ESRI Shapefile with Lambert-93 reprojection, CSV) and atomic
 //!   writes;
 //! - [`spatial`]: point → commune / intercommunality, nearest business park (rstar + a grid);
+//! - [`network`]: OpenStreetMap road graph, snapping, contraction-hierarchy matrices and routes,
+//!   with the crow-flies fallback behind one [`network::Router`] trait;
 //! - [`cost`]: the travel-cost trait shared by clustering, rounds and siting, and the crow-flies
 //!   fallback;
 //! - [`server`]: the HTTP API (axum) and the map viewer's files;
@@ -24,6 +26,7 @@ pub mod cli;
 pub mod cost;
 pub mod error;
 pub mod io;
+pub mod network;
 pub mod server;
 pub mod spatial;
 

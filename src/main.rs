@@ -27,6 +27,13 @@ enum Command {
     Locate(cli::territory::LocateArgs),
     /// Serve the HTTP API and the map viewer (default http://127.0.0.1:8080/).
     Serve(cli::serve::ServeArgs),
+    /// Road network: import an OpenStreetMap extract, describe the graph.
+    #[command(subcommand)]
+    Network(cli::network::NetworkCommand),
+    /// Route between two points: distance, duration, geometry.
+    Route(cli::network::RouteArgs),
+    /// Distance and duration matrix between the points of a CSV file.
+    Matrix(cli::network::MatrixArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +57,9 @@ fn main() -> ExitCode {
         Command::Check(a) => cli::territory::check(a),
         Command::Locate(a) => cli::territory::locate(a),
         Command::Serve(a) => cli::serve::serve(a),
+        Command::Network(c) => cli::network::run_network(c),
+        Command::Route(a) => cli::network::run_route(a),
+        Command::Matrix(a) => cli::network::run_matrix(a),
     };
     match result {
         Ok(code) => code,

@@ -30,5 +30,6 @@ pub fn default_data_dir(explicit: Option<&std::path::Path>) -> PathBuf {
     }
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geodata")
 }
+pub mod network;
 pub mod serve;
 pub mod territory;

@@ -14,7 +14,7 @@ use super::layers;
 
 /// File name of the imported road graph in a territory folder; its presence switches distances
 /// from the crow-flies fallback to the road network.
-pub const GRAPH_FILE: &str = "network.graph";
+pub use crate::network::GRAPH_FILE;
 
 /// Shared, read-only state of the server (cheap to clone: one `Arc`).
 #[derive(Clone)]

@@ -1,9 +1,7 @@
 //! Spatial lookups on a territory: point → commune → intercommunality, nearest business park.
 //!
-//! Point → commune uses a uniform grid over the communes' bounding box: a cell that no commune
-//! boundary crosses belongs wholly to one commune (or to none) and answers at once; a cell that
-//! boundaries cross keeps the few communes whose edges cross it and answers with exact
-//! point-in-polygon tests on those only. Communes' bounding boxes sit in an R*-tree (rstar) for
+//! Point → commune uses [`PartitionGrid`]: most points are answered by one array read, the others
+//! by a crossing count on the few boundary segments of their cell. Communes' bounding boxes sit in an R*-tree (rstar) for
 //! the rare fallback and for building. Parks sit in an R*-tree in a local metric projection for
 //! nearest-neighbour queries.
 
@@ -14,8 +12,8 @@ use serde::Serialize;
 
 use crate::territory::Territory;
 
-const EDGE: u32 = 1 << 31;
-const OUTSIDE: u32 = 0;
+mod grid;
+pub use grid::PartitionGrid;
 
 /// A commune as returned by lookups.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -63,25 +61,12 @@ pub struct Located {
     pub park: Option<ParkRef>,
 }
 
-struct Grid {
-    min: Coord<f64>,
-    inv_w: f64,
-    inv_h: f64,
-    nx: usize,
-    ny: usize,
-    /// `OUTSIDE`, `k + 1` for commune k, or `EDGE | i` for candidate list i.
-    cells: Vec<u32>,
-    /// Candidate lists of edge cells: `offsets[i]..offsets[i + 1]` in `ids`.
-    offsets: Vec<u32>,
-    ids: Vec<u16>,
-}
-
 /// Point lookups on a territory's communes, intercommunalities and parks.
 pub struct SpatialIndex {
     communes: Vec<(CommuneRef, usize, MultiPolygon<f64>)>,
     epcis: Vec<EpciRef>,
     tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
-    grid: Grid,
+    grid: PartitionGrid,
     parks: RTree<GeomWithData<[f64; 2], usize>>,
     park_refs: Vec<(String, String, Point<f64>, String)>,
     lat0_cos: f64,
@@ -93,7 +78,7 @@ impl std::fmt::Debug for SpatialIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SpatialIndex")
             .field("communes", &self.communes.len())
-            .field("grid", &(self.grid.nx, self.grid.ny))
+            .field("grid", &self.grid.size())
             .field("parks", &self.park_refs.len())
             .finish()
     }
@@ -152,7 +137,8 @@ impl SpatialIndex {
         );
         let bbox = t.bbox();
         let lat0_cos = ((bbox.min().y + bbox.max().y) / 2.0).to_radians().cos();
-        let grid = build_grid(&communes, &tree, bbox, cells.max(1));
+        let polygons: Vec<&MultiPolygon<f64>> = communes.iter().map(|c| &c.2).collect();
+        let grid = PartitionGrid::new(&polygons, bbox, cells);
         let park_refs: Vec<(String, String, Point<f64>, String)> = t
             .parks
             .iter()
@@ -189,37 +175,13 @@ impl SpatialIndex {
     /// Index (in the territory's `communes`) of the commune containing (lon, lat).
     #[inline]
     pub fn commune_index(&self, lon: f64, lat: f64) -> Option<usize> {
-        let g = &self.grid;
-        let fx = (lon - g.min.x) * g.inv_w;
-        let fy = (lat - g.min.y) * g.inv_h;
-        if !(fx >= 0.0 && fy >= 0.0) {
-            return None;
-        }
-        let (cx, cy) = (fx as usize, fy as usize);
-        if cx >= g.nx || cy >= g.ny {
-            return None;
-        }
-        let v = g.cells[cy * g.nx + cx];
-        if v == OUTSIDE {
-            return None;
-        }
-        if v & EDGE == 0 {
-            return Some((v - 1) as usize);
-        }
-        let i = (v & !EDGE) as usize;
-        let c = Coord { x: lon, y: lat };
-        let (a, b) = (g.offsets[i] as usize, g.offsets[i + 1] as usize);
-        for &k in &g.ids[a..b] {
-            if self.communes[k as usize].2.intersects(&c) {
-                return Some(k as usize);
-            }
-        }
-        // Cells crossed only by the territory's outer boundary, or data with overlaps: exact
-        // answer from the R*-tree.
-        self.slow_commune_index(c)
+        self.grid.locate(lon, lat)
     }
 
-    fn slow_commune_index(&self, c: Coord<f64>) -> Option<usize> {
+    /// Exact answer without the grid (R*-tree of bounding boxes, then point-in-polygon): the
+    /// reference the grid is tested against.
+    pub fn commune_index_exact(&self, lon: f64, lat: f64) -> Option<usize> {
+        let c = Coord { x: lon, y: lat };
         self.tree
             .locate_all_at_point(&[c.x, c.y])
             .map(|g| g.data)
@@ -274,129 +236,10 @@ impl SpatialIndex {
 
     /// Share of grid cells that need a point-in-polygon test (diagnostics).
     pub fn edge_cell_share(&self) -> f64 {
-        let edges = self.grid.cells.iter().filter(|&&v| v & EDGE != 0).count();
-        edges as f64 / self.grid.cells.len() as f64
+        self.grid.edge_cell_share()
     }
 }
 
 fn local_xy(p: Point<f64>, lat0_cos: f64) -> [f64; 2] {
     [p.x() * lat0_cos * M_PER_DEG, p.y() * M_PER_DEG]
-}
-
-fn build_grid(
-    communes: &[(CommuneRef, usize, MultiPolygon<f64>)],
-    tree: &RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
-    bbox: geo::Rect<f64>,
-    cells: usize,
-) -> Grid {
-    let (w, h) = (bbox.width().max(1e-9), bbox.height().max(1e-9));
-    let (nx, ny) = if w >= h {
-        (cells, ((cells as f64 * h / w).ceil() as usize).max(1))
-    } else {
-        (((cells as f64 * w / h).ceil() as usize).max(1), cells)
-    };
-    let (cw, ch) = (w / nx as f64, h / ny as f64);
-    let min = bbox.min();
-    let col = |x: f64| (((x - min.x) / cw).floor().max(0.0) as usize).min(nx - 1);
-    let row = |y: f64| (((y - min.y) / ch).floor().max(0.0) as usize).min(ny - 1);
-
-    // 1. Cells crossed by each commune's boundary (exact supercover, inclusive of cell edges).
-    let mut pairs: Vec<(u32, u16)> = Vec::new();
-    for (k, (_, _, mp)) in communes.iter().enumerate() {
-        for poly in &mp.0 {
-            for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
-                for seg in ring.lines() {
-                    let (a, b) = if seg.start.x <= seg.end.x {
-                        (seg.start, seg.end)
-                    } else {
-                        (seg.end, seg.start)
-                    };
-                    let (c0, c1) = (col(a.x), col(b.x));
-                    for cx in c0..=c1 {
-                        // x-span of the segment inside this column (inclusive of cell edges).
-                        let x_lo = (min.x + cx as f64 * cw).max(a.x);
-                        let x_hi = (min.x + (cx + 1) as f64 * cw).min(b.x);
-                        let y_at = |x: f64| {
-                            if b.x == a.x {
-                                a.y
-                            } else {
-                                a.y + (b.y - a.y) * (x - a.x) / (b.x - a.x)
-                            }
-                        };
-                        let (ya, yb) = if b.x == a.x {
-                            (a.y.min(b.y), a.y.max(b.y))
-                        } else {
-                            let (p, q) = (y_at(x_lo), y_at(x_hi));
-                            (p.min(q), p.max(q))
-                        };
-                        let (r0, r1) = (row(ya - ch * 1e-9), row(yb + ch * 1e-9));
-                        // Points on a shared column border belong to both columns.
-                        let cols = if x_lo - (min.x + cx as f64 * cw) < cw * 1e-9 && cx > 0 {
-                            cx - 1..=cx
-                        } else {
-                            cx..=cx
-                        };
-                        for ccx in cols {
-                            for cy in r0..=r1 {
-                                pairs.push(((cy * nx + ccx) as u32, k as u16));
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-    pairs.sort_unstable();
-    pairs.dedup();
-    let mut cells_v = vec![OUTSIDE; nx * ny];
-    let mut offsets = vec![0u32];
-    let mut ids = Vec::with_capacity(pairs.len());
-    let mut i = 0;
-    while i < pairs.len() {
-        let cell = pairs[i].0;
-        while i < pairs.len() && pairs[i].0 == cell {
-            ids.push(pairs[i].1);
-            i += 1;
-        }
-        cells_v[cell as usize] = EDGE | (offsets.len() as u32 - 1);
-        offsets.push(ids.len() as u32);
-    }
-    // 2. Runs of uncrossed cells along each row lie in one region: one point-in-polygon test
-    //    per run.
-    for cy in 0..ny {
-        let mut cx = 0;
-        while cx < nx {
-            if cells_v[cy * nx + cx] & EDGE != 0 {
-                cx += 1;
-                continue;
-            }
-            let start = cx;
-            while cx < nx && cells_v[cy * nx + cx] & EDGE == 0 {
-                cx += 1;
-            }
-            let c = Coord {
-                x: min.x + (start as f64 + 0.5) * cw,
-                y: min.y + (cy as f64 + 0.5) * ch,
-            };
-            let owner = tree
-                .locate_all_at_point(&[c.x, c.y])
-                .map(|g| g.data)
-                .filter(|&k| communes[k].2.intersects(&c))
-                .min();
-            let v = owner.map(|k| k as u32 + 1).unwrap_or(OUTSIDE);
-            for x in start..cx {
-                cells_v[cy * nx + x] = v;
-            }
-        }
-    }
-    Grid {
-        min,
-        inv_w: 1.0 / cw,
-        inv_h: 1.0 / ch,
-        nx,
-        ny,
-        cells: cells_v,
-        offsets,
-        ids,
-    }
 }

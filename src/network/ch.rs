@@ -1,0 +1,652 @@
+//! Contraction hierarchies: preprocessing, one-to-one bidirectional queries, bucket
+//! many-to-many (Knopp et al. 2007) and path unpacking.
+//!
+//! Weights are integer milliseconds (the travel duration); each arc also carries its length in
+//! metres so that the distance of the fastest path comes with the query. Node order: lazy
+//! priority queue on *edge difference + deleted neighbours*, with a bounded witness search.
+//! Searches may start from several nodes with initial costs, which is how snapped points in the
+//! middle of an edge enter the graph.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::Mutex;
+
+/// Marks an arc's `via` as a shortcut; the low bits are then the middle node.
+pub const SHORTCUT: u32 = 1 << 31;
+/// An unreachable cost.
+pub const INF: u32 = u32::MAX;
+
+/// An arc of the input graph.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InputArc {
+    /// Tail node.
+    pub from: u32,
+    /// Head node.
+    pub to: u32,
+    /// Travel time, ms.
+    pub weight: u32,
+    /// Length, m.
+    pub dist_m: f32,
+    /// The road-graph edge this arc runs along (must be < 2^31).
+    pub edge: u32,
+}
+
+/// An arc of the hierarchy: `target` is the other end; `via` is the original edge id or
+/// [`SHORTCUT`] | middle node.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ChArc {
+    /// The other end (higher rank).
+    pub target: u32,
+    /// Travel time, ms.
+    pub weight: u32,
+    /// Length, m.
+    pub dist_m: f32,
+    /// Original edge, or [`SHORTCUT`] | middle node.
+    pub via: u32,
+}
+
+/// A contraction hierarchy.
+#[derive(Debug, Default)]
+pub struct Ch {
+    /// Contraction order of each node (higher = more important).
+    pub rank: Vec<u32>,
+    /// CSR offsets into `fwd` (n + 1 entries).
+    pub fwd_start: Vec<u32>,
+    /// Upward arcs `u → target` stored at `u`.
+    pub fwd: Vec<ChArc>,
+    /// CSR offsets into `bwd` (n + 1 entries).
+    pub bwd_start: Vec<u32>,
+    /// Upward arcs `target → u` stored at `u` (for backward searches).
+    pub bwd: Vec<ChArc>,
+    pool: Mutex<Vec<Search>>,
+}
+
+impl Clone for Ch {
+    fn clone(&self) -> Self {
+        Ch {
+            rank: self.rank.clone(),
+            fwd_start: self.fwd_start.clone(),
+            fwd: self.fwd.clone(),
+            bwd_start: self.bwd_start.clone(),
+            bwd: self.bwd.clone(),
+            pool: Mutex::new(Vec::new()),
+        }
+    }
+}
+
+impl PartialEq for Ch {
+    fn eq(&self, o: &Self) -> bool {
+        self.rank == o.rank
+            && self.fwd_start == o.fwd_start
+            && self.fwd == o.fwd
+            && self.bwd_start == o.bwd_start
+            && self.bwd == o.bwd
+    }
+}
+
+/// A search start or end: a node and the cost to reach it from the point (or from it to the
+/// point).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Seed {
+    /// Node.
+    pub node: u32,
+    /// Initial travel time, ms.
+    pub weight: u32,
+    /// Initial distance, m.
+    pub dist_m: f64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct DArc {
+    node: u32,
+    weight: u32,
+    dist: f32,
+    via: u32,
+}
+
+fn upsert(list: &mut Vec<DArc>, a: DArc) {
+    if let Some(x) = list.iter_mut().find(|x| x.node == a.node) {
+        if a.weight < x.weight {
+            *x = a;
+        }
+    } else {
+        list.push(a);
+    }
+}
+
+/// Reusable Dijkstra state.
+#[derive(Debug, Default, Clone)]
+struct Search {
+    w: Vec<u32>,
+    d: Vec<f64>,
+    parent: Vec<(u32, u32)>,
+    touched: Vec<u32>,
+    heap: BinaryHeap<Reverse<(u32, u32)>>,
+}
+
+impl Search {
+    fn new(n: usize) -> Self {
+        Search {
+            w: vec![INF; n],
+            d: vec![0.0; n],
+            parent: vec![(u32::MAX, u32::MAX); n],
+            touched: Vec::new(),
+            heap: BinaryHeap::new(),
+        }
+    }
+    fn reset(&mut self) {
+        for &t in &self.touched {
+            self.w[t as usize] = INF;
+        }
+        self.touched.clear();
+        self.heap.clear();
+    }
+    fn relax(&mut self, v: u32, w: u32, d: f64, parent: (u32, u32)) -> bool {
+        let vu = v as usize;
+        let old = self.w[vu];
+        if w < old || (w == old && d < self.d[vu]) {
+            if old == INF {
+                self.touched.push(v);
+            }
+            self.w[vu] = w;
+            self.d[vu] = d;
+            self.parent[vu] = parent;
+            self.heap.push(Reverse((w, v)));
+            true
+        } else {
+            false
+        }
+    }
+}
+
+struct Witness {
+    s: Search,
+}
+
+impl Witness {
+    /// Shortest distances from `u` avoiding `skip` and contracted nodes, up to `limit`.
+    fn run(
+        &mut self,
+        out: &[Vec<DArc>],
+        contracted: &[bool],
+        u: u32,
+        skip: u32,
+        limit: u32,
+        max_settled: usize,
+    ) {
+        self.s.reset();
+        self.s.relax(u, 0, 0.0, (u32::MAX, u32::MAX));
+        let mut settled = 0;
+        while let Some(Reverse((w, v))) = self.s.heap.pop() {
+            if w > self.s.w[v as usize] {
+                continue;
+            }
+            if w > limit || settled >= max_settled {
+                break;
+            }
+            settled += 1;
+            for a in &out[v as usize] {
+                if a.node == skip || contracted[a.node as usize] {
+                    continue;
+                }
+                self.s
+                    .relax(a.node, w.saturating_add(a.weight), 0.0, (0, 0));
+            }
+        }
+    }
+    fn dist(&self, v: u32) -> u32 {
+        self.s.w[v as usize]
+    }
+}
+
+fn shortcuts_for(
+    v: u32,
+    out: &[Vec<DArc>],
+    inn: &[Vec<DArc>],
+    contracted: &[bool],
+    wit: &mut Witness,
+    max_settled: usize,
+    mut emit: impl FnMut(u32, DArc),
+) {
+    let vu = v as usize;
+    for a_in in &inn[vu] {
+        let u = a_in.node;
+        if contracted[u as usize] {
+            continue;
+        }
+        let mut limit = 0u32;
+        for a_out in &out[vu] {
+            if a_out.node != u && !contracted[a_out.node as usize] {
+                limit = limit.max(a_in.weight.saturating_add(a_out.weight));
+            }
+        }
+        if limit == 0 {
+            continue;
+        }
+        wit.run(out, contracted, u, v, limit, max_settled);
+        for a_out in &out[vu] {
+            let x = a_out.node;
+            if x == u || contracted[x as usize] {
+                continue;
+            }
+            let via_v = a_in.weight.saturating_add(a_out.weight);
+            if wit.dist(x) > via_v {
+                emit(
+                    u,
+                    DArc {
+                        node: x,
+                        weight: via_v,
+                        dist: a_in.dist + a_out.dist,
+                        via: SHORTCUT | v,
+                    },
+                );
+            }
+        }
+    }
+}
+
+impl Ch {
+    /// Build the hierarchy of a graph of `n` nodes.
+    pub fn build(n: usize, arcs: &[InputArc]) -> Ch {
+        let mut out: Vec<Vec<DArc>> = vec![Vec::new(); n];
+        let mut inn: Vec<Vec<DArc>> = vec![Vec::new(); n];
+        for a in arcs {
+            if a.from == a.to {
+                continue;
+            }
+            let w = a.weight.max(1);
+            let fw = DArc {
+                node: a.to,
+                weight: w,
+                dist: a.dist_m,
+                via: a.edge,
+            };
+            let bw = DArc { node: a.from, ..fw };
+            upsert(&mut out[a.from as usize], fw);
+            upsert(&mut inn[a.to as usize], bw);
+        }
+        let mut contracted = vec![false; n];
+        let mut deleted = vec![0i32; n];
+        let mut wit = Witness { s: Search::new(n) };
+        const SIM_SETTLED: usize = 60;
+        const REAL_SETTLED: usize = 400;
+        let priority = |v: u32,
+                        out: &[Vec<DArc>],
+                        inn: &[Vec<DArc>],
+                        contracted: &[bool],
+                        deleted: &[i32],
+                        wit: &mut Witness|
+         -> i32 {
+            let mut count = 0i32;
+            shortcuts_for(v, out, inn, contracted, wit, SIM_SETTLED, |_, _| count += 1);
+            let degree = out[v as usize].len() + inn[v as usize].len();
+            2 * (count - degree as i32) + deleted[v as usize]
+        };
+        let mut current = vec![0i32; n];
+        let mut heap: BinaryHeap<Reverse<(i32, u32)>> = BinaryHeap::with_capacity(n);
+        for v in 0..n as u32 {
+            let p = priority(v, &out, &inn, &contracted, &deleted, &mut wit);
+            current[v as usize] = p;
+            heap.push(Reverse((p, v)));
+        }
+        let mut rank = vec![0u32; n];
+        let mut fwd_lists: Vec<Vec<ChArc>> = vec![Vec::new(); n];
+        let mut bwd_lists: Vec<Vec<ChArc>> = vec![Vec::new(); n];
+        let mut order = 0u32;
+        let mut new_arcs: Vec<(u32, DArc)> = Vec::new();
+        while let Some(Reverse((p, v))) = heap.pop() {
+            let vu = v as usize;
+            if contracted[vu] || p != current[vu] {
+                continue;
+            }
+            let p2 = priority(v, &out, &inn, &contracted, &deleted, &mut wit);
+            if let Some(Reverse((top, _))) = heap.peek()
+                && p2 > *top
+            {
+                current[vu] = p2;
+                heap.push(Reverse((p2, v)));
+                continue;
+            }
+            new_arcs.clear();
+            shortcuts_for(
+                v,
+                &out,
+                &inn,
+                &contracted,
+                &mut wit,
+                REAL_SETTLED,
+                |u, a| new_arcs.push((u, a)),
+            );
+            contracted[vu] = true;
+            rank[vu] = order;
+            order += 1;
+            let outs = std::mem::take(&mut out[vu]);
+            let ins = std::mem::take(&mut inn[vu]);
+            for a in &outs {
+                fwd_lists[vu].push(ChArc {
+                    target: a.node,
+                    weight: a.weight,
+                    dist_m: a.dist,
+                    via: a.via,
+                });
+                inn[a.node as usize].retain(|b| b.node != v);
+            }
+            for a in &ins {
+                bwd_lists[vu].push(ChArc {
+                    target: a.node,
+                    weight: a.weight,
+                    dist_m: a.dist,
+                    via: a.via,
+                });
+                out[a.node as usize].retain(|b| b.node != v);
+            }
+            for &(u, a) in &new_arcs {
+                upsert(&mut out[u as usize], a);
+                upsert(&mut inn[a.node as usize], DArc { node: u, ..a });
+            }
+            let mut neighbours: Vec<u32> = outs.iter().chain(&ins).map(|a| a.node).collect();
+            neighbours.sort_unstable();
+            neighbours.dedup();
+            for &x in &neighbours {
+                deleted[x as usize] += 1;
+                let p = priority(x, &out, &inn, &contracted, &deleted, &mut wit);
+                if p != current[x as usize] {
+                    current[x as usize] = p;
+                    heap.push(Reverse((p, x)));
+                }
+            }
+        }
+        let (fwd_start, fwd) = csr(fwd_lists);
+        let (bwd_start, bwd) = csr(bwd_lists);
+        Ch {
+            rank,
+            fwd_start,
+            fwd,
+            bwd_start,
+            bwd,
+            pool: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Assemble a hierarchy from its stored parts (see the graph file).
+    pub fn from_parts(
+        rank: Vec<u32>,
+        fwd_start: Vec<u32>,
+        fwd: Vec<ChArc>,
+        bwd_start: Vec<u32>,
+        bwd: Vec<ChArc>,
+    ) -> Ch {
+        Ch {
+            rank,
+            fwd_start,
+            fwd,
+            bwd_start,
+            bwd,
+            pool: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Number of nodes.
+    pub fn num_nodes(&self) -> usize {
+        self.rank.len()
+    }
+
+    fn fwd_arcs(&self, v: u32) -> &[ChArc] {
+        &self.fwd[self.fwd_start[v as usize] as usize..self.fwd_start[v as usize + 1] as usize]
+    }
+
+    fn bwd_arcs(&self, v: u32) -> &[ChArc] {
+        &self.bwd[self.bwd_start[v as usize] as usize..self.bwd_start[v as usize + 1] as usize]
+    }
+
+    fn take_search(&self) -> Search {
+        self.pool
+            .lock()
+            .ok()
+            .and_then(|mut p| p.pop())
+            .unwrap_or_else(|| Search::new(self.num_nodes()))
+    }
+
+    fn give_search(&self, mut s: Search) {
+        s.reset();
+        if let Ok(mut p) = self.pool.lock() {
+            p.push(s);
+        }
+    }
+
+    /// Settle the whole upward search space from `seeds` (forward if `forward`, else backward),
+    /// calling `visit(node, weight, dist)` on each settled node.
+    fn upward(
+        &self,
+        s: &mut Search,
+        seeds: &[Seed],
+        forward: bool,
+        mut visit: impl FnMut(u32, u32, f64),
+    ) {
+        s.reset();
+        for sd in seeds {
+            s.relax(sd.node, sd.weight, sd.dist_m, (u32::MAX, u32::MAX));
+        }
+        while let Some(Reverse((w, v))) = s.heap.pop() {
+            if w > s.w[v as usize] {
+                continue;
+            }
+            let arcs = if forward {
+                self.fwd_arcs(v)
+            } else {
+                self.bwd_arcs(v)
+            };
+            // Stall on demand: a node reached more cheaply from above is not on a shortest path.
+            let stall = if forward {
+                self.bwd_arcs(v)
+            } else {
+                self.fwd_arcs(v)
+            };
+            if stall.iter().any(|a| {
+                let wt = s.w[a.target as usize];
+                wt != INF && wt.saturating_add(a.weight) < w
+            }) {
+                continue;
+            }
+            let d = s.d[v as usize];
+            visit(v, w, d);
+            let base = if forward {
+                self.fwd_start[v as usize]
+            } else {
+                self.bwd_start[v as usize]
+            };
+            for (k, a) in arcs.iter().enumerate() {
+                s.relax(
+                    a.target,
+                    w.saturating_add(a.weight),
+                    d + f64::from(a.dist_m),
+                    (v, base + k as u32),
+                );
+            }
+        }
+    }
+
+    /// Fastest path between seed sets: (weight ms, distance m, list of hierarchy arcs as
+    /// `(from, to, via)` in travel order, unpacked to original edges), or `None` if unreachable.
+    pub fn one_to_one(&self, sources: &[Seed], targets: &[Seed]) -> Option<PathResult> {
+        let mut fs = self.take_search();
+        let mut bs = self.take_search();
+        // Forward search fully, then backward; CH search spaces are small. Only nodes the
+        // forward search settled (not stalled) carry exact labels: they are the meeting points.
+        let mut fwd_settled = std::collections::HashSet::new();
+        self.upward(&mut fs, sources, true, |v, _, _| {
+            fwd_settled.insert(v);
+        });
+        let mut best: Option<(u32, f64, u32)> = None;
+        self.upward(&mut bs, targets, false, |v, w, d| {
+            if fwd_settled.contains(&v) {
+                let fw = fs.w[v as usize];
+                let total = fw.saturating_add(w);
+                let dist = fs.d[v as usize] + d;
+                if best.is_none_or(|(bw, bd, _)| total < bw || (total == bw && dist < bd)) {
+                    best = Some((total, dist, v));
+                }
+            }
+        });
+        let result = best.map(|(w, d, meet)| {
+            let mut arcs: Vec<(u32, u32, u32)> = Vec::new();
+            let mut v = meet;
+            while fs.parent[v as usize].0 != u32::MAX {
+                let (p, k) = fs.parent[v as usize];
+                arcs.push((p, v, self.fwd[k as usize].via));
+                v = p;
+            }
+            arcs.reverse();
+            let start = v;
+            let mut v = meet;
+            while bs.parent[v as usize].0 != u32::MAX {
+                let (p, k) = bs.parent[v as usize];
+                // Backward arc stored at p: original direction v → p.
+                arcs.push((v, p, self.bwd[k as usize].via));
+                v = p;
+            }
+            let end = v;
+            let mut edges = Vec::new();
+            for (a, b, via) in arcs {
+                self.unpack(a, b, via, &mut edges);
+            }
+            PathResult {
+                weight_ms: w,
+                dist_m: d,
+                start,
+                end,
+                edges,
+            }
+        });
+        self.give_search(fs);
+        self.give_search(bs);
+        result
+    }
+
+    /// Expand an arc `a → b` into original edges `(edge, tail node)` in travel order.
+    pub fn unpack(&self, a: u32, b: u32, via: u32, out: &mut Vec<(u32, u32)>) {
+        if via & SHORTCUT == 0 {
+            out.push((via, a));
+            return;
+        }
+        let m = via & !SHORTCUT;
+        // a → m is stored in bwd[m] (target a); m → b in fwd[m] (target b).
+        let first = self
+            .bwd_arcs(m)
+            .iter()
+            .find(|x| x.target == a)
+            .map(|x| x.via);
+        let second = self
+            .fwd_arcs(m)
+            .iter()
+            .find(|x| x.target == b)
+            .map(|x| x.via);
+        if let (Some(f), Some(s)) = (first, second) {
+            self.unpack(a, m, f, out);
+            self.unpack(m, b, s, out);
+        }
+    }
+
+    /// Many-to-many table (bucket algorithm): `(weight ms, distance m)` row-major, `INF` where
+    /// unreachable.
+    pub fn many_to_many(&self, sources: &[Vec<Seed>], targets: &[Vec<Seed>]) -> Vec<(u32, f64)> {
+        let nt = targets.len();
+        let mut buckets: Vec<(u32, u32, u32, f64)> = Vec::new(); // node, target, w, d
+        let mut s = self.take_search();
+        for (j, t) in targets.iter().enumerate() {
+            self.upward(&mut s, t, false, |v, w, d| {
+                buckets.push((v, j as u32, w, d))
+            });
+        }
+        self.give_search(s);
+        buckets.sort_unstable_by_key(|b| b.0);
+        let find = |v: u32| -> &[(u32, u32, u32, f64)] {
+            let lo = buckets.partition_point(|b| b.0 < v);
+            let hi = buckets[lo..].partition_point(|b| b.0 == v) + lo;
+            &buckets[lo..hi]
+        };
+        use rayon::prelude::*;
+        let rows: Vec<Vec<(u32, f64)>> = sources
+            .par_iter()
+            .map(|src| {
+                let mut row = vec![(INF, f64::INFINITY); nt];
+                let mut s = self.take_search();
+                self.upward(&mut s, src, true, |v, w, d| {
+                    for &(_, j, bw, bd) in find(v) {
+                        let total = w.saturating_add(bw);
+                        let dist = d + bd;
+                        let cell = &mut row[j as usize];
+                        if total < cell.0 || (total == cell.0 && dist < cell.1) {
+                            *cell = (total, dist);
+                        }
+                    }
+                });
+                self.give_search(s);
+                row
+            })
+            .collect();
+        rows.into_iter().flatten().collect()
+    }
+}
+
+/// A path found by [`Ch::one_to_one`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathResult {
+    /// Travel time, ms (seed costs included).
+    pub weight_ms: u32,
+    /// Length, m (seed distances included).
+    pub dist_m: f64,
+    /// The source seed node the path starts from.
+    pub start: u32,
+    /// The target seed node the path ends at.
+    pub end: u32,
+    /// Original edges in travel order, each with the node it is entered from.
+    pub edges: Vec<(u32, u32)>,
+}
+
+fn csr(lists: Vec<Vec<ChArc>>) -> (Vec<u32>, Vec<ChArc>) {
+    let mut start = Vec::with_capacity(lists.len() + 1);
+    let mut all = Vec::new();
+    start.push(0);
+    for l in lists {
+        all.extend(l);
+        start.push(all.len() as u32);
+    }
+    (start, all)
+}
+
+/// Plain Dijkstra on the input arcs from seeds to every node: `(weight ms, distance m)` — the
+/// reference the hierarchy is checked against.
+pub fn dijkstra(n: usize, arcs: &[InputArc], sources: &[Seed]) -> Vec<(u32, f64)> {
+    let mut adj: Vec<Vec<&InputArc>> = vec![Vec::new(); n];
+    for a in arcs {
+        adj[a.from as usize].push(a);
+    }
+    let mut s = Search::new(n);
+    for sd in sources {
+        s.relax(sd.node, sd.weight, sd.dist_m, (0, 0));
+    }
+    while let Some(Reverse((w, v))) = s.heap.pop() {
+        if w > s.w[v as usize] {
+            continue;
+        }
+        let d = s.d[v as usize];
+        for a in &adj[v as usize] {
+            s.relax(
+                a.to,
+                w.saturating_add(a.weight.max(1)),
+                d + f64::from(a.dist_m),
+                (0, 0),
+            );
+        }
+    }
+    (0..n)
+        .map(|v| {
+            if s.w[v] == INF {
+                (INF, f64::INFINITY)
+            } else {
+                (s.w[v], s.d[v])
+            }
+        })
+        .collect()
+}

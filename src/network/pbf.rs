@@ -1,0 +1,208 @@
+//! Reading OpenStreetMap PBF files: the truck-drivable ways and the nodes they use.
+//!
+//! Two streaming passes with parallel blob decoding (rayon): ways first, keeping only their
+//! profile and node ids; then nodes, keeping the coordinates of the needed ids in a sorted id
+//! vector and a parallel coordinate vector (8 bytes a node). Files need not be sorted and ids may
+//! be negative.
+
+use std::path::Path;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use osmpbf::{BlobDecode, BlobReader, Element};
+use rayon::prelude::*;
+
+use super::profile::{WayProfile, way_profile};
+use crate::error::{Error, InputError, Location, Result};
+
+/// A kept way: its profile and its node references (indices into [`RawOsm::node_ids`]).
+#[derive(Debug, Clone)]
+pub struct RawWay {
+    /// OSM way id.
+    pub id: i64,
+    /// Truck profile.
+    pub profile: WayProfile,
+    /// First reference in [`RawOsm::refs`].
+    pub refs_start: usize,
+    /// Number of references.
+    pub refs_len: usize,
+}
+
+/// Ways and node coordinates read from a PBF file.
+#[derive(Debug, Clone, Default)]
+pub struct RawOsm {
+    /// Kept ways.
+    pub ways: Vec<RawWay>,
+    /// Node references of all ways, as indices into `node_ids`.
+    pub refs: Vec<u32>,
+    /// Sorted, distinct OSM ids of the nodes the ways use.
+    pub node_ids: Vec<i64>,
+    /// Coordinates (lon, lat in 1e-7 degree) of each node; `None` when the file lacks the node.
+    pub coords: Vec<Option<[i32; 2]>>,
+    /// Whether the node is tagged `highway=traffic_signals`.
+    pub signals: Vec<bool>,
+}
+
+fn pbf_error(path: &Path, e: impl std::fmt::Display) -> Error {
+    InputError::new(
+        path,
+        Location::File,
+        None,
+        format!("not a readable OSM PBF file: {e}"),
+    )
+    .into()
+}
+
+fn progress(path: &Path, show: bool, label: &str) -> ProgressBar {
+    if !show {
+        return ProgressBar::hidden();
+    }
+    let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template("{msg:>6} [{bar:40}] {bytes}/{total_bytes} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    pb.set_message(label.to_owned());
+    pb
+}
+
+fn blobs(path: &Path) -> Result<BlobReader<std::io::BufReader<std::fs::File>>> {
+    if !path.is_file() {
+        return Err(Error::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+        ));
+    }
+    BlobReader::from_path(path).map_err(|e| pbf_error(path, e))
+}
+
+/// A needed node found in a block: index, lon, lat (1e-7 degree), traffic signal.
+type FoundNode = (u32, i32, i32, bool);
+
+struct WayChunk {
+    ways: Vec<(i64, WayProfile, usize, usize)>,
+    refs: Vec<i64>,
+}
+
+/// Read the truck-drivable ways of `path` and the coordinates of their nodes.
+pub fn read_pbf(path: &Path, show_progress: bool) -> Result<RawOsm> {
+    // Pass 1: ways.
+    let pb = progress(path, show_progress, "ways");
+    let chunks: Vec<Result<WayChunk>> = blobs(path)?
+        .par_bridge()
+        .map(|blob| {
+            let blob = blob.map_err(|e| pbf_error(path, e))?;
+            if let Some(off) = blob.offset() {
+                pb.set_position(pb.position().max(off.0));
+            }
+            let mut chunk = WayChunk {
+                ways: Vec::new(),
+                refs: Vec::new(),
+            };
+            if let BlobDecode::OsmData(block) = blob.decode().map_err(|e| pbf_error(path, e))? {
+                for el in block.elements() {
+                    if let Element::Way(w) = el {
+                        let tags: Vec<(&str, &str)> = w.tags().collect();
+                        let get = |k: &str| tags.iter().find(|(kk, _)| *kk == k).map(|(_, v)| *v);
+                        if let Some(p) = way_profile(get) {
+                            let start = chunk.refs.len();
+                            chunk.refs.extend(w.refs());
+                            let len = chunk.refs.len() - start;
+                            if len >= 2 {
+                                chunk.ways.push((w.id(), p, start, len));
+                            } else {
+                                chunk.refs.truncate(start);
+                            }
+                        }
+                    }
+                }
+            }
+            Ok(chunk)
+        })
+        .collect();
+    pb.finish_and_clear();
+    let mut ways_raw = Vec::new();
+    let mut refs_i64: Vec<i64> = Vec::new();
+    for c in chunks {
+        let c = c?;
+        let base = refs_i64.len();
+        refs_i64.extend_from_slice(&c.refs);
+        ways_raw.extend(c.ways.into_iter().map(|(id, p, s, l)| (id, p, s + base, l)));
+    }
+    // Deterministic order whatever the thread scheduling: sort ways by id.
+    ways_raw.sort_by_key(|w| w.0);
+    let mut node_ids = refs_i64.clone();
+    node_ids.par_sort_unstable();
+    node_ids.dedup();
+    if node_ids.len() > u32::MAX as usize {
+        return Err(Error::Invalid("more than 2^32 nodes: not supported".into()));
+    }
+    let index = |id: i64| node_ids.binary_search(&id).expect("id collected above") as u32;
+    let mut refs = Vec::with_capacity(refs_i64.len());
+    let mut ways = Vec::with_capacity(ways_raw.len());
+    for (id, profile, s, l) in ways_raw {
+        let start = refs.len();
+        refs.extend(refs_i64[s..s + l].iter().map(|&r| index(r)));
+        ways.push(RawWay {
+            id,
+            profile,
+            refs_start: start,
+            refs_len: l,
+        });
+    }
+    drop(refs_i64);
+
+    // Pass 2: nodes.
+    let pb = progress(path, show_progress, "nodes");
+    let found: Vec<Result<Vec<FoundNode>>> = blobs(path)?
+        .par_bridge()
+        .map(|blob| {
+            let blob = blob.map_err(|e| pbf_error(path, e))?;
+            if let Some(off) = blob.offset() {
+                pb.set_position(pb.position().max(off.0));
+            }
+            let mut out = Vec::new();
+            if let BlobDecode::OsmData(block) = blob.decode().map_err(|e| pbf_error(path, e))? {
+                let mut take = |id: i64, lon: i32, lat: i32, signal: bool| {
+                    if let Ok(i) = node_ids.binary_search(&id) {
+                        out.push((i as u32, lon, lat, signal));
+                    }
+                };
+                for el in block.elements() {
+                    match el {
+                        Element::Node(n) => {
+                            let sig = n
+                                .tags()
+                                .any(|(k, v)| k == "highway" && v == "traffic_signals");
+                            take(n.id(), n.decimicro_lon(), n.decimicro_lat(), sig)
+                        }
+                        Element::DenseNode(n) => {
+                            let sig = n
+                                .tags()
+                                .any(|(k, v)| k == "highway" && v == "traffic_signals");
+                            take(n.id(), n.decimicro_lon(), n.decimicro_lat(), sig)
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Ok(out)
+        })
+        .collect();
+    pb.finish_and_clear();
+    let mut coords = vec![None; node_ids.len()];
+    let mut signals = vec![false; node_ids.len()];
+    for chunk in found {
+        for (i, lon, lat, sig) in chunk? {
+            coords[i as usize] = Some([lon, lat]);
+            signals[i as usize] = sig;
+        }
+    }
+    Ok(RawOsm {
+        ways,
+        refs,
+        node_ids,
+        coords,
+        signals,
+    })
+}

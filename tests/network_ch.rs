@@ -1,0 +1,242 @@
+//! The contraction hierarchy against plain Dijkstra on seeded random graphs, and the road
+//! router's matrices (snapped points in the middle of edges, oneways) against Dijkstra.
+
+use boucle::network::ch::{Ch, INF, InputArc, Seed, dijkstra};
+use boucle::network::fixture::OsmFixture;
+use boucle::network::import::{ImportOptions, build_from_pbf, ch_arcs};
+use boucle::network::{RoadRouter, Router};
+use geo::Point;
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64;
+
+fn random_graph(rng: &mut Pcg64, n: usize, m: usize) -> Vec<InputArc> {
+    let mut arcs = Vec::new();
+    for k in 0..m {
+        let a = rng.random_range(0..n as u32);
+        // Mostly local arcs (road-like), some long ones.
+        let b = if rng.random_bool(0.8) {
+            ((a as i64 + rng.random_range(-5..=5)).rem_euclid(n as i64)) as u32
+        } else {
+            rng.random_range(0..n as u32)
+        };
+        let weight = rng.random_range(1..1_000_000);
+        let dist_m = rng.random_range(1.0..5000.0f32);
+        arcs.push(InputArc {
+            from: a,
+            to: b,
+            weight,
+            dist_m,
+            edge: k as u32,
+        });
+        if rng.random_bool(0.7) {
+            arcs.push(InputArc {
+                from: b,
+                to: a,
+                weight,
+                dist_m,
+                edge: k as u32,
+            });
+        }
+    }
+    arcs
+}
+
+fn seeds(rng: &mut Pcg64, n: usize) -> Vec<Seed> {
+    (0..rng.random_range(1..=2))
+        .map(|_| Seed {
+            node: rng.random_range(0..n as u32),
+            weight: rng.random_range(0..50_000),
+            dist_m: rng.random_range(0.0..100.0),
+        })
+        .collect()
+}
+
+#[test]
+fn many_to_many_and_one_to_one_equal_dijkstra() {
+    let mut rng = Pcg64::seed_from_u64(42);
+    for round in 0..12 {
+        let n = [20, 60, 150, 400][round % 4];
+        let arcs = random_graph(&mut rng, n, n * 2);
+        let ch = Ch::build(n, &arcs);
+        let srcs: Vec<Vec<Seed>> = (0..15).map(|_| seeds(&mut rng, n)).collect();
+        let dsts: Vec<Vec<Seed>> = (0..13).map(|_| seeds(&mut rng, n)).collect();
+        let table = ch.many_to_many(&srcs, &dsts);
+        for (i, s) in srcs.iter().enumerate() {
+            let all = dijkstra(n, &arcs, s);
+            for (j, d) in dsts.iter().enumerate() {
+                let expect = d
+                    .iter()
+                    .filter(|t| all[t.node as usize].0 != INF)
+                    .map(|t| {
+                        (
+                            all[t.node as usize].0 + t.weight,
+                            all[t.node as usize].1 + t.dist_m,
+                        )
+                    })
+                    .min_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+                let got = table[i * dsts.len() + j];
+                match expect {
+                    None => assert_eq!(got.0, INF, "round {round} ({i},{j})"),
+                    Some((w, dm)) => {
+                        assert_eq!(got.0, w, "round {round} ({i},{j}) duration");
+                        assert!(
+                            (got.1 - dm).abs() < 1e-3 * dm.max(1.0),
+                            "round {round} ({i},{j}) distance {} vs {dm}",
+                            got.1
+                        );
+                        let p = ch.one_to_one(s, d).expect("reachable");
+                        assert_eq!(p.weight_ms, w, "round {round} ({i},{j}) one-to-one");
+                        // The unpacked path is a chain of input arcs summing to the weight.
+                        let mut sum = s
+                            .iter()
+                            .filter(|x| x.node == p.start)
+                            .map(|x| x.weight)
+                            .min()
+                            .unwrap();
+                        let mut at = p.start;
+                        for &(e, tail) in &p.edges {
+                            assert_eq!(tail, at);
+                            let a = arcs
+                                .iter()
+                                .filter(|a| a.edge == e && a.from == tail)
+                                .min_by_key(|a| a.weight)
+                                .unwrap();
+                            sum += a.weight;
+                            at = a.to;
+                        }
+                        assert_eq!(at, p.end);
+                        sum += d
+                            .iter()
+                            .filter(|x| x.node == p.end)
+                            .map(|x| x.weight)
+                            .min()
+                            .unwrap();
+                        assert_eq!(sum, w, "round {round} ({i},{j}) unpacked path");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A random street grid with some oneways and missing streets, as a PBF fixture.
+fn grid_fixture(rng: &mut Pcg64, side: i64) -> OsmFixture {
+    let mut f = OsmFixture::new();
+    f.zlib = true;
+    let id = |x: i64, y: i64| y * side + x + 1;
+    for y in 0..side {
+        for x in 0..side {
+            let jx = rng.random_range(-0.0002..0.0002);
+            let jy = rng.random_range(-0.0002..0.0002);
+            f.node(
+                id(x, y),
+                7.0 + x as f64 * 0.002 + jx,
+                47.8 + y as f64 * 0.0015 + jy,
+                &[],
+            );
+        }
+    }
+    let mut wid = 1;
+    for y in 0..side {
+        for x in 0..side {
+            for (dx, dy) in [(1, 0), (0, 1)] {
+                let (x2, y2) = (x + dx, y + dy);
+                if x2 >= side || y2 >= side || rng.random_bool(0.1) {
+                    continue;
+                }
+                let hw =
+                    ["residential", "tertiary", "secondary", "service"][rng.random_range(0..4)];
+                let mut tags = vec![("highway", hw)];
+                match rng.random_range(0..10) {
+                    0 => tags.push(("oneway", "yes")),
+                    1 => tags.push(("oneway", "-1")),
+                    _ => {}
+                }
+                f.way(wid, &[id(x, y), id(x2, y2)], &tags);
+                wid += 1;
+            }
+        }
+    }
+    f
+}
+
+#[test]
+fn router_table_equals_dijkstra_with_mid_edge_points() {
+    let mut rng = Pcg64::seed_from_u64(7);
+    let fx = grid_fixture(&mut rng, 14);
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("grid.osm.pbf");
+    fx.write(&p).unwrap();
+    let (file, _) = build_from_pbf(&p, &ImportOptions::default()).unwrap();
+    let r = RoadRouter::new(file);
+    let arcs = ch_arcs(&r.graph);
+    let n = r.graph.nodes.len();
+    let pts: Vec<Point<f64>> = (0..25)
+        .map(|_| {
+            Point::new(
+                7.0 + rng.random_range(0.0..0.026),
+                47.8 + rng.random_range(0.0..0.0195),
+            )
+        })
+        .collect();
+    let t = r.table(&pts, &pts).unwrap();
+    for (i, a) in pts.iter().enumerate() {
+        let sa = r.snap(*a, "a").unwrap();
+        let all = dijkstra(n, &arcs, &r.source_seeds(&sa));
+        for (j, b) in pts.iter().enumerate() {
+            let sb = r.snap(*b, "b").unwrap();
+            let mut best = r
+                .target_seeds(&sb)
+                .iter()
+                .filter(|s| all[s.node as usize].0 != INF)
+                .map(|s| all[s.node as usize].0 + s.weight)
+                .min()
+                .unwrap_or(INF);
+            // Both on one edge: travel along it if the direction allows.
+            if sa.edge == sb.edge {
+                let e = &r.graph.edges[sa.edge as usize];
+                let dt = sb.fraction - sa.fraction;
+                if e.forward() && dt >= 0.0 {
+                    best = best.min((dt * f64::from(e.dur_fwd_ms)).round() as u32);
+                } else if e.backward() && dt <= 0.0 {
+                    best = best.min((-dt * f64::from(e.dur_bwd_ms)).round() as u32);
+                }
+            }
+            let got = t.matrix.durations_s[i * pts.len() + j];
+            assert!(
+                (got - f64::from(best) / 1000.0).abs() < 1e-9,
+                "({i},{j}) {got} vs {best}"
+            );
+            if i == j {
+                assert_eq!(got, 0.0);
+            }
+            if (i + j) % 7 == 0 {
+                let route = r.route(*a, *b).unwrap();
+                assert!(
+                    (route.duration_s - got).abs() < 1e-9,
+                    "({i},{j}) route vs table"
+                );
+                assert!((route.distance_m - t.matrix.distances_m[i * pts.len() + j]).abs() < 1e-6);
+                // The geometry runs from snapped point to snapped point, and its length matches.
+                let g = &route.geometry.0;
+                let first = Point::from(g[0]);
+                let last = Point::from(*g.last().unwrap());
+                assert!(
+                    (first.x() - sa.location.x()).abs() < 1e-6
+                        && (first.y() - sa.location.y()).abs() < 1e-6
+                );
+                assert!(
+                    (last.x() - sb.location.x()).abs() < 1e-6
+                        && (last.y() - sb.location.y()).abs() < 1e-6
+                );
+                use geo::{Haversine, Length};
+                let len = Haversine.length(&route.geometry);
+                assert!(
+                    (len - route.distance_m).abs() < 0.01 * route.distance_m + 1.0,
+                    "({i},{j}) geometry {len} vs {}",
+                    route.distance_m
+                );
+            }
+        }
+    }
+}
