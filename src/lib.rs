@@ -25,6 +25,7 @@
 pub mod cli;
 pub mod cost;
 pub mod error;
+pub mod geocode;
 pub mod io;
 pub mod network;
 pub mod server;

@@ -34,6 +34,10 @@ enum Command {
     Route(cli::network::RouteArgs),
     /// Distance and duration matrix between the points of a CSV file.
     Matrix(cli::network::MatrixArgs),
+    /// Geocode an address (or a CSV of addresses, or the territory's actors); import BAN files.
+    Geocode(cli::geocode::GeocodeArgs),
+    /// Edit actors: set a position by hand, import SIRENE establishments.
+    Actors(cli::actors::ActorsArgs),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +64,8 @@ fn main() -> ExitCode {
         Command::Network(c) => cli::network::run_network(c),
         Command::Route(a) => cli::network::run_route(a),
         Command::Matrix(a) => cli::network::run_matrix(a),
+        Command::Geocode(a) => cli::geocode::run(a),
+        Command::Actors(a) => cli::actors::run(a),
     };
     match result {
         Ok(code) => code,

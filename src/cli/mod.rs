@@ -30,6 +30,8 @@ pub fn default_data_dir(explicit: Option<&std::path::Path>) -> PathBuf {
     }
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geodata")
 }
+pub mod actors;
+pub mod geocode;
 pub mod network;
 pub mod serve;
 pub mod territory;
