@@ -15,6 +15,8 @@
 //!   with the crow-flies fallback behind one [`network::Router`] trait;
 //! - [`cost`]: the travel-cost trait shared by clustering, rounds and siting, and the crow-flies
 //!   fallback;
+//! - [`rounds`]: vehicle routing for pooled collection rounds (model, hybrid genetic search,
+//!   independent checker, CVRPLIB / Solomon readers);
 //! - [`server`]: the HTTP API (axum) and the map viewer's files;
 //! - [`cli`]: the command implementations called by `main.rs`.
 //!
@@ -28,6 +30,7 @@ pub mod error;
 pub mod geocode;
 pub mod io;
 pub mod network;
+pub mod rounds;
 pub mod server;
 pub mod spatial;
 

@@ -38,6 +38,9 @@ enum Command {
     Geocode(cli::geocode::GeocodeArgs),
     /// Edit actors: set a position by hand, import SIRENE establishments.
     Actors(cli::actors::ActorsArgs),
+    /// Vehicle routing: solve CVRPLIB / Solomon benchmark instances.
+    #[command(subcommand)]
+    Vrp(boucle::cli::vrp::VrpCommand),
 }
 
 fn main() -> ExitCode {
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         Command::Matrix(a) => cli::network::run_matrix(a),
         Command::Geocode(a) => cli::geocode::run(a),
         Command::Actors(a) => cli::actors::run(a),
+        Command::Vrp(c) => boucle::cli::vrp::run(c),
     };
     match result {
         Ok(code) => code,

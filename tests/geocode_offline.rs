@@ -572,3 +572,36 @@ fn named_commune_beats_a_wrong_hint() {
     assert_eq!(r.match_type, MatchType::Housenumber);
     assert!(r.score > 0.99, "{r:?}");
 }
+
+#[test]
+fn normalisation_table() {
+    use boucle::geocode::normalise::{key, leading_number, raw_words};
+    let table = [
+        ("12 Rue de la Gare", "rue gare"),
+        ("R. de la Gare", "rue gare"),
+        ("AV. DU GAL LECLERC", "avenue general leclerc"),
+        ("Bd du Mal Foch", "boulevard marechal foch"),
+        ("Chem. des Prés", "chemin pres"),
+        ("St-Amarin", "saint amarin"),
+        ("Ste Odile", "sainte odile"),
+        ("Bitschwiller-lès-Thann", "bitschwiller thann"),
+        ("Vieux-Thann", "vieux thann"),
+        ("ZI de la Doller", "zone industrielle doller"),
+        ("ZA Grossmatt", "zone activites grossmatt"),
+        ("Place de l'Hôtel de Ville", "place hotel ville"),
+        ("Rte de Mulhouse", "route mulhouse"),
+        ("Imp. des Lilas", "impasse lilas"),
+        ("Fbg des Vosges", "faubourg vosges"),
+    ];
+    for (input, want) in table {
+        let words = raw_words(input);
+        let skip = leading_number(&words).map(|(_, _, used)| used).unwrap_or(0);
+        assert_eq!(key(&words[skip..].join(" ")), want, "{input}");
+    }
+    let parsed = |s: &str| leading_number(&raw_words(s)).map(|(n, suf, _)| (n, suf));
+    assert_eq!(parsed("12bis rue X"), Some((12, 1)));
+    assert_eq!(parsed("12 TER rue X"), Some((12, 2)));
+    assert_eq!(parsed("12 quater rue X"), Some((12, 3)));
+    assert_eq!(parsed("12 à 14 rue X"), Some((12, 0)));
+    assert_eq!(parsed("7 r. des Vosges"), Some((7, 0)));
+}

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+pub mod vrp;
+
 /// The `--data DIR` option shared by every command that reads a territory.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DataArg {

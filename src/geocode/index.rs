@@ -109,6 +109,9 @@ pub struct AddressIndex {
     pub numbers: Vec<IndexNumber>,
     pub(crate) commune_keys: Vec<String>,
     pub(crate) street_keys: Vec<String>,
+    /// Letter/digit counts of each street key (see [`char_bag`]), to skip hopeless fuzzy
+    /// comparisons.
+    pub(crate) street_bags: Vec<CharBag>,
     pub(crate) commune_by_insee: HashMap<String, u32>,
     pub(crate) communes_by_key: HashMap<String, Vec<u32>>,
     pub(crate) communes_by_postcode: HashMap<String, Vec<u32>>,
@@ -384,6 +387,7 @@ impl AddressIndex {
     fn rebuild_tables(&mut self) {
         self.commune_keys = self.communes.iter().map(|c| key(&c.name)).collect();
         self.street_keys = self.streets.iter().map(|s| key(&s.name)).collect();
+        self.street_bags = self.street_keys.iter().map(|k| char_bag(k)).collect();
         self.commune_by_insee.clear();
         self.communes_by_key.clear();
         self.communes_by_postcode.clear();
@@ -548,6 +552,29 @@ impl AddressIndex {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         AddressIndex::from_bytes(&bytes, path)
     }
+}
+
+/// Counts of `a`–`z`, `0`–`9` and other bytes in a normalised key.
+pub type CharBag = [u8; 37];
+
+/// The [`CharBag`] of a key (counts saturate at 255).
+pub fn char_bag(k: &str) -> CharBag {
+    let mut bag = [0u8; 37];
+    for b in k.bytes() {
+        let i = match b {
+            b'a'..=b'z' => (b - b'a') as usize,
+            b'0'..=b'9' => 26 + (b - b'0') as usize,
+            _ => 36,
+        };
+        bag[i] = bag[i].saturating_add(1);
+    }
+    bag
+}
+
+/// An upper bound of the number of Jaro matches between two keys: the size of the
+/// intersection of their character multisets.
+pub fn bag_common(a: &CharBag, b: &CharBag) -> usize {
+    a.iter().zip(b).map(|(x, y)| usize::from(*x.min(y))).sum()
 }
 
 fn put_u32(w: &mut Vec<u8>, v: u32) {

@@ -17,7 +17,7 @@
 //! to its park (score: park-name similarity × commune confidence) or commune (score 0.4 ×
 //! commune confidence).
 
-use crate::geocode::index::AddressIndex;
+use crate::geocode::index::{AddressIndex, bag_common, char_bag};
 use crate::geocode::normalise::{
     Suffix, canonical_key, is_postcode, jaro_winkler, key, leading_number, raw_words,
     split_street_type, suffix_str,
@@ -458,30 +458,35 @@ impl Geocoder {
         }
         let (qt, qn) = split_street_type(skey);
         let qwords: Vec<&str> = qn.split(' ').collect();
+        let qbag = char_bag(skey);
         let (a, b) = idx.communes[c as usize].streets;
         let mut best: Option<StreetHit> = None;
         let mut second: Option<StreetHit> = None;
         for s in a..b {
             let sk = idx.street_key(s);
             let (st, sn) = split_street_type(sk);
-            let mut name_sim = if qn.is_empty() || sn.is_empty() {
-                jaro_winkler(skey, sk)
-            } else {
-                jaro_winkler(qn, sn)
+            let whole = qn.is_empty() || sn.is_empty();
+            let (x, y) = if whole { (skey, sk) } else { (qn, sn) };
+            let all_words_in = |qwords: &[&str]| {
+                !qn.is_empty() && qwords.iter().all(|w| sn.split(' ').any(|x| x == *w))
             };
-            if name_sim < 0.95
-                && !qn.is_empty()
-                && qwords.iter().all(|w| sn.split(' ').any(|x| x == *w))
-            {
-                // every word of the query's name is in the street's name ("gaulle" in
-                // "general gaulle")
-                name_sim = name_sim.max(0.9);
-            }
             let type_factor = match (qt, st) {
                 (Some(x), Some(y)) if x == y => 1.0,
                 (None, _) | (_, None) => 0.95,
                 _ => 0.85,
             };
+            // skip hopeless streets: an upper bound of Jaro–Winkler from the common letters
+            let m = bag_common(&qbag, &idx.street_bags[s as usize]);
+            let jw_ub = jaro_winkler_bound(m, x.len(), y.len());
+            if jw_ub * type_factor < STREET_MIN_SIMILARITY && !all_words_in(&qwords) {
+                continue;
+            }
+            let mut name_sim = jaro_winkler(x, y);
+            if name_sim < 0.95 && all_words_in(&qwords) {
+                // every word of the query's name is in the street's name ("gaulle" in
+                // "general gaulle")
+                name_sim = name_sim.max(0.9);
+            }
             let sim = name_sim * type_factor;
             let hit = StreetHit { street: s, sim };
             if best.is_none_or(|h| sim > h.sim) {
@@ -688,6 +693,21 @@ impl Geocoder {
     }
 }
 
+/// An upper bound of the Jaro–Winkler similarity of two strings of lengths `la` and `lb` that
+/// have at most `common` characters in common (as multisets).
+pub fn jaro_winkler_bound(common: usize, la: usize, lb: usize) -> f64 {
+    if la == 0 || lb == 0 {
+        return 1.0;
+    }
+    let m = common.min(la).min(lb) as f64;
+    let jaro = (m / la as f64 + m / lb as f64 + 1.0) / 3.0;
+    if jaro > 0.7 {
+        jaro + 0.4 * (1.0 - jaro)
+    } else {
+        jaro
+    }
+}
+
 /// Keep the best and second-best results by score.
 fn push_ranked(
     best: &mut Option<GeocodeResult>,
@@ -710,4 +730,29 @@ fn push_ranked(
 fn suffix_label(s: Suffix) -> String {
     let t = suffix_str(s);
     if t.is_empty() { t } else { format!(" {t}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geocode::index::{bag_common, char_bag};
+    use rand::{Rng, SeedableRng, rngs::SmallRng};
+
+    #[test]
+    fn jaro_winkler_bound_is_an_upper_bound() {
+        let mut rng = SmallRng::seed_from_u64(3);
+        let alphabet = b"aeiorstu 12";
+        for _ in 0..20_000 {
+            let mut gen_s = || {
+                let n = rng.random_range(0..16);
+                (0..n)
+                    .map(|_| alphabet[rng.random_range(0..alphabet.len())] as char)
+                    .collect::<String>()
+            };
+            let (a, b) = (gen_s(), gen_s());
+            let m = bag_common(&char_bag(&a), &char_bag(&b));
+            let ub = jaro_winkler_bound(m, a.len(), b.len());
+            assert!(jaro_winkler(&a, &b) <= ub + 1e-12, "{a:?} {b:?}");
+        }
+    }
 }

@@ -44,16 +44,13 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
     ("mal", "marechal"),
     ("mar", "marechal"),
     ("pdt", "president"),
-    ("pres", "president"),
     ("dr", "docteur"),
     ("doct", "docteur"),
     ("cdt", "commandant"),
     ("cne", "capitaine"),
     ("lt", "lieutenant"),
-    ("col", "colonel"),
     ("mgr", "monseigneur"),
     ("prof", "professeur"),
-    ("ns", "notre"),
     ("nd", "notre dame"),
     ("zi", "zone industrielle"),
     ("za", "zone activites"),
@@ -285,13 +282,18 @@ pub fn leading_number<S: AsRef<str>>(words: &[S]) -> Option<(u32, Suffix, usize)
                 suffix = parse_suffix(next).unwrap_or(0);
                 used = 2;
             }
-            // a single letter that is not a word of its own (`a`, `l`, `d` are French words)
-            _ if next.len() == 1
-                && next.as_bytes()[0].is_ascii_lowercase()
-                && !["a", "l", "d", "y"].contains(&next) =>
-            {
+            // a single-letter suffix; other letters are words or abbreviations (`r.` for rue,
+            // `à` in `12 à 14`, `l'`, `d'`)
+            "b" | "c" | "e" | "f" | "g" | "h" | "t" | "q" => {
                 suffix = parse_suffix(next).unwrap_or(0);
                 used = 2;
+            }
+            // a range `12 à 14`: keep the first number
+            "a" if words
+                .get(2)
+                .is_some_and(|w| w.as_ref().bytes().all(|b| b.is_ascii_digit())) =>
+            {
+                used = 3;
             }
             // a range `12-14`: keep the first number
             _ if next.len() <= 4
@@ -355,6 +357,9 @@ mod tests {
         assert_eq!(leading_number(&w("12-14 rue X")), Some((12, 0, 2)));
         assert_eq!(leading_number(&w("68800 Thann")), None);
         assert_eq!(leading_number(&w("rue X")), None);
+        assert_eq!(leading_number(&w("7 r. des Vosges")), Some((7, 0, 1)));
+        assert_eq!(leading_number(&w("12 à 14 rue X")), Some((12, 0, 3)));
+        assert_eq!(leading_number(&w("12 t rue X")), Some((12, 29, 2)));
         assert!(suffix_equivalent(
             parse_suffix("B").unwrap(),
             parse_suffix("bis").unwrap()
@@ -397,7 +402,11 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
     for (i, &ca) in a.iter().enumerate() {
         let lo = i.saturating_sub(range);
         let hi = (i + range + 1).min(b.len());
-        for (j, &cb) in b.iter().enumerate().take(hi).skip(lo) {
+        if lo >= hi {
+            break;
+        }
+        for (k, &cb) in b[lo..hi].iter().enumerate() {
+            let j = lo + k;
             if ca == cb && b_flags & (1u128 << j) == 0 {
                 a_flags |= 1u128 << i;
                 b_flags |= 1u128 << j;
