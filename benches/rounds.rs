@@ -3,7 +3,7 @@
 //! budget, and generated CVRP instances of several sizes.
 
 use boucle::cost::{CrowFlies, DenseMatrix, Method};
-use boucle::rounds::{Problem, SolverParams, Stop, TimeWindow, VehicleType, solve};
+use boucle::rounds::{Problem, SolverParams, Stop, TimeWindow, VehicleType, check, solve};
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::Point;
 use rand::{Rng, SeedableRng};
@@ -92,7 +92,33 @@ fn cvrp(n: usize) -> (Problem, DenseMatrix) {
     )
 }
 
+/// Quality of the territory-like round under a 200 ms budget against a 5 s run (printed once).
+fn territory_quality() {
+    let (p, m) = territory(50);
+    for budget in [0.2, 5.0] {
+        let params = SolverParams {
+            time_limit_s: budget,
+            seed: 1,
+            max_iterations: None,
+            max_work: Some(u64::MAX),
+        };
+        let t0 = std::time::Instant::now();
+        let sol = solve(&p, &m, &params).unwrap();
+        let el = t0.elapsed().as_secs_f64();
+        let ok = check(&p, &m, &sol).ok();
+        eprintln!(
+            "territory 50 stops, budget {budget} s: cost {:.2} EUR, {} rounds, {} trips, {} unassigned, {} iterations, {el:.3} s, checker ok: {ok}",
+            sol.cost,
+            sol.rounds.len(),
+            sol.rounds.iter().map(|r| r.trips).sum::<usize>(),
+            sol.unassigned.len(),
+            sol.iterations,
+        );
+    }
+}
+
 fn bench(c: &mut Criterion) {
+    territory_quality();
     let mut g = c.benchmark_group("rounds");
     g.sample_size(10);
     let (p, m) = territory(50);

@@ -292,6 +292,7 @@ IMPORTS = {"pyvrp": "pyvrp", "vroom": "vroom", "ortools": "ortools"}
 
 
 def main():
+    global BOUCLE
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bench-dir", default="/work/shared/bench")
     ap.add_argument("--all", action="store_true", help="every CVRPLIB instance of bks.csv")
@@ -303,7 +304,6 @@ def main():
     ap.add_argument("--json-out", help="write every result to this JSON file")
     ap.add_argument("--boucle", default=str(BOUCLE), help="boucle binary (default: target/release/boucle)")
     a = ap.parse_args()
-    global BOUCLE
     BOUCLE = a.boucle
     bench = Path(a.bench_dir)
     bks_file = bench / "bks.csv"

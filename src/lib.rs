@@ -11,10 +11,18 @@
 //! - [`io`]: file formats (GeoJSON, ESRI Shapefile with Lambert-93 reprojection, CSV) and atomic
 //!   writes;
 //! - [`spatial`]: point → commune / intercommunality, nearest business park (rstar + a grid);
+//! - [`geocode`]: addresses → points with a precision: BAN/BAL import into a compact binary
+//!   index, French address matching (housenumber → street → park → commune), the IGN
+//!   Géoplateforme client (online, on request) and SIRENE establishments;
 //! - [`network`]: OpenStreetMap road graph, snapping, contraction-hierarchy matrices and routes,
 //!   with the crow-flies fallback behind one [`network::Router`] trait;
 //! - [`cost`]: the travel-cost trait shared by clustering, rounds and siting, and the crow-flies
 //!   fallback;
+//! - [`cluster`]: groups of holders of a material for pooling (DBSCAN on the cost matrix,
+//!   capacity split);
+//! - [`scenario`]: vehicle types, emission factors, cost and CO2e model, alone vs pooled;
+//! - [`plan`]: pooled collection rounds of one material (request → rounds → scenario), the
+//!   function behind `boucle rounds` and the API;
 //! - [`rounds`]: vehicle routing for pooled collection rounds (model, hybrid genetic search,
 //!   independent checker, CVRPLIB / Solomon readers);
 //! - [`server`]: the HTTP API (axum) and the map viewer's files;
@@ -25,12 +33,15 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod cluster;
 pub mod cost;
 pub mod error;
 pub mod geocode;
 pub mod io;
 pub mod network;
+pub mod plan;
 pub mod rounds;
+pub mod scenario;
 pub mod server;
 pub mod spatial;
 

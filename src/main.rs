@@ -38,9 +38,13 @@ enum Command {
     Geocode(cli::geocode::GeocodeArgs),
     /// Edit actors: set a position by hand, import SIRENE establishments.
     Actors(cli::actors::ActorsArgs),
+    /// Pooled collection rounds of one material, with the alone-vs-pooled comparison.
+    Rounds(cli::rounds::RoundsArgs),
+    /// Groups of holders of one material for pooling (DBSCAN + capacity split).
+    Clusters(cli::rounds::ClustersArgs),
     /// Vehicle routing: solve CVRPLIB / Solomon benchmark instances.
     #[command(subcommand)]
-    Vrp(boucle::cli::vrp::VrpCommand),
+    Vrp(cli::vrp::VrpCommand),
 }
 
 fn main() -> ExitCode {
@@ -69,7 +73,9 @@ fn main() -> ExitCode {
         Command::Matrix(a) => cli::network::run_matrix(a),
         Command::Geocode(a) => cli::geocode::run(a),
         Command::Actors(a) => cli::actors::run(a),
-        Command::Vrp(c) => boucle::cli::vrp::run(c),
+        Command::Rounds(a) => cli::rounds::rounds(a),
+        Command::Clusters(a) => cli::rounds::clusters(a),
+        Command::Vrp(c) => cli::vrp::run(c),
     };
     match result {
         Ok(code) => code,

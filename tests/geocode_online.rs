@@ -154,3 +154,61 @@ fn unreachable_service_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn cli_online_single_and_csv() {
+    let url = server();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_boucle"))
+        .args([
+            "geocode",
+            "3 bis rue de la gare thann",
+            "--online",
+            "--json",
+        ])
+        .env("BOUCLE_GEOCODE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["type"], "housenumber");
+    assert_eq!(v["insee"], "68334");
+
+    let dir = tempfile::tempdir().unwrap();
+    let csv_in = dir.path().join("in.csv");
+    std::fs::write(
+        &csv_in,
+        "address;insee\nrue de la gare Thann;68334\nnowhere;\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_boucle"))
+        .args([
+            "geocode",
+            "--csv",
+            csv_in.to_str().unwrap(),
+            "--insee-column",
+            "insee",
+        ])
+        .args(["--online", "--online-url", &url])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "address;insee;result_lon;result_lat;result_score;result_type;result_label;result_insee"
+    );
+    assert!(
+        lines[1].contains(";street;Rue de la Gare 68800 Thann;68334"),
+        "{text}"
+    );
+    assert_eq!(lines[2], "nowhere;;;;;;;");
+}

@@ -186,6 +186,36 @@ fn import_from_sources_with_an_admin_express_shapefile() {
     assert_eq!(flows[0].quantity, 400.0, "4 pallets/employee × 100");
     assert!(flows.iter().all(|f| f.estimate));
     assert!(out.path().join("SOURCES.md").is_file());
+
+    // Default vehicle types and emission factors are written, and a re-import keeps the
+    // officer's edits.
+    let vehicles = out.path().join("vehicles.csv");
+    assert_eq!(
+        std::fs::read_to_string(&vehicles).unwrap(),
+        boucle::scenario::DEFAULT_VEHICLES_CSV
+    );
+    assert!(out.path().join("emission_factors.csv").is_file());
+    let edited = boucle::scenario::DEFAULT_VEHICLES_CSV.replace(",0.60,", ",0.65,");
+    std::fs::write(&vehicles, &edited).unwrap();
+    let o = boucle(&[
+        "import",
+        "territory",
+        "--sources",
+        src.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--boundaries",
+        shp.to_str().unwrap(),
+        "--name",
+        "Test",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read_to_string(&vehicles).unwrap(), edited);
+    let t = Territory::load(out.path()).unwrap();
+    assert_eq!(
+        t.manifest.defaults.rounds["pallets"]["vehicle"].as_str(),
+        Some("rigid_19t_tail_lift")
+    );
 }
 
 #[test]

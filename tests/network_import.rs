@@ -156,9 +156,10 @@ fn oneways_roundabout_and_restrictions() {
     let r25 = r.route(pt(1.0, 0.0), pt(1.0, 1.0)).unwrap();
     assert!(r25.distance_m > 250.0, "{}", r25.distance_m);
     assert_eq!(r25.method, Method::Road);
-    // maxspeed=30 on 1-2-3: 30 × 0.8 km/h.
+    // maxspeed=30 on 1-2-3: 30 × 0.8 km/h, plus the crossing of intersection 3.
     let r13 = r.route(pt(0.0, 0.0), pt(2.0, 0.0)).unwrap();
-    let expect = r13.distance_m / (30.0 * 0.8 / 3.6);
+    let expect =
+        r13.distance_m / (30.0 * 0.8 / 3.6) + ImportOptions::default().intersection_penalty_s;
     assert!(
         (r13.duration_s - expect).abs() < 0.01,
         "{} vs {expect}",

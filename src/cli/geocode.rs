@@ -160,7 +160,20 @@ pub fn park_refs(t: &Territory) -> Vec<ParkRef> {
 pub fn territory_geocoder(t: &Territory) -> anyhow::Result<Geocoder> {
     let path = t.dir.join(INDEX_FILE);
     let index = if path.is_file() {
-        AddressIndex::load(&path)?
+        let index = AddressIndex::load(&path)?;
+        let missing = t
+            .communes
+            .iter()
+            .filter(|c| index.commune_by_insee(&c.insee).is_none())
+            .count();
+        if missing > 0 {
+            eprintln!(
+                "warning: {} of the territory's communes are not in the address index {}:                  re-run `boucle geocode import-ban`",
+                missing,
+                path.display()
+            );
+        }
+        index
     } else {
         eprintln!(
             "warning: no address index ({}): only business parks and communes can be found; \

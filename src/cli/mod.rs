@@ -35,5 +35,6 @@ pub fn default_data_dir(explicit: Option<&std::path::Path>) -> PathBuf {
 pub mod actors;
 pub mod geocode;
 pub mod network;
+pub mod rounds;
 pub mod serve;
 pub mod territory;

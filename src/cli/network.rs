@@ -36,6 +36,12 @@ pub struct ImportArgs {
     /// Keep the whole extract (no clipping).
     #[arg(long, conflicts_with = "bbox")]
     pub no_clip: bool,
+    /// Time lost at a traffic light, seconds.
+    #[arg(long, default_value_t = 8.0, value_name = "S")]
+    pub signal_penalty: f64,
+    /// Time lost crossing an intersection (approximate turn costs), seconds.
+    #[arg(long, default_value_t = 0.5, value_name = "S")]
+    pub intersection_penalty: f64,
     /// Output file (default: DIR/network.graph).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -151,7 +157,8 @@ fn run_import(a: ImportArgs) -> anyhow::Result<ExitCode> {
     let opts = ImportOptions {
         clip,
         progress: !a.json,
-        ..ImportOptions::default()
+        signal_penalty_s: a.signal_penalty,
+        intersection_penalty_s: a.intersection_penalty,
     };
     let s = import_pbf(&a.file, &out, &opts)?;
     if a.json {

@@ -112,6 +112,8 @@ pub struct AddressIndex {
     /// Letter/digit counts of each street key (see [`char_bag`]), to skip hopeless fuzzy
     /// comparisons.
     pub(crate) street_bags: Vec<CharBag>,
+    /// Letter/digit counts of each commune key.
+    pub(crate) commune_bags: Vec<CharBag>,
     pub(crate) commune_by_insee: HashMap<String, u32>,
     pub(crate) communes_by_key: HashMap<String, Vec<u32>>,
     pub(crate) communes_by_postcode: HashMap<String, Vec<u32>>,
@@ -388,6 +390,7 @@ impl AddressIndex {
         self.commune_keys = self.communes.iter().map(|c| key(&c.name)).collect();
         self.street_keys = self.streets.iter().map(|s| key(&s.name)).collect();
         self.street_bags = self.street_keys.iter().map(|k| char_bag(k)).collect();
+        self.commune_bags = self.commune_keys.iter().map(|k| char_bag(k)).collect();
         self.commune_by_insee.clear();
         self.communes_by_key.clear();
         self.communes_by_postcode.clear();

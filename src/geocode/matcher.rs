@@ -235,9 +235,12 @@ impl Geocoder {
             words.pop();
         }
         // house number at the start of the street part
-        let (number, suffix, words) = match leading_number(&words) {
-            Some((n, s, used)) => (Some(n), s, words[used..].to_vec()),
-            None => (None, 0, words),
+        let (number, suffix) = match leading_number(&words) {
+            Some((n, s, used)) => {
+                words.drain(..used);
+                (Some(n), s)
+            }
+            None => (None, 0),
         };
         let candidates = self.commune_candidates(&words, &after_pc, postcode.as_deref(), hints);
         let mut best: Option<GeocodeResult> = None;
@@ -428,8 +431,14 @@ impl Geocoder {
             }
         }
         let mut best: Option<(u32, f64)> = None;
+        let qbag = char_bag(ckey);
         let mut check = |c: u32| {
-            let sim = jaro_winkler(ckey, &idx.commune_keys[c as usize]);
+            let k = &idx.commune_keys[c as usize];
+            let common = bag_common(&qbag, &idx.commune_bags[c as usize]);
+            if jaro_winkler_bound(common, ckey.len(), k.len()) < COMMUNE_MIN_SIMILARITY {
+                return;
+            }
+            let sim = jaro_winkler(ckey, k);
             if sim >= COMMUNE_MIN_SIMILARITY && best.is_none_or(|b| sim > b.1) {
                 best = Some((c, sim));
             }

@@ -15,6 +15,10 @@ pub struct BuildOptions {
     /// Time lost at a traffic light (`highway=traffic_signals` node), seconds; an average over
     /// green and red phases.
     pub signal_penalty_s: f64,
+    /// Average time lost crossing an intersection (a node joining three edges or more), seconds:
+    /// an approximation of turn costs in a node-based graph (most crossings are straight on, a
+    /// turn costs a few seconds more). Added to every edge entering such a node.
+    pub intersection_penalty_s: f64,
 }
 
 impl Default for BuildOptions {
@@ -22,6 +26,7 @@ impl Default for BuildOptions {
         BuildOptions {
             clip: None,
             signal_penalty_s: 8.0,
+            intersection_penalty_s: 0.5,
         }
     }
 }
@@ -208,6 +213,21 @@ pub fn build_graph(raw: &RawOsm, opts: &BuildOptions) -> RoadGraph {
                 .push(raw.coords[osm as usize].unwrap_or_default());
         }
     }
+    let mut degree = vec![0u32; graph.nodes.len()];
+    for e in &edges {
+        let (a, b) = (final_id[e.a as usize], final_id[e.b as usize]);
+        if a != u32::MAX && b != u32::MAX {
+            degree[a as usize] += 1;
+            degree[b as usize] += 1;
+        }
+    }
+    let crossing = |v: u32| {
+        if degree[v as usize] >= 3 {
+            opts.intersection_penalty_s
+        } else {
+            0.0
+        }
+    };
     for e in &edges {
         let (a, b) = (final_id[e.a as usize], final_id[e.b as usize]);
         if a == u32::MAX || b == u32::MAX {
@@ -227,12 +247,12 @@ pub fn build_graph(raw: &RawOsm, opts: &BuildOptions) -> RoadGraph {
             geom_len: e.geom.len() as u32,
             dist_m: e.dist as f32,
             dur_fwd_ms: if e.flags & FORWARD != 0 {
-                ms(e.dur_f)
+                ms(e.dur_f + crossing(b))
             } else {
                 0
             },
             dur_bwd_ms: if e.flags & BACKWARD != 0 {
-                ms(e.dur_b)
+                ms(e.dur_b + crossing(a))
             } else {
                 0
             },

@@ -4,7 +4,7 @@
 //! Layout (version 1), all integers little-endian:
 //! ```text
 //! magic "BOUCLEGR" | version u32 | source: u32 len + UTF-8 | imported_unix_s u64
-//! | clip: u8 (0/1) + 4 × f64 (W, S, E, N) | signal_penalty_s f64
+//! | clip: u8 (0/1) + 4 × f64 (W, S, E, N) | signal_penalty_s f64 | intersection_penalty_s f64
 //! | n_nodes u32 | n_edges u32 | n_geometry u32 | n_fwd u32 | n_bwd u32
 //! | nodes: n_nodes × (lon i32, lat i32) in 1e-7 degree
 //! | edges: n_edges × (from u32, to u32, geom_start u32, geom_len u32, dist_m f32,
@@ -43,6 +43,8 @@ pub struct GraphMeta {
     pub clip: Option<[f64; 4]>,
     /// Traffic-signal penalty used, seconds.
     pub signal_penalty_s: f64,
+    /// Intersection (turn-cost) penalty used, seconds.
+    pub intersection_penalty_s: f64,
 }
 
 /// Everything a graph file holds.
@@ -91,6 +93,7 @@ pub fn encode(f: &GraphFile) -> Vec<u8> {
         b.extend_from_slice(&x.to_le_bytes());
     }
     b.extend_from_slice(&f.meta.signal_penalty_s.to_le_bytes());
+    b.extend_from_slice(&f.meta.intersection_penalty_s.to_le_bytes());
     for n in [
         g.nodes.len(),
         g.edges.len(),
@@ -229,6 +232,7 @@ fn parse(c: &mut Cursor<'_>, version: u32) -> Option<GraphFile> {
     let has_clip = c.u8()? == 1;
     let clip = [c.f64()?, c.f64()?, c.f64()?, c.f64()?];
     let signal_penalty_s = c.f64()?;
+    let intersection_penalty_s = c.f64()?;
     let n_nodes = c.count(8)?;
     let n_edges = c.count(31)?;
     let n_geom = c.count(8)?;
@@ -294,6 +298,7 @@ fn parse(c: &mut Cursor<'_>, version: u32) -> Option<GraphFile> {
             imported_unix_s,
             clip: has_clip.then_some(clip),
             signal_penalty_s,
+            intersection_penalty_s,
         },
         graph: RoadGraph {
             nodes,

@@ -24,6 +24,8 @@ pub struct ImportOptions {
     pub progress: bool,
     /// Traffic-signal penalty, seconds (see [`BuildOptions`]).
     pub signal_penalty_s: f64,
+    /// Intersection (turn-cost) penalty, seconds (see [`BuildOptions`]).
+    pub intersection_penalty_s: f64,
 }
 
 impl Default for ImportOptions {
@@ -32,6 +34,7 @@ impl Default for ImportOptions {
             clip: None,
             progress: false,
             signal_penalty_s: BuildOptions::default().signal_penalty_s,
+            intersection_penalty_s: BuildOptions::default().intersection_penalty_s,
         }
     }
 }
@@ -117,6 +120,7 @@ pub fn build_from_pbf(pbf: &Path, opts: &ImportOptions) -> Result<(GraphFile, us
         &BuildOptions {
             clip: opts.clip,
             signal_penalty_s: opts.signal_penalty_s,
+            intersection_penalty_s: opts.intersection_penalty_s,
         },
     );
     drop(raw);
@@ -146,6 +150,7 @@ pub fn build_from_pbf(pbf: &Path, opts: &ImportOptions) -> Result<(GraphFile, us
             .clip
             .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]),
         signal_penalty_s: opts.signal_penalty_s,
+        intersection_penalty_s: opts.intersection_penalty_s,
     };
     Ok((GraphFile { meta, graph, ch }, ways))
 }

@@ -17,7 +17,11 @@
 //! - urban vs rural: `maxspeed` or `source:maxspeed` / `zone:maxspeed` / `maxspeed:type`
 //!   values containing `urban` / `zone` / `rural`; otherwise residential and living streets are
 //!   urban and other classes rural;
-//! - `maxweight` (tonnes) and `maxheight` (metres) are recorded on edges, not enforced.
+//! - `maxweight` (tonnes) and `maxheight` (metres) are recorded on edges, not enforced;
+//! - time penalties added at graph build ([`super::build::BuildOptions`]): 8 s per traffic light
+//!   (`highway=traffic_signals` node, mean wait over green and red), 0.5 s per intersection
+//!   crossed (node joining ≥ 3 edges: an approximation of turn costs; turn restrictions are not
+//!   modelled).
 
 /// Traffic moves slower than the legal limit: effective speed = limit × this factor.
 pub const SPEED_FACTOR: f32 = 0.8;

@@ -272,7 +272,10 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
         if budget.over(it, work) && (best.is_some() || k > 0) {
             break;
         }
-        let giant: Vec<u32> = if k < init {
+        let giant: Vec<u32> = if k == 0 {
+            // A greedy first tour gives a sound solution even under tiny budgets.
+            greedy_tour(inst)
+        } else if k < init {
             let mut g: Vec<u32> = (0..n as u32).collect();
             g.shuffle(&mut rng);
             g
@@ -408,6 +411,42 @@ fn tournament<'p>(feas: &'p SubPop, infeas: &'p SubPop, rng: &mut Pcg64) -> &'p 
     let a = pick(rng.random_range(0..total));
     let b = pick(rng.random_range(0..total));
     if a.1 <= b.1 { a.0 } else { b.0 }
+}
+
+/// Nearest-neighbour giant tour from the first vehicle type's start depot, on travel cost plus,
+/// with time windows, the waiting and lateness a vehicle would meet following it.
+fn greedy_tour(inst: &Inst) -> Vec<u32> {
+    let ty = inst.slots[0];
+    let td = &inst.types[ty];
+    let mut left: Vec<u32> = (0..inst.n as u32).collect();
+    let mut tour = Vec::with_capacity(inst.n);
+    let mut at = td.start_seg.last;
+    let mut time = td.start_seg.early;
+    while !left.is_empty() {
+        let mut best = (f64::INFINITY, 0usize);
+        for (i, &c) in left.iter().enumerate() {
+            let s = &inst.cust_seg[c as usize];
+            let arrive = time + inst.t(at, s.first);
+            let wait = (s.early - arrive).max(0.0);
+            let late = (arrive - s.late).max(0.0);
+            let key = inst.d(at, s.first) * td.c_m.max(1e-9)
+                + inst.t(at, s.first) * td.c_s
+                + if inst.timed {
+                    (wait * 0.5 + late * 10.0) * (td.c_s + td.c_m.max(1e-9))
+                } else {
+                    0.0
+                };
+            if key < best.0 {
+                best = (key, i);
+            }
+        }
+        let c = left.swap_remove(best.1);
+        let s = &inst.cust_seg[c as usize];
+        time = (time + inst.t(at, s.first)).max(s.early) + s.dur;
+        at = s.first;
+        tour.push(c);
+    }
+    tour
 }
 
 /// Ordered crossover (OX) on giant tours.

@@ -197,9 +197,14 @@ impl<'a> Ls<'a> {
         for nb in &mut self.neigh {
             nb.shuffle(rng);
         }
+        let mut first = true;
         loop {
-            self.descent();
+            self.descent(first);
+            first = false;
             let mut changed = false;
+            if !self.inst.timed && self.swap_star_pass() {
+                changed = true;
+            }
             for r in 0..self.routes.len() {
                 if self.routes[r].ncust > 0 && self.inst.types[self.routes[r].ty].max_trips > 1 {
                     changed |= self.replace_dumps(r);
@@ -211,11 +216,15 @@ impl<'a> Ls<'a> {
         }
     }
 
-    fn descent(&mut self) {
-        let mut loop_id = 0u32;
+    /// Granular descent. The first call tests every pair; later calls (after SWAP* or unloading
+    /// changes) only re-test pairs whose routes changed since their last test.
+    fn descent(&mut self, first: bool) {
+        let mut loop_id = if first { 0u32 } else { 1 };
+        let mut passes = 0;
         let mut improved = true;
         // At least two passes: moves to empty vehicles are tried from the second pass on.
-        while improved || loop_id < 2 {
+        while improved || passes < 2 {
+            passes += 1;
             improved = false;
             for oi in 0..self.order.len() {
                 let u = self.order[oi];
@@ -553,63 +562,275 @@ impl<'a> Ls<'a> {
         if !(g_reloc || g_pair || g_pair_rev || g_swap || g_2opt) {
             return false;
         }
-        let nodes = self.routes[r].nodes.clone();
-        let mut best: Option<(f64, Vec<u32>)> = None;
-        let mut scratch = std::mem::take(&mut self.scratch);
-        let mut try_seq = |ls: &mut Self, seq: &Vec<u32>| {
-            let c = ls.eval_nodes(ty, seq);
-            if c - old < -IMPROVE && best.as_ref().is_none_or(|b| c < b.0) {
-                best = Some((c, seq.clone()));
+        // Each candidate: fwd[a] + middle nodes + bwd[b], evaluated by concatenation.
+        let mut best: Option<(f64, usize, usize, Vec<u32>)> = None;
+        let mut mid = std::mem::take(&mut self.scratch);
+        let ncust = self.routes[r].ncust;
+        let mut try_mid = |ls: &mut Self, a: usize, mid: &[u32], b: usize| {
+            let route = &ls.routes[r];
+            let td = &ls.inst.types[ty];
+            let mut sgm = route.fwd[a];
+            for &z in mid {
+                sgm = ls.inst.cat(&sgm, ls.inst.seg(z, ty), &td.cap);
             }
+            let full = ls.inst.cat(&sgm, &route.bwd[b], &td.cap);
+            ls.work += 1 + mid.len() as u64 / 2;
+            let c = ls.cost_of(ty, &full, ncust);
+            if c - old < -IMPROVE && best.as_ref().is_none_or(|bb| c < bb.0) {
+                best = Some((c, a, b, mid.to_vec()));
+            }
+        };
+        let nodes = &self.routes[r].nodes;
+        let owned: Vec<u32>;
+        let nodes: &[u32] = {
+            owned = nodes.clone();
+            &owned
         };
         // Relocate u after v.
         if g_reloc {
-            scratch.clear();
-            scratch.extend_from_slice(&nodes);
-            let uu = scratch.remove(ku);
-            let pv = if kv > ku { kv } else { kv + 1 };
-            scratch.insert(pv, uu);
-            try_seq(self, &scratch);
+            mid.clear();
+            if ku < kv {
+                mid.extend_from_slice(&nodes[ku + 1..=kv]);
+                mid.push(u);
+                try_mid(self, ku, &mid, kv + 1);
+            } else {
+                mid.push(u);
+                mid.extend_from_slice(&nodes[kv + 1..ku]);
+                try_mid(self, kv + 1, &mid, ku + 1);
+            }
         }
         // Relocate (u, x) after v, and (x, u).
-        if let Some(x) = x
-            && kv != ku + 1
-        {
-            let pv = if kv > ku { kv - 1 } else { kv + 1 };
-            if g_pair {
-                scratch.clear();
-                scratch.extend_from_slice(&nodes);
-                scratch.drain(ku..ku + 2);
-                scratch.splice(pv..pv, [u, x]);
-                try_seq(self, &scratch);
-            }
-            if g_pair_rev {
-                scratch.clear();
-                scratch.extend_from_slice(&nodes);
-                scratch.drain(ku..ku + 2);
-                scratch.splice(pv..pv, [x, u]);
-                try_seq(self, &scratch);
+        if let Some(x) = x {
+            for (go, pair) in [(g_pair, [u, x]), (g_pair_rev, [x, u])] {
+                if !go {
+                    continue;
+                }
+                mid.clear();
+                if kv > ku + 1 {
+                    mid.extend_from_slice(&nodes[ku + 2..=kv]);
+                    mid.extend_from_slice(&pair);
+                    try_mid(self, ku, &mid, kv + 1);
+                } else {
+                    mid.extend_from_slice(&pair);
+                    mid.extend_from_slice(&nodes[kv + 1..ku]);
+                    try_mid(self, kv + 1, &mid, ku + 2);
+                }
             }
         }
         // Swap u and v.
+        let (lo, hi) = (ku.min(kv), ku.max(kv));
         if g_swap {
-            scratch.clear();
-            scratch.extend_from_slice(&nodes);
-            scratch.swap(ku, kv);
-            try_seq(self, &scratch);
+            mid.clear();
+            mid.push(nodes[hi]);
+            mid.extend_from_slice(&nodes[lo + 1..hi]);
+            mid.push(nodes[lo]);
+            try_mid(self, lo, &mid, hi + 1);
         }
-        // 2-opt: reverse the nodes between u's successor and v (or between v's successor and u).
+        // 2-opt: reverse the nodes between the first one's successor and the second one.
         if g_2opt {
-            scratch.clear();
-            scratch.extend_from_slice(&nodes);
-            scratch[i..=j].reverse();
-            try_seq(self, &scratch);
+            mid.clear();
+            mid.extend(nodes[i..=j].iter().rev());
+            try_mid(self, i, &mid, j + 1);
         }
-        self.scratch = scratch;
-        let Some((_, seq)) = best else { return false };
+        self.scratch = mid;
+        let Some((_, a, b, m)) = best else {
+            return false;
+        };
+        let mut seq = nodes[..a].to_vec();
+        seq.extend_from_slice(&m);
+        seq.extend_from_slice(&nodes[b..]);
         self.routes[r].nodes = seq;
         self.update(r);
         true
+    }
+
+    /// One pass of SWAP* (Vidal 2022) over pairs of related single-trip routes (a customer of
+    /// one has a granular neighbour in the other): exchange u and v, each inserted at its best
+    /// place in the other route. Used without time windows, where costs are additive over arcs.
+    fn swap_star_pass(&mut self) -> bool {
+        let nr = self.routes.len();
+        let live: Vec<usize> = (0..nr)
+            .filter(|&r| self.routes[r].ncust > 0 && !self.routes[r].nodes.contains(&DUMP))
+            .collect();
+        if live.len() < 2 {
+            return false;
+        }
+        let mut idx = vec![usize::MAX; nr];
+        for (i, &r) in live.iter().enumerate() {
+            idx[r] = i;
+        }
+        let mut related = vec![false; live.len() * live.len()];
+        for u in 0..self.inst.n {
+            let ru = idx[self.at[u].0 as usize];
+            if ru == usize::MAX {
+                continue;
+            }
+            for &v in &self.neigh[u] {
+                let rv = idx[self.at[v as usize].0 as usize];
+                if rv != usize::MAX && rv != ru {
+                    related[ru.min(rv) * live.len() + ru.max(rv)] = true;
+                }
+            }
+        }
+        let mut improved = false;
+        for i in 0..live.len() {
+            for j in i + 1..live.len() {
+                if related[i * live.len() + j] {
+                    let (r1, r2) = (live[i], live[j]);
+                    // Routes may have changed (or emptied) earlier in this pass.
+                    if self.routes[r1].ncust > 0 && self.routes[r2].ncust > 0 {
+                        improved |= self.swap_star(r1, r2);
+                    }
+                }
+            }
+        }
+        improved
+    }
+
+    /// Cheapest three insertion positions of each node of `from` into route `to`: (cost, p)
+    /// where p inserts between extended positions p and p + 1 of `to`.
+    fn top3(&self, from: usize, to: usize) -> Vec<[(f64, usize); 3]> {
+        let tt = self.routes[to].ty;
+        let len = self.routes[to].nodes.len();
+        self.routes[from]
+            .nodes
+            .iter()
+            .map(|&u| {
+                let lu = self.inst.cust_loc[u as usize];
+                let mut best = [(f64::INFINITY, usize::MAX); 3];
+                for p in 0..=len {
+                    let (a, b) = (self.ext_loc(to, p), self.ext_loc(to, p + 1));
+                    let c = self.arc(tt, a, lu) + self.arc(tt, lu, b) - self.arc(tt, a, b);
+                    if c < best[2].0 {
+                        best[2] = (c, p);
+                        if best[2].0 < best[1].0 {
+                            best.swap(1, 2);
+                            if best[1].0 < best[0].0 {
+                                best.swap(0, 1);
+                            }
+                        }
+                    }
+                }
+                best
+            })
+            .collect()
+    }
+
+    fn swap_star(&mut self, r1: usize, r2: usize) -> bool {
+        let (t1, t2) = (self.routes[r1].ty, self.routes[r2].ty);
+        let ins_u = self.top3(r1, r2);
+        let ins_v = self.top3(r2, r1);
+        let (a, b) = (&self.routes[r1], &self.routes[r2]);
+        let cap1 = self.inst.types[t1].cap;
+        let cap2 = self.inst.types[t2].cap;
+        let load = |r: &Route| {
+            let mut l = [0.0; 2];
+            for &c in &r.nodes {
+                l[0] += self.inst.demand[c as usize][0];
+                l[1] += self.inst.demand[c as usize][1];
+            }
+            l
+        };
+        let (l1, l2) = (load(a), load(b));
+        let cap_pen = |l: [f64; 2], cap: [f64; 2]| {
+            (0..2)
+                .map(|k| self.pen.cap[k] * (l[k] - cap[k]).max(0.0))
+                .sum::<f64>()
+        };
+        let (p1, p2) = (cap_pen(l1, cap1), cap_pen(l2, cap2));
+        let rem = |r: usize, k: usize, t: usize| {
+            let route = &self.routes[r];
+            let u = route.nodes[k];
+            let lu = self.inst.cust_loc[u as usize];
+            let (p, x) = (self.ext_loc(r, k), self.ext_loc(r, k + 2));
+            self.arc(t, p, x) - self.arc(t, p, lu) - self.arc(t, lu, x) - self.svc(t, u)
+        };
+        let rem1: Vec<f64> = (0..a.nodes.len()).map(|k| rem(r1, k, t1)).collect();
+        let rem2: Vec<f64> = (0..b.nodes.len()).map(|k| rem(r2, k, t2)).collect();
+        let mut best: Option<(f64, usize, usize, usize, usize)> = None;
+        for (i, &u) in a.nodes.iter().enumerate() {
+            let du = self.inst.demand[u as usize];
+            let lu = self.inst.cust_loc[u as usize];
+            for (j, &v) in b.nodes.iter().enumerate() {
+                let dv = self.inst.demand[v as usize];
+                let lv = self.inst.cust_loc[v as usize];
+                let n1 = [l1[0] - du[0] + dv[0], l1[1] - du[1] + dv[1]];
+                let n2 = [l2[0] + du[0] - dv[0], l2[1] + du[1] - dv[1]];
+                let dpen = cap_pen(n1, cap1) - p1 + cap_pen(n2, cap2) - p2;
+                let base = rem1[i] + rem2[j] + dpen;
+                if base >= 0.0 {
+                    // Removal gains cannot be beaten by insertions, which cost at least the
+                    // triangle slack (non-negative on metric matrices; a heuristic filter).
+                    continue;
+                }
+                // u into r2 without v: in v's place, or at a top-3 position away from v.
+                let (pv, yv) = (self.ext_loc(r2, j), self.ext_loc(r2, j + 2));
+                let mut iu = (
+                    self.arc(t2, pv, lu) + self.arc(t2, lu, yv) - self.arc(t2, pv, yv),
+                    usize::MAX,
+                );
+                for &(c, p) in &ins_u[i] {
+                    if p != usize::MAX && p != j && p != j + 1 && c < iu.0 {
+                        iu = (c, p);
+                        break;
+                    }
+                }
+                let (pu, xu) = (self.ext_loc(r1, i), self.ext_loc(r1, i + 2));
+                let mut iv = (
+                    self.arc(t1, pu, lv) + self.arc(t1, lv, xu) - self.arc(t1, pu, xu),
+                    usize::MAX,
+                );
+                for &(c, p) in &ins_v[j] {
+                    if p != usize::MAX && p != i && p != i + 1 && c < iv.0 {
+                        iv = (c, p);
+                        break;
+                    }
+                }
+                let delta = base + iu.0 + iv.0 + self.svc(t2, u) + self.svc(t1, v);
+                if delta < -IMPROVE && best.is_none_or(|b| delta < b.0) {
+                    best = Some((delta, i, j, iu.1, iv.1));
+                }
+            }
+        }
+        let Some((_, i, j, pu_ins, pv_ins)) = best else {
+            return false;
+        };
+        let u = self.routes[r1].nodes[i];
+        let v = self.routes[r2].nodes[j];
+        // New r1: remove u, insert v (in u's place or between extended p and p + 1).
+        let build = |nodes: &[u32], k: usize, w: u32, p: usize| -> Vec<u32> {
+            let mut out = Vec::with_capacity(nodes.len());
+            if p == usize::MAX {
+                out.extend_from_slice(nodes);
+                out[k] = w;
+                return out;
+            }
+            for (q, &z) in nodes.iter().enumerate() {
+                if q == p {
+                    out.push(w);
+                }
+                if q != k {
+                    out.push(z);
+                }
+            }
+            if p == nodes.len() {
+                out.push(w);
+            }
+            out
+        };
+        let n1 = build(&self.routes[r1].nodes, i, v, pv_ins);
+        let n2 = build(&self.routes[r2].nodes, j, u, pu_ins);
+        let c1 = self.eval_nodes(t1, &n1);
+        let c2 = self.eval_nodes(t2, &n2);
+        if c1 + c2 < self.routes[r1].cost + self.routes[r2].cost - IMPROVE {
+            self.routes[r1].nodes = n1;
+            self.routes[r2].nodes = n2;
+            self.update(r1);
+            self.update(r2);
+            true
+        } else {
+            false
+        }
     }
 
     /// Moves `u` alone into an empty vehicle, one per type.

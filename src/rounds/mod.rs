@@ -20,6 +20,32 @@
 //!
 //! [`check`] is an independent feasibility checker that recomputes every round from the problem
 //! and the matrix. [`formats`] reads CVRPLIB and Solomon benchmark files.
+//!
+//! ```
+//! use boucle::cost::CrowFlies;
+//! use boucle::rounds::{Problem, SolverParams, Stop, VehicleType, check, solve};
+//! use geo::Point;
+//!
+//! // Locations: 0 depot, 1 treatment site, 2.. companies (lon, lat).
+//! let pts = [(7.13, 47.80), (7.25, 47.75), (7.10, 47.82), (7.17, 47.79), (7.05, 47.85)];
+//! let pts: Vec<Point> = pts.iter().map(|&(x, y)| Point::new(x, y)).collect();
+//! let matrix = CrowFlies::default().matrix(&pts, &pts);
+//! let stops = (2..5)
+//!     .map(|loc| Stop { location: loc, demand: [400.0, 2.0], service_s: 600.0, time_window: None })
+//!     .collect();
+//! let mut truck = VehicleType::simple("benne 19 t", 0, [1000.0, 10.0], 1.2);
+//! truck.dump = Some(1); // unload at the treatment site, then back to the depot
+//! truck.max_trips = None; // unload when full and go on
+//! truck.cost_per_hour = 35.0;
+//! truck.fixed_cost = 120.0;
+//! truck.count = Some(1);
+//! let problem = Problem { stops, vehicle_types: vec![truck], balance_cost_per_hour: 0.0 };
+//! let params = SolverParams { time_limit_s: 1.0, seed: 1, max_iterations: Some(20), max_work: None };
+//! let solution = solve(&problem, &matrix, &params).unwrap();
+//! assert!(check(&problem, &matrix, &solution).ok());
+//! assert_eq!(solution.rounds.len(), 1);
+//! assert_eq!(solution.rounds[0].trips, 2); // 1200 kg for a 1000 kg truck
+//! ```
 
 #![expect(
     clippy::needless_range_loop,

@@ -518,6 +518,20 @@ pub fn import_territory(opts: &ImportOptions) -> Result<ImportSummary> {
     files::write_actors_file(&out.join(&f.actors), &actors)?;
     files::write_flows(&out.join(&f.flows), &flows)?;
     files::write_materials(&out.join(&f.materials), &materials)?;
+    // Default vehicle types and emission factors (editable by the officer): a re-import keeps
+    // an existing file and writes the defaults only when it is missing.
+    for (name, text) in [
+        (&f.vehicles, crate::scenario::DEFAULT_VEHICLES_CSV),
+        (
+            &f.emission_factors,
+            crate::scenario::DEFAULT_EMISSION_FACTORS_CSV,
+        ),
+    ] {
+        let path = out.join(name);
+        if !path.exists() {
+            crate::io::atomic::write_atomic(&path, text.as_bytes())?;
+        }
+    }
     let manifest = Manifest {
         name: opts.name.clone(),
         description: format!(
@@ -967,6 +981,9 @@ fn default_parameters(sites: &[Site]) -> Defaults {
     for (m, site) in by_material {
         let mut t = toml::Table::new();
         t.insert("treatment_site".into(), toml::Value::String(site));
+        if let Some(v) = crate::scenario::default_vehicle_for(&m) {
+            t.insert("vehicle".into(), toml::Value::String(v.into()));
+        }
         rounds.insert(m, toml::Value::Table(t));
     }
     d.rounds = rounds;

@@ -46,6 +46,11 @@ pub struct Files {
     pub flows: String,
     /// Materials vocabulary (CSV).
     pub materials: String,
+    /// Vehicle types for collection rounds (CSV, see [`crate::scenario::Vehicle`]).
+    pub vehicles: String,
+    /// Fuel consumption and emission factors per vehicle class (CSV, see
+    /// [`crate::scenario::EmissionFactor`]).
+    pub emission_factors: String,
 }
 
 impl Default for Files {
@@ -59,6 +64,8 @@ impl Default for Files {
             actors: "actors.csv".into(),
             flows: "flows.csv".into(),
             materials: "materials.csv".into(),
+            vehicles: "vehicles.csv".into(),
+            emission_factors: "emission_factors.csv".into(),
         }
     }
 }

@@ -1,0 +1,273 @@
+//! `boucle rounds` (pooled collection rounds, alone vs pooled) and `boucle clusters`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use crate::cli::DataArg;
+use crate::cluster::{self, ClusterParams};
+use crate::plan::{self, FactorsSpec, RoundsRequest, VehiclesSpec};
+use crate::scenario::Totals;
+use crate::territory::Territory;
+
+/// Arguments of `boucle rounds`.
+#[derive(Debug, clap::Args)]
+pub struct RoundsArgs {
+    /// Material slug (materials.csv), e.g. `pallets`, `paper_cardboard`.
+    #[arg(long)]
+    pub material: String,
+    /// Depot: a site or actor id, or LON,LAT (default: territory.toml, else the treatment site).
+    #[arg(long, value_name = "ID|LON,LAT", allow_hyphen_values = true)]
+    pub depot: Option<String>,
+    /// Treatment site: a site id or LON,LAT (default: territory.toml
+    /// defaults.rounds.<material>.treatment_site).
+    #[arg(long, value_name = "ID|LON,LAT", allow_hyphen_values = true)]
+    pub dump: Option<String>,
+    /// Vehicle types CSV (same columns as the territory's vehicles.csv).
+    #[arg(long, value_name = "FILE")]
+    pub vehicles: Option<PathBuf>,
+    /// Vehicle type id (default: territory.toml defaults.rounds.<material>.vehicle).
+    #[arg(long, value_name = "ID")]
+    pub vehicle: Option<String>,
+    /// Emission factors CSV (same columns as the territory's emission_factors.csv).
+    #[arg(long, value_name = "FILE")]
+    pub factors: Option<PathBuf>,
+    /// Solver time limit in seconds.
+    #[arg(long, value_name = "S")]
+    pub time_limit: Option<f64>,
+    /// Solver random seed.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Print the plan as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub data: DataArg,
+}
+
+/// Arguments of `boucle clusters`.
+#[derive(Debug, clap::Args)]
+pub struct ClustersArgs {
+    /// Material slug (materials.csv).
+    #[arg(long)]
+    pub material: String,
+    /// Neighbourhood radius in metres of travel distance.
+    #[arg(long, value_name = "D", default_value_t = 3000.0)]
+    pub eps_m: f64,
+    /// Neighbours (the holder included) for a core point.
+    #[arg(long, value_name = "K", default_value_t = 2)]
+    pub min_points: usize,
+    /// Vehicle type id used for the capacity split.
+    #[arg(long, value_name = "ID")]
+    pub vehicle: Option<String>,
+    /// Print the clusters as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub data: DataArg,
+}
+
+fn load(data: &DataArg) -> anyhow::Result<Territory> {
+    let dir = data.resolve();
+    Territory::load(&dir).with_context(|| format!("loading territory {}", dir.display()))
+}
+
+fn row(label: &str, t: &Totals) -> String {
+    format!(
+        "  {label:<9} {:>10.1} {:>8.1} {:>10.0} {:>10.0}",
+        t.distance_km, t.hours, t.cost_eur, t.co2e_kg
+    )
+}
+
+/// Run `boucle rounds`.
+pub fn rounds(a: RoundsArgs) -> anyhow::Result<ExitCode> {
+    let t = load(&a.data)?;
+    let req = RoundsRequest {
+        material: a.material.clone(),
+        depot: a.depot.clone(),
+        dump: a.dump.clone(),
+        vehicles: a
+            .vehicles
+            .as_ref()
+            .map(|p| VehiclesSpec::File(p.display().to_string())),
+        time_limit_s: a.time_limit,
+        seed: a.seed,
+        vehicle: a.vehicle.clone(),
+        factors: a
+            .factors
+            .as_ref()
+            .map(|p| FactorsSpec::File(p.display().to_string())),
+    };
+    let p = plan::plan_rounds(&t, &req)?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&p)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let method = p.method.as_str();
+    println!(
+        "Pooled rounds for {} ({}) — {} — distances: {method}{}",
+        p.material,
+        p.unit,
+        t.manifest.name,
+        if method == "crow_flies" {
+            " (great-circle × circuity, estimate: no road graph)"
+        } else {
+            ""
+        }
+    );
+    println!(
+        "Depot: {} [{}]   treatment site: {} [{}]",
+        p.depot.name, p.depot.id, p.dump.name, p.dump.id
+    );
+    println!(
+        "Vehicle: {} ({}), {} kg{}",
+        p.vehicle.id,
+        p.vehicle.label_fr,
+        p.vehicle.capacity_kg,
+        p.vehicle
+            .capacity_m3
+            .map(|m| format!(", {m} m3"))
+            .unwrap_or_default()
+    );
+    println!("Engine: {}", p.engine);
+    println!("Defaults used:");
+    for d in &p.defaults_used {
+        println!("  - {d}");
+    }
+    println!();
+    println!(
+        "One collection cycle ({} cycles per year):",
+        p.cycles_per_year
+    );
+    println!(
+        "  {:<5} {:>5} {:>5} {:>9} {:>8} {:>9} {:>9} {:>9}  binding / stops",
+        "round", "stops", "trips", "km", "hours", "kg", "EUR", "kgCO2e"
+    );
+    for (i, r) in p.rounds.iter().enumerate() {
+        let names: Vec<&str> = r
+            .stops
+            .iter()
+            .filter(|s| s.kind == "stop")
+            .map(|s| s.id.as_str())
+            .collect();
+        println!(
+            "  {:<5} {:>5} {:>5} {:>9.1} {:>8.2} {:>9.0} {:>9.0} {:>9.1}  [{}] {}",
+            i + 1,
+            names.len(),
+            r.trips,
+            r.distance_m / 1000.0,
+            r.duration_s / 3600.0,
+            r.load_kg,
+            r.cost_eur,
+            r.co2e_kg,
+            r.binding.join(","),
+            names.join(" → ")
+        );
+    }
+    for n in &p.notes {
+        println!("  note: {n}");
+    }
+    if !p.unassigned.is_empty() {
+        println!("Unassigned ({}):", p.unassigned.len());
+        for u in &p.unassigned {
+            println!("  - {} ({}): {}", u.id, u.name, u.reason);
+        }
+    }
+    let s = &p.scenario;
+    println!();
+    println!(
+        "Per year — alone vs pooled (method: {}{}):",
+        s.method.as_str(),
+        if s.estimate {
+            "; ESTIMATE: demonstration flows and/or crow-flies distances and/or estimated factors"
+        } else {
+            ""
+        }
+    );
+    println!(
+        "  {:<9} {:>10} {:>8} {:>10} {:>10}",
+        "", "km", "hours", "EUR", "kgCO2e"
+    );
+    println!("{}", row("alone", &s.alone));
+    println!("{}", row("pooled", &s.pooled));
+    println!("{}", row("savings", &s.savings));
+    println!("Factors:");
+    for f in &s.factors {
+        println!("  - {} = {} {} — {}", f.name, f.value, f.unit, f.source);
+    }
+    println!("How:");
+    for n in &s.notes {
+        println!("  - {n}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Run `boucle clusters`.
+pub fn clusters(a: ClustersArgs) -> anyhow::Result<ExitCode> {
+    let t = load(&a.data)?;
+    let params = ClusterParams {
+        eps_m: a.eps_m,
+        min_points: a.min_points,
+        vehicle: a.vehicle.clone(),
+    };
+    let cs = cluster::clusters_for(&t, &a.material, &params)?;
+    let mat = plan::material(&t, &a.material)?;
+    let unlocated: Vec<plan::Holder> = plan::holders(&t, mat)?
+        .into_iter()
+        .filter(|h| h.position.is_none())
+        .collect();
+    if a.json {
+        let v = serde_json::json!({
+            "material": a.material,
+            "params": params,
+            "clusters": cs,
+            "unlocated": unlocated.iter().map(|h| serde_json::json!({"id": h.id, "name": h.name, "reason": "unlocated"})).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let method = cs
+        .first()
+        .map(|c| c.method.as_str())
+        .unwrap_or("crow_flies");
+    println!(
+        "Clusters of {} holders — DBSCAN eps {} m, min points {} — distances: {method}",
+        a.material, a.eps_m, a.min_points
+    );
+    println!(
+        "  {:>3} {:>6} {:>7} {:>12} {:>9} {:>11} {:>10}  members",
+        "id", "dbscan", "members", "qty/year", "kg/cycle", "rounds/cyc", "rounds/yr"
+    );
+    for c in &cs {
+        println!(
+            "  {:>3} {:>6} {:>7} {:>12.1} {:>9.0} {:>11} {:>10.0}  {}",
+            c.id,
+            c.dbscan_cluster
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "noise".into()),
+            c.members.len(),
+            c.quantity_per_year,
+            c.kg_per_cycle,
+            c.rounds_per_cycle,
+            c.rounds_per_year,
+            c.members
+                .iter()
+                .map(|m| m.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if !unlocated.is_empty() {
+        println!("Unlocated holders (not clustered): {}", unlocated.len());
+        for h in &unlocated {
+            println!("  - {} ({})", h.id, h.name);
+        }
+    }
+    if cs.iter().any(|c| c.estimate) {
+        println!("Quantities are demonstration values and/or distances crow-flies estimates.");
+    }
+    Ok(ExitCode::SUCCESS)
+}
