@@ -64,6 +64,7 @@ fn map_viewer_in_headless_chromium() {
         .arg(&artifacts)
         .env("CHROMIUM", &chromium)
         .env("BOUCLE_E2E_TOKEN", TOKEN)
+        .env("BOUCLE_E2E_REQUIRE_ROUNDS", "1")
         .output()
         .expect("node runs (install nodejs)");
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -73,5 +74,6 @@ fn map_viewer_in_headless_chromium() {
     drop(server);
     assert!(out.status.success(), "e2e failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("46 commune polygons drawn"));
+    assert!(stdout.contains("pallet rounds computed"));
     assert!(artifacts.join("map.png").is_file());
 }

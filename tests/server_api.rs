@@ -378,12 +378,16 @@ async fn viewer_files_are_served() {
     assert_eq!(get("/nope.html").await.status, StatusCode::NOT_FOUND);
 }
 
-/// Every number inside `v` (recursively).
+/// Every number inside `v` (recursively), but structural indices (`order`, `round`: a stop's
+/// rank in its round), which are not quantities.
 fn numbers(v: &Value, out: &mut Vec<f64>) {
     match v {
         Value::Number(n) => out.extend(n.as_f64()),
         Value::Array(a) => a.iter().for_each(|x| numbers(x, out)),
-        Value::Object(o) => o.values().for_each(|x| numbers(x, out)),
+        Value::Object(o) => o
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "order" | "round"))
+            .for_each(|(_, x)| numbers(x, out)),
         _ => {}
     }
 }
@@ -432,6 +436,199 @@ fn assert_no_company_quantity(uri: &str, v: &Value) {
     }
 }
 
+/// Every value of `key` inside `v` (recursively).
+fn collect_key(v: &Value, key: &str, out: &mut Vec<Value>) {
+    match v {
+        Value::Object(o) => {
+            if let Some(x) = o.get(key) {
+                out.push(x.clone());
+            }
+            o.values().for_each(|x| collect_key(x, key, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_key(x, key, out)),
+        _ => {}
+    }
+}
+
+async fn post(uri: &str, body: &str, token: Option<&str>) -> Answer {
+    call_with(
+        state(),
+        Method::POST,
+        uri,
+        token,
+        Some(body.as_bytes().to_vec()),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn rounds_of_pallets_as_geojson_with_the_scenario() {
+    let a = post(
+        "/api/rounds",
+        r#"{"material":"pallets","time_limit_s":0.5,"seed":1}"#,
+        None,
+    )
+    .await;
+    assert_eq!(
+        a.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    let v = a.json();
+    assert_eq!(v["type"], "FeatureCollection");
+    assert_eq!(v["material"], "pallets");
+    assert_eq!(v["method"], "crow_flies");
+    let rounds = v["rounds"].as_array().unwrap();
+    assert!(!rounds.is_empty());
+    let lines = v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["geometry"]["type"] == "LineString")
+        .count();
+    assert_eq!(lines, rounds.len());
+    for r in rounds {
+        for k in ["distance_m", "duration_s", "cost_eur", "co2e_kg"] {
+            assert!(r[k].as_f64().is_some(), "{k}");
+        }
+        let stops = r["stops"].as_array().unwrap();
+        assert_eq!(stops.first().unwrap()["kind"], "depot");
+        assert!(stops.iter().any(|s| s["kind"] == "dump"));
+        assert!(
+            stops.iter().all(|s| s["load"].is_null()),
+            "public: loads hidden"
+        );
+    }
+    let sc = &v["scenario"];
+    for part in ["alone", "pooled", "savings"] {
+        for k in ["distance_km", "hours", "cost_eur", "co2e_kg"] {
+            assert!(sc[part][k].as_f64().is_some(), "{part}.{k}");
+        }
+    }
+    assert_eq!(sc["method"], "crow_flies");
+    assert_eq!(sc["estimate"], true);
+    assert!(
+        sc["factors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| !f["source"].as_str().unwrap().is_empty())
+    );
+    assert_eq!(v["loads_hidden"], true);
+    // Same rounds as the library (and so as `boucle rounds`).
+    let req: boucle::plan::RoundsRequest =
+        serde_json::from_str(r#"{"material":"pallets","time_limit_s":0.5,"seed":1}"#).unwrap();
+    let lib = boucle::plan::plan_rounds(territory(), &req).unwrap();
+    assert_eq!(lib.rounds.len(), rounds.len());
+    assert_eq!(
+        serde_json::to_value(lib.scenario.pooled).unwrap(),
+        sc["pooled"]
+    );
+    // The officer gets the loads.
+    let o = post(
+        "/api/rounds",
+        r#"{"material":"pallets","time_limit_s":0.5,"seed":1}"#,
+        Some(TOKEN),
+    )
+    .await
+    .json();
+    assert_eq!(o["loads_hidden"], false);
+    assert!(o["rounds"][0]["stops"][1]["load"].as_f64().is_some());
+}
+
+#[tokio::test]
+async fn rounds_errors() {
+    for (body, code) in [
+        ("{not json", "invalid_json"),
+        ("[1,2]", "invalid_json"),
+        (r#"{"depot":"x"}"#, "bad_parameter"),
+        (r#"{"material":"uranium"}"#, "bad_parameter"),
+        (r#"{"material":"pallets","trucks":2}"#, "bad_parameter"),
+        (
+            r#"{"material":"pallets","vehicles":"/etc/passwd"}"#,
+            "bad_parameter",
+        ),
+        (
+            r#"{"material":"pallets","time_limit_s":1000}"#,
+            "bad_parameter",
+        ),
+        (r#"{"material":"pallets","seed":"x"}"#, "bad_parameter"),
+        (
+            r#"{"material":"pallets","dump":"nowhere"}"#,
+            "bad_parameter",
+        ),
+        (
+            r#"{"material":"pallets","vehicle":"spaceship"}"#,
+            "bad_parameter",
+        ),
+    ] {
+        post("/api/rounds", body, None)
+            .await
+            .error(StatusCode::BAD_REQUEST, code);
+    }
+    get("/api/rounds")
+        .await
+        .error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    post("/api/rounds", r#"{"material":"pallets"}"#, Some("wrong"))
+        .await
+        .error(StatusCode::UNAUTHORIZED, "unauthorized");
+    let big = format!(r#"{{"material":"{}"}}"#, "x".repeat(server::BODY_LIMIT));
+    post("/api/rounds", &big, None)
+        .await
+        .error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+}
+
+#[tokio::test]
+async fn clusters_of_a_material() {
+    let a = get("/api/clusters?material=pallets").await;
+    assert_eq!(
+        a.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    let v = a.json();
+    let cs = v.as_array().unwrap();
+    assert!(!cs.is_empty());
+    let members: usize = cs
+        .iter()
+        .map(|c| c["members"].as_array().unwrap().len())
+        .sum();
+    assert!(members > 0);
+    for c in cs {
+        assert!(c["centre"][0].as_f64().is_some());
+        for m in c["members"].as_array().unwrap() {
+            assert!(
+                m["quantity_per_year"].is_null(),
+                "public: member quantity hidden"
+            );
+        }
+        if c["members"].as_array().unwrap().len() < server::layers::MIN_CONTRIBUTORS {
+            assert!(c["quantity_per_year"].is_null());
+        }
+    }
+    let o = get_as_officer("/api/clusters?material=pallets")
+        .await
+        .json();
+    assert!(o[0]["members"][0]["quantity_per_year"].as_f64().is_some());
+    get("/api/clusters")
+        .await
+        .error(StatusCode::BAD_REQUEST, "bad_parameter");
+    get("/api/clusters?material=uranium")
+        .await
+        .error(StatusCode::BAD_REQUEST, "bad_parameter");
+    get("/api/clusters?material=pallets&eps_m=-3")
+        .await
+        .error(StatusCode::BAD_REQUEST, "bad_parameter");
+    get("/api/clusters?material=pallets&min_points=zero")
+        .await
+        .error(StatusCode::BAD_REQUEST, "bad_parameter");
+    get("/api/clusters?material=pallets&colour=red")
+        .await
+        .error(StatusCode::BAD_REQUEST, "bad_parameter");
+}
+
 #[tokio::test]
 async fn no_public_endpoint_returns_a_company_quantity() {
     let t = territory();
@@ -465,6 +662,33 @@ async fn no_public_endpoint_returns_a_company_quantity() {
         }
         assert_no_company_quantity(uri, &a.json());
         checked += 1;
+    }
+    // The computations, for every material with holders.
+    for m in &t.materials {
+        if !t
+            .flows
+            .iter()
+            .any(|f| f.material == m.slug && t.actor(&f.holder).is_some())
+        {
+            continue;
+        }
+        let uri = format!("/api/clusters?material={}", m.slug);
+        let a = get(&uri).await;
+        if a.status == StatusCode::OK {
+            assert_no_company_quantity(&uri, &a.json());
+            checked += 1;
+        }
+        let body = format!(r#"{{"material":"{}","time_limit_s":0.2,"seed":1}}"#, m.slug);
+        let a = post("/api/rounds", &body, None).await;
+        if a.status == StatusCode::OK {
+            let v = a.json();
+            assert_no_company_quantity("/api/rounds", &v);
+            let mut loads = Vec::new();
+            collect_key(&v, "load", &mut loads);
+            collect_key(&v, "load_kg", &mut loads);
+            assert!(loads.iter().all(Value::is_null), "public loads: {loads:?}");
+            checked += 1;
+        }
     }
     assert!(checked > 20);
     // The officer's flows are refused to the public.

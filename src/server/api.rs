@@ -17,7 +17,8 @@ use super::state::AppState;
 /// Query parameters as a map; a malformed query string is a `bad_parameter` error.
 pub type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
 
-fn params(p: Params) -> Result<HashMap<String, String>, ApiError> {
+/// The query parameters, or a `bad_parameter` error.
+pub fn params(p: Params) -> Result<HashMap<String, String>, ApiError> {
     p.map(|Query(m)| m)
         .map_err(|e| ApiError::bad_parameter(e.body_text()))
 }
@@ -94,6 +95,11 @@ pub async fn territory(State(s): State<AppState>) -> Json<Value> {
         .iter()
         .map(|p| json!({ "id": p.id, "name": p.name, "located": p.position.is_some() }))
         .collect();
+    let vehicles: Vec<Value> = crate::plan::vehicle_types(t, None, &mut Vec::new())
+        .unwrap_or_default()
+        .iter()
+        .map(|v| json!({ "id": v.id, "label": v.label_fr, "capacity_kg": v.capacity_kg, "source": v.source }))
+        .collect();
     Json(json!({
         "name": t.manifest.name,
         "description": t.manifest.description,
@@ -122,6 +128,7 @@ pub async fn territory(State(s): State<AppState>) -> Json<Value> {
         "materials": materials,
         "sites": sites,
         "parks": parks,
+        "vehicles": vehicles,
         "computations": super::computations(),
         "attribution": "Limites IGN ADMIN EXPRESS, INSEE COG ; acteurs et sites : sources publiques ; flux : démonstration",
     }))

@@ -6,12 +6,14 @@
 //!
 //! - [`state`]: the territory and its indexes, loaded once, shared behind an `Arc`;
 //! - [`api`]: territory summary, layers, point lookup, officer data;
+//! - [`compute`]: pooled rounds and clusters ([`crate::plan`], [`crate::cluster`]);
 //! - [`layers`]: GeoJSON layers and the confidentiality rule for flow quantities;
 //! - [`assets`]: the viewer's files (rust-embed);
 //! - [`error`]: `{ "code", "message" }` errors.
 
 pub mod api;
 pub mod assets;
+pub mod compute;
 pub mod error;
 pub mod layers;
 pub mod state;
@@ -24,7 +26,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -40,7 +42,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The computations this build of the server offers (listed by `/api/territory`).
 pub fn computations() -> Vec<&'static str> {
-    Vec::new()
+    vec!["rounds", "clusters"]
 }
 
 /// The application: API under `/api`, the viewer at `/`.
@@ -52,6 +54,8 @@ pub fn router(state: AppState) -> Router {
         .route("/layers/{file}", get(api::layer))
         .route("/locate", get(api::locate))
         .route("/flows", get(api::flows))
+        .route("/rounds", post(compute::rounds))
+        .route("/clusters", get(compute::clusters))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed);
     Router::new()

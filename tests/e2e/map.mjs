@@ -130,9 +130,22 @@ try {
     const fig = await page.textContent('#plan-figures');
     check(fig.includes('Mutualisé') && fig.includes('kg CO2e'), 'alone-vs-pooled figures shown');
     const method = await page.textContent('#plan-method');
-    check(terr.distances.method !== 'crow_flies' || method.includes("vol d'oiseau"), 'crow-flies estimate labelled');
+    check(terr.distances.method !== 'crow_flies' || (method.includes("vol d'oiseau") && method.includes('estimation')), 'crow-flies estimate labelled');
+    // GPX of round 1.
+    const [gpx] = await Promise.all([page.waitForEvent('download'), page.click('button[data-gpx="0"]')]);
+    const gpxText = readFileSync(await gpx.path(), 'utf8');
+    check(gpxText.includes('<gpx') && gpxText.includes('<trkpt') && gpxText.includes('<wpt'), 'GPX of a round');
+    // Printable route sheet of round 1.
+    const [sheet] = await Promise.all([context.waitForEvent('page'), page.click('button[data-sheet="0"]')]);
+    await sheet.waitForSelector('body[data-ready="1"]', { timeout: 15000 });
+    const rows = await sheet.locator('table.stops tbody tr').count();
+    check(rows >= 3 && (await sheet.textContent('h1')).includes('Feuille de route'), `route sheet with ${rows} ordered places`);
+    await sheet.waitForTimeout(300);
+    await sheet.screenshot({ path: join(artifacts, 'route-sheet.png'), fullPage: true });
+    await sheet.close();
   }
 
+  await page.evaluate(() => document.getElementById('plan-result')?.scrollIntoView());
   await page.screenshot({ path: join(artifacts, 'map.png') });
   console.log(`screenshot: ${join(artifacts, 'map.png')}`);
   check(errors.length === 0, `no JavaScript errors${errors.length ? ': ' + errors.join(' | ') : ''}`);

@@ -99,7 +99,8 @@ async function drawClusters(material) {
 
 function stopIcon(n, colour, kind) {
   const label = kind === 'depot' ? 'D' : kind === 'dump' ? 'V' : String(n);
-  return L.divIcon({ className: 'stop-icon', html: `<span class="stop ${kind}" style="background:${colour}">${label}</span>`, iconSize: [22, 22], iconAnchor: [11, 11] });
+  const w = Math.max(22, 8 + 7 * label.length);
+  return L.divIcon({ className: 'stop-icon', html: `<span class="stop ${kind}" style="background:${colour};width:${w}px;border-radius:11px">${label}</span>`, iconSize: [w, 22], iconAnchor: [w / 2, 11] });
 }
 
 /** Draw a plan's rounds: a line per round and its numbered stops. */
@@ -113,20 +114,30 @@ export function drawRounds(plan) {
     L.polyline(coords, { pane: 'routes', className: 'round', color: colour, weight: 4, opacity: 0.85 })
       .bindTooltip(t('plan.round', { n: i + 1 }))
       .addTo(g);
+    // Stops at the same position (companies placed at their commune's point) share one label.
+    const groups = [];
     let n = 0;
     r.stops.forEach((s) => {
-      if (s.kind === 'stop') n += 1;
       if (s.kind !== 'stop') return;
-      L.marker([s.lat, s.lon], { icon: stopIcon(n, colour, s.kind), pane: 'points' })
-        .bindTooltip(`${t('plan.round', { n: i + 1 })} — ${n}. ${esc(s.name)}`)
+      n += 1;
+      const key = `${s.lon.toFixed(5)},${s.lat.toFixed(5)}`;
+      const g = groups.find((x) => x.key === key);
+      if (g) g.items.push([n, s]);
+      else groups.push({ key, s, items: [[n, s]] });
+    });
+    groups.forEach((grp) => {
+      const label = grp.items.map(([k]) => k).join(',');
+      const names = grp.items.map(([k, s]) => `${k}. ${esc(s.name)}`).join('<br>');
+      L.marker([grp.s.lat, grp.s.lon], { icon: stopIcon(label, colour, 'stop'), pane: 'labels' })
+        .bindTooltip(`${t('plan.round', { n: i + 1 })}<br>${names}`)
         .addTo(g);
     });
   });
   const ends = [plan.depot, plan.dump].filter(Boolean);
-  ends.forEach((s) => L.marker([s.lat, s.lon], { icon: stopIcon(0, '#222', s.kind), pane: 'points' }).bindTooltip(esc(s.name)).addTo(g));
+  ends.forEach((s) => L.marker([s.lat, s.lon], { icon: stopIcon(0, '#222', s.kind), pane: 'labels' }).bindTooltip(esc(s.name)).addTo(g));
   if (state.visible.rounds) g.addTo(state.map);
   const b = g.getLayers().length ? L.featureGroup(g.getLayers()).getBounds() : null;
-  if (b && b.isValid()) state.map.fitBounds(b.pad(0.15));
+  if (b && b.isValid()) state.map.fitBounds(b, { paddingTopLeft: [30, 30], paddingBottomRight: [240, 60], animate: false });
 }
 
 /** The method's label: road, or the crow-flies estimate with its circuity. */
@@ -149,8 +160,8 @@ function figures(plan) {
     )
     .join('');
   const factors = (s.factors || []).map((f) => `<li>${esc(f.name)} : ${num(f.value, 3)} ${esc(f.unit)} — <small>${esc(f.source)}</small></li>`).join('');
-  const unassigned = plan.unassigned?.length ? `<p class="muted">${t('plan.unassigned', { list: esc(plan.unassigned.map((u) => `${u.name} (${u.reason})`).join(', ')) })}</p>` : '';
-  const defaults = plan.defaults_used?.length ? `<p class="muted small">${t('plan.defaults_used', { list: esc(plan.defaults_used.join(' ; ')) })}</p>` : '';
+  const unassigned = plan.unassigned?.length ? `<p class="muted">${t('plan.unassigned', { list: esc(plan.unassigned.map((u) => `${u.name} (${t(`reason.${u.reason}`)})`).join(', ')) })}</p>` : '';
+  const defaults = plan.defaults_used?.length ? `<details class="small"><summary>${t('plan.defaults_title')}</summary><ul>${plan.defaults_used.map((d) => `<li>${esc(d)}</li>`).join('')}</ul></details>` : '';
   return `<p class="method ${estimate ? 'estimate' : ''}" id="plan-method">${estimate ? `<span class="estimate">${t('estimate')}</span> ` : ''}${methodLabel(plan.method)}</p>
     <table class="figures" id="plan-figures"><thead><tr><th></th><th>${t('plan.alone')}</th><th>${t('plan.pooled')}</th><th>${t('plan.savings')}</th></tr></thead>
     <tbody>${line('km')}${line('hours')}${line('eur')}${line('co2')}</tbody></table>
