@@ -28,6 +28,7 @@
 //! - [`siting`]: facility location (candidate sites ranked by yearly transport, p-median);
 //! - [`synergy`]: the materials vocabulary, out → in matching and the synergy register;
 //! - [`indicators`]: Korhonen's ecosystem principles as numbers, for elected officials;
+//! - [`server`]: the HTTP API (axum) and the map viewer's files;
 //! - [`cli`]: the command implementations called by `main.rs`.
 //!
 //! Conventions: WGS84 longitude/latitude everywhere (RFC 7946 order), metres, seconds,
@@ -39,12 +40,13 @@ pub mod cluster;
 pub mod cost;
 pub mod error;
 pub mod geocode;
+pub mod indicators;
 pub mod io;
 pub mod network;
 pub mod plan;
 pub mod rounds;
 pub mod scenario;
-pub mod indicators;
+pub mod server;
 pub mod siting;
 pub mod spatial;
 pub mod synergy;

@@ -25,6 +25,8 @@ enum Command {
     Check(cli::territory::CheckArgs),
     /// Commune, intercommunality and nearest business park of a point (or of a CSV of points).
     Locate(cli::territory::LocateArgs),
+    /// Serve the HTTP API and the map viewer (default http://127.0.0.1:8080/).
+    Serve(cli::serve::ServeArgs),
     /// Road network: import an OpenStreetMap extract, describe the graph.
     #[command(subcommand)]
     Network(cli::network::NetworkCommand),
@@ -71,6 +73,7 @@ fn main() -> ExitCode {
         Command::Import(c) => cli::territory::import(c),
         Command::Check(a) => cli::territory::check(a),
         Command::Locate(a) => cli::territory::locate(a),
+        Command::Serve(a) => cli::serve::serve(a),
         Command::Network(c) => cli::network::run_network(c),
         Command::Route(a) => cli::network::run_route(a),
         Command::Matrix(a) => cli::network::run_matrix(a),

@@ -32,10 +32,10 @@ pub fn default_data_dir(explicit: Option<&std::path::Path>) -> PathBuf {
     }
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geodata")
 }
-
 pub mod actors;
 pub mod geocode;
 pub mod network;
-pub mod rounds;
 pub mod planning;
+pub mod rounds;
+pub mod serve;
 pub mod territory;

@@ -1,0 +1,128 @@
+//! API errors: a JSON body `{ "code": "...", "message": "..." }` with the matching HTTP status.
+//! The codes are stable and listed in `docs/api.md`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// An error answered by the API.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Stable machine-readable code (snake_case), e.g. `bad_parameter`.
+    pub code: &'static str,
+    /// Human-readable explanation (English, like the rest of the API).
+    pub message: String,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    code: &'a str,
+    message: &'a str,
+}
+
+impl ApiError {
+    /// A new error.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// 400 `bad_parameter`: a query parameter or body field is missing, malformed or unknown.
+    pub fn bad_parameter(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_parameter", message)
+    }
+
+    /// 400 `invalid_json`: the request body is not the expected JSON.
+    pub fn invalid_json(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_json", message)
+    }
+
+    /// 404 `not_found`: no such route, layer or record.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    /// 401 `unauthorized`: officer-only data asked without a valid bearer token.
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    /// 403 `officer_disabled`: a bearer token was sent but the server has no officer token.
+    pub fn officer_disabled() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "officer_disabled",
+            "officer access is not enabled on this server (start it with --officer-token or BOUCLE_OFFICER_TOKEN)",
+        )
+    }
+
+    /// 413 `payload_too_large`: the request body exceeds the limit.
+    pub fn payload_too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            format!("request body larger than {limit} bytes"),
+        )
+    }
+
+    /// 422 `unprocessable`: valid parameters that the computation cannot satisfy (e.g. no actor
+    /// of that material, no treatment site accepting it).
+    pub fn unprocessable(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable", message)
+    }
+
+    /// 503 `busy`: too many computations running; retry later.
+    pub fn busy() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "busy",
+            "too many computations in progress, retry in a moment",
+        )
+    }
+
+    /// 500 `internal`: a bug or an unexpected failure.
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}: {}",
+            self.status.as_u16(),
+            self.code,
+            self.message
+        )
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl From<crate::Error> for ApiError {
+    fn from(e: crate::Error) -> Self {
+        match e {
+            crate::Error::Invalid(m) => ApiError::bad_parameter(m),
+            other => ApiError::internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut r = Json(Body {
+            code: self.code,
+            message: &self.message,
+        })
+        .into_response();
+        *r.status_mut() = self.status;
+        r
+    }
+}

@@ -1,0 +1,399 @@
+//! The map layers as GeoJSON FeatureCollections (RFC 7946, lon/lat), built from the territory.
+//!
+//! Confidentiality: company-level flow quantities appear only in the officer's view. The public
+//! view shows, per commune, intercommunality and business park, aggregates of a material only
+//! where at least [`MIN_CONTRIBUTORS`] actors contribute; below that the quantity is `null`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use geo::{Coord, LineString, MultiPolygon, Point};
+use serde_json::{Map, Value, json};
+
+use crate::territory::{Actor, Direction, Flow, Territory};
+
+/// Smallest number of contributing actors for a public aggregate quantity.
+pub const MIN_CONTRIBUTORS: usize = 3;
+
+/// Names of the layers served at `/api/layers/{name}.geojson`.
+pub const LAYERS: &[&str] = &["communes", "epci", "territory", "parks", "sites", "actors"];
+
+/// Layers whose public version does not depend on query parameters (serialised once).
+pub const PUBLIC_STATIC: &[&str] = &["communes", "epci", "territory", "parks", "sites", "actors"];
+
+/// Filters of the actors layer (`?material=…&epci=…`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActorFilter {
+    /// Only actors with a flow of this material slug.
+    pub material: Option<String>,
+    /// Only actors in a commune of this intercommunality (SIREN).
+    pub epci: Option<String>,
+}
+
+impl ActorFilter {
+    /// Whether no filter is set.
+    pub fn is_empty(&self) -> bool {
+        self.material.is_none() && self.epci.is_none()
+    }
+}
+
+/// The layer `name`, in the officer's view when `officer`; `None` for an unknown name.
+pub fn layer(t: &Territory, name: &str, filter: &ActorFilter, officer: bool) -> Option<Value> {
+    let features = match name {
+        "communes" => communes(t, officer),
+        "epci" => epcis(t, officer),
+        "territory" => vec![feature(
+            multipolygon(&t.outline),
+            json!({
+                "name": t.manifest.name,
+                "communes": t.communes.len(),
+                "population": t.population(),
+                "source": "dissolved by boucle from the communes (IGN ADMIN EXPRESS)",
+            }),
+        )],
+        "parks" => parks(t, officer),
+        "sites" => sites(t),
+        "actors" => return Some(actors(t, filter, officer)),
+        _ => return None,
+    };
+    Some(collection(features, Map::new()))
+}
+
+fn collection(features: Vec<Value>, extra: Map<String, Value>) -> Value {
+    let mut m = Map::new();
+    m.insert("type".into(), "FeatureCollection".into());
+    m.extend(extra);
+    m.insert("features".into(), Value::Array(features));
+    Value::Object(m)
+}
+
+fn feature(geometry: Value, properties: Value) -> Value {
+    json!({ "type": "Feature", "geometry": geometry, "properties": properties })
+}
+
+fn ring(ls: &LineString<f64>) -> Value {
+    Value::Array(
+        ls.coords()
+            .map(|c: &Coord<f64>| json!([c.x, c.y]))
+            .collect(),
+    )
+}
+
+/// A GeoJSON MultiPolygon geometry.
+pub fn multipolygon(mp: &MultiPolygon<f64>) -> Value {
+    let polys: Vec<Value> =
+        mp.0.iter()
+            .map(|p| {
+                let mut rings = vec![ring(p.exterior())];
+                rings.extend(p.interiors().iter().map(ring));
+                Value::Array(rings)
+            })
+            .collect();
+    json!({ "type": "MultiPolygon", "coordinates": polys })
+}
+
+/// A GeoJSON Point geometry.
+pub fn point(p: Point<f64>) -> Value {
+    json!({ "type": "Point", "coordinates": [p.x(), p.y()] })
+}
+
+/// Flows per holder id.
+fn flows_by_holder(t: &Territory) -> HashMap<&str, Vec<&Flow>> {
+    let mut m: HashMap<&str, Vec<&Flow>> = HashMap::new();
+    for f in &t.flows {
+        m.entry(f.holder.as_str()).or_default().push(f);
+    }
+    m
+}
+
+fn per_year(f: &Flow) -> f64 {
+    let k = match f.period.as_str() {
+        "month" => 12.0,
+        "week" => 52.0,
+        "day" => 365.0,
+        _ => 1.0,
+    };
+    f.quantity * k
+}
+
+/// Aggregates of the flows of `actors`, per material and direction: contributors and, when at
+/// least [`MIN_CONTRIBUTORS`] contribute or for the officer, the total per year.
+fn aggregates(
+    t: &Territory,
+    by_holder: &HashMap<&str, Vec<&Flow>>,
+    actors: &[&Actor],
+    officer: bool,
+) -> Value {
+    // (material, direction, unit) → (contributors, total per year, any estimate)
+    let mut acc: BTreeMap<(&str, &str, &str), (usize, f64, bool)> = BTreeMap::new();
+    for a in actors {
+        let mut seen = std::collections::HashSet::new();
+        for f in by_holder.get(a.id.as_str()).into_iter().flatten() {
+            let key = (f.material.as_str(), f.direction.as_str(), f.unit.as_str());
+            let e = acc.entry(key).or_insert((0, 0.0, false));
+            if seen.insert(key) {
+                e.0 += 1;
+            }
+            e.1 += per_year(f);
+            e.2 |= f.estimate;
+        }
+    }
+    Value::Array(
+        acc.into_iter()
+            .map(|((material, direction, unit), (n, total, estimate))| {
+                let shown = officer || n >= MIN_CONTRIBUTORS;
+                json!({
+                    "material": material,
+                    "label": t.material(material).map(|m| m.label_fr.as_str()).unwrap_or(material),
+                    "direction": direction,
+                    "unit": unit,
+                    "period": "year",
+                    "contributors": n,
+                    "quantity": if shown { json!((total * 100.0).round() / 100.0) } else { Value::Null },
+                    "estimate": estimate,
+                })
+            })
+            .collect(),
+    )
+}
+
+fn actor_epci<'a>(t: &'a Territory, a: &Actor) -> Option<&'a str> {
+    a.insee
+        .as_deref()
+        .and_then(|i| t.commune(i))
+        .map(|c| c.epci_siren.as_str())
+}
+
+fn communes(t: &Territory, officer: bool) -> Vec<Value> {
+    let by_holder = flows_by_holder(t);
+    t.communes
+        .iter()
+        .map(|c| {
+            let actors: Vec<&Actor> = t
+                .actors
+                .iter()
+                .filter(|a| a.insee.as_deref() == Some(c.insee.as_str()))
+                .collect();
+            let flows: usize = actors
+                .iter()
+                .map(|a| by_holder.get(a.id.as_str()).map_or(0, Vec::len))
+                .sum();
+            feature(
+                multipolygon(&c.geometry),
+                json!({
+                    "insee": c.insee,
+                    "name": c.name,
+                    "epci_siren": c.epci_siren,
+                    "epci_name": t.epci(&c.epci_siren).map(|e| e.name.as_str()),
+                    "population": c.population,
+                    "postcodes": c.postcodes,
+                    "point": [c.point.x(), c.point.y()],
+                    "actors": actors.len(),
+                    "sites": t.sites.iter().filter(|s| s.insee.as_deref() == Some(c.insee.as_str())).count(),
+                    "flows": flows,
+                    "aggregates": aggregates(t, &by_holder, &actors, officer),
+                    "source": c.source,
+                }),
+            )
+        })
+        .collect()
+}
+
+fn epcis(t: &Territory, officer: bool) -> Vec<Value> {
+    let by_holder = flows_by_holder(t);
+    t.epcis
+        .iter()
+        .map(|e| {
+            let actors: Vec<&Actor> = t
+                .actors
+                .iter()
+                .filter(|a| actor_epci(t, a) == Some(e.siren.as_str()))
+                .collect();
+            feature(
+                multipolygon(&e.geometry),
+                json!({
+                    "siren": e.siren,
+                    "name": e.name,
+                    "members": e.members.len(),
+                    "population": e.population,
+                    "actors": actors.len(),
+                    "aggregates": aggregates(t, &by_holder, &actors, officer),
+                    "source": e.source,
+                }),
+            )
+        })
+        .collect()
+}
+
+fn parks(t: &Territory, officer: bool) -> Vec<Value> {
+    let by_holder = flows_by_holder(t);
+    t.parks
+        .iter()
+        .filter_map(|p| {
+            let pos = p.position?;
+            let actors: Vec<&Actor> = t
+                .actors
+                .iter()
+                .filter(|a| a.park_id.as_deref() == Some(p.id.as_str()))
+                .collect();
+            Some(feature(
+                point(pos),
+                json!({
+                    "id": p.id,
+                    "name": p.name,
+                    "insee": p.insee,
+                    "commune": p.insee.as_deref().and_then(|i| t.commune(i)).map(|c| c.name.as_str()),
+                    "communes": p.communes,
+                    "epci_siren": p.epci_siren,
+                    "precision": p.precision.as_str(),
+                    "area_ha": p.area_ha,
+                    "free_ha": p.free_ha,
+                    "companies": p.companies,
+                    "jobs": p.jobs,
+                    "in_territory": p.in_territory,
+                    "remarks": p.remarks,
+                    "source": p.source,
+                    "confidence": p.confidence,
+                    "actors": actors.len(),
+                    "aggregates": aggregates(t, &by_holder, &actors, officer),
+                }),
+            ))
+        })
+        .collect()
+}
+
+fn sites(t: &Territory) -> Vec<Value> {
+    t.sites
+        .iter()
+        .filter_map(|s| {
+            let pos = s.position?;
+            Some(feature(
+                point(pos),
+                json!({
+                    "id": s.id,
+                    "name": s.name,
+                    "kind": s.kind,
+                    "insee": s.insee,
+                    "commune": s.insee.as_deref().and_then(|i| t.commune(i)).map(|c| c.name.as_str()),
+                    "address": s.address,
+                    "operator": s.operator,
+                    "accepts": s.accepts,
+                    "accepts_labels": s.accepts.iter().map(|m| t.material(m).map(|m| m.label_fr.as_str()).unwrap_or(m)).collect::<Vec<_>>(),
+                    "precision": s.precision.as_str(),
+                    "remarks": s.remarks,
+                    "source": s.source,
+                    "confidence": s.confidence,
+                }),
+            ))
+        })
+        .collect()
+}
+
+fn actors(t: &Territory, filter: &ActorFilter, officer: bool) -> Value {
+    let by_holder = flows_by_holder(t);
+    let mut unlocated = 0usize;
+    let mut features = Vec::new();
+    for a in &t.actors {
+        let flows: &[&Flow] = by_holder.get(a.id.as_str()).map_or(&[], Vec::as_slice);
+        if let Some(m) = &filter.material
+            && !flows.iter().any(|f| &f.material == m)
+        {
+            continue;
+        }
+        let epci = actor_epci(t, a);
+        if let Some(e) = &filter.epci
+            && epci != Some(e.as_str())
+        {
+            continue;
+        }
+        let Some(pos) = a.position else {
+            unlocated += 1;
+            continue;
+        };
+        let mut materials: Vec<Value> = Vec::new();
+        for f in flows {
+            let v = json!({
+                "material": f.material,
+                "label": t.material(&f.material).map(|m| m.label_fr.as_str()).unwrap_or(&f.material),
+                "direction": f.direction.as_str(),
+            });
+            if !materials.contains(&v) {
+                materials.push(v);
+            }
+        }
+        let mut props = json!({
+            "id": a.id,
+            "name": a.name,
+            "kind": a.kind.as_str(),
+            "siret": a.siret,
+            "naf": a.naf,
+            "naf_verified": a.naf_verified,
+            "sector": a.sector,
+            "insee": a.insee,
+            "commune": a.insee.as_deref().and_then(|i| t.commune(i)).map(|c| c.name.as_str()),
+            "epci_siren": epci,
+            "park_id": a.park_id,
+            "park": a.park_id.as_deref().and_then(|p| t.park(p)).map(|p| p.name.as_str()),
+            "address": a.address,
+            "employees": a.employees,
+            "precision": a.precision.as_str(),
+            "score": a.score,
+            "remarks": a.remarks,
+            "source": a.source,
+            "materials": materials,
+            "flows_estimate": flows.iter().any(|f| f.estimate),
+        });
+        if officer {
+            props["flows"] = Value::Array(
+                flows
+                    .iter()
+                    .map(|f| {
+                        json!({
+                            "material": f.material,
+                            "ewc_code": f.ewc_code,
+                            "direction": f.direction.as_str(),
+                            "quantity": f.quantity,
+                            "unit": f.unit,
+                            "period": f.period,
+                            "collections_per_period": f.collections_per_period,
+                            "estimate": f.estimate,
+                            "source": f.source,
+                        })
+                    })
+                    .collect(),
+            );
+        }
+        features.push(feature(point(pos), props));
+    }
+    let mut extra = Map::new();
+    extra.insert("unlocated".into(), unlocated.into());
+    extra.insert("officer".into(), officer.into());
+    collection(features, extra)
+}
+
+/// The flows of every actor and site (officer only): holder, material, quantity, source.
+pub fn flows(t: &Territory) -> Value {
+    Value::Array(
+        t.flows
+            .iter()
+            .map(|f| {
+                let name = t
+                    .actor(&f.holder)
+                    .map(|a| a.name.as_str())
+                    .or_else(|| t.site(&f.holder).map(|s| s.name.as_str()));
+                json!({
+                    "holder": f.holder,
+                    "holder_name": name,
+                    "material": f.material,
+                    "ewc_code": f.ewc_code,
+                    "direction": match f.direction { Direction::Out => "out", Direction::In => "in" },
+                    "quantity": f.quantity,
+                    "unit": f.unit,
+                    "period": f.period,
+                    "collections_per_period": f.collections_per_period,
+                    "estimate": f.estimate,
+                    "source": f.source,
+                })
+            })
+            .collect(),
+    )
+}

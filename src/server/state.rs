@@ -1,0 +1,115 @@
+//! The server's shared state: the territory and its indexes, loaded once at start, the officer
+//! token, and the public layers serialised once.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+
+use crate::cost::Method;
+use crate::spatial::SpatialIndex;
+use crate::territory::Territory;
+
+use super::layers;
+
+/// File name of the imported road graph in a territory folder; its presence switches distances
+/// from the crow-flies fallback to the road network.
+pub use crate::network::GRAPH_FILE;
+
+/// Shared, read-only state of the server (cheap to clone: one `Arc`).
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// What [`AppState`] holds.
+pub struct Inner {
+    /// The loaded territory.
+    pub territory: Territory,
+    /// Point lookups on it.
+    pub index: SpatialIndex,
+    /// The officer's secret, if officer access is enabled.
+    officer_token: Option<String>,
+    /// How distances are computed: `Road` when a road graph was imported, else `CrowFlies`.
+    pub method: Method,
+    /// Public layers, serialised at start: (name, GeoJSON bytes).
+    pub public_layers: Vec<(&'static str, Bytes)>,
+    /// Limits the number of concurrent heavy computations (rounds, clusters).
+    pub compute: tokio::sync::Semaphore,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("territory", &self.0.territory.manifest.name)
+            .field("officer", &self.0.officer_token.is_some())
+            .field("method", &self.0.method)
+            .finish()
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// State over a loaded territory. `officer_token`: the officer's secret (an empty string
+    /// disables officer access like `None`).
+    pub fn new(territory: Territory, officer_token: Option<String>) -> AppState {
+        let index = SpatialIndex::new(&territory);
+        let method = if territory.dir.join(GRAPH_FILE).is_file() {
+            Method::Road
+        } else {
+            Method::CrowFlies
+        };
+        let public_layers = layers::PUBLIC_STATIC
+            .iter()
+            .map(|&name| {
+                let v = layers::layer(&territory, name, &layers::ActorFilter::default(), false)
+                    .expect("static layer names are known");
+                (name, Bytes::from(serde_json::to_vec(&v).expect("JSON")))
+            })
+            .collect();
+        let permits = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        AppState(Arc::new(Inner {
+            territory,
+            index,
+            officer_token: officer_token.filter(|t| !t.is_empty()),
+            method,
+            public_layers,
+            compute: tokio::sync::Semaphore::new(permits),
+        }))
+    }
+
+    /// Load the territory folder `dir` and build the state.
+    pub fn load(dir: &Path, officer_token: Option<String>) -> crate::Result<AppState> {
+        Ok(AppState::new(Territory::load(dir)?, officer_token))
+    }
+
+    /// Whether officer access is enabled.
+    pub fn officer_enabled(&self) -> bool {
+        self.officer_token.is_some()
+    }
+
+    /// Whether `token` is the officer's secret (constant-time comparison).
+    pub fn is_officer_token(&self, token: &str) -> bool {
+        match &self.officer_token {
+            None => false,
+            Some(t) => {
+                let (a, b) = (t.as_bytes(), token.as_bytes());
+                a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+            }
+        }
+    }
+
+    /// A public layer serialised at start.
+    pub fn public_layer(&self, name: &str) -> Option<Bytes> {
+        self.public_layers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| b.clone())
+    }
+}

@@ -1,0 +1,79 @@
+//! The map viewer end to end: starts `boucle serve` on 127.0.0.1 with a free port and runs the
+//! headless-Chromium script `tests/e2e/map.mjs` (playwright-core). Fails, never skips, when
+//! Chromium, node or web/node_modules are missing: `.ci/run` installs them
+//! (`apt-get install chromium`, `(cd web && npm ci)`). The screenshot is kept in
+//! `target/test-artifacts/map.png`.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+const TOKEN: &str = "e2e-officer-token";
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn map_viewer_in_headless_chromium() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&chromium).is_file(),
+        "{chromium} missing: install it (apt-get install -y chromium) or set CHROMIUM"
+    );
+    assert!(
+        root.join("web/node_modules/playwright-core").is_dir(),
+        "web/node_modules missing: run `(cd web && npm ci)`"
+    );
+    assert!(
+        root.join("web/vendor/leaflet/leaflet.js").is_file(),
+        "web/vendor/leaflet missing: run `(cd web && npm ci)` (its postinstall copies Leaflet)"
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_boucle"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data"])
+        .arg(root.join("geodata"))
+        .env("BOUCLE_OFFICER_TOKEN", TOKEN)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("boucle serve starts");
+    let stdout = child.stdout.take().unwrap();
+    let server = Server(child);
+    let mut first = String::new();
+    let mut lines = BufReader::new(stdout);
+    lines
+        .read_line(&mut first)
+        .expect("server prints its address");
+    let url = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+        .to_owned();
+    // Keep draining the server's stdout so it never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines.lines() {});
+    let artifacts = root.join("target/test-artifacts");
+    let out = Command::new("node")
+        .arg(root.join("tests/e2e/map.mjs"))
+        .arg(&url)
+        .arg(&artifacts)
+        .env("CHROMIUM", &chromium)
+        .env("BOUCLE_E2E_TOKEN", TOKEN)
+        .env("BOUCLE_E2E_REQUIRE_ROUNDS", "1")
+        .output()
+        .expect("node runs (install nodejs)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    drop(server);
+    assert!(out.status.success(), "e2e failed:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("46 commune polygons drawn"));
+    assert!(stdout.contains("pallet rounds computed"));
+    assert!(artifacts.join("map.png").is_file());
+}

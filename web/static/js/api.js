@@ -1,0 +1,46 @@
+// Calls to the boucle API. The officer's token (typed by the officer, kept for the tab only)
+// is sent as `Authorization: Bearer …`.
+const KEY = 'boucle.officerToken';
+
+export function officerToken() {
+  return sessionStorage.getItem(KEY) || '';
+}
+
+export function setOfficerToken(token) {
+  if (token) sessionStorage.setItem(KEY, token);
+  else sessionStorage.removeItem(KEY);
+}
+
+function headers(extra = {}) {
+  const h = { Accept: 'application/json', ...extra };
+  const tok = officerToken();
+  if (tok) h.Authorization = `Bearer ${tok}`;
+  return h;
+}
+
+async function answer(r) {
+  const body = await r.json().catch(() => ({ code: 'invalid_json', message: r.statusText }));
+  if (!r.ok) {
+    const e = new Error(body.message || r.statusText);
+    e.code = body.code;
+    e.status = r.status;
+    throw e;
+  }
+  return body;
+}
+
+/** GET a JSON endpoint of the API. */
+export async function get(path) {
+  return answer(await fetch(path, { headers: headers() }));
+}
+
+/** POST a JSON body to the API. */
+export async function post(path, body) {
+  return answer(
+    await fetch(path, {
+      method: 'POST',
+      headers: headers({ 'Content-Type': 'application/json' }),
+      body: JSON.stringify(body),
+    }),
+  );
+}

@@ -1,0 +1,47 @@
+// Colour scales and palettes shared by layers and legend.
+
+/** Sequential scale (light → dark green-blue), 5 classes. */
+export const SEQ = ['#edf8fb', '#b2e2e2', '#66c2a4', '#2ca25f', '#006d2c'];
+
+/** Qualitative palette (materials, sectors, rounds). */
+export const QUAL = ['#e41a1c', '#377eb8', '#4daf4a', '#984ea3', '#ff7f00', '#a65628', '#f781bf', '#17becf', '#999999', '#bcbd22', '#1b9e77', '#7570b3'];
+
+/** Class breaks of `values` into at most `k` classes: returns the classes' upper bounds but the
+ * last (strictly increasing). Few distinct values: one class per value; else quantiles. */
+export function breaks(values, k = SEQ.length) {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  const uniq = [...new Set(v)];
+  if (uniq.length <= k) return uniq.slice(0, -1);
+  const out = [];
+  for (let i = 1; i < k; i++) {
+    const b = v[Math.min(v.length - 1, Math.floor((i * v.length) / k) - 1)];
+    if (!out.length || b > out[out.length - 1]) out.push(b);
+  }
+  return out;
+}
+
+/** Class index of `x` given `br` from breaks(). */
+export function classOf(x, br) {
+  let i = 0;
+  while (i < br.length && x > br[i]) i++;
+  return i;
+}
+
+/** Colour of class `i` when there are `br.length + 1` classes (darkest = highest). */
+export function classColour(i, br) {
+  return SEQ[SEQ.length - 1 - br.length + i];
+}
+
+/** NAF code → broad sector key (i18n `sector.*`). */
+export function sectorOf(naf) {
+  const d = parseInt(String(naf || '').slice(0, 2), 10);
+  if (!Number.isFinite(d)) return 'unknown';
+  if (d >= 5 && d <= 33) return 'industry';
+  if (d >= 35 && d <= 39) return 'waste';
+  if (d >= 41 && d <= 43) return 'construction';
+  if (d >= 45 && d <= 47) return 'trade';
+  if (d >= 49 && d <= 53) return 'transport';
+  return 'services';
+}
+
+export const SECTORS = ['industry', 'construction', 'trade', 'transport', 'waste', 'services', 'unknown'];

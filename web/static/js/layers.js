@@ -1,0 +1,222 @@
+// The map's layers: communes (choropleth), EPCI outlines, business parks, treatment sites,
+// actors (co-located points spread around their shared position), plus the clusters and rounds
+// overlays filled by the planning panel. Each layer can be toggled from the layer panel.
+import { get } from './api.js';
+import { t } from './i18n.js';
+import { QUAL, breaks, classOf, classColour, sectorOf, SECTORS } from './colours.js';
+import { communePopup, epciPopup, parkPopup, sitePopup, actorPopup } from './popups.js';
+
+const L = window.L;
+
+/** Names of the layers in drawing order. */
+export const NAMES = ['communes', 'epci', 'parks', 'sites', 'actors', 'clusters', 'rounds'];
+
+/** Layer state shared with legend, exports and planning. */
+export const state = {
+  map: null,
+  data: {}, // name → GeoJSON FeatureCollection (as loaded)
+  groups: {}, // name → L.LayerGroup
+  visible: { communes: true, epci: true, parks: true, sites: true, actors: true, clusters: true, rounds: true },
+  choropleth: 'population',
+  actorColour: 'material',
+  actorMaterial: '',
+  breaks: [],
+  materials: [],
+  onChange: () => {},
+};
+
+function communeStyle(f) {
+  const v = f.properties[state.choropleth] ?? 0;
+  return {
+    pane: 'areas',
+    className: 'commune',
+    color: '#555',
+    weight: 0.8,
+    fillColor: classColour(classOf(v, state.breaks), state.breaks),
+    fillOpacity: 0.55,
+  };
+}
+
+/** Colour of a material slug. */
+export function materialColour(slug) {
+  const i = state.materials.findIndex((m) => m.slug === slug);
+  return i < 0 ? QUAL[8] : QUAL[i % QUAL.length];
+}
+
+/** Colour of a sector key. */
+export function sectorColour(key) {
+  return QUAL[SECTORS.indexOf(key) % QUAL.length];
+}
+
+function actorColour(p) {
+  if (state.actorColour === 'sector') return sectorColour(sectorOf(p.naf));
+  const m = state.actorMaterial || (p.materials || []).find((x) => x.direction === 'out')?.material;
+  return materialColour(m);
+}
+
+function drawCommunes() {
+  const g = state.groups.communes.clearLayers();
+  const fc = state.data.communes;
+  state.breaks = breaks(fc.features.map((f) => f.properties[state.choropleth] ?? 0));
+  L.geoJSON(fc, {
+    style: communeStyle,
+    onEachFeature: (f, layer) => {
+      layer.bindPopup(() => communePopup(f.properties), { maxWidth: 360 });
+      layer.bindTooltip(f.properties.name, { sticky: true, direction: 'top' });
+    },
+  }).addTo(g);
+}
+
+function drawEpci() {
+  const g = state.groups.epci.clearLayers();
+  L.geoJSON(state.data.epci, {
+    style: { pane: 'outlines', className: 'epci', color: '#222', weight: 2.5, dashArray: '6 4', fill: false },
+    onEachFeature: (f, layer) => layer.bindPopup(() => epciPopup(f.properties), { maxWidth: 360 }),
+  }).addTo(g);
+}
+
+function drawPoints(name, style, popup) {
+  const g = state.groups[name].clearLayers();
+  L.geoJSON(state.data[name], {
+    pointToLayer: (f, ll) => L.circleMarker(ll, { pane: 'points', ...style }),
+    onEachFeature: (f, layer) => layer.bindPopup(() => popup(f.properties), { maxWidth: 380 }),
+  }).addTo(g);
+}
+
+/** Spread co-located points: the k-th of n points sharing a position goes on a small circle
+ * around it (radius in metres), joined to the true position by a thin line. */
+function spread(features) {
+  const byPos = new Map();
+  for (const f of features) {
+    const key = f.geometry.coordinates.map((c) => c.toFixed(5)).join(',');
+    if (!byPos.has(key)) byPos.set(key, []);
+    byPos.get(key).push(f);
+  }
+  const out = [];
+  for (const group of byPos.values()) {
+    const [lon, lat] = group[0].geometry.coordinates;
+    const n = group.length;
+    const r = n === 1 ? 0 : 250 + 35 * n;
+    group.forEach((f, k) => {
+      const a = (2 * Math.PI * k) / n - Math.PI / 2;
+      const dlat = (r * Math.sin(a)) / 111195;
+      const dlon = (r * Math.cos(a)) / (111195 * Math.cos((lat * Math.PI) / 180));
+      out.push({ f, at: [lat + dlat, lon + dlon], origin: [lat, lon], shared: n });
+    });
+  }
+  return out;
+}
+
+function drawActors() {
+  const g = state.groups.actors.clearLayers();
+  for (const { f, at, origin, shared } of spread(state.data.actors.features)) {
+    if (shared > 1) L.polyline([origin, at], { pane: 'points', color: '#666', weight: 1, opacity: 0.6, interactive: false }).addTo(g);
+    const colour = actorColour(f.properties);
+    L.circleMarker(at, { pane: 'points', className: 'actor', radius: 7, color: '#fff', weight: 1.5, fillColor: colour, fillOpacity: 0.95 })
+      .bindPopup(() => actorPopup(f.properties), { maxWidth: 400 })
+      .bindTooltip(f.properties.name, { direction: 'top' })
+      .addTo(g);
+  }
+}
+
+/** Load (or reload, e.g. after the officer logs in) the actors layer with the material filter. */
+export async function loadActors() {
+  const q = state.actorMaterial ? `?material=${encodeURIComponent(state.actorMaterial)}` : '';
+  state.data.actors = await get(`/api/layers/actors.geojson${q}`);
+  drawActors();
+  state.onChange();
+}
+
+/** Reload the layers whose content depends on the officer's access. */
+export async function reloadConfidential() {
+  const [communes, epci, parks] = await Promise.all(['communes', 'epci', 'parks'].map((n) => get(`/api/layers/${n}.geojson`)));
+  Object.assign(state.data, { communes, epci, parks });
+  drawCommunes();
+  drawEpci();
+  drawPoints('parks', parkStyle, parkPopup);
+  await loadActors();
+}
+
+const parkStyle = { className: 'park', radius: 9, color: '#6a3d9a', weight: 2, fillColor: '#cab2d6', fillOpacity: 0.8 };
+const siteStyle = { className: 'site', radius: 8, color: '#000', weight: 1.5, fillColor: '#ffd92f', fillOpacity: 1 };
+
+/** Load every layer and draw it on `map`. */
+export async function loadLayers(map, materials) {
+  state.map = map;
+  state.materials = materials;
+  for (const n of NAMES) state.groups[n] = L.layerGroup();
+  const names = ['communes', 'epci', 'parks', 'sites', 'actors'];
+  const fcs = await Promise.all(names.map((n) => get(`/api/layers/${n}.geojson`)));
+  names.forEach((n, i) => (state.data[n] = fcs[i]));
+  drawCommunes();
+  drawEpci();
+  drawPoints('parks', parkStyle, parkPopup);
+  drawPoints('sites', siteStyle, sitePopup);
+  drawActors();
+  for (const n of NAMES) if (state.visible[n]) state.groups[n].addTo(map);
+}
+
+/** Show or hide a layer. */
+export function setVisible(name, on) {
+  state.visible[name] = on;
+  const g = state.groups[name];
+  if (!g) return;
+  if (on) g.addTo(state.map);
+  else g.remove();
+  state.onChange();
+}
+
+/** Change what the communes are coloured by (`population`, `actors`, `flows`). */
+export function setChoropleth(key) {
+  state.choropleth = key;
+  drawCommunes();
+  state.onChange();
+}
+
+/** Change how actors are coloured (`material`, `sector`). */
+export function setActorColour(key) {
+  state.actorColour = key;
+  drawActors();
+  state.onChange();
+}
+
+/** Build the layer panel (checkboxes and selectors) in `el`. */
+export function layerPanel(el) {
+  const boxes = NAMES.map(
+    (n) => `<label class="toggle"><input type="checkbox" id="toggle-${n}" data-layer="${n}" ${state.visible[n] ? 'checked' : ''}> ${t(`layer.${n}`)}</label>`,
+  ).join('');
+  const mats = state.materials
+    .filter((m) => m.actors > 0)
+    .map((m) => `<option value="${m.slug}">${m.label}</option>`)
+    .join('');
+  el.innerHTML = `<h2>${t('layers')}</h2>${boxes}
+    <label>${t('choropleth.label')}
+      <select id="choropleth">
+        <option value="population">${t('choropleth.population')}</option>
+        <option value="actors">${t('choropleth.actors')}</option>
+        <option value="flows">${t('choropleth.flows')}</option>
+      </select></label>
+    <label>${t('actors.colour')}
+      <select id="actors-colour">
+        <option value="material">${t('actors.by_material')}</option>
+        <option value="sector">${t('actors.by_sector')}</option>
+      </select></label>
+    <label>${t('actors.material_filter')}
+      <select id="actors-material"><option value="">${t('actors.all_materials')}</option>${mats}</select></label>
+    <p class="muted small" id="actors-note"></p>`;
+  el.querySelectorAll('input[data-layer]').forEach((cb) => cb.addEventListener('change', () => setVisible(cb.dataset.layer, cb.checked)));
+  el.querySelector('#choropleth').addEventListener('change', (e) => setChoropleth(e.target.value));
+  el.querySelector('#actors-colour').addEventListener('change', (e) => setActorColour(e.target.value));
+  el.querySelector('#actors-material').addEventListener('change', async (e) => {
+    state.actorMaterial = e.target.value;
+    await loadActors();
+  });
+}
+
+/** Update the note under the actor selectors. */
+export function actorsNote() {
+  const el = document.getElementById('actors-note');
+  if (!el || !state.data.actors) return;
+  const n = state.data.actors.unlocated || 0;
+  el.textContent = `${t('actors.spread')} ${n ? t('actors.unlocated', { n }) : ''}`;
+}

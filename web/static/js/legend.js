@@ -1,0 +1,55 @@
+// The legend: the communes' classes, outlines, parks, sites, actors' colours, rounds.
+import { t, num } from './i18n.js';
+import { SEQ, sectorOf, SECTORS, classColour } from './colours.js';
+import { state, materialColour, sectorColour } from './layers.js';
+
+function swatch(colour, label, shape = 'box') {
+  return `<div class="item"><span class="sw ${shape}" style="background:${colour}"></span>${label}</div>`;
+}
+
+/** Redraw the legend in `el` from the layers' state. */
+export function drawLegend(el) {
+  let html = `<h2>${t('legend')}</h2>`;
+  if (state.visible.communes && state.data.communes) {
+    const br = state.breaks;
+    html += `<h3>${t(`legend.${state.choropleth}`)}</h3>`;
+    const values = state.data.communes.features.map((f) => f.properties[state.choropleth] ?? 0);
+    const exact = new Set(values).size <= SEQ.length;
+    for (let i = 0; i <= br.length; i++) {
+      const lo = i === 0 ? null : br[i - 1];
+      const hi = br[i];
+      let label;
+      if (exact) label = num(hi ?? Math.max(...values), 0);
+      else if (lo === null) label = `≤ ${num(hi, 0)}`;
+      else if (hi === undefined) label = `> ${num(lo, 0)}`;
+      else label = `${num(lo, 0)} – ${num(hi, 0)}`;
+      html += swatch(classColour(i, br), label);
+    }
+  }
+  if (state.visible.epci) html += `<div class="item"><span class="sw line dashed"></span>${t('legend.epci')}</div>`;
+  if (state.visible.parks) html += swatch('#cab2d6', t('legend.park'), 'dot');
+  if (state.visible.sites) html += swatch('#ffd92f', t('legend.site'), 'dot');
+  if (state.visible.actors && state.data.actors) {
+    html += `<h3>${t('layer.actors')}</h3>`;
+    if (state.actorColour === 'sector') {
+      const present = new Set(state.data.actors.features.map((f) => sectorOf(f.properties.naf)));
+      html += SECTORS.filter((s) => present.has(s)).map((s) => swatch(sectorColour(s), t(`sector.${s}`), 'dot')).join('');
+    } else {
+      const present = new Set();
+      for (const f of state.data.actors.features) {
+        const m = state.actorMaterial || (f.properties.materials || []).find((x) => x.direction === 'out')?.material;
+        present.add(m || '');
+      }
+      html += state.materials
+        .filter((m) => present.has(m.slug))
+        .map((m) => swatch(materialColour(m.slug), m.label, 'dot'))
+        .join('');
+      if (present.has('')) html += swatch(materialColour(''), t('legend.other'), 'dot');
+    }
+  }
+  if (state.visible.rounds && state.roundColours?.length) {
+    html += `<h3>${t('layer.rounds')}</h3>`;
+    html += state.roundColours.map((c, i) => `<div class="item"><span class="sw line" style="background:${c}"></span>${t('legend.round', { n: i + 1 })}</div>`).join('');
+  }
+  el.innerHTML = html;
+}

@@ -1,0 +1,39 @@
+// Entry point: loads the territory summary, draws the map and its layers, builds the panels,
+// then marks the page as drawn (`document.body.dataset.ready = "1"`) for tests.
+import { get } from './api.js';
+import { t } from './i18n.js';
+import { createMap } from './map.js';
+import { loadLayers, layerPanel, state, reloadConfidential, actorsNote } from './layers.js';
+import { drawLegend } from './legend.js';
+import { exportPanel } from './exports.js';
+import { officerPanel } from './officer.js';
+import { planningPanel } from './planning.js';
+
+async function start() {
+  const t0 = performance.now();
+  document.title = t('title');
+  const terr = await get('/api/territory');
+  document.getElementById('territory-name').textContent = terr.name;
+  const map = createMap('map', terr.bbox, terr.attribution);
+  await loadLayers(map, terr.materials);
+  const legend = document.getElementById('legend');
+  state.onChange = () => {
+    drawLegend(legend);
+    actorsNote();
+  };
+  layerPanel(document.getElementById('layers'));
+  exportPanel(document.getElementById('exports'));
+  planningPanel(document.getElementById('planning'), terr, state.onChange);
+  await officerPanel(document.getElementById('officer'), terr.officer_enabled, reloadConfidential);
+  if (sessionStorage.getItem('boucle.officerToken')) await reloadConfidential();
+  state.onChange();
+  window.boucle = { map, state, drawnMs: performance.now() - t0 };
+  document.body.dataset.ready = '1';
+}
+
+start().catch((e) => {
+  const el = document.getElementById('error');
+  el.textContent = t('error.load', { msg: e.message });
+  el.hidden = false;
+  document.body.dataset.ready = 'error';
+});

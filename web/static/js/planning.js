@@ -1,0 +1,186 @@
+// The planning panel: material, depot, treatment site, vehicle → POST /api/rounds → the rounds
+// on the map (one colour per round, numbered stops in order) and the alone-vs-pooled figures,
+// with estimates labelled. Also draws the material's clusters (GET /api/clusters).
+import { get, post } from './api.js';
+import { t, num, esc, clock } from './i18n.js';
+import { QUAL } from './colours.js';
+import { state } from './layers.js';
+import { download, roundGPX } from './exports.js';
+
+const L = window.L;
+
+let territory = null;
+let lastPlan = null;
+
+function options(list, selected) {
+  return list.map((o) => `<option value="${esc(o.value)}" ${o.value === selected ? 'selected' : ''}>${esc(o.label)}</option>`).join('');
+}
+
+function siteOptions(material) {
+  return territory.sites
+    .filter((s) => s.located && (!material || s.accepts.includes(material)))
+    .map((s) => ({ value: s.id, label: s.name }));
+}
+
+function parkOptions() {
+  const feats = state.data.parks?.features || [];
+  return feats.map((f) => ({ value: f.geometry.coordinates.join(','), label: `${t('park')} : ${f.properties.name}` }));
+}
+
+/** Build the panel in `el` for territory summary `terr`; `onChange` redraws the legend. */
+export function planningPanel(el, terr, onChange) {
+  territory = terr;
+  const available = (terr.computations || []).includes('rounds');
+  const materials = terr.materials.filter((m) => m.actors > 0);
+  const first = materials.find((m) => m.slug === 'pallets')?.slug || materials[0]?.slug || '';
+  const vehicles = terr.vehicles || [];
+  el.innerHTML = `<h2>${t('plan.title')}</h2>
+    ${available ? '' : `<p class="muted" id="plan-unavailable">${t('plan.unavailable')}</p>`}
+    <form id="plan-form">
+      <label>${t('plan.material')} <select id="plan-material">${options(materials.map((m) => ({ value: m.slug, label: m.label })), first)}</select></label>
+      <label>${t('plan.depot')} <select id="plan-depot"></select></label>
+      <label>${t('plan.dump')} <select id="plan-dump"></select></label>
+      <label>${t('plan.vehicles')} <select id="plan-vehicle"><option value="">${t('plan.default')}</option>${options(vehicles.map((v) => ({ value: v.id, label: v.name || v.id })))}</select></label>
+      <label>${t('plan.time_limit')} <input id="plan-time" type="number" min="0.1" max="30" step="0.1" value="2"></label>
+      <button type="submit" id="plan-compute" ${available ? '' : 'disabled'}>${t('plan.compute')}</button>
+    </form>
+    <div id="plan-status" role="status"></div>
+    <div id="plan-result"></div>`;
+  const mat = el.querySelector('#plan-material');
+  const fill = () => {
+    const m = mat.value;
+    const def = `<option value="">${t('plan.default')}</option>`;
+    el.querySelector('#plan-dump').innerHTML = def + options(siteOptions(m));
+    el.querySelector('#plan-depot').innerHTML = def + options([...siteOptions(''), ...parkOptions()]);
+    if ((terr.computations || []).includes('clusters')) drawClusters(m).then(onChange, () => {});
+  };
+  mat.addEventListener('change', fill);
+  fill();
+  el.querySelector('#plan-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const body = { material: mat.value, time_limit_s: Number(el.querySelector('#plan-time').value) || 2, seed: 1 };
+    const depot = el.querySelector('#plan-depot').value;
+    const dump = el.querySelector('#plan-dump').value;
+    const vehicle = el.querySelector('#plan-vehicle').value;
+    if (depot) body.depot = depot;
+    if (dump) body.dump = dump;
+    if (vehicle) body.vehicle = vehicle;
+    const status = el.querySelector('#plan-status');
+    status.textContent = t('plan.computing');
+    try {
+      lastPlan = await post('/api/rounds', body);
+      status.textContent = '';
+      drawRounds(lastPlan);
+      el.querySelector('#plan-result').innerHTML = figures(lastPlan);
+      bindRoundButtons(el);
+      document.body.dataset.rounds = String(lastPlan.rounds.length);
+    } catch (err) {
+      status.textContent = t('plan.error', { msg: err.message });
+    }
+    onChange();
+  });
+}
+
+/** Draw the material's clusters on the clusters overlay. */
+async function drawClusters(material) {
+  const g = state.groups.clusters.clearLayers();
+  const clusters = await get(`/api/clusters?material=${encodeURIComponent(material)}`);
+  clusters.forEach((c, i) => {
+    const colour = c.noise ? '#777' : QUAL[i % QUAL.length];
+    const pts = (c.members || []).map((m) => [m.lat, m.lon]);
+    if (pts.length > 1) L.polygon(pts, { pane: 'routes', color: colour, weight: 1, fillOpacity: 0.08, dashArray: '2 4', interactive: false }).addTo(g);
+    if (c.centre) {
+      L.circleMarker([c.centre[1], c.centre[0]], { pane: 'routes', className: 'cluster', radius: 12, color: colour, weight: 3, fill: false })
+        .bindTooltip(`${t('layer.clusters')} ${i + 1} : ${(c.members || []).length} ${t('actors').toLowerCase()}`)
+        .addTo(g);
+    }
+  });
+}
+
+function stopIcon(n, colour, kind) {
+  const label = kind === 'depot' ? 'D' : kind === 'dump' ? 'V' : String(n);
+  const w = Math.max(22, 8 + 7 * label.length);
+  return L.divIcon({ className: 'stop-icon', html: `<span class="stop ${kind}" style="background:${colour};width:${w}px;border-radius:11px">${label}</span>`, iconSize: [w, 22], iconAnchor: [w / 2, 11] });
+}
+
+/** Draw a plan's rounds: a line per round and its numbered stops. */
+export function drawRounds(plan) {
+  const g = state.groups.rounds.clearLayers();
+  state.roundColours = [];
+  plan.rounds.forEach((r, i) => {
+    const colour = QUAL[i % QUAL.length];
+    state.roundColours.push(colour);
+    const coords = (r.geometry?.coordinates || r.stops.map((s) => [s.lon, s.lat])).map(([x, y]) => [y, x]);
+    L.polyline(coords, { pane: 'routes', className: 'round', color: colour, weight: 4, opacity: 0.85 })
+      .bindTooltip(t('plan.round', { n: i + 1 }))
+      .addTo(g);
+    // Stops at the same position (companies placed at their commune's point) share one label.
+    const groups = [];
+    let n = 0;
+    r.stops.forEach((s) => {
+      if (s.kind !== 'stop') return;
+      n += 1;
+      const key = `${s.lon.toFixed(5)},${s.lat.toFixed(5)}`;
+      const g = groups.find((x) => x.key === key);
+      if (g) g.items.push([n, s]);
+      else groups.push({ key, s, items: [[n, s]] });
+    });
+    groups.forEach((grp) => {
+      const label = grp.items.map(([k]) => k).join(',');
+      const names = grp.items.map(([k, s]) => `${k}. ${esc(s.name)}`).join('<br>');
+      L.marker([grp.s.lat, grp.s.lon], { icon: stopIcon(label, colour, 'stop'), pane: 'labels' })
+        .bindTooltip(`${t('plan.round', { n: i + 1 })}<br>${names}`)
+        .addTo(g);
+    });
+  });
+  const ends = [plan.depot, plan.dump].filter(Boolean);
+  ends.forEach((s) => L.marker([s.lat, s.lon], { icon: stopIcon(0, '#222', s.kind), pane: 'labels' }).bindTooltip(esc(s.name)).addTo(g));
+  if (state.visible.rounds) g.addTo(state.map);
+  const b = g.getLayers().length ? L.featureGroup(g.getLayers()).getBounds() : null;
+  if (b && b.isValid()) state.map.fitBounds(b, { paddingTopLeft: [30, 30], paddingBottomRight: [240, 60], animate: false });
+}
+
+/** The method's label: road, or the crow-flies estimate with its circuity. */
+export function methodLabel(method) {
+  return method === 'road' ? t('plan.method.road') : t('plan.method.crow_flies', { c: num(territory?.distances?.circuity ?? 1.3, 1) });
+}
+
+function figures(plan) {
+  const s = plan.scenario;
+  const estimate = s.estimate || plan.method !== 'road';
+  const line = (k) => `<tr><th>${t(`plan.${k}`)}</th><td>${num(s.alone?.[key[k]])}</td><td>${num(s.pooled?.[key[k]])}</td><td><strong>${num(s.savings?.[key[k]])}</strong></td></tr>`;
+  const key = { km: 'distance_km', hours: 'hours', eur: 'cost_eur', co2: 'co2e_kg' };
+  const rounds = plan.rounds
+    .map(
+      (r, i) => `<li><span class="sw line" style="background:${QUAL[i % QUAL.length]}"></span>
+      ${t('plan.round', { n: i + 1 })} — ${t('plan.stops', { n: r.stops.filter((x) => x.kind === 'stop').length })},
+      ${num(r.distance_m / 1000)} km, ${clock(r.duration_s)}, ${num(r.cost_eur, 0)} €, ${num(r.co2e_kg)} kg CO2e
+      <button type="button" data-gpx="${i}">${t('export.gpx')}</button>
+      <button type="button" data-sheet="${i}">${t('export.sheet')}</button></li>`,
+    )
+    .join('');
+  const factors = (s.factors || []).map((f) => `<li>${esc(f.name)} : ${num(f.value, 3)} ${esc(f.unit)} — <small>${esc(f.source)}</small></li>`).join('');
+  const unassigned = plan.unassigned?.length ? `<p class="muted">${t('plan.unassigned', { list: esc(plan.unassigned.map((u) => `${u.name} (${t(`reason.${u.reason}`)})`).join(', ')) })}</p>` : '';
+  const defaults = plan.defaults_used?.length ? `<details class="small"><summary>${t('plan.defaults_title')}</summary><ul>${plan.defaults_used.map((d) => `<li>${esc(d)}</li>`).join('')}</ul></details>` : '';
+  return `<p class="method ${estimate ? 'estimate' : ''}" id="plan-method">${estimate ? `<span class="estimate">${t('estimate')}</span> ` : ''}${methodLabel(plan.method)}</p>
+    <table class="figures" id="plan-figures"><thead><tr><th></th><th>${t('plan.alone')}</th><th>${t('plan.pooled')}</th><th>${t('plan.savings')}</th></tr></thead>
+    <tbody>${line('km')}${line('hours')}${line('eur')}${line('co2')}</tbody></table>
+    <ol class="rounds">${rounds}</ol>${unassigned}${defaults}
+    <details><summary>${t('plan.factors')}</summary><ul class="small">${factors}</ul></details>`;
+}
+
+function bindRoundButtons(el) {
+  el.querySelectorAll('button[data-gpx]').forEach((b) =>
+    b.addEventListener('click', () => {
+      const i = Number(b.dataset.gpx);
+      download(`tournee-${i + 1}-${lastPlan.material}.gpx`, roundGPX(lastPlan.rounds[i], i, lastPlan.material), 'application/gpx+xml');
+    }),
+  );
+  el.querySelectorAll('button[data-sheet]').forEach((b) =>
+    b.addEventListener('click', () => {
+      const i = Number(b.dataset.sheet);
+      localStorage.setItem('boucle.print', JSON.stringify({ plan: lastPlan, index: i, method: methodLabel(lastPlan.method), colour: QUAL[i % QUAL.length] }));
+      window.open(`/print.html?round=${i + 1}`, '_blank');
+    }),
+  );
+}

@@ -1,0 +1,49 @@
+// The printable route sheet of one round: map, ordered stops, figures. Reads the plan the map
+// page stored in localStorage (`boucle.print`).
+import { t, num, esc, clock } from './i18n.js';
+
+const L = window.L;
+
+function kindLabel(k) {
+  return t(`stop.${k}`);
+}
+
+function render() {
+  const el = document.getElementById('sheet');
+  const raw = localStorage.getItem('boucle.print');
+  if (!raw) {
+    el.innerHTML = `<p>${t('print.none')}</p>`;
+    document.body.dataset.ready = '1';
+    return;
+  }
+  const { plan, index, method, colour } = JSON.parse(raw);
+  const r = plan.rounds[index];
+  document.title = t('print.title', { n: index + 1 });
+  const rows = r.stops
+    .map(
+      (s, i) => `<tr><td>${i}</td><td>${esc(s.name)}</td><td>${esc(kindLabel(s.kind))}</td><td>${clock(s.arrival_s)}</td>
+      <td>${s.load === null || s.load === undefined ? `<small>${t('plan.load_hidden')}</small>` : `${num(s.load, 0)} kg`}</td></tr>`,
+    )
+    .join('');
+  el.innerHTML = `<header><h1>${esc(t('print.title', { n: index + 1 }))}</h1>
+    <p>${esc(plan.material)} — ${esc(r.vehicle)} — <span class="estimate">${esc(method)}</span></p>
+    <button type="button" id="print" class="noprint">${t('print.print')}</button></header>
+    <div id="print-map"></div>
+    <table class="stops"><thead><tr><th>${t('print.order')}</th><th>${t('print.name')}</th><th>${t('print.kind')}</th><th>${t('print.arrival')}</th><th>${t('print.load')}</th></tr></thead><tbody>${rows}</tbody></table>
+    <p class="figures">${num(r.distance_m / 1000)} km · ${clock(r.duration_s)} · ${num(r.cost_eur, 0)} € · ${num(r.co2e_kg)} kg CO2e</p>
+    <p class="small">${t('attrib.osm')}</p>`;
+  document.getElementById('print').addEventListener('click', () => window.print());
+  const map = L.map('print-map', { zoomControl: false, attributionControl: true });
+  L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', { maxZoom: 19, attribution: t('attrib.osm') }).addTo(map);
+  const coords = (r.geometry?.coordinates || r.stops.map((s) => [s.lon, s.lat])).map(([x, y]) => [y, x]);
+  const line = L.polyline(coords, { color: colour, weight: 4 }).addTo(map);
+  let n = 0;
+  r.stops.forEach((s) => {
+    const label = s.kind === 'stop' ? String(++n) : s.kind === 'depot' ? 'D' : 'V';
+    L.marker([s.lat, s.lon], { icon: L.divIcon({ className: 'stop-icon', html: `<span class="stop" style="background:${colour}">${label}</span>`, iconSize: [22, 22], iconAnchor: [11, 11] }) }).addTo(map);
+  });
+  map.fitBounds(line.getBounds().pad(0.1));
+  document.body.dataset.ready = '1';
+}
+
+render();
