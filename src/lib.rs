@@ -15,6 +15,8 @@
 //!   with the crow-flies fallback behind one [`network::Router`] trait;
 //! - [`cost`]: the travel-cost trait shared by clustering, rounds and siting, and the crow-flies
 //!   fallback;
+//! - [`rounds`]: vehicle routing for pooled collection rounds (model, hybrid genetic search,
+//!   independent checker, CVRPLIB / Solomon readers);
 //! - [`siting`]: facility location (candidate sites ranked by yearly transport, p-median);
 //! - [`synergy`]: the materials vocabulary, out → in matching and the synergy register;
 //! - [`indicators`]: Korhonen's ecosystem principles as numbers, for elected officials;
@@ -27,9 +29,11 @@
 pub mod cli;
 pub mod cost;
 pub mod error;
+pub mod geocode;
 pub mod indicators;
 pub mod io;
 pub mod network;
+pub mod rounds;
 pub mod siting;
 pub mod spatial;
 pub mod synergy;

@@ -32,6 +32,13 @@ enum Command {
     Route(cli::network::RouteArgs),
     /// Distance and duration matrix between the points of a CSV file.
     Matrix(cli::network::MatrixArgs),
+    /// Geocode an address (or a CSV of addresses, or the territory's actors); import BAN files.
+    Geocode(cli::geocode::GeocodeArgs),
+    /// Edit actors: set a position by hand, import SIRENE establishments.
+    Actors(cli::actors::ActorsArgs),
+    /// Vehicle routing: solve CVRPLIB / Solomon benchmark instances.
+    #[command(subcommand)]
+    Vrp(boucle::cli::vrp::VrpCommand),
     /// Rank candidate sites for an activity receiving a material (p-median on yearly transport).
     Site(cli::planning::SiteArgs),
     /// Candidate synergies (out → in matches), and the synergy register (record, list).
@@ -63,6 +70,9 @@ fn main() -> ExitCode {
         Command::Network(c) => cli::network::run_network(c),
         Command::Route(a) => cli::network::run_route(a),
         Command::Matrix(a) => cli::network::run_matrix(a),
+        Command::Geocode(a) => cli::geocode::run(a),
+        Command::Actors(a) => cli::actors::run(a),
+        Command::Vrp(c) => boucle::cli::vrp::run(c),
         Command::Site(a) => cli::planning::site(a),
         Command::Synergies(a) => cli::planning::synergies(a),
         Command::Indicators(a) => cli::planning::indicators(a),

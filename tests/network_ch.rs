@@ -61,6 +61,18 @@ fn many_to_many_and_one_to_one_equal_dijkstra() {
         let srcs: Vec<Vec<Seed>> = (0..15).map(|_| seeds(&mut rng, n)).collect();
         let dsts: Vec<Vec<Seed>> = (0..13).map(|_| seeds(&mut rng, n)).collect();
         let table = ch.many_to_many(&srcs, &dsts);
+        for other in [
+            ch.many_to_many_buckets(&srcs, &dsts),
+            ch.many_to_many_rphast(&srcs, &dsts),
+        ] {
+            for (a, b) in table.iter().zip(&other) {
+                assert_eq!(a.0, b.0, "round {round}");
+                assert!(
+                    a.0 == INF || (a.1 - b.1).abs() < 1e-6 * a.1.max(1.0),
+                    "round {round}"
+                );
+            }
+        }
         for (i, s) in srcs.iter().enumerate() {
             let all = dijkstra(n, &arcs, s);
             for (j, d) in dsts.iter().enumerate() {

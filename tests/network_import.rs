@@ -59,7 +59,15 @@ fn fixture(id_base: i64, ways_first: bool, zlib: bool) -> OsmFixture {
             ("maxspeed", "50"),
         ],
     );
-    f.way(102, &r(&[1, 4]), &[("highway", "residential")]);
+    f.way(
+        102,
+        &r(&[1, 4]),
+        &[
+            ("highway", "residential"),
+            ("maxweight", "7.5"),
+            ("maxheight", "3.5 m"),
+        ],
+    );
     f.way(
         103,
         &r(&[3, 6]),

@@ -3,6 +3,8 @@
 
 use std::path::PathBuf;
 
+pub mod vrp;
+
 /// The `--data DIR` option shared by every command that reads a territory.
 #[derive(Debug, Clone, clap::Args)]
 pub struct DataArg {
@@ -31,6 +33,8 @@ pub fn default_data_dir(explicit: Option<&std::path::Path>) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geodata")
 }
 
+pub mod actors;
+pub mod geocode;
 pub mod network;
 pub mod planning;
 pub mod territory;

@@ -195,13 +195,19 @@ impl RoadRouter {
 
     /// Snap a point, or fail naming it (`what` e.g. "source 3").
     pub fn snap(&self, p: Point<f64>, what: &str) -> Result<Snap> {
+        self.snap_with(p, || what.to_owned())
+    }
+
+    /// [`RoadRouter::snap`] with the point's name built only on error.
+    pub fn snap_with(&self, p: Point<f64>, what: impl Fn() -> String) -> Result<Snap> {
         let s = self
             .snapper
-            .snap(&self.graph, p)
+            .snap(p)
             .ok_or_else(|| Error::Invalid("the road graph is empty".into()))?;
         if s.distance_m > self.max_snap_m {
             return Err(Error::Invalid(format!(
-                "{what} (lon {}, lat {}) is {:.0} m from the nearest road (limit {:.0} m)",
+                "{} (lon {}, lat {}) is {:.0} m from the nearest road (limit {:.0} m)",
+                what(),
                 p.x(),
                 p.y(),
                 s.distance_m,
@@ -315,12 +321,12 @@ impl Router for RoadRouter {
         let ss: Vec<Snap> = sources
             .iter()
             .enumerate()
-            .map(|(i, &p)| self.snap(p, &format!("source {i}")))
+            .map(|(i, &p)| self.snap_with(p, || format!("source {i}")))
             .collect::<Result<_>>()?;
         let ds: Vec<Snap> = destinations
             .iter()
             .enumerate()
-            .map(|(i, &p)| self.snap(p, &format!("destination {i}")))
+            .map(|(i, &p)| self.snap_with(p, || format!("destination {i}")))
             .collect::<Result<_>>()?;
         let seeds_s: Vec<Vec<Seed>> = ss.iter().map(|s| self.source_seeds(s)).collect();
         let seeds_d: Vec<Vec<Seed>> = ds.iter().map(|s| self.target_seeds(s)).collect();

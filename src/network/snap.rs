@@ -16,7 +16,8 @@ pub const DEFAULT_MAX_SNAP_M: f64 = 1000.0;
 
 const M_PER_DEG: f64 = 6_371_008.8 * std::f64::consts::PI / 180.0;
 
-type Segment = GeomWithData<Line<[f64; 2]>, (u32, u32)>;
+/// A segment with its edge and the projected length of the edge before it (metres).
+type Segment = GeomWithData<Line<[f64; 2]>, (u32, f64)>;
 
 /// Where a point lands on the graph.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -36,6 +37,8 @@ pub struct Snap {
 pub struct Snapper {
     tree: RTree<Segment>,
     kx: f64,
+    /// Projected length of each edge, metres.
+    edge_len: Vec<f64>,
 }
 
 impl Snapper {
@@ -44,40 +47,34 @@ impl Snapper {
         let lat0 = g.bbox().map_or(0.0, |b| (b[1] + b[3]) / 2.0);
         let kx = lat0.to_radians().cos() * M_PER_DEG;
         let mut segs = Vec::with_capacity(g.geometry.len() + g.edges.len());
+        let mut edge_len = Vec::with_capacity(g.edges.len());
         for e in 0..g.edges.len() {
             let coords = g.edge_coords(e);
-            for (k, w) in coords.windows(2).enumerate() {
+            let mut before = 0.0;
+            for w in coords.windows(2) {
                 let a = project(kx, to_point(w[0]));
                 let b = project(kx, to_point(w[1]));
-                segs.push(GeomWithData::new(Line::new(a, b), (e as u32, k as u32)));
+                segs.push(GeomWithData::new(Line::new(a, b), (e as u32, before)));
+                before += (b[0] - a[0]).hypot(b[1] - a[1]);
             }
+            edge_len.push(before);
         }
         Snapper {
             tree: RTree::bulk_load(segs),
             kx,
+            edge_len,
         }
     }
 
     /// Nearest position on the graph to `p`, or `None` for an empty graph.
-    pub fn snap(&self, g: &RoadGraph, p: Point<f64>) -> Option<Snap> {
+    pub fn snap(&self, p: Point<f64>) -> Option<Snap> {
         let q = project(self.kx, p);
         let seg = self.tree.nearest_neighbor(&q)?;
-        let (edge, k) = seg.data;
+        let (edge, before) = seg.data;
         let line = seg.geom();
         let near = line.nearest_point(&q);
-        let coords = g.edge_coords(edge as usize);
-        let mut before = 0.0;
-        let mut total = 0.0;
-        for (i, w) in coords.windows(2).enumerate() {
-            let a = project(self.kx, to_point(w[0]));
-            let b = project(self.kx, to_point(w[1]));
-            let len = ((b[0] - a[0]).powi(2) + (b[1] - a[1]).powi(2)).sqrt();
-            if (i as u32) < k {
-                before += len;
-            }
-            total += len;
-        }
-        let partial = ((near[0] - line.from[0]).powi(2) + (near[1] - line.from[1]).powi(2)).sqrt();
+        let partial = (near[0] - line.from[0]).hypot(near[1] - line.from[1]);
+        let total = self.edge_len[edge as usize];
         let fraction = if total > 0.0 {
             ((before + partial) / total).clamp(0.0, 1.0)
         } else {

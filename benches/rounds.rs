@@ -1,0 +1,124 @@
+//! Criterion benchmarks of the routing engine: a territory-like round (50 stops, dump away from
+//! the depot, two capacity dimensions, time windows, multi-trip trucks) at a fixed iteration
+//! budget, and generated CVRP instances of several sizes.
+
+use boucle::cost::{CrowFlies, DenseMatrix, Method};
+use boucle::rounds::{Problem, SolverParams, Stop, TimeWindow, VehicleType, solve};
+use criterion::{Criterion, criterion_group, criterion_main};
+use geo::Point;
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64;
+
+fn territory(n: usize) -> (Problem, DenseMatrix) {
+    let mut rng = Pcg64::seed_from_u64(1);
+    let mut pts = vec![Point::new(7.13, 47.80), Point::new(7.25, 47.75)];
+    for _ in 0..n {
+        pts.push(Point::new(
+            rng.random_range(6.95..7.25),
+            rng.random_range(47.72..47.90),
+        ));
+    }
+    let m = CrowFlies::default().matrix(&pts, &pts);
+    let stops = (0..n)
+        .map(|i| Stop {
+            location: 2 + i,
+            demand: [rng.random_range(50.0..900.0), rng.random_range(0.5..6.0)],
+            service_s: rng.random_range(300.0..900.0),
+            time_window: (i % 3 == 0).then(|| {
+                let e = 6.0 * 3600.0 + rng.random_range(0.0..5.0) * 3600.0;
+                TimeWindow {
+                    earliest_s: e,
+                    latest_s: e + 2.0 * 3600.0,
+                }
+            }),
+        })
+        .collect();
+    let mut v = VehicleType::simple("porteur 19 t", 0, [8000.0, 30.0], 1.1);
+    v.dump = Some(1);
+    v.unload_service_s = 1200.0;
+    v.max_trips = None;
+    v.cost_per_hour = 35.0;
+    v.fixed_cost = 120.0;
+    v.count = Some(4);
+    v.max_duration_s = Some(8.0 * 3600.0);
+    v.shift = Some(TimeWindow {
+        earliest_s: 5.0 * 3600.0,
+        latest_s: 18.0 * 3600.0,
+    });
+    (
+        Problem {
+            stops,
+            vehicle_types: vec![v],
+            balance_cost_per_hour: 0.0,
+        },
+        m,
+    )
+}
+
+fn cvrp(n: usize) -> (Problem, DenseMatrix) {
+    let mut rng = Pcg64::seed_from_u64(2);
+    let pts: Vec<(f64, f64)> = (0..=n)
+        .map(|_| (rng.random_range(0.0..1000.0), rng.random_range(0.0..1000.0)))
+        .collect();
+    let mut d = Vec::new();
+    for a in &pts {
+        for b in &pts {
+            d.push(((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt().round());
+        }
+    }
+    let m = DenseMatrix {
+        rows: n + 1,
+        cols: n + 1,
+        durations_s: d.clone(),
+        distances_m: d,
+        method: Method::CrowFlies,
+    };
+    let stops = (1..=n)
+        .map(|i| Stop {
+            location: i,
+            demand: [rng.random_range(1..=30) as f64, 0.0],
+            service_s: 0.0,
+            time_window: None,
+        })
+        .collect();
+    let v = VehicleType::simple("truck", 0, [100.0, 0.0], 1000.0);
+    (
+        Problem {
+            stops,
+            vehicle_types: vec![v],
+            balance_cost_per_hour: 0.0,
+        },
+        m,
+    )
+}
+
+fn bench(c: &mut Criterion) {
+    let mut g = c.benchmark_group("rounds");
+    g.sample_size(10);
+    let (p, m) = territory(50);
+    let params = SolverParams {
+        time_limit_s: 60.0,
+        seed: 1,
+        max_iterations: Some(200),
+        max_work: Some(u64::MAX),
+    };
+    g.bench_function("territory_50_stops_200_iterations", |b| {
+        b.iter(|| solve(&p, &m, &params).unwrap())
+    });
+    for n in [50, 100, 200] {
+        let (p, m) = cvrp(n);
+        let params = SolverParams {
+            time_limit_s: 60.0,
+            seed: 1,
+            max_iterations: Some(100),
+            max_work: Some(u64::MAX),
+        };
+        g.bench_function(format!("cvrp_{n}_100_iterations"), |b| {
+            b.iter(|| solve(&p, &m, &params).unwrap())
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

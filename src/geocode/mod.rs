@@ -1,0 +1,22 @@
+//! Geolocation: postal addresses → WGS84 points with a precision.
+//!
+//! - [`normalise`]: French address normalisation (accents, case, abbreviations, stop words,
+//!   house numbers with bis/ter suffixes);
+//! - [`ban`]: streaming readers of Base Adresse Nationale CSV and Base Adresse Locale files;
+//! - [`index`]: the compact binary address index (`DIR/addresses.idx`) and its builder;
+//! - [`matcher`]: the offline geocoder (precision ladder housenumber → street → park → commune,
+//!   score and type like addok's);
+//! - [`online`]: the IGN Géoplateforme geocoding client (only when asked);
+//! - [`sirene`]: SIRENE establishments (stock CSV) → actors, with Lambert-93 coordinates.
+
+pub mod actors;
+pub mod ban;
+pub mod index;
+pub mod matcher;
+pub mod normalise;
+pub mod online;
+pub mod sirene;
+
+pub use ban::{AddressFormat, AddressReader, AddressRecord};
+pub use index::{AddressIndex, CommuneSeed, INDEX_FILE, IndexBuilder};
+pub use matcher::{GeocodeResult, Geocoder, Hints, MatchType, ParkRef};

@@ -1,0 +1,444 @@
+//! Hybrid genetic search (after Vidal 2022, "Hybrid genetic search for the CVRP: open-source
+//! implementation and SWAP* neighborhood"): giant-tour chromosomes, OX crossover, Split, local
+//! search (education) on penalised costs with adaptive penalties, feasible and infeasible
+//! subpopulations managed by biased fitness (cost rank + diversity rank, broken-pairs distance).
+
+use std::time::Instant;
+
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_pcg::Pcg64;
+
+use super::instance::{DUMP, Inst, Pen, Viol};
+use super::ls::Ls;
+use super::split::{assign, split};
+
+/// Search parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolverParams {
+    /// Wall-clock budget (s): the search never runs longer (plus the last iteration).
+    pub time_limit_s: f64,
+    /// Seed of the random generator.
+    pub seed: u64,
+    /// Stop after this many genetic iterations (deterministic stop).
+    pub max_iterations: Option<u64>,
+    /// Work budget in move evaluations (deterministic stop); `None` derives it from the time
+    /// limit with [`WORK_PER_SECOND`]. Use `Some(u64::MAX)` to stop on time only.
+    pub max_work: Option<u64>,
+}
+
+/// Move evaluations per second of time limit used for the default work budget: a conservative
+/// rate, so that on an idle machine the deterministic work budget, not the clock, ends the search.
+pub const WORK_PER_SECOND: f64 = 4.0e6;
+
+impl Default for SolverParams {
+    fn default() -> Self {
+        SolverParams {
+            time_limit_s: 10.0,
+            seed: 1,
+            max_iterations: None,
+            max_work: None,
+        }
+    }
+}
+
+const MU: usize = 25;
+const LAMBDA: usize = 40;
+const ELITE: usize = 4;
+const CLOSE: usize = 5;
+const TARGET_FEASIBLE: f64 = 0.2;
+const RESTART_AFTER: u64 = 20_000;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Indiv {
+    pub slots: Vec<Vec<u32>>,
+    giant: Vec<u32>,
+    base: f64,
+    viol: Viol,
+    pub pcost: f64,
+    pub feasible: bool,
+    succ: Vec<u32>,
+    pred: Vec<u32>,
+}
+
+impl Indiv {
+    fn new(inst: &Inst, pen: &Pen, slots: Vec<Vec<u32>>) -> Indiv {
+        let n = inst.n as u32;
+        let mut giant = Vec::with_capacity(inst.n);
+        let mut succ = vec![n; inst.n];
+        let mut pred = vec![n; inst.n];
+        let mut base = 0.0;
+        let mut viol = Viol::default();
+        let mut max_dur: f64 = 0.0;
+        for (s, nodes) in slots.iter().enumerate() {
+            let custs: Vec<u32> = nodes.iter().copied().filter(|&x| x != DUMP).collect();
+            if custs.is_empty() {
+                continue;
+            }
+            let t = inst.slots[s];
+            let seg = inst.route_seg(t, nodes);
+            base += inst.base_cost(t, &seg);
+            viol.add(&inst.viol(t, &seg));
+            max_dur = max_dur.max(seg.dur);
+            for w in custs.windows(2) {
+                succ[w[0] as usize] = w[1];
+                pred[w[1] as usize] = w[0];
+            }
+            giant.extend_from_slice(&custs);
+        }
+        base += inst.balance * max_dur;
+        let mut ind = Indiv {
+            slots,
+            giant,
+            base,
+            viol,
+            pcost: 0.0,
+            feasible: viol.feasible(),
+            succ,
+            pred,
+        };
+        ind.reprice(pen);
+        ind
+    }
+
+    fn reprice(&mut self, pen: &Pen) {
+        self.pcost = self.base + self.viol.penalty(pen);
+    }
+
+    fn distance(&self, o: &Indiv) -> f64 {
+        let n = self.succ.len();
+        if n == 0 {
+            return 0.0;
+        }
+        let depot = n as u32;
+        let mut diff = 0usize;
+        for j in 0..n {
+            if self.succ[j] != o.succ[j] && self.succ[j] != o.pred[j] {
+                diff += 1;
+            }
+            if self.pred[j] == depot && o.pred[j] != depot && o.succ[j] != depot {
+                diff += 1;
+            }
+        }
+        diff as f64 / n as f64
+    }
+}
+
+#[derive(Default)]
+struct SubPop {
+    inds: Vec<Indiv>,
+    dist: Vec<Vec<f64>>,
+    fit: Vec<f64>,
+}
+
+impl SubPop {
+    fn add(&mut self, ind: Indiv) {
+        let row: Vec<f64> = self.inds.iter().map(|o| ind.distance(o)).collect();
+        for (r, &d) in self.dist.iter_mut().zip(&row) {
+            r.push(d);
+        }
+        let mut row = row;
+        row.push(0.0);
+        self.dist.push(row);
+        self.inds.push(ind);
+        if self.inds.len() > MU + LAMBDA {
+            while self.inds.len() > MU {
+                self.update_fitness();
+                let idx = self.worst();
+                self.remove(idx);
+            }
+        }
+        self.update_fitness();
+    }
+
+    fn remove(&mut self, idx: usize) {
+        self.inds.remove(idx);
+        self.dist.remove(idx);
+        for r in &mut self.dist {
+            r.remove(idx);
+        }
+    }
+
+    fn worst(&self) -> usize {
+        let mut best: Option<(bool, f64, usize)> = None;
+        for i in 0..self.inds.len() {
+            let clone = (0..self.inds.len()).any(|j| j != i && self.dist[i][j] < 1e-9);
+            let key = (clone, self.fit[i], i);
+            if best.is_none_or(|b| (key.0, key.1) > (b.0, b.1)) {
+                best = Some(key);
+            }
+        }
+        best.expect("non-empty").2
+    }
+
+    fn update_fitness(&mut self) {
+        let m = self.inds.len();
+        self.fit = vec![0.0; m];
+        if m <= 1 {
+            return;
+        }
+        let mut by_cost: Vec<usize> = (0..m).collect();
+        by_cost.sort_by(|&a, &b| {
+            self.inds[a]
+                .pcost
+                .total_cmp(&self.inds[b].pcost)
+                .then(a.cmp(&b))
+        });
+        let div: Vec<f64> = (0..m)
+            .map(|i| {
+                let mut d: Vec<f64> = (0..m)
+                    .filter(|&j| j != i)
+                    .map(|j| self.dist[i][j])
+                    .collect();
+                let k = CLOSE.min(d.len());
+                d.select_nth_unstable_by(k - 1, |a, b| a.total_cmp(b));
+                d[..k].iter().sum::<f64>() / k as f64
+            })
+            .collect();
+        let mut by_div: Vec<usize> = (0..m).collect();
+        by_div.sort_by(|&a, &b| div[b].total_cmp(&div[a]).then(a.cmp(&b)));
+        let mut div_rank = vec![0.0; m];
+        for (r, &i) in by_div.iter().enumerate() {
+            div_rank[i] = r as f64 / (m - 1) as f64;
+        }
+        let elite_w = 1.0 - ELITE as f64 / m as f64;
+        for (r, &i) in by_cost.iter().enumerate() {
+            self.fit[i] = r as f64 / (m - 1) as f64 + elite_w * div_rank[i];
+        }
+    }
+}
+
+/// Statistics of a run.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RunStats {
+    pub iterations: u64,
+    pub work: u64,
+}
+
+struct Budget {
+    start: Instant,
+    time_limit: f64,
+    max_work: u64,
+    max_iter: u64,
+}
+
+impl Budget {
+    fn over(&self, it: u64, work: u64) -> bool {
+        it >= self.max_iter
+            || work >= self.max_work
+            || self.start.elapsed().as_secs_f64() >= self.time_limit
+    }
+}
+
+/// Runs the genetic search; returns the best solution found (feasible if one was found).
+pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
+    let budget = Budget {
+        start: Instant::now(),
+        time_limit: params.time_limit_s.max(0.0),
+        max_work: params
+            .max_work
+            .unwrap_or_else(|| (params.time_limit_s.max(0.0) * WORK_PER_SECOND) as u64),
+        max_iter: params.max_iterations.unwrap_or(u64::MAX),
+    };
+    let mut rng = Pcg64::seed_from_u64(params.seed);
+    let mut pen = inst.initial_pen();
+    let mut ls = Ls::new(inst, pen);
+    let split_ty = inst.slots[0];
+    let n = inst.n;
+    let mut feas = SubPop::default();
+    let mut infeas = SubPop::default();
+    let mut best: Option<Indiv> = None;
+    let mut stats = RunStats::default();
+    // Feasibility history per constraint kind: capacity (2 dims), time, distance.
+    let mut hist: [Vec<bool>; 4] = Default::default();
+    let mut since_improve = 0u64;
+
+    let educate =
+        |ls: &mut Ls, rng: &mut Pcg64, pen: &Pen, giant: &[u32], work: &mut u64| -> Indiv {
+            let routes = split(inst, pen, giant, split_ty, work);
+            let slots = assign(inst, pen, routes);
+            ls.set_pen(*pen);
+            ls.load(&slots);
+            ls.run(rng);
+            Indiv::new(inst, pen, ls.export())
+        };
+
+    let mut split_work = 0u64;
+    let mut it = 0u64;
+    let init = MU;
+    let mut k = 0;
+    loop {
+        let work = ls.work + split_work;
+        if budget.over(it, work) && (best.is_some() || k > 0) {
+            break;
+        }
+        let giant: Vec<u32> = if k < init {
+            let mut g: Vec<u32> = (0..n as u32).collect();
+            g.shuffle(&mut rng);
+            g
+        } else {
+            let p1 = tournament(&feas, &infeas, &mut rng);
+            let p2 = tournament(&feas, &infeas, &mut rng);
+            ox(&p1.giant, &p2.giant, &mut rng)
+        };
+        k += 1;
+        if k > init {
+            it += 1;
+        }
+        let mut ind = educate(&mut ls, &mut rng, &pen, &giant, &mut split_work);
+        hist[0].push(ind.viol.cap[0] <= 1e-6);
+        hist[1].push(ind.viol.cap[1] <= 1e-6);
+        hist[2].push(ind.viol.time <= 1e-6);
+        hist[3].push(ind.viol.dist <= 1e-6);
+        let mut improved = false;
+        if !ind.feasible && rng.random_bool(0.5) {
+            // Repair: the same local search with much stronger penalties.
+            let strong = pen.scaled(10.0);
+            ls.set_pen(strong);
+            ls.run(&mut rng);
+            let mut rep = Indiv::new(inst, &pen, ls.export());
+            if rep.feasible {
+                rep.reprice(&pen);
+                improved |= consider_best(&mut best, &rep);
+                feas.add(rep);
+            }
+        }
+        if ind.feasible {
+            improved |= consider_best(&mut best, &ind);
+            feas.add(ind);
+        } else {
+            ind.reprice(&pen);
+            infeas.add(ind);
+        }
+        if improved {
+            since_improve = 0;
+        } else {
+            since_improve += 1;
+        }
+        // Penalty adaptation every 100 educations.
+        if k % 100 == 0 {
+            let mut changed = false;
+            let [c0, c1] = &mut pen.cap;
+            let ws = [c0, c1, &mut pen.tw, &mut pen.dist];
+            for (h, w) in hist.iter_mut().zip(ws) {
+                if h.is_empty() {
+                    continue;
+                }
+                let frac = h.iter().filter(|&&b| b).count() as f64 / h.len() as f64;
+                if frac < 0.01 {
+                    *w = (*w * 2.0).min(1e9);
+                    changed = true;
+                } else if frac < TARGET_FEASIBLE - 0.05 {
+                    *w = (*w * 1.2).min(1e9);
+                    changed = true;
+                } else if frac > TARGET_FEASIBLE + 0.05 {
+                    *w = (*w * 0.85).max(1e-6);
+                    changed = true;
+                }
+                h.clear();
+            }
+            if changed {
+                for ind in &mut infeas.inds {
+                    ind.reprice(&pen);
+                }
+                infeas.update_fitness();
+            }
+        }
+        if since_improve >= RESTART_AFTER {
+            feas = SubPop::default();
+            infeas = SubPop::default();
+            since_improve = 0;
+            k = 0;
+        }
+    }
+    stats.iterations = it;
+    stats.work = ls.work + split_work;
+    let best = match best {
+        Some(b) => b,
+        None => {
+            // No feasible solution: the least-violating one, repaired with ever stronger
+            // penalties.
+            let all = feas.inds.iter().chain(&infeas.inds);
+            let strong = pen.scaled(1e3);
+            let mut cand = all
+                .min_by(|a, b| {
+                    let ca = a.base + a.viol.penalty(&strong);
+                    let cb = b.base + b.viol.penalty(&strong);
+                    ca.total_cmp(&cb)
+                })
+                .cloned()
+                .unwrap_or_else(|| Indiv::new(inst, &pen, vec![Vec::new(); inst.slots.len()]));
+            for k in [10.0, 100.0, 1e3, 1e4] {
+                if cand.feasible {
+                    break;
+                }
+                ls.set_pen(pen.scaled(k));
+                ls.load(&cand.slots);
+                ls.run(&mut rng);
+                let rep = Indiv::new(inst, &pen, ls.export());
+                if rep.feasible || rep.viol.penalty(&strong) < cand.viol.penalty(&strong) {
+                    cand = rep;
+                }
+            }
+            cand
+        }
+    };
+    (best, stats)
+}
+
+fn consider_best(best: &mut Option<Indiv>, ind: &Indiv) -> bool {
+    if best.as_ref().is_none_or(|b| ind.base < b.base - 1e-9) {
+        *best = Some(ind.clone());
+        true
+    } else {
+        false
+    }
+}
+
+fn tournament<'p>(feas: &'p SubPop, infeas: &'p SubPop, rng: &mut Pcg64) -> &'p Indiv {
+    let total = feas.inds.len() + infeas.inds.len();
+    let pick = |i: usize| -> (&'p Indiv, f64) {
+        if i < feas.inds.len() {
+            (&feas.inds[i], feas.fit[i])
+        } else {
+            let j = i - feas.inds.len();
+            (&infeas.inds[j], infeas.fit[j])
+        }
+    };
+    let a = pick(rng.random_range(0..total));
+    let b = pick(rng.random_range(0..total));
+    if a.1 <= b.1 { a.0 } else { b.0 }
+}
+
+/// Ordered crossover (OX) on giant tours.
+fn ox(p1: &[u32], p2: &[u32], rng: &mut Pcg64) -> Vec<u32> {
+    let n = p1.len();
+    if n < 2 {
+        return p1.to_vec();
+    }
+    let a = rng.random_range(0..n);
+    let mut b = rng.random_range(0..n);
+    while b == a {
+        b = rng.random_range(0..n);
+    }
+    let mut child = vec![u32::MAX; n];
+    let mut used = vec![false; n];
+    let mut i = a;
+    loop {
+        child[i] = p1[i];
+        used[p1[i] as usize] = true;
+        if i == b {
+            break;
+        }
+        i = (i + 1) % n;
+    }
+    let mut pos = (b + 1) % n;
+    for k in 0..n {
+        let c = p2[(b + 1 + k) % n];
+        if !used[c as usize] {
+            child[pos] = c;
+            pos = (pos + 1) % n;
+        }
+    }
+    child
+}
