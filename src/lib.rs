@@ -25,6 +25,9 @@
 //!   function behind `boucle rounds` and the API;
 //! - [`rounds`]: vehicle routing for pooled collection rounds (model, hybrid genetic search,
 //!   independent checker, CVRPLIB / Solomon readers);
+//! - [`siting`]: facility location (candidate sites ranked by yearly transport, p-median);
+//! - [`synergy`]: the materials vocabulary, out → in matching and the synergy register;
+//! - [`indicators`]: Korhonen's ecosystem principles as numbers, for elected officials;
 //! - [`server`]: the HTTP API (axum) and the map viewer's files;
 //! - [`cli`]: the command implementations called by `main.rs`.
 //!
@@ -37,13 +40,16 @@ pub mod cluster;
 pub mod cost;
 pub mod error;
 pub mod geocode;
+pub mod indicators;
 pub mod io;
 pub mod network;
 pub mod plan;
 pub mod rounds;
 pub mod scenario;
 pub mod server;
+pub mod siting;
 pub mod spatial;
+pub mod synergy;
 
 pub mod territory;
 

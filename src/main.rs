@@ -45,6 +45,12 @@ enum Command {
     /// Vehicle routing: solve CVRPLIB / Solomon benchmark instances.
     #[command(subcommand)]
     Vrp(cli::vrp::VrpCommand),
+    /// Rank candidate sites for an activity receiving a material (p-median on yearly transport).
+    Site(cli::planning::SiteArgs),
+    /// Candidate synergies (out → in matches), and the synergy register (record, list).
+    Synergies(cli::planning::SynergiesArgs),
+    /// Korhonen's ecosystem principles and the programme's counts, as numbers.
+    Indicators(cli::planning::IndicatorsArgs),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +82,9 @@ fn main() -> ExitCode {
         Command::Rounds(a) => cli::rounds::rounds(a),
         Command::Clusters(a) => cli::rounds::clusters(a),
         Command::Vrp(c) => cli::vrp::run(c),
+        Command::Site(a) => cli::planning::site(a),
+        Command::Synergies(a) => cli::planning::synergies(a),
+        Command::Indicators(a) => cli::planning::indicators(a),
     };
     match result {
         Ok(code) => code,

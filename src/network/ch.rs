@@ -15,6 +15,9 @@ use std::sync::Mutex;
 pub const SHORTCUT: u32 = 1 << 31;
 /// An unreachable cost.
 pub const INF: u32 = u32::MAX;
+/// Below this much work (sources × bucket entries, or sources × RPHAST selection size), tables
+/// are computed on the calling thread: waking a thread pool costs more.
+const PARALLEL_WORK: usize = 2_000_000;
 
 /// An arc of the input graph.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -583,25 +586,28 @@ impl Ch {
             &buckets[lo..hi]
         };
         use rayon::prelude::*;
-        let rows: Vec<Vec<(u32, f64)>> = sources
-            .par_iter()
-            .map(|src| {
-                let mut row = vec![(INF, f64::INFINITY); nt];
-                let mut s = self.take_search();
-                self.upward(&mut s, src, true, |v, w, d| {
-                    for &(_, j, bw, bd) in find(v) {
-                        let total = w.saturating_add(bw);
-                        let dist = d + bd;
-                        let cell = &mut row[j as usize];
-                        if total < cell.0 || (total == cell.0 && dist < cell.1) {
-                            *cell = (total, dist);
-                        }
+        let row_for = |src: &Vec<Seed>| {
+            let mut row = vec![(INF, f64::INFINITY); nt];
+            let mut s = self.take_search();
+            self.upward(&mut s, src, true, |v, w, d| {
+                for &(_, j, bw, bd) in find(v) {
+                    let total = w.saturating_add(bw);
+                    let dist = d + bd;
+                    let cell = &mut row[j as usize];
+                    if total < cell.0 || (total == cell.0 && dist < cell.1) {
+                        *cell = (total, dist);
                     }
-                });
-                self.give_search(s);
-                row
-            })
-            .collect();
+                }
+            });
+            self.give_search(s);
+            row
+        };
+        // Threads pay off only on big tables.
+        let rows: Vec<Vec<(u32, f64)>> = if sources.len() * buckets.len() < PARALLEL_WORK {
+            sources.iter().map(row_for).collect()
+        } else {
+            sources.par_iter().map(row_for).collect()
+        };
         rows.into_iter().flatten().collect()
     }
 }
@@ -674,57 +680,58 @@ impl Ch {
             .collect();
         drop(local);
         use rayon::prelude::*;
-        let rows: Vec<Vec<(u32, f64)>> = sources
-            .par_iter()
-            .map_init(
-                || (vec![INF; sel.len()], vec![0.0f64; sel.len()]),
-                |(lw, ld), src| {
-                    let mut s = self.take_search();
-                    self.upward(&mut s, src, true, |_, _, _| {});
-                    for (k, &v) in sel.iter().enumerate() {
-                        let (mut bw, mut bd) = (s.w[v as usize], s.d[v as usize]);
-                        for &(from, w, d) in &arcs[arc_start[k] as usize..arc_start[k + 1] as usize]
-                        {
-                            let (fw, fd) = if from & GLOBAL != 0 {
-                                let g = (from & !GLOBAL) as usize;
-                                (s.w[g], s.d[g])
-                            } else {
-                                (lw[from as usize], ld[from as usize])
-                            };
-                            if fw == INF {
-                                continue;
-                            }
-                            let cw = fw + w;
-                            let cd = fd + f64::from(d);
-                            if cw < bw || (cw == bw && cd < bd) {
-                                bw = cw;
-                                bd = cd;
-                            }
-                        }
-                        lw[k] = bw;
-                        ld[k] = if bw == INF { 0.0 } else { bd };
+        let init = || (vec![INF; sel.len()], vec![0.0f64; sel.len()]);
+        let row_for = |(lw, ld): &mut (Vec<u32>, Vec<f64>), src: &Vec<Seed>| -> Vec<(u32, f64)> {
+            let mut s = self.take_search();
+            self.upward(&mut s, src, true, |_, _, _| {});
+            for (k, &v) in sel.iter().enumerate() {
+                let (mut bw, mut bd) = (s.w[v as usize], s.d[v as usize]);
+                for &(from, w, d) in &arcs[arc_start[k] as usize..arc_start[k + 1] as usize] {
+                    let (fw, fd) = if from & GLOBAL != 0 {
+                        let g = (from & !GLOBAL) as usize;
+                        (s.w[g], s.d[g])
+                    } else {
+                        (lw[from as usize], ld[from as usize])
+                    };
+                    if fw == INF {
+                        continue;
                     }
-                    self.give_search(s);
-                    target_seeds
-                        .iter()
-                        .map(|t| {
-                            let mut best = (INF, f64::INFINITY);
-                            for &(l, w, d) in t {
-                                let lwv = lw[l as usize];
-                                if lwv == INF {
-                                    continue;
-                                }
-                                let c = (lwv.saturating_add(w), ld[l as usize] + d);
-                                if c.0 < best.0 || (c.0 == best.0 && c.1 < best.1) {
-                                    best = c;
-                                }
-                            }
-                            best
-                        })
-                        .collect()
-                },
-            )
-            .collect();
+                    let cw = fw + w;
+                    let cd = fd + f64::from(d);
+                    if cw < bw || (cw == bw && cd < bd) {
+                        bw = cw;
+                        bd = cd;
+                    }
+                }
+                lw[k] = bw;
+                ld[k] = if bw == INF { 0.0 } else { bd };
+            }
+            self.give_search(s);
+            target_seeds
+                .iter()
+                .map(|t| {
+                    let mut best = (INF, f64::INFINITY);
+                    for &(l, w, d) in t {
+                        let lwv = lw[l as usize];
+                        if lwv == INF {
+                            continue;
+                        }
+                        let c = (lwv.saturating_add(w), ld[l as usize] + d);
+                        if c.0 < best.0 || (c.0 == best.0 && c.1 < best.1) {
+                            best = c;
+                        }
+                    }
+                    best
+                })
+                .collect()
+        };
+        let rows: Vec<Vec<(u32, f64)>> = if sources.len() * (sel.len() + arcs.len()) < PARALLEL_WORK
+        {
+            let mut state = init();
+            sources.iter().map(|src| row_for(&mut state, src)).collect()
+        } else {
+            sources.par_iter().map_init(init, row_for).collect()
+        };
         Some(rows.into_iter().flatten().collect())
     }
 }
