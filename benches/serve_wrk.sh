@@ -48,7 +48,9 @@ run() {
 run layers_communes -s "$OUT/report.lua" "$BASE/api/layers/communes.geojson"
 run territory -s "$OUT/report.lua" "$BASE/api/territory"
 if curl -fsS "$BASE/api/territory" | grep -q '"rounds"'; then
-    run rounds_pallets -s "$OUT/rounds.lua" "$BASE/api/rounds"
+    # Each plan takes ~0.5-1 s of CPU and at most one per core runs at once: queued requests
+    # wait longer than wrk's default 2 s socket timeout, so allow 30 s.
+    run rounds_pallets --timeout 30s -s "$OUT/rounds.lua" "$BASE/api/rounds"
 else
     echo "== rounds: not offered by this build (no boucle::plan), skipped"
 fi

@@ -71,21 +71,6 @@ impl ApiError {
         )
     }
 
-    /// 422 `unprocessable`: valid parameters that the computation cannot satisfy (e.g. no actor
-    /// of that material, no treatment site accepting it).
-    pub fn unprocessable(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "unprocessable", message)
-    }
-
-    /// 503 `busy`: too many computations running; retry later.
-    pub fn busy() -> Self {
-        Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "busy",
-            "too many computations in progress, retry in a moment",
-        )
-    }
-
     /// 500 `internal`: a bug or an unexpected failure.
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
