@@ -145,6 +145,10 @@ pub fn site(a: SiteArgs) -> anyhow::Result<ExitCode> {
             .map(|g| format!(", gap ≤ {:.2}% to a Lagrangian bound", 100.0 * g))
             .unwrap_or_else(|| ", optimal".into())
     );
+    println!(
+        "  CO2e: {:.3} kg per vehicle-km — {}",
+        r.assumptions.kg_co2e_per_km, r.assumptions.kg_co2e_per_km_source
+    );
     for w in &r.warnings {
         println!("  note: {w}");
     }

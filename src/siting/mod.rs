@@ -30,9 +30,28 @@ use crate::error::{Error, Result};
 use crate::network::{Router, RouterOptions, open_router_with};
 use crate::territory::{Direction, Territory};
 
-/// Default emission factor of a collection truck, kg CO2e per vehicle-km. An assumption for a
-/// rigid truck of ~12 t on mixed roads, to be replaced by the programme's own factor.
-pub const DEFAULT_KG_CO2E_PER_KM: f64 = 0.8;
+/// The emission factor of the material's default collection vehicle, in kg CO2e per vehicle-km,
+/// with where it comes from: the territory's `vehicles.csv` and `emission_factors.csv` (the same
+/// cost model as `boucle rounds`), unless the request gives its own.
+pub fn co2e_per_km(t: &Territory, material: &str) -> Result<(f64, String)> {
+    let mut used = Vec::new();
+    let types = crate::plan::vehicle_types(t, None, &mut used)?;
+    let vehicle = crate::plan::choose_vehicle(t, material, &types, None, &mut used)?;
+    let factors = crate::plan::emission_factors(t, None, &mut used)?;
+    let model = crate::scenario::CostModel::new(&vehicle, &factors)?;
+    let per_km = model.co2e_kg(1000.0);
+    Ok((
+        per_km,
+        format!(
+            "vehicle `{}` ({} L/100 km × {} kg CO2e/L; {}; {})",
+            vehicle.id,
+            model.fuel_l_per_100km,
+            model.kg_co2e_per_l,
+            model.factor.source,
+            used.join("; ")
+        ),
+    ))
+}
 
 /// Above this much work (search nodes × sources) the exact search gives way to the heuristic.
 pub const EXACT_WORK_LIMIT: f64 = 2e8;
@@ -196,7 +215,8 @@ pub struct SitingRequest {
     /// land is kept.
     #[serde(default)]
     pub min_free_ha: Option<f64>,
-    /// Emission factor, kg CO2e per vehicle-km (default [`DEFAULT_KG_CO2E_PER_KM`]).
+    /// Emission factor, kg CO2e per vehicle-km (default: the material's vehicle, see
+    /// [`co2e_per_km`]).
     #[serde(default)]
     pub kg_co2e_per_km: Option<f64>,
     /// Exclude business parks that lie outside the territory (`in_territory = false`).
@@ -329,6 +349,8 @@ pub struct Assumptions {
     pub circuity: f64,
     /// kg CO2e per vehicle-km.
     pub kg_co2e_per_km: f64,
+    /// Where `kg_co2e_per_km` comes from.
+    pub kg_co2e_per_km_source: String,
     /// Each trip is a round trip site → source → site.
     pub round_trip: bool,
     /// Trips per year assumed for flows without a collection frequency.
@@ -547,7 +569,10 @@ pub fn site(t: &Territory, req: &SitingRequest) -> Result<SitingResult> {
 pub fn site_with(t: &Territory, req: &SitingRequest, router: &dyn Router) -> Result<SitingResult> {
     let slug = resolve_material(t, &req.material)?;
     let material = t.material(&slug).expect("resolved material");
-    let kg_co2e_per_km = req.kg_co2e_per_km.unwrap_or(DEFAULT_KG_CO2E_PER_KM);
+    let (kg_co2e_per_km, kg_co2e_per_km_source) = match req.kg_co2e_per_km {
+        Some(v) => (v, "given in the request".to_owned()),
+        None => co2e_per_km(t, &slug)?,
+    };
     if !(kg_co2e_per_km.is_finite() && kg_co2e_per_km >= 0.0) {
         return Err(Error::Invalid(format!(
             "kg_co2e_per_km must be a number ≥ 0, got {kg_co2e_per_km}"
@@ -748,6 +773,7 @@ pub fn site_with(t: &Territory, req: &SitingRequest, router: &dyn Router) -> Res
         assumptions: Assumptions {
             circuity: t.manifest.defaults.circuity,
             kg_co2e_per_km,
+            kg_co2e_per_km_source,
             round_trip: true,
             default_trips_per_year: annual::DEFAULT_TRIPS_PER_YEAR,
         },
