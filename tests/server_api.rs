@@ -701,3 +701,93 @@ async fn no_public_endpoint_returns_a_company_quantity() {
         "the confidentiality check must detect quantities"
     );
 }
+
+fn contains_key(v: &Value, key: &str) -> bool {
+    match v {
+        Value::Object(m) => m.iter().any(|(k, x)| k == key || contains_key(x, key)),
+        Value::Array(a) => a.iter().any(|x| contains_key(x, key)),
+        _ => false,
+    }
+}
+
+#[tokio::test]
+async fn siting_ranks_parks_publicly_without_company_tonnes() {
+    let body = r#"{"material": "pallets", "p": 2}"#;
+    let a = post("/api/siting", body, None).await;
+    assert_eq!(
+        a.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    let v = a.json();
+    assert_eq!(v["material"], "pallets");
+    assert_eq!(v["method"], "crow_flies");
+    assert_eq!(v["estimate"], true);
+    assert_eq!(v["best_set"]["site_ids"].as_array().unwrap().len(), 2);
+    assert!(v["best_set"]["assignments"].is_null());
+    assert_eq!(v["assignments_hidden"], true);
+    assert!(
+        !contains_key(&v, "source_id"),
+        "no per-holder row in public"
+    );
+    let cands = v["candidates"].as_array().unwrap();
+    assert!(cands.len() >= 5);
+    assert_eq!(cands[0]["rank"], 1);
+    let layer = &v["geojson"];
+    assert_eq!(layer["type"], "FeatureCollection");
+    let scores: Vec<f64> = layer["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["properties"]["score"].as_f64())
+        .collect();
+    assert!(!scores.is_empty() && scores.iter().all(|s| (0.0..=1.0).contains(s)));
+    assert!(scores.contains(&1.0));
+    assert!(
+        v["assumptions"]["kg_co2e_per_km_source"]
+            .as_str()
+            .unwrap()
+            .contains("emission_factors")
+            || v["assumptions"]["kg_co2e_per_km_source"]
+                .as_str()
+                .unwrap()
+                .contains("Base Carbone")
+    );
+
+    let a = post("/api/siting", body, Some(TOKEN)).await;
+    assert_eq!(a.status, StatusCode::OK);
+    let v = a.json();
+    assert_eq!(v["assignments_hidden"], false);
+    assert!(!v["best_set"]["assignments"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn siting_errors() {
+    post("/api/siting", r#"{"material": "pallets", "p": 0}"#, None)
+        .await
+        .error(StatusCode::BAD_REQUEST, "bad_parameter");
+    post("/api/siting", r#"{"material": "unobtainium"}"#, None)
+        .await
+        .error(StatusCode::BAD_REQUEST, "bad_parameter");
+    post("/api/siting", "{not json", None)
+        .await
+        .error(StatusCode::BAD_REQUEST, "invalid_json");
+}
+
+#[tokio::test]
+async fn indicators_are_aggregates_only() {
+    let a = get("/api/indicators").await;
+    assert_eq!(a.status, StatusCode::OK);
+    let v = a.json();
+    assert!(!v["indicators"].as_array().unwrap().is_empty());
+    assert_eq!(v["estimate"], true);
+    let text = String::from_utf8(a.body.clone()).unwrap();
+    for actor in &territory().actors {
+        assert!(
+            !text.contains(&format!("\"{}\"", actor.id)),
+            "{} in indicators",
+            actor.id
+        );
+    }
+}

@@ -268,3 +268,61 @@ pub async fn clusters(
     }
     Ok(Json(v))
 }
+
+/// Largest `p` accepted over HTTP for siting.
+pub const MAX_SITING_P: usize = 10;
+
+/// `POST /api/siting`: candidate sites ranked for an activity receiving a material (the
+/// answer of `boucle site`), with a GeoJSON layer of the candidates (`geojson`, property
+/// `score` in [0, 1]). Public answers need at least [`MIN_CONTRIBUTORS`] holders of the
+/// material and leave out the per-holder assignments (tonnes of each company).
+pub async fn siting(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let officer = officer(&s, &headers)?;
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::payload_too_large(super::BODY_LIMIT)
+        } else {
+            ApiError::invalid_json(e.body_text())
+        }
+    })?;
+    let req: crate::siting::SitingRequest = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::invalid_json(format!("request body: {e}")))?;
+    if req.p == 0 || req.p > MAX_SITING_P {
+        return Err(ApiError::bad_parameter(format!(
+            "`p` must be between 1 and {MAX_SITING_P}, got {}",
+            req.p
+        )));
+    }
+    let result = compute(&s, move |st| crate::siting::site(&st.territory, &req)).await?;
+    if !officer && result.sources < MIN_CONTRIBUTORS {
+        return Err(ApiError::unauthorized(format!(
+            "fewer than {MIN_CONTRIBUTORS} located holders of `{}`: their figures are confidential (officer only)",
+            result.material
+        )));
+    }
+    let layer = crate::siting::to_geojson(&result);
+    let mut v = serde_json::to_value(&result).map_err(|e| ApiError::internal(e.to_string()))?;
+    if !officer {
+        v["best_set"]["assignments"] = Value::Null;
+    }
+    v["assignments_hidden"] = Value::Bool(!officer);
+    v["geojson"] = serde_json::to_value(layer).map_err(|e| ApiError::internal(e.to_string()))?;
+    Ok(Json(v))
+}
+
+/// `GET /api/indicators`: Korhonen's principles and the programme's counts (aggregates only),
+/// the answer of `boucle indicators`.
+pub async fn indicators(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
+    let report = compute(&s, |st| {
+        let register = crate::synergy::register_of(&st.territory)?;
+        crate::indicators::indicators(&st.territory, &register)
+    })
+    .await?;
+    Ok(Json(
+        serde_json::to_value(report).map_err(|e| ApiError::internal(e.to_string()))?,
+    ))
+}

@@ -56,6 +56,8 @@ pub fn router(state: AppState) -> Router {
         .route("/flows", get(api::flows))
         .route("/rounds", post(compute::rounds))
         .route("/clusters", get(compute::clusters))
+        .route("/siting", post(compute::siting))
+        .route("/indicators", get(compute::indicators))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed);
     Router::new()
