@@ -42,7 +42,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The computations this build of the server offers (listed by `/api/territory`).
 pub fn computations() -> Vec<&'static str> {
-    vec!["rounds", "clusters"]
+    vec!["rounds", "clusters", "siting", "indicators"]
 }
 
 /// The application: API under `/api`, the viewer at `/`.
