@@ -120,6 +120,17 @@ pub fn strip_loads(plan: &mut Value) {
     plan["loads_hidden"] = Value::Bool(true);
 }
 
+/// The request body, or the API error for a body that is too large or unreadable.
+fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::payload_too_large(super::BODY_LIMIT)
+        } else {
+            ApiError::invalid_json(e.body_text())
+        }
+    })
+}
+
 /// `POST /api/rounds`: the pooled rounds of one material (body: `material`, `depot`, `dump`,
 /// `vehicle`, `vehicles`, `time_limit_s`, `seed`, `factors`), as GeoJSON-ready JSON with the
 /// alone-vs-pooled scenario. Loads are stripped for the public.
@@ -129,13 +140,7 @@ pub async fn rounds(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let officer = officer(&s, &headers)?;
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::payload_too_large(super::BODY_LIMIT)
-        } else {
-            ApiError::invalid_json(e.body_text())
-        }
-    })?;
+    let body = body_bytes(body)?;
     let req = rounds_request(&body)?;
     let plan = compute(&s, move |st| plan::plan_rounds(&st.territory, &req)).await?;
     let mut v = serde_json::to_value(&plan).map_err(|e| ApiError::internal(e.to_string()))?;
@@ -282,13 +287,7 @@ pub async fn siting(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let officer = officer(&s, &headers)?;
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::payload_too_large(super::BODY_LIMIT)
-        } else {
-            ApiError::invalid_json(e.body_text())
-        }
-    })?;
+    let body = body_bytes(body)?;
     let req: crate::siting::SitingRequest = serde_json::from_slice(&body)
         .map_err(|e| ApiError::invalid_json(format!("request body: {e}")))?;
     if req.p == 0 || req.p > MAX_SITING_P {
