@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cost::{CostMatrix, Method};
 use crate::error::{Error, InputError, Result};
-use crate::io::csv::{CsvTable, to_csv_bytes};
+use crate::io::csv::{CsvTable, Row, to_csv_bytes};
 use crate::network::Router;
 use crate::siting::{annual, crow_flies_of, router_for, travel_costs};
 use crate::territory::{Direction, Material, Territory};
@@ -794,17 +794,44 @@ pub struct Synergy {
     pub source: String,
 }
 
-fn valid_date(s: &str) -> bool {
+/// The parts of a `YYYY`, `YYYY-MM` or `YYYY-MM-DD` date (a real calendar day), or `None`.
+fn date_parts(s: &str) -> Option<Vec<u32>> {
     let parts: Vec<&str> = s.split('-').collect();
     let num = |p: &str, len: usize, lo: u32, hi: u32| {
-        p.len() == len
-            && p.chars().all(|c| c.is_ascii_digit())
-            && p.parse::<u32>().is_ok_and(|v| (lo..=hi).contains(&v))
+        (p.len() == len && p.chars().all(|c| c.is_ascii_digit()))
+            .then(|| p.parse::<u32>().ok())
+            .flatten()
+            .filter(|v| (lo..=hi).contains(v))
+    };
+    let days_in_month = |y: u32, m: u32| match m {
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     };
     match parts.as_slice() {
-        [y] => num(y, 4, 1900, 2999),
-        [y, m] => num(y, 4, 1900, 2999) && num(m, 2, 1, 12),
-        [y, m, d] => num(y, 4, 1900, 2999) && num(m, 2, 1, 12) && num(d, 2, 1, 31),
+        [y] => Some(vec![num(y, 4, 1900, 2999)?]),
+        [y, m] => Some(vec![num(y, 4, 1900, 2999)?, num(m, 2, 1, 12)?]),
+        [y, m, d] => {
+            let (y, m) = (num(y, 4, 1900, 2999)?, num(m, 2, 1, 12)?);
+            Some(vec![y, m, num(d, 2, 1, days_in_month(y, m))?])
+        }
+        _ => None,
+    }
+}
+
+fn valid_date(s: &str) -> bool {
+    date_parts(s).is_some()
+}
+
+/// Whether date `a` is surely after date `b`, compared at the coarser of their precisions
+/// (`2024-05` is not after `2024`).
+fn date_after(a: &str, b: &str) -> bool {
+    match (date_parts(a), date_parts(b)) {
+        (Some(a), Some(b)) => {
+            let n = a.len().min(b.len());
+            a[..n] > b[..n]
+        }
         _ => false,
     }
 }
@@ -828,6 +855,63 @@ pub fn today() -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// The synergy of one register row, with the problems that the row alone shows (empty id or
+/// title, unknown status, dates that do not parse or are out of order) pushed on `errors`.
+fn row_synergy(row: &Row<'_>, errors: &mut Vec<InputError>) -> Option<Synergy> {
+    let before = errors.len();
+    let mut take = |r: Result<String, InputError>| r.map_err(|e| errors.push(e)).ok();
+    let id = take(row.required("id"));
+    let title = take(row.required("title"));
+    let material = take(row.required("material"));
+    if let Some(id) = &id
+        && id.contains([';', '\n'])
+    {
+        errors.push(row.error("id", format!("`{id}` contains `;` or a line break")));
+    }
+    let raw = row.get("status");
+    let status = Status::parse(raw);
+    if status.is_none() {
+        errors.push(row.error(
+            "status",
+            format!("unknown status `{raw}` (idea, study, negotiation, implemented, abandoned)"),
+        ));
+    }
+    let mut date = |col: &str| match row.optional(col) {
+        Some(d) if !valid_date(&d) => {
+            errors.push(row.error(
+                col,
+                format!("`{d}` is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"),
+            ));
+            None
+        }
+        d => d,
+    };
+    let started = date("started");
+    let updated = date("updated");
+    if let (Some(s), Some(u)) = (&started, &updated)
+        && date_after(s, u)
+    {
+        errors.push(row.error(
+            "updated",
+            format!("last update `{u}` is before the start `{s}`"),
+        ));
+    }
+    if errors.len() > before {
+        return None;
+    }
+    Some(Synergy {
+        id: id?,
+        title: title?,
+        material: material?,
+        status: status?,
+        actors: row.list("actors"),
+        started,
+        updated,
+        notes: row.get("notes").to_owned(),
+        source: row.get("source").to_owned(),
+    })
+}
+
 /// Parse register bytes as if read from `path`. The first problem is the error, naming the
 /// line and the field.
 pub fn parse_register(path: &Path, bytes: &[u8]) -> Result<Vec<Synergy>> {
@@ -835,44 +919,75 @@ pub fn parse_register(path: &Path, bytes: &[u8]) -> Result<Vec<Synergy>> {
     let mut out = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     for row in table.iter() {
-        let id = row.required("id")?;
-        if let Some(first) = seen.insert(id.clone(), row.line()) {
+        let mut errors = Vec::new();
+        let Some(s) = row_synergy(&row, &mut errors) else {
+            return Err(errors.swap_remove(0).into());
+        };
+        if let Some(first) = seen.insert(s.id.clone(), row.line()) {
             return Err(row
-                .error("id", format!("duplicate id `{id}` (first on line {first})"))
+                .error(
+                    "id",
+                    format!("duplicate id `{}` (first on line {first})", s.id),
+                )
                 .into());
         }
-        let raw = row.get("status");
-        let status = Status::parse(raw).ok_or_else(|| {
-            row.error(
-                "status",
-                format!(
-                    "unknown status `{raw}` (idea, study, negotiation, implemented, abandoned)"
-                ),
-            )
-        })?;
-        let date = |col: &str| -> Result<Option<String>, InputError> {
-            match row.optional(col) {
-                None => Ok(None),
-                Some(d) if valid_date(&d) => Ok(Some(d)),
-                Some(d) => Err(row.error(
-                    col,
-                    format!("`{d}` is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"),
-                )),
-            }
-        };
-        out.push(Synergy {
-            title: row.required("title")?,
-            material: row.required("material")?,
-            status,
-            actors: row.list("actors"),
-            started: date("started")?,
-            updated: date("updated")?,
-            notes: row.get("notes").to_owned(),
-            source: row.get("source").to_owned(),
-            id,
-        });
+        out.push(s);
     }
     Ok(out)
+}
+
+/// Check the register at `path` against territory `t` (`boucle check`): every problem found,
+/// each naming the file, the line and the field — rows with a wrong number of fields, empty id
+/// or title, duplicate ids, a status outside the controlled list, a material that is not one of
+/// the territory's slugs, actors that are neither actors nor sites, dates that do not parse or
+/// an update before the start. Returns the number of rows read and the problems; a missing
+/// file is an empty register.
+pub fn check_register(t: &Territory, path: &Path) -> (usize, Vec<InputError>) {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (0, Vec::new()),
+        Err(e) => return (0, Error::io(path, e).into_input_errors(path)),
+    };
+    let table = match CsvTable::from_bytes_lenient(path, &bytes, b',', &SYNERGY_COLUMNS) {
+        Ok(table) => table,
+        Err(e) => return (0, e.into_input_errors(path)),
+    };
+    let mut errors = table.row_errors.clone();
+    let vocab = Vocabulary::new(&t.materials);
+    let mut seen: HashMap<String, u64> = HashMap::new();
+    for row in table.iter() {
+        row_synergy(&row, &mut errors);
+        let id = row.get("id");
+        if !id.is_empty()
+            && let Some(first) = seen.insert(id.to_owned(), row.line())
+        {
+            errors.push(row.error("id", format!("duplicate id `{id}` (first on line {first})")));
+        }
+        let m = row.get("material");
+        if !m.is_empty() && t.material(m).is_none() {
+            let msg = match vocab.resolve(m).and_then(|r| r.slug) {
+                Some(slug) => format!("`{m}` is not a material slug: write `{slug}`"),
+                None => format!(
+                    "unknown material `{m}` (known: {})",
+                    t.materials
+                        .iter()
+                        .map(|m| m.slug.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            errors.push(row.error("material", msg));
+        }
+        let mut listed = HashSet::new();
+        for a in row.list("actors") {
+            if t.actor(&a).is_none() && t.site(&a).is_none() {
+                errors.push(row.error("actors", format!("unknown actor or site `{a}`")));
+            } else if !listed.insert(a.clone()) {
+                errors.push(row.error("actors", format!("`{a}` listed twice")));
+            }
+        }
+    }
+    (table.rows.len() + table.row_errors.len(), errors)
 }
 
 /// Read the register at `path`; a missing file is an empty register.

@@ -205,6 +205,7 @@ fn check_json_has_the_documented_keys() {
         "actors",
         "actors_located",
         "flows",
+        "synergies",
     ] {
         assert!(v[k].is_u64(), "{k}");
     }
@@ -336,4 +337,56 @@ fn bad_csv_rows_name_line_and_field() {
     assert!(errors.iter().any(|e| e.ends_with(&l1)), "{errors:?}");
     let l3 = format!("flows.csv, line {}: row has 2 fields, the header has 10", n);
     assert!(errors.iter().any(|e| e.ends_with(&l3)), "{errors:?}");
+}
+
+#[test]
+fn bad_synergy_register_names_line_and_field() {
+    let dir = copy_geodata();
+    let p = dir.path().join("synergies.csv");
+    let head = std::fs::read_to_string(&p).unwrap();
+    assert_eq!(
+        head.trim(),
+        "id,title,material,status,actors,started,updated,notes,source"
+    );
+    std::fs::write(
+        &p,
+        format!(
+            "{head}\
+ok,Palettes mutualisées,pallets,étude,angenstein-sa;clipso-productions,2024-02-29,2025-01-15,,test\n\
+s1,Statut inconnu,pallets,maybe,angenstein-sa,,,,test\n\
+s2,Acteur inconnu,pallets,idea,angenstein-sa;nobody-sarl,,,,test\n\
+s3,Matière inconnue,gravel,idea,,,,,test\n\
+s4,Libellé au lieu du slug,Palettes bois,idea,,,,,test\n\
+s5,Date impossible,pallets,study,,2024-02-30,,,test\n\
+s6,Dates inversées,pallets,study,,2025-06,2024-12-01,,test\n\
+ok,Doublon,pallets,idea,,,,,test\n\
+s7,Ligne courte\n"
+        ),
+    )
+    .unwrap();
+    let r = territory::check(dir.path());
+    assert_eq!(r.synergies, 9);
+    let errors = r.errors;
+    let expect = [
+        "synergies.csv, line 3, field `status`: unknown status `maybe` (idea, study, negotiation, implemented, abandoned)",
+        "synergies.csv, line 4, field `actors`: unknown actor or site `nobody-sarl`",
+        "synergies.csv, line 5, field `material`: unknown material `gravel` (known: pallets,",
+        "synergies.csv, line 6, field `material`: `Palettes bois` is not a material slug: write `pallets`",
+        "synergies.csv, line 7, field `started`: `2024-02-30` is not a date",
+        "synergies.csv, line 8, field `updated`: last update `2024-12-01` is before the start `2025-06`",
+        "synergies.csv, line 9, field `id`: duplicate id `ok` (first on line 2)",
+        "synergies.csv, line 10: row has 2 fields, the header has 9",
+    ];
+    for e in expect {
+        assert!(errors.iter().any(|x| x.contains(e)), "{e}\n{errors:?}");
+    }
+    assert!(
+        !errors.iter().any(|x| x.contains("line 2,")),
+        "the good row has no error: {errors:?}"
+    );
+    assert_eq!(errors.len(), expect.len(), "{errors:?}");
+    let out = boucle(&["check", "--data", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "a bad register fails the check");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("synergies            9"), "{text}");
 }

@@ -110,6 +110,7 @@ pub fn check(a: CheckArgs) -> anyhow::Result<ExitCode> {
         );
         println!("  flows           {:>6}", r.flows);
         println!("  materials       {:>6}", r.materials);
+        println!("  synergies       {:>6}", r.synergies);
         if r.errors.is_empty() {
             println!("OK: no errors");
         } else {

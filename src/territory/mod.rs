@@ -68,6 +68,8 @@ pub struct CheckReport {
     pub flows: usize,
     /// Number of materials.
     pub materials: usize,
+    /// Number of synergies in the programme's register (`synergies.csv`; 0 when absent).
+    pub synergies: usize,
     /// Total population of the communes.
     pub population: u64,
     /// Every problem found, as text naming file, line or feature, and field.
@@ -368,25 +370,32 @@ impl Territory {
     }
 }
 
-/// Validate a territory folder leniently: counts and every problem found.
+/// Validate a territory folder leniently: counts and every problem found, the programme's
+/// synergy register included (see [`crate::synergy::check_register`]).
 pub fn check(dir: &Path) -> CheckReport {
     match load_lenient(dir) {
         Ok(Loaded {
             territory: t,
-            errors,
-        }) => CheckReport {
-            name: Some(t.manifest.name.clone()),
-            communes: t.communes.len(),
-            epci: t.epcis.len(),
-            parks: t.parks.len(),
-            sites: t.sites.len(),
-            actors: t.actors.len(),
-            actors_located: t.actors.iter().filter(|a| a.is_located()).count(),
-            flows: t.flows.len(),
-            materials: t.materials.len(),
-            population: t.population(),
-            errors: errors.iter().map(ToString::to_string).collect(),
-        },
+            mut errors,
+        }) => {
+            let register = dir.join(crate::synergy::SYNERGIES_FILE);
+            let (synergies, register_errors) = crate::synergy::check_register(&t, &register);
+            errors.extend(register_errors);
+            CheckReport {
+                name: Some(t.manifest.name.clone()),
+                communes: t.communes.len(),
+                epci: t.epcis.len(),
+                parks: t.parks.len(),
+                sites: t.sites.len(),
+                actors: t.actors.len(),
+                actors_located: t.actors.iter().filter(|a| a.is_located()).count(),
+                flows: t.flows.len(),
+                materials: t.materials.len(),
+                synergies,
+                population: t.population(),
+                errors: errors.iter().map(ToString::to_string).collect(),
+            }
+        }
         Err(e) => CheckReport {
             name: None,
             communes: 0,
@@ -397,6 +406,7 @@ pub fn check(dir: &Path) -> CheckReport {
             actors_located: 0,
             flows: 0,
             materials: 0,
+            synergies: 0,
             population: 0,
             errors: vec![e.to_string()],
         },
