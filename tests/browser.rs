@@ -2,7 +2,7 @@
 //! headless-Chromium script `tests/e2e/map.mjs` (playwright-core). Fails, never skips, when
 //! Chromium, node or web/node_modules are missing: `.ci/run` installs them
 //! (`apt-get install chromium`, `(cd web && npm ci)`). The screenshot is kept in
-//! `target/test-artifacts/map.png`.
+//! `target/test-artifacts/map.png` (also `siting.png`, `indicators-sheet.png`, `route-sheet.png`).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -75,5 +75,17 @@ fn map_viewer_in_headless_chromium() {
     assert!(out.status.success(), "e2e failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("46 commune polygons drawn"));
     assert!(stdout.contains("pallet rounds computed"));
+    for step in [
+        "one marker per candidate",
+        "colours ordered by score",
+        "legend entry explains the score and its scale",
+        "popup vehicle_km = API",
+        "401 shown in French",
+        "officer sees the confidential material's siting",
+        "empty register said in words",
+        "printable indicators sheet",
+    ] {
+        assert!(stdout.contains(step), "e2e step missing: {step}");
+    }
     assert!(artifacts.join("map.png").is_file());
 }

@@ -145,6 +145,147 @@ try {
     await sheet.close();
   }
 
+  // Indicators panel for elected officials: the API's figures, aggregates only; an empty
+  // synergy register said in words, not shown as measured zeros.
+  const ind = await (await page.request.get(`${base}/api/indicators`)).json();
+  await page.waitForSelector('body[data-indicators="1"]', { timeout: 15000 });
+  await page.click('#ind-details > summary');
+  check(await page.isVisible('#indicators .indicator[data-key="roundput"] .value'), 'indicators panel opens');
+  const panelText = await page.textContent('#indicators');
+  check(!/NaN|undefined|null/.test(panelText), 'indicators panel has no NaN/undefined/null');
+  for (const pr of ['roundput', 'diversity', 'cooperation', 'locality']) {
+    check((await page.locator(`#indicators section.principle[data-principle="${pr}"] .pdef`).count()) === 1, `principle ${pr} shown with its definition`);
+  }
+  const fmt = (x, d) => page.evaluate(([x, d]) => new Intl.NumberFormat('fr-FR', { minimumFractionDigits: d, maximumFractionDigits: d }).format(x), [x, d]);
+  const expectedValue = async (i) => {
+    if (i.unit === 'share') return `${await fmt(100 * i.value, 0)} %`;
+    if (i.unit === 'nats') return await fmt(i.value, 2);
+    if (i.unit === 'km') return `${await fmt(i.value, 1)} km`;
+    return await fmt(i.value, 1);
+  };
+  for (const i of ind.indicators) {
+    const v = (await page.textContent(`#indicators .indicator[data-key="${i.key}"] .value`)).trim();
+    if (i.value === null) {
+      const registerBased = ['diversity_materials_implemented', 'actors_per_synergy', 'synergy_network_density'].includes(i.key);
+      if (registerBased && ind.programme.synergies === 0) check(v === 'aucune synergie enregistrée', `${i.key}: « aucune synergie enregistrée » (got « ${v} »)`);
+      else check(!/\d/.test(v), `${i.key}: no value shown as a number (got « ${v} »)`);
+    } else {
+      const want = await expectedValue(i);
+      check(v.startsWith(want), `${i.key} = API value (${want}, shown « ${v} »)`);
+    }
+    if (i.estimate && i.value !== null) {
+      check((await page.textContent(`#indicators .indicator[data-key="${i.key}"]`)).includes('estimation'), `${i.key} labelled as an estimate`);
+    }
+  }
+  const progCell = async (k) => (await page.textContent(`#ind-programme tr[data-key="${k}"] td`)).trim();
+  check((await progCell('actors_listed')) === (await fmt(ind.programme.actors_listed, 0)), 'programme: actors listed = API');
+  check((await progCell('actors_with_flows')) === (await fmt(ind.programme.actors_with_flows, 0)), 'programme: actors with flows = API');
+  if (ind.programme.synergies === 0) {
+    check((await page.textContent('#ind-empty')).includes('Aucune synergie enregistrée'), 'empty register said in words');
+    check((await page.locator('#ind-programme tr[data-key="actors_mobilised"]').count()) === 0, 'no « 0 actors mobilised » shown as measured');
+  } else {
+    check((await progCell('synergies')) === (await fmt(ind.programme.synergies, 0)), 'programme: synergies = API');
+  }
+  check(ind.method !== 'crow_flies' || (await page.textContent('#ind-method')).includes("vol d'oiseau"), 'indicators: crow-flies method labelled');
+  const [indSheet] = await Promise.all([context.waitForEvent('page'), page.click('#ind-print')]);
+  await indSheet.waitForSelector('body[data-ready="1"]', { timeout: 15000 });
+  const roundput = ind.indicators.find((i) => i.key === 'roundput');
+  const printed = (await indSheet.textContent('.indicator[data-key="roundput"] .value')).trim();
+  check((await indSheet.textContent('h1')).includes('Indicateurs') && printed.startsWith(await expectedValue(roundput)), `printable indicators sheet (roundput ${printed})`);
+  await indSheet.screenshot({ path: join(artifacts, 'indicators-sheet.png'), fullPage: true });
+  await indSheet.close();
+
+  // Siting layer: pallets, p = 2, business parks; one marker per candidate filled by score.
+  check((terr.computations || []).includes('siting'), 'server offers siting');
+  const sitingBody = { material: 'pallets', p: 2, candidates: 'parks', objective: 'vehicle_km' };
+  const site = await (await page.request.post(`${base}/api/siting`, { data: sitingBody })).json();
+  for (const n of ['rounds', 'clusters', 'actors', 'parks', 'sites']) await page.uncheck(`#toggle-${n}`);
+  await page.selectOption('#site-material', 'pallets');
+  await page.fill('#site-p', '2');
+  await page.selectOption('#site-candidates', 'parks');
+  await page.click('#site-compute');
+  await page.waitForSelector('body[data-siting]', { timeout: 30000 });
+  check((await page.getAttribute('body', 'data-siting')) === String(site.candidates.length), `siting answered (${site.candidates.length} candidates)`);
+  const drawn = await page.evaluate(() =>
+    [...document.querySelectorAll('path.siting')].map((e) => ({ k: Number([...e.classList].find((c) => c.startsWith('siting-c-')).slice(9)), fill: e.getAttribute('fill'), best: e.classList.contains('siting-best'), set: e.classList.contains('siting-set') })),
+  );
+  check(drawn.length === site.candidates.length && new Set(drawn.map((d) => d.k)).size === drawn.length, `one marker per candidate (${drawn.length})`);
+  const lum = (hex) => {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const scored = drawn.map((d) => ({ ...d, score: site.candidates[d.k].score })).filter((d) => d.score !== null);
+  const distinctScores = new Set(scored.map((d) => d.score)).size;
+  const distinctFills = new Set(scored.map((d) => d.fill)).size;
+  check(distinctScores > 2 && distinctFills === distinctScores, `distinct colours for distinct scores (${distinctFills} colours, ${distinctScores} scores)`);
+  const ordered = scored.every((a) => scored.every((b) => !(a.score > b.score) || lum(a.fill) < lum(b.fill)));
+  check(ordered, 'colours ordered by score (higher score, darker fill)');
+  const bestDrawn = drawn.filter((d) => d.best);
+  check(bestDrawn.length === 1 && site.candidates[bestDrawn[0].k].id === site.best_single, 'best single site highlighted');
+  const setDrawn = drawn.filter((d) => d.set).map((d) => site.candidates[d.k].id).sort();
+  check(JSON.stringify(setDrawn) === JSON.stringify([...site.best_set.site_ids].sort()), `best set of ${site.best_set.p} sites highlighted`);
+  const legendSiting = await page.textContent('#legend-siting');
+  check(legendSiting.includes('Palettes bois') && legendSiting.includes('Score') && legendSiting.includes('Meilleur site seul') && (await page.locator('#legend-siting .gradient').count()) === 1, 'legend entry explains the score and its scale');
+  const setCo2 = (await page.textContent('#site-figures td[data-k="set-kg_co2e_per_year"]')).trim();
+  const max1 = (x) => page.evaluate((x) => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(x), x);
+  check(setCo2 === (await max1(site.best_set.figures.kg_co2e_per_year)), `best-set CO2e = API (${setCo2})`);
+  check(site.method !== 'crow_flies' || ((await page.textContent('#site-method')).includes("vol d'oiseau") && (await page.textContent('#site-method')).includes('estimation')), 'siting: crow-flies method flagged as an estimate');
+  check((await page.textContent('#site-assumptions')).includes(site.assumptions.kg_co2e_per_km_source.slice(0, 40)), 'siting: CO2e factor source shown');
+  // Popup of the best single site: its figures equal the API's.
+  await page.locator('path.siting-best').click({ force: true });
+  await page.waitForSelector('.leaflet-popup-content .popup.siting', { timeout: 5000 });
+  const best = site.candidates.find((c) => c.id === site.best_single);
+  const popupField = async (k) => (await page.textContent(`.leaflet-popup-content [data-k="${k}"]`)).trim();
+  const want = {
+    trips: await max1(best.figures.trips_per_year),
+    vehicle_km: await max1(best.figures.vehicle_km_per_year),
+    tonne_km: await max1(best.figures.tonne_km_per_year),
+    co2e: await max1(best.figures.kg_co2e_per_year),
+    within10: await fmt(100 * best.share_within_10km, 0),
+    within20: await fmt(100 * best.share_within_20km, 0),
+  };
+  for (const [k, v] of Object.entries(want)) check((await popupField(k)) === v, `popup ${k} = API (${v})`);
+  const sp = await page.textContent('.leaflet-popup-content');
+  check(sp.includes(best.name) && sp.includes('Source') && (site.method !== 'crow_flies' || (sp.includes("vol d'oiseau") && sp.includes('estimation'))), 'siting popup: name, method, estimate and source');
+  await page.screenshot({ path: join(artifacts, 'siting.png') });
+  await page.evaluate(() => window.boucle.map.closePopup());
+  // Exports carry the siting layer.
+  const [dl3] = await Promise.all([page.waitForEvent('download'), page.click('#export-geojson')]);
+  const exp3 = JSON.parse(readFileSync(await dl3.path(), 'utf8'));
+  check(exp3.features.filter((f) => f.properties.layer === 'siting').length === site.candidates.length, 'GeoJSON export includes the siting layer');
+
+  // A material with fewer than 3 located holders: 401 for the public → a French message, no layer.
+  const mats = terr.materials.filter((m) => m.actors > 0).map((m) => m.slug);
+  let secret = null;
+  for (const m of mats) {
+    const r = await page.request.post(`${base}/api/siting`, { data: { material: m } });
+    if (r.status() === 401) {
+      secret = m;
+      break;
+    }
+  }
+  check(secret !== null, `a material is confidential for the public (${secret})`);
+  await page.selectOption('#site-material', secret);
+  await page.click('#site-compute');
+  await page.waitForSelector('body[data-siting="denied"]', { timeout: 30000 });
+  const denied = await page.textContent('#site-status');
+  check(denied.includes('confidentielles') && denied.includes('chargé de mission') && !/fewer than|unauthorized/.test(denied), `401 shown in French: « ${denied} »`);
+  check((await page.locator('path.siting').count()) === 0 && (await page.locator('#legend-siting').count()) === 0, 'no siting layer nor legend after a 401');
+  if (token) {
+    await page.fill('#officer-token', token);
+    await page.click('#officer-login');
+    await page.waitForSelector('.officer-on', { timeout: 5000 });
+    await page.waitForFunction(() => window.boucle.state.data.actors.officer === true, null, { timeout: 5000 });
+    await page.click('#site-compute');
+    await page.waitForSelector('body[data-siting]:not([data-siting="denied"])', { timeout: 30000 });
+    check(Number(await page.getAttribute('body', 'data-siting')) > 0 && (await page.locator('path.siting').count()) > 0, `officer sees the confidential material's siting (${secret})`);
+    check((await page.textContent('#site-result')).includes('Affectation des détenteurs'), 'officer sees the holders’ assignment');
+    await page.click('#officer-logout');
+    await page.waitForFunction(() => window.boucle.state.data.actors.officer === false, null, { timeout: 5000 });
+    check((await page.locator('path.siting').count()) === 0 && (await page.textContent('#site-status')).includes('relancez'), 'officer logout clears the siting layer');
+  }
+  for (const n of ['rounds', 'clusters', 'actors', 'parks', 'sites']) await page.check(`#toggle-${n}`);
+
   await page.evaluate(() => document.getElementById('plan-result')?.scrollIntoView());
   await page.screenshot({ path: join(artifacts, 'map.png') });
   console.log(`screenshot: ${join(artifacts, 'map.png')}`);

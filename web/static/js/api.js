@@ -1,5 +1,7 @@
 // Calls to the boucle API. The officer's token (typed by the officer, kept for the tab only)
 // is sent as `Authorization: Bearer …`.
+import { t } from './i18n.js';
+
 const KEY = 'boucle.officerToken';
 
 export function officerToken() {
@@ -43,4 +45,13 @@ export async function post(path, body) {
       body: JSON.stringify(body),
     }),
   );
+}
+
+/** A French sentence for an error thrown by get()/post() (or by fetch itself), with the
+ * server's English detail when it adds something. */
+export function errorMessage(e) {
+  if (e.status === undefined) return t('api.network');
+  const key = e.status === 408 ? 'api.timeout' : e.status === 413 ? 'api.payload_too_large' : `api.${e.code}`;
+  const base = t(key) === key ? t('api.other', { status: e.status }) : t(key);
+  return e.message ? `${base} ${t('api.detail', { msg: e.message })}` : base;
 }

@@ -45,3 +45,30 @@ export function sectorOf(naf) {
 }
 
 export const SECTORS = ['industry', 'construction', 'trade', 'transport', 'waste', 'services', 'unknown'];
+
+/** Sequential scale of siting scores (viridis, perceptually uniform and readable by colour-blind
+ * people): score 0 (the candidate that costs the most transport) → yellow, 1 (the best) → dark
+ * purple. Interpolated continuously, so distinct scores get distinct colours. */
+export const SCORE = ['#fde725', '#5ec962', '#21918c', '#3b528b', '#440154'];
+
+/** Fill of a candidate without a score (excluded). */
+export const NO_SCORE = '#bdbdbd';
+
+function rgb(hex) {
+  return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+}
+
+/** Colour of a score in [0, 1] on the SCORE scale (`NO_SCORE` when null). */
+export function scoreColour(score) {
+  if (score === null || score === undefined || !Number.isFinite(score)) return NO_SCORE;
+  const x = Math.min(1, Math.max(0, score)) * (SCORE.length - 1);
+  const i = Math.min(SCORE.length - 2, Math.floor(x));
+  const f = x - i;
+  const [a, b] = [rgb(SCORE[i]), rgb(SCORE[i + 1])];
+  return `#${a.map((v, k) => Math.round(v + f * (b[k] - v)).toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** CSS gradient of the SCORE scale, left = 0, right = 1 (for the legend). */
+export function scoreGradient() {
+  return `linear-gradient(90deg, ${SCORE.join(', ')})`;
+}

@@ -1,6 +1,7 @@
 // The map's layers: communes (choropleth), EPCI outlines, business parks, treatment sites,
 // actors (co-located points spread around their shared position), plus the clusters and rounds
-// overlays filled by the planning panel. Each layer can be toggled from the layer panel.
+// overlays filled by the planning panel and the siting overlay filled by the siting panel. Each
+// layer can be toggled from the layer panel.
 import { get } from './api.js';
 import { t } from './i18n.js';
 import { QUAL, breaks, classOf, classColour, sectorOf, SECTORS } from './colours.js';
@@ -9,14 +10,14 @@ import { communePopup, epciPopup, parkPopup, sitePopup, actorPopup } from './pop
 const L = window.L;
 
 /** Names of the layers in drawing order. */
-export const NAMES = ['communes', 'epci', 'parks', 'sites', 'actors', 'clusters', 'rounds'];
+export const NAMES = ['communes', 'epci', 'parks', 'sites', 'actors', 'clusters', 'rounds', 'siting'];
 
 /** Layer state shared with legend, exports and planning. */
 export const state = {
   map: null,
   data: {}, // name → GeoJSON FeatureCollection (as loaded)
   groups: {}, // name → L.LayerGroup
-  visible: { communes: true, epci: true, parks: true, sites: true, actors: true, clusters: true, rounds: true },
+  visible: { communes: true, epci: true, parks: true, sites: true, actors: true, clusters: true, rounds: true, siting: true },
   choropleth: 'population',
   actorColour: 'material',
   actorMaterial: '',
@@ -85,7 +86,7 @@ function drawPoints(name, style, popup) {
 
 /** Spread co-located points: the k-th of n points sharing a position goes on a small circle
  * around it (radius in metres), joined to the true position by a thin line. */
-function spread(features) {
+export function spread(features) {
   const byPos = new Map();
   for (const f of features) {
     const key = f.geometry.coordinates.map((c) => c.toFixed(5)).join(',');

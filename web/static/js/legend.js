@@ -1,6 +1,7 @@
-// The legend: the communes' classes, outlines, parks, sites, actors' colours, rounds.
-import { t, num } from './i18n.js';
-import { SEQ, sectorOf, SECTORS, classColour } from './colours.js';
+// The legend: the communes' classes, outlines, parks, sites, actors' colours, rounds, and the
+// siting candidates' score scale.
+import { t, num, esc } from './i18n.js';
+import { SEQ, sectorOf, SECTORS, classColour, scoreGradient, NO_SCORE } from './colours.js';
 import { state, materialColour, sectorColour } from './layers.js';
 
 function swatch(colour, label, shape = 'box') {
@@ -51,5 +52,19 @@ export function drawLegend(el) {
     html += `<h3>${t('layer.rounds')}</h3>`;
     html += state.roundColours.map((c, i) => `<div class="item"><span class="sw line" style="background:${c}"></span>${t('legend.round', { n: i + 1 })}</div>`).join('');
   }
+  if (state.visible.siting && state.siting) {
+    const a = state.siting;
+    html += `<div id="legend-siting"><h3>${t('legend.siting', { label: esc(a.material_label_fr) })}</h3>
+      <div class="scale"><span class="gradient" style="background:${scoreGradient()}"></span>
+      <span class="ends"><span>${t('legend.siting.low')}</span><span>${t('legend.siting.high')}</span></span></div>
+      <p class="note">${t('legend.siting.scale')}</p>
+      ${ring('#111', 4, '', t('legend.siting.best'))}
+      ${a.best_set.p > 1 ? ring('#111', 3, 'dashed', t('legend.siting.set', { p: a.best_set.p })) : ''}
+      ${a.candidates.some((c) => c.excluded) ? swatch(NO_SCORE, t('legend.siting.excluded'), 'dot') : ''}</div>`;
+  }
   el.innerHTML = html;
+}
+
+function ring(colour, width, style, label) {
+  return `<div class="item"><span class="sw dot ring ${style}" style="border:${width}px ${style === 'dashed' ? 'dashed' : 'solid'} ${colour}"></span>${label}</div>`;
 }

@@ -1,5 +1,5 @@
-// Entry point: loads the territory summary, draws the map and its layers, builds the panels,
-// then marks the page as drawn (`document.body.dataset.ready = "1"`) for tests.
+// Entry point: loads the territory summary, draws the map and its layers, builds the panels
+// (indicators, layers, rounds, siting, exports, officer access), then marks the page as drawn (`document.body.dataset.ready = "1"`) for tests.
 import { get } from './api.js';
 import { t } from './i18n.js';
 import { createMap } from './map.js';
@@ -8,6 +8,8 @@ import { drawLegend } from './legend.js';
 import { exportPanel } from './exports.js';
 import { officerPanel } from './officer.js';
 import { planningPanel } from './planning.js';
+import { sitingPanel, resetSiting } from './siting.js';
+import { indicatorsPanel } from './indicators.js';
 
 async function start() {
   const t0 = performance.now();
@@ -24,7 +26,14 @@ async function start() {
   layerPanel(document.getElementById('layers'));
   exportPanel(document.getElementById('exports'));
   planningPanel(document.getElementById('planning'), terr, state.onChange);
-  await officerPanel(document.getElementById('officer'), terr.officer_enabled, reloadConfidential);
+  sitingPanel(document.getElementById('siting'), terr, state.onChange);
+  const indicators = indicatorsPanel(document.getElementById('indicators'), terr);
+  await officerPanel(document.getElementById('officer'), terr.officer_enabled, async () => {
+    await reloadConfidential();
+    resetSiting();
+    state.onChange();
+  });
+  await indicators;
   if (sessionStorage.getItem('boucle.officerToken')) await reloadConfidential();
   state.onChange();
   window.boucle = { map, state, drawnMs: performance.now() - t0 };

@@ -17,6 +17,7 @@ export function createMap(id, bbox, attribution) {
   map.createPane('outlines').style.zIndex = 360;
   map.createPane('routes').style.zIndex = 450;
   map.createPane('points').style.zIndex = 620;
+  map.createPane('siting').style.zIndex = 630;
   map.createPane('labels').style.zIndex = 640;
   const [w, s, e, n] = bbox;
   map.fitBounds([

@@ -1,7 +1,7 @@
 // The planning panel: material, depot, treatment site, vehicle → POST /api/rounds → the rounds
 // on the map (one colour per round, numbered stops in order) and the alone-vs-pooled figures,
 // with estimates labelled. Also draws the material's clusters (GET /api/clusters).
-import { get, post } from './api.js';
+import { get, post, errorMessage } from './api.js';
 import { t, num, esc, clock } from './i18n.js';
 import { QUAL } from './colours.js';
 import { state } from './layers.js';
@@ -75,7 +75,7 @@ export function planningPanel(el, terr, onChange) {
       bindRoundButtons(el);
       document.body.dataset.rounds = String(lastPlan.rounds.length);
     } catch (err) {
-      status.textContent = t('plan.error', { msg: err.message });
+      status.textContent = t('plan.error', { msg: errorMessage(err) });
     }
     onChange();
   });

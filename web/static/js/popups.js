@@ -108,3 +108,37 @@ export function actorPopup(p) {
     ${row(t('remarks'), esc(p.remarks))}
   </table>${flows}${precision(p.precision)}<p class="source">${t('source')} : ${sources(p.source)}</p></div>`;
 }
+
+/** Popup of a siting candidate `c` (one of `answer.candidates` of POST /api/siting): rank,
+ * score, yearly figures if it alone received the material, shares within 10 and 20 km, the
+ * method (crow flies flagged as an estimate) and the assumptions with their sources. */
+export function sitingPopup(c, answer) {
+  const f = c.figures || {};
+  const crow = answer.method !== 'road';
+  const circuity = num(answer.assumptions?.circuity, 1);
+  const eligible = answer.candidates.filter((x) => !x.excluded).length;
+  const cell = (k, v) => `<span data-k="${k}">${v}</span>`;
+  const badges = [
+    c.id === answer.best_single ? `<span class="badge best">${t('site.badge.best')}</span>` : '',
+    c.in_best_set ? `<span class="badge set">${t('site.badge.set')}</span>` : '',
+  ].join(' ');
+  const estimate = answer.estimate || crow;
+  const a = answer.assumptions || {};
+  return `<div class="popup siting"><h3>${esc(c.name)}</h3>${badges}<table class="props">
+    ${row(t('site.rank'), c.rank ? cell('rank', t('site.rank_of', { r: c.rank, n: eligible })) : '')}
+    ${row(t('site.score'), c.score === null ? '' : `${cell('score', num(c.score, 2))} <small>(${t('site.score_help')})</small>`)}
+    ${row(t('site.trips'), cell('trips', num(f.trips_per_year)))}
+    ${row(crow ? t('site.vehicle_km.crow_flies', { c: circuity }) : t('site.vehicle_km.road'), `${cell('vehicle_km', num(f.vehicle_km_per_year))} km`)}
+    ${row(t('site.tonne_km'), cell('tonne_km', num(f.tonne_km_per_year)))}
+    ${row(t('site.co2'), cell('co2e', num(f.kg_co2e_per_year)))}
+    ${row(t('site.mean_km'), `${cell('mean_km', num(f.mean_distance_km))} km`)}
+    ${row(t('site.max_km'), `${cell('max_km', num(f.max_distance_km))} km`)}
+    ${row(t('site.within10'), `${cell('within10', num(100 * c.share_within_10km, 0))} %`)}
+    ${row(t('site.within20'), `${cell('within20', num(100 * c.share_within_20km, 0))} %`)}
+    ${row(t('site.free_land'), c.free_ha === null || c.free_ha === undefined ? '' : `${num(c.free_ha)} ha`)}
+  </table>
+  ${c.in_territory ? '' : `<p class="precision approx">${t('site.outside')}</p>`}
+  ${c.excluded ? `<p class="precision approx">${esc(t('site.excluded', { why: c.exclusion_reason || '' }))}</p>` : ''}
+  <p class="method">${estimate ? `<span class="estimate">${t('estimate')}</span> ` : ''}${crow ? t('plan.method.crow_flies', { c: circuity }) : t('plan.method.road')}</p>
+  <p class="source">${t('source')} : ${esc(t('site.assume.co2', { v: num(a.kg_co2e_per_km, 2), src: a.kg_co2e_per_km_source || '' }))}${answer.estimate ? ` ; ${esc(t('site.assume.demo'))}` : ''}</p></div>`;
+}

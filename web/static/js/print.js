@@ -1,6 +1,9 @@
-// The printable route sheet of one round: map, ordered stops, figures. Reads the plan the map
-// page stored in localStorage (`boucle.print`).
+// Printable sheets. Default: the route sheet of one round (map, ordered stops, figures), from
+// the plan the map page stored in localStorage (`boucle.print`). `?view=indicators`: the
+// elected officials' indicators (GET /api/indicators), aggregates only.
 import { t, num, esc, clock } from './i18n.js';
+import { get, errorMessage } from './api.js';
+import { indicatorsHtml } from './indicators.js';
 
 const L = window.L;
 
@@ -46,4 +49,24 @@ function render() {
   document.body.dataset.ready = '1';
 }
 
-render();
+async function renderIndicators() {
+  const el = document.getElementById('sheet');
+  try {
+    const [terr, report] = await Promise.all([get('/api/territory'), get('/api/indicators')]);
+    document.title = t('ind.print_title', { name: terr.name });
+    el.innerHTML = `<header><h1>${esc(t('ind.print_title', { name: terr.name }))}</h1>
+      <p class="small">${t('ind.intro')}</p>
+      <button type="button" id="print" class="noprint">${t('print.print')}</button></header>
+      ${indicatorsHtml(report, terr.distances?.circuity)}
+      <p class="small">${esc(terr.attribution || '')}</p>`;
+    el.querySelectorAll('details').forEach((d) => (d.open = true));
+    document.getElementById('print').addEventListener('click', () => window.print());
+    document.body.dataset.ready = '1';
+  } catch (e) {
+    el.innerHTML = `<p>${esc(t('ind.error', { msg: errorMessage(e) }))}</p>`;
+    document.body.dataset.ready = 'error';
+  }
+}
+
+if (new URLSearchParams(location.search).get('view') === 'indicators') renderIndicators();
+else render();

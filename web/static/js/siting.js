@@ -1,0 +1,217 @@
+// The siting panel: where to host a new activity that receives a material (e.g. a pallet-repair
+// workshop). Material, number of sites p, candidates (business parks), criterion → POST
+// /api/siting → the candidates on the map coloured by score (colours.js SCORE scale), the best
+// single site and the best set of p sites ringed, the figures, the method and the assumptions
+// with their sources. A confidential material (fewer holders than the threshold) gets a French
+// message and no layer.
+import { post, errorMessage, officerToken } from './api.js';
+import { t, num, esc } from './i18n.js';
+import { scoreColour } from './colours.js';
+import { state, spread } from './layers.js';
+import { sitingPopup } from './popups.js';
+
+const L = window.L;
+
+let territory = null;
+let markers = new Map();
+let panel = null;
+let answeredAsOfficer = false;
+
+function options(list, selected) {
+  return list.map((o) => `<option value="${esc(o.value)}" ${o.value === selected ? 'selected' : ''}>${esc(o.label)}</option>`).join('');
+}
+
+function materialLabel(slug) {
+  return territory.materials.find((m) => m.slug === slug)?.label || slug;
+}
+
+/** Build the panel in `el` for territory summary `terr`; `onChange` redraws the legend. */
+export function sitingPanel(el, terr, onChange) {
+  territory = terr;
+  panel = el;
+  const available = (terr.computations || []).includes('siting');
+  const materials = terr.materials.filter((m) => m.actors > 0);
+  const first = materials.find((m) => m.slug === 'pallets')?.slug || materials[0]?.slug || '';
+  el.innerHTML = `<h2>${t('site.title')}</h2>
+    <p class="muted small">${t('site.intro')}</p>
+    ${available ? '' : `<p class="muted" id="site-unavailable">${t('site.unavailable')}</p>`}
+    <form id="site-form">
+      <label>${t('site.material')} <select id="site-material">${options(materials.map((m) => ({ value: m.slug, label: m.label })), first)}</select></label>
+      <label>${t('site.p')} <input id="site-p" type="number" min="1" max="10" step="1" value="1"></label>
+      <label>${t('site.candidates')} <select id="site-candidates">${options([
+        { value: 'parks', label: t('site.candidates.parks') },
+        { value: 'parks_territory', label: t('site.candidates.parks_territory') },
+      ])}</select></label>
+      <label>${t('site.objective')} <select id="site-objective">${options([
+        { value: 'vehicle_km', label: t('site.objective.vehicle_km') },
+        { value: 'tonne_km', label: t('site.objective.tonne_km') },
+      ])}</select></label>
+      <button type="submit" id="site-compute" ${available ? '' : 'disabled'}>${t('site.compute')}</button>
+    </form>
+    <div id="site-status" role="status"></div>
+    <div id="site-result"></div>`;
+  el.querySelector('#site-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    await run(el);
+    onChange();
+  });
+}
+
+async function run(el) {
+  const material = el.querySelector('#site-material').value;
+  const body = {
+    material,
+    p: Math.round(Number(el.querySelector('#site-p').value)) || 1,
+    candidates: 'parks',
+    objective: el.querySelector('#site-objective').value,
+  };
+  if (el.querySelector('#site-candidates').value === 'parks_territory') body.territory_only = true;
+  const status = el.querySelector('#site-status');
+  status.className = '';
+  status.textContent = t('site.computing');
+  delete document.body.dataset.siting;
+  try {
+    const asOfficer = !!officerToken();
+    const answer = await post('/api/siting', body);
+    answeredAsOfficer = asOfficer;
+    state.data.siting = answer.geojson;
+    state.siting = answer;
+    drawSiting(answer);
+    el.querySelector('#site-result').innerHTML = summary(answer);
+    bindRanking(el);
+    status.textContent = '';
+    document.body.dataset.siting = String(answer.geojson.features.length);
+  } catch (err) {
+    clearSiting();
+    status.className = 'error-msg';
+    const label = materialLabel(material);
+    if (err.status === 401) status.textContent = t('site.confidential', { n: territory.min_contributors ?? 3, label });
+    else if (err.status === 400 && /no located actor or site holds/.test(err.message)) status.textContent = t('site.no_holder', { label });
+    else status.textContent = t('site.error', { msg: errorMessage(err) });
+    document.body.dataset.siting = err.status === 401 ? 'denied' : 'error';
+  }
+}
+
+/** Remove the siting layer and its figures (e.g. when the officer logs in or out: the answer
+ * depends on the access). Returns whether something was shown. */
+export function clearSiting() {
+  const shown = !!state.siting;
+  state.groups.siting?.clearLayers();
+  state.data.siting = null;
+  state.siting = null;
+  markers = new Map();
+  const result = panel?.querySelector('#site-result');
+  if (result) result.innerHTML = '';
+  return shown;
+}
+
+/** After an access change: clear the layer computed under the other access and ask for a new
+ * run. */
+export function resetSiting() {
+  if (!state.siting || answeredAsOfficer === !!officerToken()) return;
+  if (clearSiting() && panel) {
+    const status = panel.querySelector('#site-status');
+    status.className = '';
+    status.textContent = t('site.cleared');
+    delete document.body.dataset.siting;
+  }
+}
+
+/** Draw the candidates of a siting answer: one circle per candidate filled by its score, the
+ * best single site and the best set ringed; co-located candidates spread around their point. */
+export function drawSiting(answer) {
+  const g = state.groups.siting.clearLayers();
+  markers = new Map();
+  const index = new Map(answer.candidates.map((c, k) => [c.id, k]));
+  for (const { f, at, origin, shared } of spread(answer.geojson.features)) {
+    const p = f.properties;
+    const k = index.get(p.id);
+    const c = answer.candidates[k];
+    const best = p.id === answer.best_single;
+    const inSet = !!p.in_best_set;
+    if (shared > 1) L.polyline([origin, at], { pane: 'siting', color: '#444', weight: 1, opacity: 0.7, interactive: false }).addTo(g);
+    const cls = ['siting', `siting-c-${k}`, best ? 'siting-best' : '', inSet ? 'siting-set' : '', p.excluded ? 'siting-excluded' : ''].filter(Boolean).join(' ');
+    const m = L.circleMarker(at, {
+      pane: 'siting',
+      className: cls,
+      radius: best ? 13 : inSet ? 11 : 9,
+      color: best || inSet ? '#111' : p.excluded ? '#777' : '#fff',
+      weight: best ? 4 : inSet ? 3 : 1.5,
+      dashArray: p.excluded || (inSet && !best) ? '4 3' : null,
+      fillColor: scoreColour(p.score),
+      fillOpacity: 0.95,
+    })
+      .bindPopup(() => sitingPopup(c, answer), { maxWidth: 420 })
+      .bindTooltip(`${p.rank ? `${p.rank}. ` : ''}${esc(p.name)}${p.score === null ? '' : ` — ${t('site.score')} ${num(p.score, 2)}`}`, { direction: 'top' })
+      .addTo(g);
+    markers.set(p.id, m);
+  }
+  if (state.visible.siting) g.addTo(state.map);
+  const pts = [...markers.values()].map((m) => m.getLatLng());
+  if (pts.length) state.map.fitBounds(L.latLngBounds(pts), { paddingTopLeft: [40, 40], paddingBottomRight: [280, 80], maxZoom: 13, animate: false });
+}
+
+function figureRows(single, set) {
+  const crow = state.siting.method !== 'road';
+  const km = crow ? t('site.vehicle_km.crow_flies', { c: num(state.siting.assumptions?.circuity, 1) }) : t('site.vehicle_km.road');
+  const line = (label, k, unit = '') => `<tr><th>${label}</th><td data-k="single-${k}">${num(single?.[k])}${unit}</td><td data-k="set-${k}">${num(set?.[k])}${unit}</td></tr>`;
+  return (
+    line(t('site.trips'), 'trips_per_year') +
+    line(km, 'vehicle_km_per_year') +
+    line(t('site.tonne_km'), 'tonne_km_per_year') +
+    line(t('site.co2'), 'kg_co2e_per_year') +
+    line(t('site.mean_km'), 'mean_distance_km', ' km') +
+    line(t('site.max_km'), 'max_distance_km', ' km')
+  );
+}
+
+function summary(a) {
+  const crow = a.method !== 'road';
+  const circuity = num(a.assumptions?.circuity, 1);
+  const estimate = a.estimate || crow;
+  const byId = new Map(a.candidates.map((c) => [c.id, c]));
+  const single = byId.get(a.best_single);
+  const setNames = a.best_set.site_ids.map((id) => esc(byId.get(id)?.name || id)).join(' ; ');
+  const solver = a.best_set.solver?.exact ? t('site.solver.exact') : t('site.solver.heuristic', { gap: num(100 * (a.best_set.solver?.gap ?? 0), 1) });
+  const ranking = a.candidates
+    .map(
+      (c) => `<li><button type="button" class="link" data-site="${esc(c.id)}"><span class="sw dot" style="background:${scoreColour(c.score)}"></span>
+        ${esc(c.name)}</button> <small>${c.score === null ? esc(t('site.excluded', { why: c.exclusion_reason || '' })) : `${t('site.score')} ${num(c.score, 2)}`}</small></li>`,
+    )
+    .join('');
+  const as = a.assumptions || {};
+  const assumptions = [
+    t('site.assume.co2', { v: num(as.kg_co2e_per_km, 2), src: as.kg_co2e_per_km_source || '' }),
+    t('site.assume.trips', { n: num(as.default_trips_per_year, 0) }),
+    as.round_trip ? t('site.assume.round_trip') : '',
+    crow ? t('site.assume.circuity', { c: circuity }) : '',
+    a.estimate ? t('site.assume.demo') : '',
+  ]
+    .filter(Boolean)
+    .map((x) => `<li>${esc(x)}</li>`)
+    .join('');
+  const warnings = a.warnings?.length ? `<details class="small"><summary>${t('site.warnings')}</summary><ul lang="en">${a.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></details>` : '';
+  const assignments = a.best_set.assignments?.length
+    ? `<details class="small"><summary>${t('site.assignments')}</summary><table class="figures"><thead><tr><th>${t('site.holder')}</th><th>${t('site.site')}</th><th>${t('site.tonnes')}</th><th>${t('site.km')}</th></tr></thead><tbody>${a.best_set.assignments
+        .map((x) => `<tr><th>${esc(x.source_id)}</th><td>${esc(byId.get(x.site_id)?.name || x.site_id)}</td><td>${num(x.tonnes_per_year)}</td><td>${num(x.distance_km)}</td></tr>`)
+        .join('')}</tbody></table></details>`
+    : '';
+  return `<p class="method ${estimate ? 'estimate' : ''}" id="site-method">${estimate ? `<span class="estimate">${t('estimate')}</span> ` : ''}${crow ? t('plan.method.crow_flies', { c: circuity }) : t('plan.method.road')}</p>
+    <p class="small">${esc(t('site.summary', { n: a.sources, t: num(a.tonnes_per_year), label: a.material_label_fr, u: a.sources_unlocated.length }))}</p>
+    <p class="small" id="site-best-single"><strong>${t('site.best_single')} :</strong> ${esc(single?.name || '—')}</p>
+    <p class="small" id="site-best-set"><strong>${t('site.best_set', { p: a.best_set.p })} :</strong> ${setNames} <small>(${esc(solver)})</small></p>
+    <table class="figures" id="site-figures"><thead><tr><th>${t('site.per_year')}</th><th>${t('site.best_single')}</th><th>${t('site.best_set', { p: a.best_set.p })}</th></tr></thead>
+    <tbody>${figureRows(single?.figures, a.best_set.figures)}</tbody></table>
+    <ol class="ranking" id="site-ranking">${ranking}</ol>
+    <details open class="small" id="site-assumptions"><summary>${t('site.assumptions')}</summary><ul>${assumptions}</ul></details>
+    ${warnings}${assignments}`;
+}
+
+function bindRanking(el) {
+  el.querySelectorAll('button[data-site]').forEach((b) =>
+    b.addEventListener('click', () => {
+      const m = markers.get(b.dataset.site);
+      if (m && state.map.hasLayer(m)) m.openPopup();
+    }),
+  );
+}
