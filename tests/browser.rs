@@ -81,6 +81,7 @@ fn map_viewer_in_headless_chromium() {
         "legend entry explains the score and its scale",
         "popup vehicle_km = API",
         "401 shown in French",
+        "API error shown in French",
         "officer sees the confidential material's siting",
         "empty register said in words",
         "printable indicators sheet",

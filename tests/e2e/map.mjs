@@ -271,6 +271,16 @@ try {
   const denied = await page.textContent('#site-status');
   check(denied.includes('confidentielles') && denied.includes('chargé de mission') && !/fewer than|unauthorized/.test(denied), `401 shown in French: « ${denied} »`);
   check((await page.locator('path.siting').count()) === 0 && (await page.locator('#legend-siting').count()) === 0, 'no siting layer nor legend after a 401');
+  // Any other API error is told in French, with the server's detail; no layer is left.
+  await page.route('**/api/siting', (route) => route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ code: 'internal', message: 'solver exploded' }) }));
+  await page.selectOption('#site-material', 'pallets');
+  await page.click('#site-compute');
+  await page.waitForSelector('body[data-siting="error"]', { timeout: 30000 });
+  const failed = await page.textContent('#site-status');
+  check(failed.includes('Classement impossible') && failed.includes('Erreur interne du serveur') && failed.includes('solver exploded'), `API error shown in French: « ${failed} »`);
+  check((await page.locator('path.siting').count()) === 0, 'no siting layer after an error');
+  await page.unroute('**/api/siting');
+  await page.selectOption('#site-material', secret);
   if (token) {
     await page.fill('#officer-token', token);
     await page.click('#officer-login');
