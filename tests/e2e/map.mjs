@@ -194,6 +194,18 @@ try {
   check((await indSheet.textContent('h1')).includes('Indicateurs') && printed.startsWith(await expectedValue(roundput)), `printable indicators sheet (roundput ${printed})`);
   await indSheet.screenshot({ path: join(artifacts, 'indicators-sheet.png'), fullPage: true });
   await indSheet.close();
+  // A register with synergies (the API's answer with a programme filled in): counts by status
+  // in the order of a synergy's life.
+  const filled = { ...ind, programme: { ...ind.programme, synergies: 5, actors_mobilised: 4, mean_actors_per_synergy: 2.4, synergies_by_status: { abandoned: 1, idea: 2, implemented: 1, negotiation: 0, study: 1 } } };
+  await context.route('**/api/indicators', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(filled) }));
+  const [indSheet2] = await Promise.all([context.waitForEvent('page'), page.click('#ind-print')]);
+  await indSheet2.waitForSelector('body[data-ready="1"]', { timeout: 15000 });
+  const statusRows = await indSheet2.evaluate(() => [...document.querySelectorAll('#ind-programme tr[data-key^="status-"]')].map((r) => `${r.dataset.key.slice(7)}=${r.querySelector('td').textContent.trim()}`));
+  check(statusRows.join(',') === 'idea=2,study=1,negotiation=0,implemented=1,abandoned=1', `synergies by status in life order (${statusRows.join(',')})`);
+  const mobilised = (await indSheet2.textContent('#ind-programme tr[data-key="actors_mobilised"] td')).trim();
+  check(mobilised === '4' && (await indSheet2.locator('#ind-empty').count()) === 0, 'filled register: actors mobilised shown, no « empty » note');
+  await indSheet2.close();
+  await context.unroute('**/api/indicators');
 
   // Siting layer: pallets, p = 2, business parks; one marker per candidate filled by score.
   check((terr.computations || []).includes('siting'), 'server offers siting');

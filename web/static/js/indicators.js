@@ -8,6 +8,9 @@ import { t, num, esc } from './i18n.js';
 /** Principles in the order shown. */
 export const PRINCIPLES = ['roundput', 'diversity', 'cooperation', 'locality'];
 
+/** Synergy statuses, in the order of a synergy's life. */
+export const STATUSES = ['idea', 'study', 'negotiation', 'implemented', 'abandoned'];
+
 /** Indicators that rest on the synergy register. */
 const FROM_REGISTER = {
   diversity_materials_implemented: 'ind.none_implemented',
@@ -67,9 +70,7 @@ function programme(report) {
     rows +=
       row('actors_mobilised', t('ind.actors_mobilised'), num(p.actors_mobilised, 0)) +
       row('synergies', t('ind.synergies'), num(p.synergies, 0)) +
-      Object.entries(p.synergies_by_status || {})
-        .map(([s, n]) => row(`status-${s}`, `&nbsp;&nbsp;${t(`ind.status.${s}`)}`, num(n, 0)))
-        .join('') +
+      STATUSES.map((s) => row(`status-${s}`, `&nbsp;&nbsp;${t(`ind.status.${s}`)}`, num(p.synergies_by_status?.[s] ?? 0, 0))).join('') +
       row('mean_actors_per_synergy', t('ind.mean_actors'), p.mean_actors_per_synergy === null ? '—' : num(p.mean_actors_per_synergy, 1));
   }
   const demo = p.estimate ? ` <span class="estimate">${t('ind.demo_register')}</span>` : '';

@@ -109,6 +109,16 @@ export function actorPopup(p) {
   </table>${flows}${precision(p.precision)}<p class="source">${t('source')} : ${sources(p.source)}</p></div>`;
 }
 
+/** Why a siting candidate is excluded, in French (the API's reasons are English). */
+export function exclusionReason(reason) {
+  const r = String(reason || '');
+  if (r === 'excluded by the candidate list') return t('site.why.list');
+  if (r === 'outside the territory') return t('site.why.outside');
+  const m = r.match(/^free land ([\d.]+) ha < ([\d.]+) ha required$/);
+  if (m) return t('site.why.free_land', { free: num(Number(m[1])), min: num(Number(m[2])) });
+  return r;
+}
+
 /** Popup of a siting candidate `c` (one of `answer.candidates` of POST /api/siting): rank,
  * score, yearly figures if it alone received the material, shares within 10 and 20 km, the
  * method (crow flies flagged as an estimate) and the assumptions with their sources. */
@@ -138,7 +148,7 @@ export function sitingPopup(c, answer) {
     ${row(t('site.free_land'), c.free_ha === null || c.free_ha === undefined ? '' : `${num(c.free_ha)} ha`)}
   </table>
   ${c.in_territory ? '' : `<p class="precision approx">${t('site.outside')}</p>`}
-  ${c.excluded ? `<p class="precision approx">${esc(t('site.excluded', { why: c.exclusion_reason || '' }))}</p>` : ''}
+  ${c.excluded ? `<p class="precision approx">${esc(t('site.excluded', { why: exclusionReason(c.exclusion_reason) }))}</p>` : ''}
   <p class="method">${estimate ? `<span class="estimate">${t('estimate')}</span> ` : ''}${crow ? t('plan.method.crow_flies', { c: circuity }) : t('plan.method.road')}</p>
   <p class="source">${t('source')} : ${esc(t('site.assume.co2', { v: num(a.kg_co2e_per_km, 2), src: a.kg_co2e_per_km_source || '' }))}${answer.estimate ? ` ; ${esc(t('site.assume.demo'))}` : ''}</p></div>`;
 }

@@ -8,7 +8,7 @@ import { post, errorMessage, officerToken } from './api.js';
 import { t, num, esc } from './i18n.js';
 import { scoreColour } from './colours.js';
 import { state, spread } from './layers.js';
-import { sitingPopup } from './popups.js';
+import { sitingPopup, exclusionReason } from './popups.js';
 
 const L = window.L;
 
@@ -176,7 +176,7 @@ function summary(a) {
   const ranking = a.candidates
     .map(
       (c) => `<li><button type="button" class="link" data-site="${esc(c.id)}"><span class="sw dot" style="background:${scoreColour(c.score)}"></span>
-        ${esc(c.name)}</button> <small>${c.score === null ? esc(t('site.excluded', { why: c.exclusion_reason || '' })) : `${t('site.score')} ${num(c.score, 2)}`}</small></li>`,
+        ${esc(c.name)}</button> <small>${c.score === null ? esc(t('site.excluded', { why: exclusionReason(c.exclusion_reason) })) : `${t('site.score')} ${num(c.score, 2)}`}</small></li>`,
     )
     .join('');
   const as = a.assumptions || {};
