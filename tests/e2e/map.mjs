@@ -215,8 +215,10 @@ try {
   await page.selectOption('#site-material', 'pallets');
   await page.fill('#site-p', '2');
   await page.selectOption('#site-candidates', 'parks');
+  const t2 = Date.now();
   await page.click('#site-compute');
   await page.waitForSelector('body[data-siting]', { timeout: 30000 });
+  out.siting_ms = Date.now() - t2;
   check((await page.getAttribute('body', 'data-siting')) === String(site.candidates.length), `siting answered (${site.candidates.length} candidates)`);
   const drawn = await page.evaluate(() =>
     [...document.querySelectorAll('path.siting')].map((e) => ({ k: Number([...e.classList].find((c) => c.startsWith('siting-c-')).slice(9)), fill: e.getAttribute('fill'), best: e.classList.contains('siting-best'), set: e.classList.contains('siting-set') })),
