@@ -88,6 +88,10 @@ pub enum Error {
     /// A request that cannot be served as asked (unknown id, bad parameter…).
     #[error("{0}")]
     Invalid(String),
+    /// A well-formed request whose data selection is empty: e.g. no located holder of the
+    /// material asked for. Not a bug and not a bad parameter: the territory has no data for it.
+    #[error("{0}")]
+    NoData(String),
 }
 
 impl Error {

@@ -398,7 +398,10 @@ pub fn vehicle_types(
         None => {
             let p = t.path(&t.manifest.files.vehicles);
             if p.is_file() {
-                used.push(format!("vehicle types: {}", p.display()));
+                used.push(format!(
+                    "vehicle types: {} of the territory folder",
+                    t.manifest.files.vehicles
+                ));
                 scenario::read_vehicles(&p)
             } else {
                 used.push(
@@ -429,7 +432,10 @@ pub fn emission_factors(
         None => {
             let p = t.path(&t.manifest.files.emission_factors);
             if p.is_file() {
-                used.push(format!("emission factors: {}", p.display()));
+                used.push(format!(
+                    "emission factors: {} of the territory folder",
+                    t.manifest.files.emission_factors
+                ));
                 scenario::read_emission_factors(&p)
             } else {
                 used.push("emission factors: built-in defaults (no emission_factors.csv in the territory)".into());

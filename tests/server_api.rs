@@ -773,6 +773,47 @@ async fn siting_errors() {
     post("/api/siting", "{not json", None)
         .await
         .error(StatusCode::BAD_REQUEST, "invalid_json");
+    // A known material that no located actor holds: nothing to rank, a stable `no_data` code
+    // (the viewer shows its own French sentence for it).
+    let t = territory();
+    let empty = t
+        .materials
+        .iter()
+        .find(|m| {
+            !t.flows.iter().any(|f| {
+                f.material == m.slug && t.actor(&f.holder).is_some_and(|a| a.position.is_some())
+            })
+        })
+        .expect("geodata has a material without located holder");
+    let body = format!(r#"{{"material": "{}"}}"#, empty.slug);
+    let a = post("/api/siting", &body, Some(TOKEN)).await;
+    a.error(StatusCode::UNPROCESSABLE_ENTITY, "no_data");
+    assert!(a.json()["message"].as_str().unwrap().contains(&empty.slug));
+}
+
+#[tokio::test]
+async fn invalid_register_on_the_server_is_named_not_internal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("synergies.csv"),
+        "id,title,material,status,actors,started,updated,notes,source\n\
+         s1,Palettes,pallets,maybe,,2024-01-01,,,\n",
+    )
+    .unwrap();
+    let mut t = territory().clone();
+    t.dir = dir.path().to_path_buf();
+    let a = call_with(
+        AppState::new(t, None),
+        Method::GET,
+        "/api/indicators",
+        None,
+        None,
+    )
+    .await;
+    a.error(StatusCode::INTERNAL_SERVER_ERROR, "invalid_data");
+    let m = a.json()["message"].as_str().unwrap().to_owned();
+    assert!(m.contains("synergies.csv") && m.contains("line 2"), "{m}");
+    assert!(m.contains("status"), "{m}");
 }
 
 #[tokio::test]

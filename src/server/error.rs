@@ -95,6 +95,14 @@ impl From<crate::Error> for ApiError {
     fn from(e: crate::Error) -> Self {
         match e {
             crate::Error::Invalid(m) => ApiError::bad_parameter(m),
+            crate::Error::NoData(m) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "no_data", m)
+            }
+            e @ (crate::Error::Input(_) | crate::Error::Validation(_)) => ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "invalid_data",
+                format!("the territory data on the server is invalid (run `boucle check`): {e}"),
+            ),
             other => ApiError::internal(other.to_string()),
         }
     }

@@ -581,7 +581,7 @@ pub fn site_with(t: &Territory, req: &SitingRequest, router: &dyn Router) -> Res
     let mut warnings = Vec::new();
     let (src, unlocated, estimate) = sources(t, &slug, &mut warnings);
     if src.is_empty() {
-        return Err(Error::Invalid(format!(
+        return Err(Error::NoData(format!(
             "no located actor or site holds material `{slug}` (out flows: none{})",
             if unlocated.is_empty() {
                 String::new()

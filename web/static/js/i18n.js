@@ -128,6 +128,8 @@ const FR = {
   'api.payload_too_large': 'Demande trop volumineuse.',
   'api.timeout': 'Le calcul a pris trop de temps (plus de 60 s).',
   'api.internal': 'Erreur interne du serveur.',
+  'api.no_data': 'Aucune donnée pour cette demande dans le territoire.',
+  'api.invalid_data': 'Les données du territoire sur le serveur sont invalides : le chargé de mission doit lancer « boucle check ».',
   'api.network': 'Serveur injoignable : vérifiez que « boucle serve » tourne toujours.',
   'api.other': 'Erreur du serveur (code HTTP {status}).',
   'api.detail': 'Détail (en anglais) : {msg}',

@@ -86,7 +86,7 @@ async function run(el) {
     status.className = 'error-msg';
     const label = materialLabel(material);
     if (err.status === 401) status.textContent = t('site.confidential', { n: territory.min_contributors ?? 3, label });
-    else if (err.status === 400 && /no located actor or site holds/.test(err.message)) status.textContent = t('site.no_holder', { label });
+    else if (err.code === 'no_data') status.textContent = t('site.no_holder', { label });
     else status.textContent = t('site.error', { msg: errorMessage(err) });
     document.body.dataset.siting = err.status === 401 ? 'denied' : 'error';
   }
