@@ -298,11 +298,13 @@ pub struct CandidateResult {
 /// How the best set was found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Solver {
-    /// `branch_and_bound` (exact) or `fast_interchange` (heuristic).
+    /// `branch_and_bound` (exact), `lagrangian_fixing_branch_and_bound` (exact, after
+    /// Lagrangian variable fixing) or `fast_interchange` (heuristic).
     pub algorithm: String,
     /// Whether the set is proven optimal.
     pub exact: bool,
-    /// Lower bound on the optimum (heuristic only), in objective units.
+    /// Lower bound on the optimum (Lagrangian; not given for plain branch-and-bound), in
+    /// objective units.
     pub lower_bound: Option<f64>,
     /// Largest possible relative gap to the optimum, (value − bound) / value (heuristic only).
     pub gap: Option<f64>,
@@ -565,6 +567,31 @@ pub fn site(t: &Territory, req: &SitingRequest) -> Result<SitingResult> {
     site_with(t, req, router_for(t)?.as_ref())
 }
 
+/// The heuristic's solution with a Lagrangian lower bound and the gap it proves, when exact
+/// search is out of budget.
+fn heuristic_with_bound(
+    inst: &pmedian::Instance,
+    p: usize,
+    heur: pmedian::Solution,
+) -> (pmedian::Solution, Solver) {
+    let lb = pmedian::lagrangian_bound(inst, p, 1.05 * heur.cost, 300);
+    let gap = if heur.cost > 0.0 {
+        ((heur.cost - lb) / heur.cost).max(0.0)
+    } else {
+        0.0
+    };
+    (
+        heur,
+        Solver {
+            algorithm: "fast_interchange".into(),
+            exact: false,
+            lower_bound: Some(lb),
+            gap: Some(gap),
+            starts: Some(RANDOM_STARTS + 1),
+        },
+    )
+}
+
 /// [`site`] with a router the caller keeps (the server opens the road graph once).
 pub fn site_with(t: &Territory, req: &SitingRequest, router: &dyn Router) -> Result<SitingResult> {
     let slug = resolve_material(t, &req.material)?;
@@ -713,24 +740,19 @@ pub fn site_with(t: &Territory, req: &SitingRequest, router: &dyn Router) -> Res
                 starts: None,
             },
         ),
-        None => {
-            let lb = pmedian::lagrangian_bound(&inst, req.p, 1.05 * heur.cost, 300);
-            let gap = if heur.cost > 0.0 {
-                ((heur.cost - lb) / heur.cost).max(0.0)
-            } else {
-                0.0
-            };
-            (
-                heur,
+        None => match pmedian::exact_by_fixing(&inst, req.p, &heur, 300, EXACT_WORK_LIMIT) {
+            Some((s, fixing)) => (
+                s,
                 Solver {
-                    algorithm: "fast_interchange".into(),
-                    exact: false,
-                    lower_bound: Some(lb),
-                    gap: Some(gap),
-                    starts: Some(RANDOM_STARTS + 1),
+                    algorithm: "lagrangian_fixing_branch_and_bound".into(),
+                    exact: true,
+                    lower_bound: Some(fixing.bound),
+                    gap: None,
+                    starts: None,
                 },
-            )
-        }
+            ),
+            None => heuristic_with_bound(&inst, req.p, heur),
+        },
     };
     let open: Vec<usize> = sol.open.iter().map(|&k| eligible[k]).collect();
     let assign = inst.assign(&sol.open);
