@@ -763,6 +763,80 @@ async fn siting_ranks_parks_publicly_without_company_tonnes() {
 }
 
 #[tokio::test]
+async fn siting_ranks_an_uploaded_candidates_file() {
+    // CSV as `boucle site --candidates FILE` reads it: Thann, Cernay, Masevaux, one excluded.
+    let csv = "id,name,lon,lat,free_ha,excluded\n\
+               thann,Friche de Thann,7.104,47.807,2.5,false\n\
+               cernay,Terrain de Cernay,7.176,47.806,,false\n\
+               masevaux,Site de Masevaux,6.996,47.776,1,false\n\
+               old,Ancien site,7.05,47.85,,true\n";
+    let body = serde_json::json!({
+        "material": "pallets",
+        "p": 2,
+        "candidates": {"file_name": "candidats.csv", "content": csv},
+    })
+    .to_string();
+    let a = post("/api/siting", &body, None).await;
+    assert_eq!(
+        a.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    let v = a.json();
+    let mut ids: Vec<&str> = v["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["cernay", "masevaux", "old", "thann"]);
+    let set = v["best_set"]["site_ids"].as_array().unwrap();
+    assert_eq!(set.len(), 2);
+    assert!(
+        !set.iter().any(|s| s == "old"),
+        "an excluded site is never chosen"
+    );
+    assert_eq!(v["geojson"]["features"].as_array().unwrap().len(), 4);
+
+    // The same as GeoJSON.
+    let gj = serde_json::json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"id": "a", "name": "A"},
+         "geometry": {"type": "Point", "coordinates": [7.104, 47.807]}},
+        {"type": "Feature", "properties": {"id": "b"},
+         "geometry": {"type": "Point", "coordinates": [6.996, 47.776]}}]});
+    let body = serde_json::json!({
+        "material": "pallets",
+        "candidates": {"file_name": "sites.geojson", "content": gj.to_string()},
+    })
+    .to_string();
+    let a = post("/api/siting", &body, None).await;
+    assert_eq!(
+        a.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&a.body)
+    );
+    assert_eq!(a.json()["candidates"].as_array().unwrap().len(), 2);
+
+    // A bad row: 400 naming the file, the line and the field.
+    let bad = "id,name,lon,lat\nthann,Thann,7.104,47.807\ncernay,Cernay,sept,47.806\n";
+    let body = serde_json::json!({
+        "material": "pallets",
+        "candidates": {"file_name": "candidats.csv", "content": bad},
+    })
+    .to_string();
+    let a = post("/api/siting", &body, None).await;
+    a.error(StatusCode::BAD_REQUEST, "bad_parameter");
+    let m = a.json()["message"].as_str().unwrap().to_owned();
+    assert!(
+        m.contains("candidats.csv") && m.contains("line 3") && m.contains("lon"),
+        "{m}"
+    );
+}
+
+#[tokio::test]
 async fn siting_errors() {
     post("/api/siting", r#"{"material": "pallets", "p": 0}"#, None)
         .await

@@ -10,20 +10,29 @@ use geojson::JsonValue;
 use super::CandidateInput;
 use crate::error::{InputError, Location, Result};
 use crate::io::csv::CsvTable;
-use crate::io::geojson::read_features;
+use crate::io::geojson::parse_features;
 
 /// Read candidate sites from `path`: GeoJSON when the name ends in `.geojson` or `.json`, CSV
 /// otherwise.
 pub fn read_candidates(path: &Path) -> Result<Vec<CandidateInput>> {
+    let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
+    parse_candidates(path, &bytes)
+}
+
+/// Parse candidate sites from the bytes of a file named `path` (e.g. a file uploaded in the
+/// viewer): GeoJSON when the name ends in `.geojson` or `.json`, CSV otherwise.
+pub fn parse_candidates(path: &Path, bytes: &[u8]) -> Result<Vec<CandidateInput>> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     if ext == "geojson" || ext == "json" {
-        read_geojson(path)
+        let text = std::str::from_utf8(bytes).map_err(|e| {
+            InputError::new(path, Location::File, None, format!("not UTF-8 text: {e}"))
+        })?;
+        parse_geojson(path, text)
     } else {
-        let bytes = std::fs::read(path).map_err(|e| crate::Error::io(path, e))?;
-        parse_candidates_csv(path, &bytes)
+        parse_candidates_csv(path, bytes)
     }
 }
 
@@ -63,8 +72,8 @@ pub fn parse_candidates_csv(path: &Path, bytes: &[u8]) -> Result<Vec<CandidateIn
     Ok(out)
 }
 
-fn read_geojson(path: &Path) -> Result<Vec<CandidateInput>> {
-    let features = read_features(path, "id")?;
+fn parse_geojson(path: &Path, text: &str) -> Result<Vec<CandidateInput>> {
+    let features = parse_features(path, text, "id")?;
     let mut out = Vec::new();
     for f in &features {
         let id =

@@ -23,7 +23,7 @@ use geo::Point;
 use geojson::{FeatureCollection, GeometryValue, JsonObject, JsonValue};
 use serde::{Deserialize, Serialize};
 
-pub use candidates::{parse_candidates_csv, read_candidates};
+pub use candidates::{parse_candidates, parse_candidates_csv, read_candidates};
 
 use crate::cost::{CostMatrix, CrowFlies, DenseMatrix, Method};
 use crate::error::{Error, Result};
@@ -150,6 +150,19 @@ pub enum Candidates {
     Named(CandidateSet),
     /// Explicit points.
     List(Vec<CandidateInput>),
+    /// The text of a candidates file (CSV or GeoJSON, as `boucle site --candidates FILE`
+    /// reads), e.g. uploaded in the viewer.
+    Upload(CandidateFile),
+}
+
+/// A candidates file sent as text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidateFile {
+    /// The file's name: `.geojson` / `.json` is read as GeoJSON, anything else as CSV. Errors
+    /// name it.
+    pub file_name: String,
+    /// The file's content.
+    pub content: String,
 }
 
 impl Default for Candidates {
@@ -495,6 +508,17 @@ fn candidates(t: &Territory, req: &SitingRequest) -> Result<Vec<Cand>> {
                 })
             })
             .collect(),
+        Candidates::Upload(f) => {
+            let list = parse_candidates(std::path::Path::new(&f.file_name), f.content.as_bytes())
+                .map_err(|e| Error::Invalid(format!("candidates file: {e}")))?;
+            return candidates(
+                t,
+                &SitingRequest {
+                    candidates: Candidates::List(list),
+                    ..req.clone()
+                },
+            );
+        }
         Candidates::List(list) => {
             let mut seen = std::collections::HashSet::new();
             for c in list {

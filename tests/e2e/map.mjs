@@ -294,6 +294,24 @@ try {
   check(failed.includes('Classement impossible') && failed.includes('Erreur interne du serveur') && failed.includes('solver exploded'), `API error shown in French: « ${failed} »`);
   check((await page.locator('path.siting').count()) === 0, 'no siting layer after an error');
   await page.unroute('**/api/siting');
+  // The planner's own candidate points, uploaded as a CSV file: one marker per row; a bad row is
+  // refused in French with the file, line and field.
+  await page.selectOption('#site-material', 'pallets');
+  await page.selectOption('#site-candidates', 'file');
+  check(await page.isVisible('#site-file'), 'file input shown for « Mes propres points »');
+  const ownCsv = 'id,name,lon,lat,free_ha,excluded\nthann,Friche de Thann,7.104,47.807,2.5,false\ncernay,Terrain de Cernay,7.176,47.806,,false\nmasevaux,Site de Masevaux,6.996,47.776,1,false\n';
+  await page.setInputFiles('#site-file', { name: 'candidats.csv', mimeType: 'text/csv', buffer: Buffer.from(ownCsv) });
+  await page.click('#site-compute');
+  await page.waitForSelector('body[data-siting="3"]', { timeout: 30000 });
+  check((await page.locator('path.siting').count()) === 3, 'uploaded CSV: one marker per row (3)');
+  check((await page.textContent('#site-result')).includes('Friche de Thann') || (await page.textContent('#site-result')).includes('Terrain de Cernay'), 'uploaded CSV: the result names the uploaded sites');
+  await page.setInputFiles('#site-file', { name: 'candidats.csv', mimeType: 'text/csv', buffer: Buffer.from('id,name,lon,lat\nthann,Thann,7.104,47.807\ncernay,Cernay,sept,47.806\n') });
+  await page.click('#site-compute');
+  await page.waitForSelector('body[data-siting="error"]', { timeout: 30000 });
+  const badFile = await page.textContent('#site-status');
+  check(badFile.includes('Classement impossible') && badFile.includes('candidats.csv') && badFile.includes('line 3') && badFile.includes('lon'), `bad uploaded CSV refused with file, line and field: « ${badFile} »`);
+  check((await page.locator('path.siting').count()) === 0, 'no siting layer after a bad file');
+  await page.selectOption('#site-candidates', 'parks');
   await page.selectOption('#site-material', secret);
   if (token) {
     await page.fill('#officer-token', token);

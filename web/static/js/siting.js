@@ -41,7 +41,10 @@ export function sitingPanel(el, terr, onChange) {
       <label>${t('site.candidates')} <select id="site-candidates">${options([
         { value: 'parks', label: t('site.candidates.parks') },
         { value: 'parks_territory', label: t('site.candidates.parks_territory') },
+        { value: 'file', label: t('site.candidates.file') },
       ])}</select></label>
+      <label id="site-file-label" hidden>${t('site.file')} <input id="site-file" type="file" accept=".csv,.geojson,.json,text/csv,application/geo+json,application/json"></label>
+      <p class="muted small" id="site-file-help" hidden>${t('site.file_help')}</p>
       <label>${t('site.objective')} <select id="site-objective">${options([
         { value: 'vehicle_km', label: t('site.objective.vehicle_km') },
         { value: 'tonne_km', label: t('site.objective.tonne_km') },
@@ -50,6 +53,12 @@ export function sitingPanel(el, terr, onChange) {
     </form>
     <div id="site-status" role="status"></div>
     <div id="site-result"></div>`;
+  const candSelect = el.querySelector('#site-candidates');
+  candSelect.addEventListener('change', () => {
+    const file = candSelect.value === 'file';
+    el.querySelector('#site-file-label').hidden = !file;
+    el.querySelector('#site-file-help').hidden = !file;
+  });
   el.querySelector('#site-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     await run(el);
@@ -65,8 +74,20 @@ async function run(el) {
     candidates: 'parks',
     objective: el.querySelector('#site-objective').value,
   };
-  if (el.querySelector('#site-candidates').value === 'parks_territory') body.territory_only = true;
   const status = el.querySelector('#site-status');
+  const choice = el.querySelector('#site-candidates').value;
+  if (choice === 'parks_territory') body.territory_only = true;
+  if (choice === 'file') {
+    // The file is sent as text and read by the server exactly as `boucle site --candidates FILE`
+    // reads it (CSV id,name,lon,lat[,free_ha,excluded] or GeoJSON points), errors included.
+    const file = el.querySelector('#site-file').files[0];
+    if (!file) {
+      status.className = 'error-msg';
+      status.textContent = t('site.file_missing');
+      return;
+    }
+    body.candidates = { file_name: file.name, content: await file.text() };
+  }
   status.className = '';
   status.textContent = t('site.computing');
   delete document.body.dataset.siting;
