@@ -119,6 +119,21 @@ try {
   if (out.rounds_available || process.env.BOUCLE_E2E_REQUIRE_ROUNDS === '1') {
     check(out.rounds_available, 'server offers rounds');
     await page.selectOption('#plan-material', 'pallets');
+    // The material's clusters are drawn with a legend entry per group (same count as the API).
+    const clusters = await (await page.request.get(`${base}/api/clusters?material=pallets`)).json();
+    await page.waitForSelector('#legend-clusters', { timeout: 30000 });
+    const groups = clusters.filter((c) => !c.noise);
+    const alone = clusters.filter((c) => c.noise).reduce((n, c) => n + c.members.length, 0);
+    const summary = await page.textContent('#legend-clusters summary');
+    check(summary.includes(`${groups.length} groupe(s), ${alone} isolé(s)`), `clusters legend folded to one line: « ${summary.trim()} »`);
+    check((await page.locator('path.cluster').count()) === clusters.filter((c) => c.centre).length, 'one ring per cluster drawn');
+    await page.click('#legend-clusters summary');
+    const clusterItems = await page.locator('#legend-clusters .item').count();
+    check(clusterItems === groups.length + (alone ? 1 : 0), `clusters legend unfolded: one entry per group + isolated (${clusterItems})`);
+    const legendClusters = await page.textContent('#legend-clusters');
+    check(groups.length === 0 || legendClusters.includes(`Groupe 1 : ${groups[0].members.length} détenteurs`), 'clusters legend: first group and its holders');
+    check(!clusters.some((c) => c.method === 'crow_flies') || legendClusters.includes('estimation'), 'clusters legend: crow-flies flagged as an estimate');
+    await page.click('#legend-clusters summary');
     const t1 = Date.now();
     await page.click('#plan-compute');
     await page.waitForSelector('body[data-rounds]', { timeout: 60000 });

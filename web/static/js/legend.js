@@ -48,6 +48,22 @@ export function drawLegend(el) {
       if (present.has('')) html += swatch(materialColour(''), t('legend.other'), 'dot');
     }
   }
+  if (state.visible.clusters && state.clusters?.items.length) {
+    // Folded to one line by default: the legend sits over the map's south-east corner.
+    const c = state.clusters;
+    const label = state.materials.find((m) => m.slug === c.material)?.label || c.material;
+    const groups = c.items.filter((it) => !it.noise);
+    const alone = c.items.filter((it) => it.noise).reduce((n, it) => n + it.members, 0);
+    let k = 0;
+    const rows = c.items
+      .filter((it) => !it.noise)
+      .map((it) => `<div class="item"><span class="sw dot ring" style="border:3px solid ${it.colour}"></span>${t('legend.cluster', { i: ++k, n: it.members, r: it.rounds == null ? '—' : num(it.rounds, 0) })}</div>`)
+      .join('');
+    const noise = alone ? `<div class="item"><span class="sw dot ring" style="border:3px solid #777"></span>${t('legend.cluster.noise', { n: alone })}</div>` : '';
+    const crow = c.items.some((it) => it.method === 'crow_flies');
+    html += `<details id="legend-clusters"${state.clustersOpen ? ' open' : ''}><summary><strong>${t('legend.clusters', { label: esc(label), g: groups.length, a: alone })}</strong></summary>
+      ${rows}${noise}<p class="note">${t('legend.clusters.note')}${crow ? ` ${t('legend.clusters.crow')}` : ''}</p></details>`;
+  }
   if (state.visible.rounds && state.roundColours?.length) {
     html += `<h3>${t('layer.rounds')}</h3>`;
     html += state.roundColours.map((c, i) => `<div class="item"><span class="sw line" style="background:${c}"></span>${t('legend.round', { n: i + 1 })}</div>`).join('');
@@ -63,6 +79,9 @@ export function drawLegend(el) {
       ${a.candidates.some((c) => c.excluded) ? swatch(NO_SCORE, t('legend.siting.excluded'), 'dot') : ''}</div>`;
   }
   el.innerHTML = html;
+  el.querySelector('#legend-clusters')?.addEventListener('toggle', (e) => {
+    state.clustersOpen = e.target.open;
+  });
 }
 
 function ring(colour, width, style, label) {

@@ -84,7 +84,19 @@ export function planningPanel(el, terr, onChange) {
 /** Draw the material's clusters on the clusters overlay. */
 async function drawClusters(material) {
   const g = state.groups.clusters.clearLayers();
+  state.clusters = null;
   const clusters = await get(`/api/clusters?material=${encodeURIComponent(material)}`);
+  state.clusters = {
+    material,
+    items: clusters.map((c, i) => ({
+      colour: c.noise ? '#777' : QUAL[i % QUAL.length],
+      noise: !!c.noise,
+      members: (c.members || []).length,
+      rounds: c.rounds_per_year,
+      estimate: !!c.estimate,
+      method: c.method,
+    })),
+  };
   clusters.forEach((c, i) => {
     const colour = c.noise ? '#777' : QUAL[i % QUAL.length];
     const pts = (c.members || []).map((m) => [m.lat, m.lon]);
