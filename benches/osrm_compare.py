@@ -50,6 +50,9 @@ def main():
     ap.add_argument("--points", type=int, default=40)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--port", type=int, default=5077)
+    ap.add_argument("--profile", default="car",
+                    help="boucle profile to import with (default car: OSRM's car.lua model, "
+                         "for an apples-to-apples comparison; boucle's own default is truck)")
     ap.add_argument("--import-args", default="", help="extra `network import` options")
     ap.add_argument("--boucle", default=os.path.join(ROOT, "target", "release", "boucle"))
     a = ap.parse_args()
@@ -64,7 +67,7 @@ def main():
     graph_dir = os.path.join(work, "boucle")
     os.makedirs(graph_dir)
     t_boucle = run([a.boucle, "network", "import", a.pbf, "--no-clip", "--json",
-                    "--data", graph_dir] + a.import_args.split())
+                    "--profile", a.profile, "--data", graph_dir] + a.import_args.split())
     info = json.loads(subprocess.check_output([a.boucle, "network", "info", "--json", "--data", graph_dir]))
     w, s, e, n = info["bbox"]
 

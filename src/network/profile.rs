@@ -1,4 +1,6 @@
-//! The truck profile: which OpenStreetMap ways a collection truck may drive, in which directions,
+//! Routing profiles ([`Profile`]): the truck profile (the default, defined here) and the car
+//! profile ([`super::car`], OSRM's car.lua in Rust, for comparisons). This module holds the
+//! truck's rules: which OpenStreetMap ways a collection truck may drive, in which directions,
 //! and at what speed.
 //!
 //! Rules (documented defaults, all in one place):
@@ -22,6 +24,59 @@
 //!   (`highway=traffic_signals` node, mean wait over green and red), 0.5 s per intersection
 //!   crossed (node joining ≥ 3 edges: an approximation of turn costs; turn restrictions are not
 //!   modelled).
+
+/// A routing profile, chosen at import and recorded in the graph file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Profile {
+    /// A collection truck (the default): `hgv` access, truck speed limits, `restriction:hgv`.
+    #[default]
+    Truck,
+    /// A car, following OSRM's car.lua (see [`super::car`]).
+    Car,
+}
+
+impl Profile {
+    /// The profile's name (`truck`, `car`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Truck => "truck",
+            Profile::Car => "car",
+        }
+    }
+
+    /// Parse `truck` or `car`.
+    pub fn parse(s: &str) -> Option<Profile> {
+        match s {
+            "truck" => Some(Profile::Truck),
+            "car" => Some(Profile::Car),
+            _ => None,
+        }
+    }
+
+    /// The profile of a way from its tags, or `None` when the vehicle may not use it.
+    pub fn way<'a>(self, get: impl Fn(&str) -> Option<&'a str>) -> Option<WayProfile> {
+        match self {
+            Profile::Truck => way_profile(get),
+            Profile::Car => super::car::car_way_profile(get),
+        }
+    }
+
+    /// The `restriction:*` key specific to this vehicle (read before plain `restriction`).
+    pub fn restriction_key(self) -> &'static str {
+        match self {
+            Profile::Truck => "restriction:hgv",
+            Profile::Car => "restriction:motorcar",
+        }
+    }
+
+    /// Values of a restriction's `except` tag that exempt this vehicle.
+    pub fn exempt_by(self, except: &str) -> bool {
+        except.split(';').map(str::trim).any(|x| match self {
+            Profile::Truck => matches!(x, "hgv" | "goods" | "motor_vehicle" | "vehicle"),
+            Profile::Car => matches!(x, "motorcar" | "motor_vehicle" | "vehicle"),
+        })
+    }
+}
 
 /// Traffic moves slower than the legal limit: effective speed = limit × this factor.
 pub const SPEED_FACTOR: f32 = 0.8;
@@ -109,7 +164,7 @@ pub fn default_speed_kmh(class: HighwayClass, urban: bool) -> f32 {
     }
 }
 
-/// What the truck profile keeps of a way.
+/// What a profile keeps of a way.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WayProfile {
     /// Road class.
@@ -118,8 +173,17 @@ pub struct WayProfile {
     pub forward: bool,
     /// Drivable against the way's direction.
     pub backward: bool,
-    /// Effective travel speed, km/h.
+    /// Effective travel speed in the way's direction, km/h.
     pub speed_kmh: f32,
+    /// Effective travel speed against the way's direction, km/h.
+    pub speed_bwd_kmh: f32,
+    /// In the way's direction, access is for local traffic only (destination, private…):
+    /// entering it from an unrestricted road is penalised (car profile).
+    pub restricted_fwd: bool,
+    /// Against the way's direction, access is for local traffic only.
+    pub restricted_bwd: bool,
+    /// Part of a roundabout (`junction=roundabout|circular`).
+    pub roundabout: bool,
     /// Legal weight limit in tonnes, if any.
     pub maxweight_t: Option<f32>,
     /// Legal height limit in metres, if any.
@@ -193,6 +257,10 @@ pub fn way_profile<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Option<WayProfi
         forward,
         backward,
         speed_kmh,
+        speed_bwd_kmh: speed_kmh,
+        restricted_fwd: false,
+        restricted_bwd: false,
+        roundabout: matches!(get("junction"), Some("roundabout" | "circular")),
         maxweight_t: get("maxweight:hgv")
             .or_else(|| get("maxweight"))
             .and_then(parse_weight_t),
