@@ -226,3 +226,64 @@ fn points_on_one_oneway_edge_behind_each_other_go_round() {
     let (d, _) = checked_route(&r, b, a);
     assert!((d - Haversine.distance(a, b)).abs() < 1.0, "{d}");
 }
+
+/// A street 1 → 2 → 3 (west to east) with node 2 tagged `tags`, and a detour 1 → 4 → 3 to the
+/// north.
+fn street_with_node(tags: &[(&str, &str)]) -> OsmFixture {
+    let mut f = OsmFixture::new();
+    f.node(1, 7.0, 47.0, &[]);
+    f.node(2, 7.002, 47.0, tags);
+    f.node(3, 7.004, 47.0, &[]);
+    f.node(4, 7.002, 47.002, &[]);
+    let r = [("highway", "residential")];
+    f.way(1, &[1, 2, 3], &r);
+    f.way(2, &[1, 4, 3], &r);
+    f
+}
+
+#[test]
+fn bollards_block_and_gates_cost_time() {
+    use geo::{Distance, Haversine};
+    let a = Point::new(7.001, 47.0);
+    let b = Point::new(7.003, 47.0);
+    let straight = Haversine.distance(a, b);
+    for profile in [Profile::Truck, Profile::Car] {
+        let open = router(&street_with_node(&[]), profile);
+        let (d_open, t_open) = checked_route(&open, a, b);
+        assert!((d_open - straight).abs() < 1.0, "{d_open}");
+        // A bollard: the straight street is cut, the detour is taken.
+        let blocked = router(&street_with_node(&[("barrier", "bollard")]), profile);
+        let (d, _) = checked_route(&blocked, a, b);
+        assert!(d > straight + 300.0, "{profile:?}: {d}");
+        // A rising bollard or a lowered kerb lets traffic through.
+        let rising = router(
+            &street_with_node(&[("barrier", "bollard"), ("bollard", "rising")]),
+            profile,
+        );
+        assert!((checked_route(&rising, a, b).0 - straight).abs() < 1.0);
+        // A gate: passable, 60 s lost.
+        let gate = router(&street_with_node(&[("barrier", "gate")]), profile);
+        let (d, t) = checked_route(&gate, a, b);
+        assert!((d - straight).abs() < 1.0);
+        assert!(
+            (t - t_open - 60.0).abs() < 0.01,
+            "{profile:?}: {t} vs {t_open}"
+        );
+    }
+}
+
+#[test]
+fn local_access_roads_are_reached_without_their_entry_weight_in_the_duration() {
+    let mut f = crossing();
+    // The west arm is for local traffic only (car profile: restricted, entry weighted 100 h).
+    f.ways[3].tags.push(("access".into(), "destination".into()));
+    let r = router(&f, Profile::Car);
+    let (ns, ew) = arm_lengths();
+    let (d, t) = checked_route(&r, south(), west());
+    assert!((d - (ns / 2.0 + ew / 2.0)).abs() < 1.0, "{d}");
+    let travel = (ns / 2.0 + ew / 2.0) / (25.0 / 3.6);
+    let left = TurnModel::default().cost_s(-90.0, 4, false, false);
+    assert!((t - travel - left).abs() < 0.05, "{t}");
+    let table = r.table(&[south()], &[west()]).unwrap();
+    assert!((table.matrix.durations_s[0] - t).abs() < 1e-9);
+}

@@ -6,6 +6,7 @@ use geo::Rect;
 
 use super::graph::{BACKWARD, Edge, FORWARD, RoadGraph, dist_e7};
 use super::pbf::{RawOsm, Via};
+use super::profile::NodeBarrier;
 
 /// Graph-building options.
 #[derive(Debug, Clone, Copy)]
@@ -15,9 +16,9 @@ pub struct BuildOptions {
     /// Time lost at a traffic light (`highway=traffic_signals` node), seconds; an average over
     /// green and red phases.
     pub signal_penalty_s: f64,
-    /// Average time lost crossing an intersection (a node joining three edges or more), seconds:
-    /// an approximation of turn costs in a node-based graph (most crossings are straight on, a
-    /// turn costs a few seconds more). Added to every edge entering such a node.
+    /// Flat time added to every edge entering an intersection (a node joining three edges or
+    /// more), seconds. 0 by default: turns are costed one by one ([`super::turns`]); kept for
+    /// experiments.
     pub intersection_penalty_s: f64,
 }
 
@@ -55,6 +56,8 @@ pub struct Built {
     pub info: Vec<EdgeInfo>,
     /// Graph vertex of each OSM node index of the input (`u32::MAX` if not a vertex).
     pub vertex_of: Vec<u32>,
+    /// The barrier at each graph node.
+    pub barriers: Vec<NodeBarrier>,
 }
 
 /// An edge under construction (node indices are OSM node indices, then vertex indices).
@@ -162,8 +165,10 @@ pub fn build(raw: &RawOsm, opts: &BuildOptions) -> Built {
             }
         }
     }
-    for (v, c) in vertex.iter_mut().zip(&count) {
-        if *c >= 2 {
+    for (i, (v, c)) in vertex.iter_mut().zip(&count).enumerate() {
+        // Barriers cut their way: passing them is a turn, which may be forbidden.
+        let barrier = raw.barriers.get(i).is_some_and(|b| *b != NodeBarrier::None);
+        if *c >= 2 || (barrier && *c >= 1) {
             *v = true;
         }
     }
@@ -231,7 +236,9 @@ pub fn build(raw: &RawOsm, opts: &BuildOptions) -> Built {
         }
     }
     // Via nodes of restrictions stay vertices, and so do the ends of via ways.
-    let mut keep = vec![false; n];
+    let mut keep: Vec<bool> = (0..n)
+        .map(|i| raw.barriers.get(i).is_some_and(|b| *b != NodeBarrier::None))
+        .collect();
     for r in &raw.restrictions {
         if let Via::Node(id) = r.via
             && let Ok(i) = raw.node_ids.binary_search(&id)
@@ -339,10 +346,19 @@ pub fn build(raw: &RawOsm, opts: &BuildOptions) -> Built {
                 .map_or(0, |m| (m * 100.0).round().clamp(1.0, 65535.0) as u16),
         });
     }
+    let mut barriers = vec![NodeBarrier::None; graph.nodes.len()];
+    for (v, &osm) in nodes.iter().enumerate() {
+        if final_id[v] != u32::MAX
+            && let Some(b) = raw.barriers.get(osm as usize)
+        {
+            barriers[final_id[v] as usize] = *b;
+        }
+    }
     Built {
         graph,
         info,
         vertex_of,
+        barriers,
     }
 }
 

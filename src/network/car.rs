@@ -30,8 +30,9 @@
 //!   duration (documented in the README: car durations on penalised roads are longer than
 //!   OSRM's reported ones).
 //!
+//! Barriers on nodes follow `process_node` ([`super::profile::Profile::node_barrier`]).
 //! Not reproduced: ferries and movable bridges (ways without `highway` are not read), HOV lanes,
-//! `highway=track` with explicit access, barriers on nodes.
+//! `highway=track` with explicit access, stop signs and give-way signs.
 
 use super::profile::{HighwayClass, WayProfile, parse_height_m, parse_weight_t};
 
@@ -138,6 +139,17 @@ fn classify(v: Option<&str>) -> Access {
         Some(x) if BLACKLIST.contains(&x) => Access::No,
         Some(_) => Access::Yes,
     }
+}
+
+/// For a node: `Some(true)` when its access tag (first of `motorcar`, `motor_vehicle`,
+/// `vehicle`, `access`) forbids cars outright (blacklisted and not merely restricted),
+/// `Some(false)` when it allows them, `None` without such a tag.
+pub fn node_access_blocks<'a>(get: &impl Fn(&str) -> Option<&'a str>) -> Option<bool> {
+    let v = ["motorcar", "motor_vehicle", "vehicle", "access"]
+        .iter()
+        .find_map(|k| get(k))?;
+    let v = resolve(v);
+    Some(BLACKLIST.contains(&v) && !RESTRICTED.contains(&v))
 }
 
 /// OSRM `Tags.get_forward_backward_by_set`: the first key with a value, `:forward` and

@@ -149,6 +149,7 @@ pub fn build_from_pbf(pbf: &Path, opts: &ImportOptions) -> Result<(GraphFile, Bu
     let (turns, turn_stats) = compute_turns(
         &built.graph,
         &built.info,
+        &built.barriers,
         &built.vertex_of,
         &raw.node_ids,
         &raw.restrictions,

@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use osmpbf::{BlobDecode, BlobReader, Element};
 use rayon::prelude::*;
 
-use super::profile::{Profile, WayProfile};
+use super::profile::{NodeBarrier, Profile, WayProfile};
 use crate::error::{Error, InputError, Location, Result};
 
 /// A kept way: its profile and its node references (indices into [`RawOsm::node_ids`]).
@@ -113,6 +113,8 @@ pub struct RawOsm {
     pub coords: Vec<Option<[i32; 2]>>,
     /// Whether the node is tagged `highway=traffic_signals`.
     pub signals: Vec<bool>,
+    /// The barrier each node forms for the profile.
+    pub barriers: Vec<NodeBarrier>,
     /// Turn restrictions that apply to the profile, sorted by relation id.
     pub restrictions: Vec<Restriction>,
 }
@@ -151,8 +153,8 @@ fn blobs(path: &Path) -> Result<BlobReader<std::io::BufReader<std::fs::File>>> {
     BlobReader::from_path(path).map_err(|e| pbf_error(path, e))
 }
 
-/// A needed node found in a block: index, lon, lat (1e-7 degree), traffic signal.
-type FoundNode = (u32, i32, i32, bool);
+/// A needed node found in a block: index, lon, lat (1e-7 degree), traffic signal, barrier.
+type FoundNode = (u32, i32, i32, bool, NodeBarrier);
 
 struct WayChunk {
     ways: Vec<(i64, WayProfile, usize, usize)>,
@@ -260,24 +262,27 @@ pub fn read_pbf(path: &Path, profile: Profile, show_progress: bool) -> Result<Ra
             }
             let mut out = Vec::new();
             if let BlobDecode::OsmData(block) = blob.decode().map_err(|e| pbf_error(path, e))? {
-                let mut take = |id: i64, lon: i32, lat: i32, signal: bool| {
+                let mut take = |id: i64, lon: i32, lat: i32, tags: &[(&str, &str)]| {
                     if let Ok(i) = node_ids.binary_search(&id) {
-                        out.push((i as u32, lon, lat, signal));
+                        let get = |k: &str| tags.iter().find(|(kk, _)| *kk == k).map(|(_, v)| *v);
+                        let sig = get("highway") == Some("traffic_signals");
+                        let barrier = if tags.is_empty() {
+                            NodeBarrier::None
+                        } else {
+                            profile.node_barrier(get)
+                        };
+                        out.push((i as u32, lon, lat, sig, barrier));
                     }
                 };
                 for el in block.elements() {
                     match el {
                         Element::Node(n) => {
-                            let sig = n
-                                .tags()
-                                .any(|(k, v)| k == "highway" && v == "traffic_signals");
-                            take(n.id(), n.decimicro_lon(), n.decimicro_lat(), sig)
+                            let tags: Vec<(&str, &str)> = n.tags().collect();
+                            take(n.id(), n.decimicro_lon(), n.decimicro_lat(), &tags)
                         }
                         Element::DenseNode(n) => {
-                            let sig = n
-                                .tags()
-                                .any(|(k, v)| k == "highway" && v == "traffic_signals");
-                            take(n.id(), n.decimicro_lon(), n.decimicro_lat(), sig)
+                            let tags: Vec<(&str, &str)> = n.tags().collect();
+                            take(n.id(), n.decimicro_lon(), n.decimicro_lat(), &tags)
                         }
                         _ => {}
                     }
@@ -289,10 +294,12 @@ pub fn read_pbf(path: &Path, profile: Profile, show_progress: bool) -> Result<Ra
     pb.finish_and_clear();
     let mut coords = vec![None; node_ids.len()];
     let mut signals = vec![false; node_ids.len()];
+    let mut barriers = vec![NodeBarrier::None; node_ids.len()];
     for chunk in found {
-        for (i, lon, lat, sig) in chunk? {
+        for (i, lon, lat, sig, barrier) in chunk? {
             coords[i as usize] = Some([lon, lat]);
             signals[i as usize] = sig;
+            barriers[i as usize] = barrier;
         }
     }
     Ok(RawOsm {
@@ -301,6 +308,7 @@ pub fn read_pbf(path: &Path, profile: Profile, show_progress: bool) -> Result<Ra
         node_ids,
         coords,
         signals,
+        barriers,
         restrictions,
     })
 }

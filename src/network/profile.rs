@@ -21,9 +21,10 @@
 //!   urban and other classes rural;
 //! - `maxweight` (tonnes) and `maxheight` (metres) are recorded on edges, not enforced;
 //! - time penalties added at graph build ([`super::build::BuildOptions`]): 8 s per traffic light
-//!   (`highway=traffic_signals` node, mean wait over green and red), 0.5 s per intersection
-//!   crossed (node joining ≥ 3 edges: an approximation of turn costs; turn restrictions are not
-//!   modelled).
+//!   (`highway=traffic_signals` node, an estimate of the mean wait over green and red);
+//! - turns ([`super::turns`]): `restriction:hgv` then `restriction` relations, `except=hgv`
+//!   honoured; turn costs from OSRM car.lua's turn function (no truck-specific figures are
+//!   published; a truck turns no faster than a car, so these are a lower bound).
 
 /// A routing profile, chosen at import and recorded in the graph file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -188,6 +189,90 @@ pub struct WayProfile {
     pub maxweight_t: Option<f32>,
     /// Legal height limit in metres, if any.
     pub maxheight_m: Option<f32>,
+}
+
+/// What a node does to traffic passing through it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NodeBarrier {
+    /// Nothing.
+    #[default]
+    None,
+    /// Impassable (bollard, block, access=no…): only turning back is possible.
+    Block,
+    /// A gate (`barrier=gate|lift_gate`): passable, with a time penalty.
+    Gate,
+}
+
+/// Time lost at a gate, seconds (OSRM car.lua `barrier_penalties`).
+pub const GATE_PENALTY_S: f64 = 60.0;
+
+impl Profile {
+    /// The barrier a node forms for this vehicle, after OSRM car.lua's `process_node`: an
+    /// access tag decides when present (forbidding values block); otherwise `barrier=*` blocks
+    /// except cattle grids, border controls, toll booths, sally ports, entrances, arches,
+    /// `no`, rising bollards, lowered or flush kerbs, kerbs at crossings, audible fences and
+    /// height restrictors the vehicle fits under (2 m car, 4 m truck); gates cost
+    /// [`GATE_PENALTY_S`].
+    pub fn node_barrier<'a>(self, get: impl Fn(&str) -> Option<&'a str>) -> NodeBarrier {
+        match self {
+            Profile::Truck => {
+                for key in ["hgv", "goods", "motor_vehicle", "vehicle", "access"] {
+                    if let Some(ok) = get(key).and_then(access_allows) {
+                        return if ok {
+                            NodeBarrier::None
+                        } else {
+                            NodeBarrier::Block
+                        };
+                    }
+                }
+            }
+            Profile::Car => {
+                if let Some(blocked) = super::car::node_access_blocks(&get) {
+                    return if blocked {
+                        NodeBarrier::Block
+                    } else {
+                        NodeBarrier::None
+                    };
+                }
+            }
+        }
+        let Some(barrier) = get("barrier") else {
+            return NodeBarrier::None;
+        };
+        let height = match self {
+            Profile::Truck => 4.0,
+            Profile::Car => 2.0,
+        };
+        if barrier == "height_restrictor"
+            && get("maxheight")
+                .and_then(parse_height_m)
+                .is_some_and(|h| h < height)
+        {
+            return NodeBarrier::Block;
+        }
+        if matches!(barrier, "gate" | "lift_gate") {
+            return NodeBarrier::Gate;
+        }
+        let passable = matches!(
+            barrier,
+            "cattle_grid"
+                | "border_control"
+                | "toll_booth"
+                | "sally_port"
+                | "no"
+                | "entrance"
+                | "height_restrictor"
+                | "arch"
+        ) || get("bollard") == Some("rising")
+            || matches!(get("kerb"), Some("lowered" | "flush"))
+            || (barrier == "kerb" && get("highway") == Some("crossing"))
+            || (barrier == "fence" && matches!(get("sensory"), Some("audible" | "audio")));
+        if passable {
+            NodeBarrier::None
+        } else {
+            NodeBarrier::Block
+        }
+    }
 }
 
 fn access_allows(v: &str) -> Option<bool> {

@@ -194,7 +194,11 @@ fn ms(x: f64) -> u32 {
 
 /// Position of a snap along directed edge `d` (0 at its tail, 1 at its head).
 fn along(d: u32, fraction: f64) -> f64 {
-    if super::turns::is_forward(d) { fraction } else { 1.0 - fraction }
+    if super::turns::is_forward(d) {
+        fraction
+    } else {
+        1.0 - fraction
+    }
 }
 
 impl RoadRouter {
@@ -491,7 +495,7 @@ impl Router for RoadRouter {
                 durations_s.push(f64::INFINITY);
             } else {
                 distances_m.push(d);
-                durations_s.push(f64::from(w) / 1000.0);
+                durations_s.push(f64::from(super::turns::travel_ms(w)) / 1000.0);
             }
         }
         Ok(Table {
@@ -580,7 +584,7 @@ impl Router for RoadRouter {
         }
         Ok(Route {
             distance_m: d,
-            duration_s: f64::from(w) / 1000.0,
+            duration_s: f64::from(super::turns::travel_ms(w)) / 1000.0,
             geometry: LineString::from(pts),
             method: Method::Road,
             from: Self::snapped(from, &a),

@@ -8,17 +8,22 @@
 //!   `from` way to the `to` way; `only_*` forbids every other turn from the `from` way. Via-way
 //!   restrictions are counted and not applied (see [`TurnStats::via_way_skipped`]);
 //! - u-turns are allowed only where nothing else is (dead ends), as in OSRM;
+//! - at a blocking barrier (bollard, `access=no` node…) only turning back is allowed; passing a
+//!   gate costs 60 s (OSRM car.lua);
 //! - cost (both profiles, OSRM car.lua's `process_turn`): at a junction of three roads or more,
 //!   and on u-turns, a sigmoid of the turn angle capped at `turn_penalty` (7.5 s) with a bias
 //!   favouring right turns (1.075), plus up to 2 s for a turn across oncoming traffic (left
 //!   turns, not on roundabouts), plus 20 s for a u-turn;
 //! - entering a local-traffic-only road (access `destination`, `private`… in the car profile)
-//!   from a public one costs OSRM's `max_turn_weight` (3,276.7 s), so that such roads are used
-//!   only to reach or leave places on them.
+//!   from a public one adds [`RESTRICTED_ENTRY_MS`] (100 h) to the path's weight, so that such
+//!   roads are used only to reach or leave places on them (OSRM's `max_turn_weight` does the
+//!   same). It is a weight, not a duration: the router reports durations modulo that unit
+//!   ([`travel_ms`]), so no real path (always under 100 h) is misreported.
 
 use super::build::EdgeInfo;
 use super::graph::{RoadGraph, dist_e7};
 use super::pbf::{Restriction, Via};
+use super::profile::{GATE_PENALTY_S, NodeBarrier};
 
 /// Parameters of the turn cost model.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -31,8 +36,14 @@ pub struct TurnModel {
     pub oncoming_penalty_s: f64,
     /// Extra cost of a u-turn, seconds (car.lua `u_turn_penalty`).
     pub u_turn_penalty_s: f64,
-    /// Cost of entering a local-traffic-only road from a public one, seconds.
-    pub restricted_entry_s: f64,
+}
+
+/// Weight added on entering a local-traffic-only road from a public one, ms (100 h).
+pub const RESTRICTED_ENTRY_MS: u32 = 360_000_000;
+
+/// The travel time of a path weight, ms: the weight without its restricted-road entries.
+pub fn travel_ms(weight_ms: u32) -> u32 {
+    weight_ms % RESTRICTED_ENTRY_MS
 }
 
 impl Default for TurnModel {
@@ -42,7 +53,6 @@ impl Default for TurnModel {
             turn_bias: 1.075,
             oncoming_penalty_s: 2.0,
             u_turn_penalty_s: 20.0,
-            restricted_entry_s: 3276.7,
         }
     }
 }
@@ -167,6 +177,7 @@ fn lookahead(g: &RoadGraph, d: u32, from_head: bool) -> [i32; 2] {
 pub fn compute_turns(
     g: &RoadGraph,
     info: &[EdgeInfo],
+    barriers: &[NodeBarrier],
     vertex_of: &[u32],
     node_ids: &[i64],
     restrictions: &[Restriction],
@@ -260,17 +271,25 @@ pub fn compute_turns(
     forbidden.dedup();
     let mut turns = Vec::new();
     for v in 0..n {
+        let barrier = barriers.get(v).copied().unwrap_or_default();
         for &a in &inc[v] {
             let a_far = lookahead(g, a, true);
             let b_in = bearing(a_far, g.nodes[v]);
-            let others = out[v]
-                .iter()
-                .filter(|&&b| b != (a ^ 1) && forbidden.binary_search(&(a, b)).is_err())
-                .count();
+            let others = if barrier == NodeBarrier::Block {
+                0
+            } else {
+                out[v]
+                    .iter()
+                    .filter(|&&b| b != (a ^ 1) && forbidden.binary_search(&(a, b)).is_err())
+                    .count()
+            };
             for &b in &out[v] {
                 // Back along the same edge (a closed way's loop edge followed by itself is not).
                 let u_turn = b == (a ^ 1);
-                if (u_turn && others > 0) || forbidden.binary_search(&(a, b)).is_ok() {
+                if (u_turn && others > 0)
+                    || (!u_turn && barrier == NodeBarrier::Block)
+                    || forbidden.binary_search(&(a, b)).is_ok()
+                {
                     continue;
                 }
                 let angle = if u_turn {
@@ -289,13 +308,17 @@ pub fn compute_turns(
                 let roundabout =
                     info[(a / 2) as usize].roundabout || info[(b / 2) as usize].roundabout;
                 let mut c = model.cost_s(angle, roads[v], u_turn, roundabout);
+                if barrier == NodeBarrier::Gate {
+                    c += GATE_PENALTY_S;
+                }
+                let mut cost_ms = (c * 1000.0).round() as u32;
                 if !restricted(a) && restricted(b) {
-                    c += model.restricted_entry_s;
+                    cost_ms += RESTRICTED_ENTRY_MS;
                 }
                 turns.push(Turn {
                     from: a,
                     to: b,
-                    cost_ms: (c * 1000.0).round() as u32,
+                    cost_ms,
                 });
             }
         }
