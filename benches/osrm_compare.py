@@ -17,8 +17,8 @@ distance is within 0.5 % of OSRM's, and the median duration ratio.
 Cause breakdown of the pairs outside 0.5 % (cheap, from the two tables): `near_tie` when the two
 durations are within 1 % (both found routes of about the same cost: equal-cost alternatives or
 small weight differences), `boucle_faster` / `boucle_slower` otherwise (a road, turn or access that
-one tool allows or prices differently). Points that boucle snaps more than 10 m from OSRM's
-position (a road OSRM has and boucle's graph lacks) are left out and counted. For the worst
+one tool allows or prices differently). Points where boucle's table position is more than 10 m
+from OSRM's table position (a road one graph has and the other lacks) are left out and listed. For the worst
 mismatches, `--geometry N` also fetches OSRM's /route (overview=full) and boucle's route and prints
 the share of each route's points lying within 20 m of the other.
 """
@@ -141,9 +141,16 @@ def report(a, o, pts, work, graph_dir, base, t_extract, t_contract, t_boucle):
             f.write(f"p{i},{p[0]},{p[1]}\n")
     b = json.loads(subprocess.check_output([a.boucle, "matrix", "--csv", csv, "--json",
                                             "--max-snap", "100000", "--data", graph_dir]))
-    # Points that boucle's truck graph places elsewhere (roads OSRM's car profile has and the
-    # truck profile or the largest-SCC filter drops) are left out of the comparison.
-    ok = [src["distance"] <= 10.0 for src in b["sources"]]
+    # Both tools route a point from where their table snaps it: OSRM moves points that /nearest
+    # put on a tiny disconnected piece to the nearest road of the big component, as boucle's
+    # largest-component graph does. A point is compared when the two table positions are within
+    # 10 m; the others (a road one graph has and the other lacks) are left out and listed.
+    def gap_m(p, q):
+        import math
+        kx = 111_320.0 * math.cos(math.radians(p[1]))
+        return math.hypot((p[0] - q[0]) * kx, (p[1] - q[1]) * 110_574.0)
+    ok = [gap_m(src["location"], o["sources"][i]["location"]) <= 10.0
+          for i, src in enumerate(b["sources"])]
     within, ratios, n_pairs, worst = 0, [], 0, []
     causes = {"near_tie": 0, "boucle_faster": 0, "boucle_slower": 0}
     for i in range(len(pts)):
@@ -172,7 +179,14 @@ def report(a, o, pts, work, graph_dir, base, t_extract, t_contract, t_boucle):
         "boucle_profile": a.profile,
         "points": len(pts),
         "points_on_both_graphs": sum(ok),
-        "points_left_out": [{"point": pts[i], "boucle_snap_m": round(src["distance"], 1)}
+        # For each left-out point: how many of its OSRM table cells (to and from the other
+        # points) have a route; 0 means OSRM cannot route it either (a disconnected piece).
+        "points_left_out": [{"point": pts[i], "boucle_snap_m": round(src["distance"], 1),
+                             "gap_between_table_positions_m": round(
+                                 gap_m(src["location"], o["sources"][i]["location"]), 1),
+                             "osrm_routable_cells": sum(
+                                 (o["distances"][i][j] is not None) + (o["distances"][j][i] is not None)
+                                 for j in range(len(pts)) if j != i)}
                             for i, src in enumerate(b["sources"]) if not ok[i]],
         "pairs": n_pairs,
         "distance_within_0.5pct_share": round(within / max(n_pairs, 1), 4),

@@ -287,3 +287,32 @@ fn local_access_roads_are_reached_without_their_entry_weight_in_the_duration() {
     let table = r.table(&[south()], &[west()]).unwrap();
     assert!((table.matrix.durations_s[0] - t).abs() < 1e-9);
 }
+
+#[test]
+fn traffic_lights_and_stop_signs_count_in_their_direction() {
+    // The penalty of a node inside an edge is spread along the edge: route end to end.
+    let a = Point::new(7.0, 47.0);
+    let b = Point::new(7.004, 47.0);
+    let open = router(&street_with_node(&[]), Profile::Truck);
+    let (_, t_ab) = checked_route(&open, a, b);
+    let (_, t_ba) = checked_route(&open, b, a);
+    // A traffic light for the way's direction only (west → east): 8 s that way.
+    let lights = router(
+        &street_with_node(&[
+            ("highway", "traffic_signals"),
+            ("traffic_signals:direction", "forward"),
+        ]),
+        Profile::Truck,
+    );
+    assert!((checked_route(&lights, a, b).1 - t_ab - 8.0).abs() < 0.01);
+    assert!((checked_route(&lights, b, a).1 - t_ba).abs() < 0.01);
+    // A stop sign without direction: 2 s both ways; give way: 1 s.
+    let stop = router(&street_with_node(&[("highway", "stop")]), Profile::Car);
+    let give = router(&street_with_node(&[("highway", "give_way")]), Profile::Car);
+    let car = router(&street_with_node(&[]), Profile::Car);
+    let (_, c_ab) = checked_route(&car, a, b);
+    let (_, c_ba) = checked_route(&car, b, a);
+    assert!((checked_route(&stop, a, b).1 - c_ab - 2.0).abs() < 0.01);
+    assert!((checked_route(&stop, b, a).1 - c_ba - 2.0).abs() < 0.01);
+    assert!((checked_route(&give, a, b).1 - c_ab - 1.0).abs() < 0.01);
+}

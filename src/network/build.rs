@@ -198,18 +198,30 @@ pub fn build(raw: &RawOsm, opts: &BuildOptions) -> Built {
             roundabout: p.roundabout,
         };
         let mut cur: Option<BEdge> = None;
-        let mut signals = 0.0f64;
+        // Seconds lost at nodes so far on the current edge: [forward, backward].
+        let mut signals = [0.0f64; 2];
         for (k, &r) in refs.iter().enumerate() {
             let ri = r as usize;
             if !inside[ri] {
                 cur = None;
                 continue;
             }
-            let sig = if raw.signals[ri] { 1.0 } else { 0.0 };
+            // Seconds lost passing the node: traffic light, stop or give-way sign, in the
+            // directions the node's `direction` tag gives (relative to this way).
+            let sig = if raw.signals[ri] {
+                opts.signal_penalty_s
+            } else {
+                0.0
+            } + raw.stops.get(ri).map_or(0.0, |s| f64::from(*s));
+            let dir = raw.obstacle_dir.get(ri).copied().unwrap_or(0);
+            let sig = [
+                if dir == 2 { 0.0 } else { sig },
+                if dir == 1 { 0.0 } else { sig },
+            ];
             match cur.as_mut() {
                 None => {
                     cur = Some(new_edge(r));
-                    signals = sig * 0.5;
+                    signals = sig.map(|x| x * 0.5);
                 }
                 Some(e) => {
                     let prev = refs[k - 1] as usize;
@@ -218,17 +230,18 @@ pub fn build(raw: &RawOsm, opts: &BuildOptions) -> Built {
                         raw.coords[ri].unwrap_or_default(),
                     );
                     if vertex[ri] {
-                        signals += sig * 0.5;
+                        signals[0] += sig[0] * 0.5;
+                        signals[1] += sig[1] * 0.5;
                         let mut done = cur.take().expect("matched Some");
                         done.b = r;
-                        let sig_s = signals * opts.signal_penalty_s;
-                        done.dur_f = done.dist / mps + sig_s;
-                        done.dur_b = done.dist / mps_b + sig_s;
+                        done.dur_f = done.dist / mps + signals[0];
+                        done.dur_b = done.dist / mps_b + signals[1];
                         edges.push(done);
-                        signals = sig * 0.5;
+                        signals = sig.map(|x| x * 0.5);
                         cur = Some(new_edge(r));
                     } else {
-                        signals += sig;
+                        signals[0] += sig[0];
+                        signals[1] += sig[1];
                         e.geom.push(r);
                     }
                 }

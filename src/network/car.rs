@@ -30,9 +30,11 @@
 //!   duration (documented in the README: car durations on penalised roads are longer than
 //!   OSRM's reported ones).
 //!
-//! Barriers on nodes follow `process_node` ([`super::profile::Profile::node_barrier`]).
+//! Barriers on nodes follow `process_node` ([`super::profile::Profile::node_barrier`]); traffic
+//! lights cost 2 s, stop signs 2 s and give-way signs 1 s when passing the node (OSRM applies
+//! them per direction and skips minor-road stops; here they apply both ways).
 //! Not reproduced: ferries and movable bridges (ways without `highway` are not read), HOV lanes,
-//! `highway=track` with explicit access, stop signs and give-way signs.
+//! `highway=track` with explicit access.
 
 use super::profile::{HighwayClass, WayProfile, parse_height_m, parse_weight_t};
 

@@ -115,6 +115,12 @@ pub struct RawOsm {
     pub signals: Vec<bool>,
     /// The barrier each node forms for the profile.
     pub barriers: Vec<NodeBarrier>,
+    /// Seconds lost at a stop sign (`highway=stop`: 2) or give-way sign (`highway=give_way`:
+    /// 1), OSRM car.lua's obstacle durations; 0 elsewhere.
+    pub stops: Vec<u8>,
+    /// Direction of a node's traffic light or sign relative to the ways through it
+    /// (`traffic_signals:direction`, else `direction`): 0 both, 1 forward, 2 backward.
+    pub obstacle_dir: Vec<u8>,
     /// Turn restrictions that apply to the profile, sorted by relation id.
     pub restrictions: Vec<Restriction>,
 }
@@ -153,8 +159,9 @@ fn blobs(path: &Path) -> Result<BlobReader<std::io::BufReader<std::fs::File>>> {
     BlobReader::from_path(path).map_err(|e| pbf_error(path, e))
 }
 
-/// A needed node found in a block: index, lon, lat (1e-7 degree), traffic signal, barrier.
-type FoundNode = (u32, i32, i32, bool, NodeBarrier);
+/// A needed node found in a block: index, lon, lat (1e-7 degree), traffic signal, barrier,
+/// stop-sign seconds, direction.
+type FoundNode = (u32, i32, i32, bool, NodeBarrier, u8, u8);
 
 struct WayChunk {
     ways: Vec<(i64, WayProfile, usize, usize)>,
@@ -266,12 +273,31 @@ pub fn read_pbf(path: &Path, profile: Profile, show_progress: bool) -> Result<Ra
                     if let Ok(i) = node_ids.binary_search(&id) {
                         let get = |k: &str| tags.iter().find(|(kk, _)| *kk == k).map(|(_, v)| *v);
                         let sig = get("highway") == Some("traffic_signals");
+                        let stop = match get("highway") {
+                            Some("stop") => 2,
+                            Some("give_way") => 1,
+                            _ => 0,
+                        };
                         let barrier = if tags.is_empty() {
                             NodeBarrier::None
                         } else {
                             profile.node_barrier(get)
                         };
-                        out.push((i as u32, lon, lat, sig, barrier));
+                        let dir = if sig || stop > 0 {
+                            let d = if sig {
+                                get("traffic_signals:direction").or_else(|| get("direction"))
+                            } else {
+                                get("direction")
+                            };
+                            match d {
+                                Some("forward") => 1,
+                                Some("backward") => 2,
+                                _ => 0,
+                            }
+                        } else {
+                            0
+                        };
+                        out.push((i as u32, lon, lat, sig, barrier, stop, dir));
                     }
                 };
                 for el in block.elements() {
@@ -295,11 +321,15 @@ pub fn read_pbf(path: &Path, profile: Profile, show_progress: bool) -> Result<Ra
     let mut coords = vec![None; node_ids.len()];
     let mut signals = vec![false; node_ids.len()];
     let mut barriers = vec![NodeBarrier::None; node_ids.len()];
+    let mut stops = vec![0u8; node_ids.len()];
+    let mut obstacle_dir = vec![0u8; node_ids.len()];
     for chunk in found {
-        for (i, lon, lat, sig, barrier) in chunk? {
+        for (i, lon, lat, sig, barrier, stop, dir) in chunk? {
+            obstacle_dir[i as usize] = dir;
             coords[i as usize] = Some([lon, lat]);
             signals[i as usize] = sig;
             barriers[i as usize] = barrier;
+            stops[i as usize] = stop;
         }
     }
     Ok(RawOsm {
@@ -309,6 +339,8 @@ pub fn read_pbf(path: &Path, profile: Profile, show_progress: bool) -> Result<Ra
         coords,
         signals,
         barriers,
+        stops,
+        obstacle_dir,
         restrictions,
     })
 }

@@ -21,7 +21,9 @@
 //!   urban and other classes rural;
 //! - `maxweight` (tonnes) and `maxheight` (metres) are recorded on edges, not enforced;
 //! - time penalties added at graph build ([`super::build::BuildOptions`]): 8 s per traffic light
-//!   (`highway=traffic_signals` node, an estimate of the mean wait over green and red);
+//!   (`highway=traffic_signals` node, an estimate of the mean wait over green and red); 2 s per
+//!   stop sign and 1 s per give-way sign (`highway=stop|give_way` nodes, OSRM car.lua's values,
+//!   both directions);
 //! - turns ([`super::turns`]): `restriction:hgv` then `restriction` relations, `except=hgv`
 //!   honoured; turn costs from OSRM car.lua's turn function (no truck-specific figures are
 //!   published; a truck turns no faster than a car, so these are a lower bound).
