@@ -416,7 +416,25 @@ impl RoadRouter {
         let mut best = (INF, f64::INFINITY);
         if let Some((w, d, _)) = self.same_edge(a, b) {
             best = (w, d);
-            if w == 0 {
+            // Leaving the edge costs at least the cheapest source seed, and coming back onto
+            // it at least the part of a target seed's edge before the point: if the direct
+            // way is no dearer, no detour can beat it.
+            let leave = self
+                .source_seeds(a)
+                .iter()
+                .map(|s| s.weight)
+                .min()
+                .unwrap_or(0);
+            let enter = self
+                .target_seeds(b)
+                .iter()
+                .map(|s| {
+                    (s.weight + super::turns::duration_ms(&self.graph, s.node))
+                        .saturating_sub(self.target_offset_ms)
+                })
+                .min()
+                .unwrap_or(0);
+            if w <= leave.saturating_add(enter) {
                 return best;
             }
         }
