@@ -72,6 +72,16 @@ fn bench(c: &mut Criterion) {
         c.bench_function(&format!("matrix_100x100/{n}"), |b| {
             b.iter(|| r.table(&pts, &pts).unwrap())
         });
+        // The two many-to-many algorithms alone on the same seeds (the table picks one).
+        let snaps: Vec<_> = pts.iter().map(|&p| r.snap(p, "point").unwrap()).collect();
+        let src: Vec<_> = snaps.iter().map(|s| r.source_seeds(s)).collect();
+        let dst: Vec<_> = snaps.iter().map(|s| r.target_seeds(s)).collect();
+        c.bench_function(&format!("matrix_buckets_100x100/{n}"), |b| {
+            b.iter(|| r.ch.many_to_many_buckets(&src, &dst))
+        });
+        c.bench_function(&format!("matrix_rphast_100x100/{n}"), |b| {
+            b.iter(|| r.ch.many_to_many_rphast(&src, &dst))
+        });
         let mut k = 0;
         c.bench_function(&format!("one_to_one/{n}"), |b| {
             b.iter(|| {

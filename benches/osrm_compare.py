@@ -7,11 +7,20 @@ and the Lua profiles):
     cargo build --release
     /tmp/osrmenv/bin/python benches/osrm_compare.py /work/shared/osm/osrm_monaco.osm.pbf [--points 33] [--seed 1]
 
-Steps: osrm-extract + osrm-contract (timed) and `boucle network import --no-clip` (timed) on the
-same extract; osrm-routed on 127.0.0.1 only; seeded random points inside the graph's box, snapped
+Steps: osrm-extract + osrm-contract (timed) and `boucle network import --no-clip --profile car`
+(timed; the car profile is boucle's reading of OSRM's car.lua, for an apples-to-apples comparison;
+boucle's own default is the truck profile) on the same extract; osrm-routed on 127.0.0.1 only; seeded random points inside the graph's box, snapped
 by OSRM's /nearest so that both tools start from the same road positions; then an N x N table
 from both (N*(N-1) off-diagonal pairs, 33 points -> 1,056 pairs) and the share of pairs whose
 distance is within 0.5 % of OSRM's, and the median duration ratio.
+
+Cause breakdown of the pairs outside 0.5 % (cheap, from the two tables): `near_tie` when the two
+durations are within 1 % (both found routes of about the same cost: equal-cost alternatives or
+small weight differences), `boucle_faster` / `boucle_slower` otherwise (a road, turn or access that
+one tool allows or prices differently). Points where boucle's table position is more than 10 m
+from OSRM's table position (a road one graph has and the other lacks) are left out and listed. For the worst
+mismatches, `--geometry N` also fetches OSRM's /route (overview=full) and boucle's route and prints
+the share of each route's points lying within 20 m of the other.
 """
 import argparse
 import json
@@ -50,7 +59,12 @@ def main():
     ap.add_argument("--points", type=int, default=40)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--port", type=int, default=5077)
+    ap.add_argument("--profile", default="car",
+                    help="boucle profile to import with (default car: OSRM's car.lua model, "
+                         "for an apples-to-apples comparison; boucle's own default is truck)")
     ap.add_argument("--import-args", default="", help="extra `network import` options")
+    ap.add_argument("--geometry", type=int, default=0,
+                    help="compare route geometries of the N worst mismatches")
     ap.add_argument("--boucle", default=os.path.join(ROOT, "target", "release", "boucle"))
     a = ap.parse_args()
 
@@ -64,7 +78,7 @@ def main():
     graph_dir = os.path.join(work, "boucle")
     os.makedirs(graph_dir)
     t_boucle = run([a.boucle, "network", "import", a.pbf, "--no-clip", "--json",
-                    "--data", graph_dir] + a.import_args.split())
+                    "--profile", a.profile, "--data", graph_dir] + a.import_args.split())
     info = json.loads(subprocess.check_output([a.boucle, "network", "info", "--json", "--data", graph_dir]))
     w, s, e, n = info["bbox"]
 
@@ -88,10 +102,38 @@ def main():
                 pts.append(r["waypoints"][0]["location"])
         coords = ";".join(f"{p[0]:.6f},{p[1]:.6f}" for p in pts)
         o = get(f"{base}/table/v1/driving/{coords}?annotations=duration,distance")
+        report(a, o, pts, work, graph_dir, base, t_extract, t_contract, t_boucle)
     finally:
         routed.terminate()
         routed.wait()
+    shutil.rmtree(work, ignore_errors=True)
 
+
+def near_share(line_a, line_b, tol_m=20.0):
+    """Share of the points of line_a within tol_m of a vertex or segment of line_b."""
+    import math
+    if not line_a or not line_b:
+        return 0.0
+    lat0 = math.radians(line_a[0][1])
+    kx, ky = 111_320.0 * math.cos(lat0), 110_574.0
+    b = [(x * kx, y * ky) for x, y in line_b]
+    hits = 0
+    for x, y in line_a:
+        px, py = x * kx, y * ky
+        best = float("inf")
+        for (x1, y1), (x2, y2) in zip(b, b[1:] or b):
+            dx, dy = x2 - x1, y2 - y1
+            L = dx * dx + dy * dy
+            t = 0.0 if L == 0 else max(0.0, min(1.0, ((px - x1) * dx + (py - y1) * dy) / L))
+            d = math.hypot(px - (x1 + t * dx), py - (y1 + t * dy))
+            best = min(best, d)
+            if best <= tol_m:
+                break
+        hits += best <= tol_m
+    return hits / len(line_a)
+
+
+def report(a, o, pts, work, graph_dir, base, t_extract, t_contract, t_boucle):
     csv = os.path.join(work, "points.csv")
     with open(csv, "w") as f:
         f.write("id,lon,lat\n")
@@ -99,10 +141,18 @@ def main():
             f.write(f"p{i},{p[0]},{p[1]}\n")
     b = json.loads(subprocess.check_output([a.boucle, "matrix", "--csv", csv, "--json",
                                             "--max-snap", "100000", "--data", graph_dir]))
-    # Points that boucle's truck graph places elsewhere (roads OSRM's car profile has and the
-    # truck profile or the largest-SCC filter drops) are left out of the comparison.
-    ok = [src["distance"] <= 10.0 for src in b["sources"]]
+    # Both tools route a point from where their table snaps it: OSRM moves points that /nearest
+    # put on a tiny disconnected piece to the nearest road of the big component, as boucle's
+    # largest-component graph does. A point is compared when the two table positions are within
+    # 10 m; the others (a road one graph has and the other lacks) are left out and listed.
+    def gap_m(p, q):
+        import math
+        kx = 111_320.0 * math.cos(math.radians(p[1]))
+        return math.hypot((p[0] - q[0]) * kx, (p[1] - q[1]) * 110_574.0)
+    ok = [gap_m(src["location"], o["sources"][i]["location"]) <= 10.0
+          for i, src in enumerate(b["sources"])]
     within, ratios, n_pairs, worst = 0, [], 0, []
+    causes = {"near_tie": 0, "boucle_faster": 0, "boucle_slower": 0}
     for i in range(len(pts)):
         for j in range(len(pts)):
             if i == j or not (ok[i] and ok[j]):
@@ -116,15 +166,32 @@ def main():
                 within += 1
             else:
                 worst.append((abs(bd - od) / od, pts[i], pts[j], round(bd), round(od), round(bt), round(ot)))
+                if ot and bt and abs(bt - ot) <= 0.01 * ot:
+                    causes["near_tie"] += 1
+                elif bt < ot:
+                    causes["boucle_faster"] += 1
+                else:
+                    causes["boucle_slower"] += 1
             if ot and bt:
                 ratios.append(bt / ot)
     print(json.dumps({
         "extract": os.path.basename(a.pbf),
+        "boucle_profile": a.profile,
         "points": len(pts),
         "points_on_both_graphs": sum(ok),
+        # For each left-out point: how many of its OSRM table cells (to and from the other
+        # points) have a route; 0 means OSRM cannot route it either (a disconnected piece).
+        "points_left_out": [{"point": pts[i], "boucle_snap_m": round(src["distance"], 1),
+                             "gap_between_table_positions_m": round(
+                                 gap_m(src["location"], o["sources"][i]["location"]), 1),
+                             "osrm_routable_cells": sum(
+                                 (o["distances"][i][j] is not None) + (o["distances"][j][i] is not None)
+                                 for j in range(len(pts)) if j != i)}
+                            for i, src in enumerate(b["sources"]) if not ok[i]],
         "pairs": n_pairs,
         "distance_within_0.5pct_share": round(within / max(n_pairs, 1), 4),
         "median_duration_ratio_boucle_over_osrm": round(statistics.median(ratios), 4) if ratios else None,
+        "mismatch_causes": causes,
         "osrm_extract_s": round(t_extract, 2),
         "osrm_contract_s": round(t_contract, 2),
         "boucle_import_s": round(t_boucle, 2),
@@ -136,7 +203,21 @@ def main():
             print(f"mismatch rel={rel:.3f} from {f} to {t}: boucle {bd} m / {bt} s, osrm {od} m / {ot} s")
         below = sum(1 for x in worst if x[3] < x[4])
         print(f"mismatches: {len(worst)}, boucle shorter in {below}")
-    shutil.rmtree(work, ignore_errors=True)
+    for x in sorted(worst, reverse=True)[:a.geometry]:
+        rel, f, t, bd, od, bt, ot = x
+        r = get(f"{base}/route/v1/driving/{f[0]:.6f},{f[1]:.6f};{t[0]:.6f},{t[1]:.6f}"
+                "?overview=full&geometries=geojson")
+        og = r["routes"][0]["geometry"]["coordinates"]
+        bj = json.loads(subprocess.check_output([a.boucle, "route", str(f[0]), str(f[1]), str(t[0]),
+                                                 str(t[1]), "--json", "--max-snap", "100000",
+                                                 "--data", graph_dir]))
+        bg = bj["geometry"]["coordinates"]
+        print(f"geometry {f} -> {t}: boucle {bd} m / {bt} s, osrm {od} m / {ot} s; "
+              f"osrm points on boucle's route {near_share(og, bg):.0%}, "
+              f"boucle points on osrm's route {near_share(bg, og):.0%}")
+        if os.environ.get("OSRM_COMPARE_DEBUG"):
+            print("  osrm:", json.dumps([[round(x, 5), round(y, 5)] for x, y in og]))
+            print("  boucle:", json.dumps([[round(x, 5), round(y, 5)] for x, y in bg]))
 
 
 if __name__ == "__main__":

@@ -181,8 +181,10 @@ fn router_table_equals_dijkstra_with_mid_edge_points() {
     fx.write(&p).unwrap();
     let (file, _) = build_from_pbf(&p, &ImportOptions::default()).unwrap();
     let r = RoadRouter::new(file);
-    let arcs = ch_arcs(&r.graph);
-    let n = r.graph.nodes.len();
+    // Plain Dijkstra on the edge-based graph (nodes = directed edges, arcs = allowed turns).
+    let arcs = ch_arcs(&r.graph, &r.turns);
+    let n = 2 * r.graph.edges.len();
+    let k = r.target_offset_ms;
     let pts: Vec<Point<f64>> = (0..25)
         .map(|_| {
             Point::new(
@@ -195,13 +197,16 @@ fn router_table_equals_dijkstra_with_mid_edge_points() {
     for (i, a) in pts.iter().enumerate() {
         let sa = r.snap(*a, "a").unwrap();
         let all = dijkstra(n, &arcs, &r.source_seeds(&sa));
+        // From the same edge, a point behind the start is reached only after leaving the edge.
+        let around = dijkstra(n, &arcs, &r.source_seeds_after_turn(&sa));
         for (j, b) in pts.iter().enumerate() {
             let sb = r.snap(*b, "b").unwrap();
+            let from = if sa.edge == sb.edge { &around } else { &all };
             let mut best = r
                 .target_seeds(&sb)
                 .iter()
-                .filter(|s| all[s.node as usize].0 != INF)
-                .map(|s| all[s.node as usize].0 + s.weight)
+                .filter(|s| from[s.node as usize].0 != INF)
+                .map(|s| from[s.node as usize].0 + s.weight - k)
                 .min()
                 .unwrap_or(INF);
             // Both on one edge: travel along it if the direction allows.

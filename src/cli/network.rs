@@ -11,7 +11,7 @@ use crate::cost::CostMatrix;
 use crate::error::{InputError, Location};
 use crate::network::import::{DEFAULT_MARGIN_M, parse_bbox, with_margin};
 use crate::network::{
-    GRAPH_FILE, ImportOptions, RoadRouter, Router, RouterOptions, Snapped, import_pbf,
+    GRAPH_FILE, ImportOptions, Profile, RoadRouter, Router, RouterOptions, Snapped, import_pbf,
     open_router_with, territory_bbox,
 };
 
@@ -36,11 +36,14 @@ pub struct ImportArgs {
     /// Keep the whole extract (no clipping).
     #[arg(long, conflicts_with = "bbox")]
     pub no_clip: bool,
-    /// Time lost at a traffic light, seconds.
-    #[arg(long, default_value_t = 8.0, value_name = "S")]
-    pub signal_penalty: f64,
-    /// Time lost crossing an intersection (approximate turn costs), seconds.
-    #[arg(long, default_value_t = 0.5, value_name = "S")]
+    /// Routing profile: `truck` (default) or `car` (OSRM car.lua's model, for comparisons).
+    #[arg(long, default_value = "truck", value_parser = ["truck", "car"])]
+    pub profile: String,
+    /// Time lost at a traffic light, seconds (default: 8 for the truck, 2 for the car).
+    #[arg(long, value_name = "S")]
+    pub signal_penalty: Option<f64>,
+    /// Flat time added per intersection crossed, seconds, on top of the turn costs.
+    #[arg(long, default_value_t = 0.0, value_name = "S")]
     pub intersection_penalty: f64,
     /// Output file (default: DIR/network.graph).
     #[arg(long, value_name = "FILE")]
@@ -154,30 +157,45 @@ fn run_import(a: ImportArgs) -> anyhow::Result<ExitCode> {
         Some(default_clip(&dir)?)
     };
     let out = a.out.clone().unwrap_or_else(|| dir.join(GRAPH_FILE));
-    let opts = ImportOptions {
-        clip,
-        progress: !a.json,
-        signal_penalty_s: a.signal_penalty,
-        intersection_penalty_s: a.intersection_penalty,
-    };
+    let profile = Profile::parse(&a.profile)
+        .ok_or_else(|| anyhow::anyhow!("--profile {:?}: expected truck or car", a.profile))?;
+    let mut opts = ImportOptions::for_profile(profile);
+    opts.clip = clip;
+    opts.progress = !a.json;
+    if let Some(x) = a.signal_penalty {
+        opts.signal_penalty_s = x;
+    }
+    opts.intersection_penalty_s = a.intersection_penalty;
     let s = import_pbf(&a.file, &out, &opts)?;
+    let ts = &s.turn_stats;
     if a.json {
         println!(
             "{}",
             json!({
                 "path": s.path, "nodes": s.nodes, "edges": s.edges, "ch_arcs": s.ch_arcs,
-                "ways": s.ways, "seconds": s.seconds,
+                "ways": s.ways, "seconds": s.seconds, "profile": s.profile.as_str(),
+                "turns": s.turns, "restrictions_applied": ts.restrictions_applied,
+                "restrictions_unmatched": ts.restrictions_unmatched,
+                "restrictions_via_way_skipped": ts.via_way_skipped,
             })
         );
     } else {
         println!(
-            "{}: {} nodes, {} edges ({} ways kept, {} hierarchy arcs) in {:.2} s",
+            "{}: profile {}, {} nodes, {} edges, {} turns ({} ways kept, {} hierarchy arcs) \
+             in {:.2} s",
             s.path.display(),
+            s.profile.as_str(),
             s.nodes,
             s.edges,
+            s.turns,
             s.ways,
             s.ch_arcs,
             s.seconds
+        );
+        println!(
+            "turn restrictions: {} applied, {} not matching the graph, {} via a way (not \
+             applied)",
+            ts.restrictions_applied, ts.restrictions_unmatched, ts.via_way_skipped
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -211,15 +229,18 @@ fn run_info(a: InfoArgs) -> anyhow::Result<ExitCode> {
                 "imported_unix_s": m.imported_unix_s,
                 "imported": utc_iso8601(m.imported_unix_s), "nodes": r.graph.nodes.len(),
                 "edges": r.graph.edges.len(), "bbox": bbox, "clip": m.clip,
-                "ch_arcs": r.ch.fwd.len() + r.ch.bwd.len(),
+                "ch_arcs": r.ch.fwd.len() + r.ch.bwd.len(), "profile": m.profile.as_str(),
+                "turns": r.turns.len(), "signal_penalty_s": m.signal_penalty_s,
             })
         );
     } else {
         println!("graph file   {} (version {})", path.display(), m.version);
         println!("source       {}", m.source);
+        println!("profile      {}", m.profile.as_str());
         println!("imported     {}", utc_iso8601(m.imported_unix_s));
         println!("nodes        {}", r.graph.nodes.len());
         println!("edges        {}", r.graph.edges.len());
+        println!("turns        {}", r.turns.len());
         if let Some(b) = bbox {
             println!(
                 "bbox         {:.5},{:.5},{:.5},{:.5}",

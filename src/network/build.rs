@@ -5,7 +5,8 @@
 use geo::Rect;
 
 use super::graph::{BACKWARD, Edge, FORWARD, RoadGraph, dist_e7};
-use super::pbf::RawOsm;
+use super::pbf::{RawOsm, Via};
+use super::profile::NodeBarrier;
 
 /// Graph-building options.
 #[derive(Debug, Clone, Copy)]
@@ -15,9 +16,9 @@ pub struct BuildOptions {
     /// Time lost at a traffic light (`highway=traffic_signals` node), seconds; an average over
     /// green and red phases.
     pub signal_penalty_s: f64,
-    /// Average time lost crossing an intersection (a node joining three edges or more), seconds:
-    /// an approximation of turn costs in a node-based graph (most crossings are straight on, a
-    /// turn costs a few seconds more). Added to every edge entering such a node.
+    /// Flat time added to every edge entering an intersection (a node joining three edges or
+    /// more), seconds. 0 by default: turns are costed one by one ([`super::turns`]); kept for
+    /// experiments.
     pub intersection_penalty_s: f64,
 }
 
@@ -26,9 +27,37 @@ impl Default for BuildOptions {
         BuildOptions {
             clip: None,
             signal_penalty_s: 8.0,
-            intersection_penalty_s: 0.5,
+            intersection_penalty_s: 0.0,
         }
     }
+}
+
+/// What turn modelling needs to know about each graph edge, beyond [`Edge`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EdgeInfo {
+    /// OSM way the edge starts on (at `from`).
+    pub way_at_from: i64,
+    /// OSM way the edge ends on (at `to`).
+    pub way_at_to: i64,
+    /// Local traffic only from `from` to `to`.
+    pub restricted_fwd: bool,
+    /// Local traffic only from `to` to `from`.
+    pub restricted_bwd: bool,
+    /// Part of a roundabout.
+    pub roundabout: bool,
+}
+
+/// A built graph with what the turn model needs.
+#[derive(Debug, Clone, Default)]
+pub struct Built {
+    /// The road graph.
+    pub graph: RoadGraph,
+    /// One entry per graph edge.
+    pub info: Vec<EdgeInfo>,
+    /// Graph vertex of each OSM node index of the input (`u32::MAX` if not a vertex).
+    pub vertex_of: Vec<u32>,
+    /// The barrier at each graph node.
+    pub barriers: Vec<NodeBarrier>,
 }
 
 /// An edge under construction (node indices are OSM node indices, then vertex indices).
@@ -44,6 +73,11 @@ struct BEdge {
     maxw: Option<f32>,
     maxh: Option<f32>,
     alive: bool,
+    way_a: i64,
+    way_b: i64,
+    restricted_f: bool,
+    restricted_b: bool,
+    roundabout: bool,
 }
 
 impl BEdge {
@@ -51,7 +85,29 @@ impl BEdge {
         std::mem::swap(&mut self.a, &mut self.b);
         self.geom.reverse();
         std::mem::swap(&mut self.dur_f, &mut self.dur_b);
+        std::mem::swap(&mut self.way_a, &mut self.way_b);
+        std::mem::swap(&mut self.restricted_f, &mut self.restricted_b);
         self.flags = ((self.flags & FORWARD) << 1) | ((self.flags & BACKWARD) >> 1);
+    }
+
+    fn dead() -> BEdge {
+        BEdge {
+            a: 0,
+            b: 0,
+            geom: Vec::new(),
+            dist: 0.0,
+            dur_f: 0.0,
+            dur_b: 0.0,
+            flags: 0,
+            maxw: None,
+            maxh: None,
+            alive: false,
+            way_a: 0,
+            way_b: 0,
+            restricted_f: false,
+            restricted_b: false,
+            roundabout: false,
+        }
     }
 }
 
@@ -64,6 +120,11 @@ fn min_opt(a: Option<f32>, b: Option<f32>) -> Option<f32> {
 
 /// Build the road graph from the ways and nodes read from a PBF file.
 pub fn build_graph(raw: &RawOsm, opts: &BuildOptions) -> RoadGraph {
+    build(raw, opts).graph
+}
+
+/// Build the road graph and the per-edge facts the turn model needs.
+pub fn build(raw: &RawOsm, opts: &BuildOptions) -> Built {
     let n = raw.node_ids.len();
     let clip = opts.clip.map(|r| {
         let (min, max) = (r.min(), r.max());
@@ -104,8 +165,10 @@ pub fn build_graph(raw: &RawOsm, opts: &BuildOptions) -> RoadGraph {
             }
         }
     }
-    for (v, c) in vertex.iter_mut().zip(&count) {
-        if *c >= 2 {
+    for (i, (v, c)) in vertex.iter_mut().zip(&count).enumerate() {
+        // Barriers cut their way: passing them is a turn, which may be forbidden.
+        let barrier = raw.barriers.get(i).is_some_and(|b| *b != NodeBarrier::None);
+        if *c >= 2 || (barrier && *c >= 1) {
             *v = true;
         }
     }
@@ -116,30 +179,49 @@ pub fn build_graph(raw: &RawOsm, opts: &BuildOptions) -> RoadGraph {
         let refs = &raw.refs[w.refs_start..w.refs_start + w.refs_len];
         let p = &w.profile;
         let mps = f64::from(p.speed_kmh) / 3.6;
+        let mps_b = f64::from(p.speed_bwd_kmh) / 3.6;
+        let new_edge = |r: u32| BEdge {
+            a: r,
+            b: r,
+            geom: Vec::new(),
+            dist: 0.0,
+            dur_f: 0.0,
+            dur_b: 0.0,
+            flags: (u8::from(p.forward) * FORWARD) | (u8::from(p.backward) * BACKWARD),
+            maxw: p.maxweight_t,
+            maxh: p.maxheight_m,
+            alive: true,
+            way_a: w.id,
+            way_b: w.id,
+            restricted_f: p.restricted_fwd,
+            restricted_b: p.restricted_bwd,
+            roundabout: p.roundabout,
+        };
         let mut cur: Option<BEdge> = None;
-        let mut signals = 0.0f64;
+        // Seconds lost at nodes so far on the current edge: [forward, backward].
+        let mut signals = [0.0f64; 2];
         for (k, &r) in refs.iter().enumerate() {
             let ri = r as usize;
             if !inside[ri] {
                 cur = None;
                 continue;
             }
-            let sig = if raw.signals[ri] { 1.0 } else { 0.0 };
+            // Seconds lost passing the node: traffic light, stop or give-way sign, in the
+            // directions the node's `direction` tag gives (relative to this way).
+            let sig = if raw.signals[ri] {
+                opts.signal_penalty_s
+            } else {
+                0.0
+            } + raw.stops.get(ri).map_or(0.0, |s| f64::from(*s));
+            let dir = raw.obstacle_dir.get(ri).copied().unwrap_or(0);
+            let sig = [
+                if dir == 2 { 0.0 } else { sig },
+                if dir == 1 { 0.0 } else { sig },
+            ];
             match cur.as_mut() {
                 None => {
-                    cur = Some(BEdge {
-                        a: r,
-                        b: r,
-                        geom: Vec::new(),
-                        dist: 0.0,
-                        dur_f: 0.0,
-                        dur_b: 0.0,
-                        flags: (u8::from(p.forward) * FORWARD) | (u8::from(p.backward) * BACKWARD),
-                        maxw: p.maxweight_t,
-                        maxh: p.maxheight_m,
-                        alive: true,
-                    });
-                    signals = sig * 0.5;
+                    cur = Some(new_edge(r));
+                    signals = sig.map(|x| x * 0.5);
                 }
                 Some(e) => {
                     let prev = refs[k - 1] as usize;
@@ -148,36 +230,36 @@ pub fn build_graph(raw: &RawOsm, opts: &BuildOptions) -> RoadGraph {
                         raw.coords[ri].unwrap_or_default(),
                     );
                     if vertex[ri] {
-                        signals += sig * 0.5;
+                        signals[0] += sig[0] * 0.5;
+                        signals[1] += sig[1] * 0.5;
                         let mut done = cur.take().expect("matched Some");
                         done.b = r;
-                        let t = done.dist / mps + signals * opts.signal_penalty_s;
-                        done.dur_f = t;
-                        done.dur_b = t;
+                        done.dur_f = done.dist / mps + signals[0];
+                        done.dur_b = done.dist / mps_b + signals[1];
                         edges.push(done);
-                        signals = sig * 0.5;
-                        cur = Some(BEdge {
-                            a: r,
-                            b: r,
-                            geom: Vec::new(),
-                            dist: 0.0,
-                            dur_f: 0.0,
-                            dur_b: 0.0,
-                            flags: (u8::from(p.forward) * FORWARD)
-                                | (u8::from(p.backward) * BACKWARD),
-                            maxw: p.maxweight_t,
-                            maxh: p.maxheight_m,
-                            alive: true,
-                        });
+                        signals = sig.map(|x| x * 0.5);
+                        cur = Some(new_edge(r));
                     } else {
-                        signals += sig;
+                        signals[0] += sig[0];
+                        signals[1] += sig[1];
                         e.geom.push(r);
                     }
                 }
             }
         }
     }
-    contract_chains(&mut edges, n);
+    // Via nodes of restrictions stay vertices, and so do the ends of via ways.
+    let mut keep: Vec<bool> = (0..n)
+        .map(|i| raw.barriers.get(i).is_some_and(|b| *b != NodeBarrier::None))
+        .collect();
+    for r in &raw.restrictions {
+        if let Via::Node(id) = r.via
+            && let Ok(i) = raw.node_ids.binary_search(&id)
+        {
+            keep[i] = true;
+        }
+    }
+    contract_chains(&mut edges, n, &keep);
     // Renumber vertices.
     let mut new_id = vec![u32::MAX; n];
     let mut nodes: Vec<u32> = Vec::new();
@@ -213,6 +295,11 @@ pub fn build_graph(raw: &RawOsm, opts: &BuildOptions) -> RoadGraph {
                 .push(raw.coords[osm as usize].unwrap_or_default());
         }
     }
+    let mut vertex_of = vec![u32::MAX; n];
+    for (v, &osm) in nodes.iter().enumerate() {
+        vertex_of[osm as usize] = final_id[v];
+    }
+    let mut info = Vec::with_capacity(edges.len());
     let mut degree = vec![0u32; graph.nodes.len()];
     for e in &edges {
         let (a, b) = (final_id[e.a as usize], final_id[e.b as usize]);
@@ -240,6 +327,13 @@ pub fn build_graph(raw: &RawOsm, opts: &BuildOptions) -> RoadGraph {
                 .map(|&g| raw.coords[g as usize].unwrap_or_default()),
         );
         let ms = |s: f64| (s * 1000.0).round().max(1.0) as u32;
+        info.push(EdgeInfo {
+            way_at_from: e.way_a,
+            way_at_to: e.way_b,
+            restricted_fwd: e.restricted_f,
+            restricted_bwd: e.restricted_b,
+            roundabout: e.roundabout,
+        });
         graph.edges.push(Edge {
             from: a,
             to: b,
@@ -265,11 +359,24 @@ pub fn build_graph(raw: &RawOsm, opts: &BuildOptions) -> RoadGraph {
                 .map_or(0, |m| (m * 100.0).round().clamp(1.0, 65535.0) as u16),
         });
     }
-    graph
+    let mut barriers = vec![NodeBarrier::None; graph.nodes.len()];
+    for (v, &osm) in nodes.iter().enumerate() {
+        if final_id[v] != u32::MAX
+            && let Some(b) = raw.barriers.get(osm as usize)
+        {
+            barriers[final_id[v] as usize] = *b;
+        }
+    }
+    Built {
+        graph,
+        info,
+        vertex_of,
+        barriers,
+    }
 }
 
 /// Merge edges through nodes that join exactly two edges with the same directions allowed.
-fn contract_chains(edges: &mut [BEdge], n: usize) {
+fn contract_chains(edges: &mut [BEdge], n: usize, keep: &[bool]) {
     let mut degree = vec![0u8; n];
     let mut inc = vec![[u32::MAX; 2]; n];
     for (i, e) in edges.iter().enumerate() {
@@ -282,7 +389,7 @@ fn contract_chains(edges: &mut [BEdge], n: usize) {
         }
     }
     for v in 0..n {
-        if degree[v] != 2 {
+        if degree[v] != 2 || keep[v] {
             continue;
         }
         let [i1, i2] = inc[v];
@@ -299,28 +406,21 @@ fn contract_chains(edges: &mut [BEdge], n: usize) {
             edges[i2].reverse();
         }
         let (x, y) = (edges[i1].a, edges[i2].b);
-        if x == y || edges[i1].flags != edges[i2].flags {
+        let (e1, e2) = (&edges[i1], &edges[i2]);
+        if x == y
+            || e1.flags != e2.flags
+            || e1.restricted_f != e2.restricted_f
+            || e1.restricted_b != e2.restricted_b
+            || e1.roundabout != e2.roundabout
+        {
             continue;
         }
-        let e2 = std::mem::replace(
-            &mut edges[i2],
-            BEdge {
-                a: 0,
-                b: 0,
-                geom: Vec::new(),
-                dist: 0.0,
-                dur_f: 0.0,
-                dur_b: 0.0,
-                flags: 0,
-                maxw: None,
-                maxh: None,
-                alive: false,
-            },
-        );
+        let e2 = std::mem::replace(&mut edges[i2], BEdge::dead());
         let e1 = &mut edges[i1];
         e1.geom.push(v32);
         e1.geom.extend_from_slice(&e2.geom);
         e1.b = y;
+        e1.way_b = e2.way_b;
         e1.dist += e2.dist;
         e1.dur_f += e2.dur_f;
         e1.dur_b += e2.dur_b;

@@ -551,10 +551,11 @@ impl Ch {
     }
 
     /// Many-to-many table: `(weight ms, distance m)` row-major, `INF` where unreachable. Uses
-    /// RPHAST when the targets' upward search spaces are small together (≤ 64 nodes per
-    /// target on average, or ≤ 4,096 in all), else buckets.
+    /// RPHAST when the targets' upward search spaces are small together (≤ 16 nodes per
+    /// target on average, or ≤ 1,024 in all), else buckets (measured faster on the edge-based
+    /// graphs of the real extracts: `cargo bench --bench network -- matrix`).
     pub fn many_to_many(&self, sources: &[Vec<Seed>], targets: &[Vec<Seed>]) -> Vec<(u32, f64)> {
-        let limit = (64 * targets.len()).max(4096);
+        let limit = (16 * targets.len()).max(1024);
         if sources.len() >= 4
             && let Some(t) = self.rphast_with_limit(sources, targets, limit)
         {

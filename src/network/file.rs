@@ -1,19 +1,23 @@
 //! The binary graph file (`network.graph`): a versioned, little-endian, checksummed image of
 //! the road graph and its contraction hierarchy, written atomically.
 //!
-//! Layout (version 1), all integers little-endian:
+//! Layout (version 2), all integers little-endian. The hierarchy is built on the edge-based
+//! graph: its nodes are the directed edges (`2 × edge + 0` forward, `+ 1` backward, see
+//! [`super::turns`]), its original arcs the allowed turns.
 //! ```text
 //! magic "BOUCLEGR" | version u32 | source: u32 len + UTF-8 | imported_unix_s u64
 //! | clip: u8 (0/1) + 4 × f64 (W, S, E, N) | signal_penalty_s f64 | intersection_penalty_s f64
-//! | n_nodes u32 | n_edges u32 | n_geometry u32 | n_fwd u32 | n_bwd u32
+//! | profile u8 (0 truck, 1 car)
+//! | n_nodes u32 | n_edges u32 | n_geometry u32 | n_turns u32 | n_fwd u32 | n_bwd u32
 //! | nodes: n_nodes × (lon i32, lat i32) in 1e-7 degree
 //! | edges: n_edges × (from u32, to u32, geom_start u32, geom_len u32, dist_m f32,
 //!                     dur_fwd_ms u32, dur_bwd_ms u32, flags u8, maxweight_100kg u16,
 //!                     maxheight_cm u16)
 //! | geometry: n_geometry × (lon i32, lat i32)
-//! | rank: n_nodes × u32
-//! | fwd_start: (n_nodes + 1) × u32 | fwd: n_fwd × (target u32, weight_ms u32, dist_m f32, via u32)
-//! | bwd_start: (n_nodes + 1) × u32 | bwd: n_bwd × (same)
+//! | turns: n_turns × (from u32, to u32, cost_ms u32)   (directed edge ids)
+//! | rank: (2 × n_edges) × u32
+//! | fwd_start: (2 × n_edges + 1) × u32 | fwd: n_fwd × (target u32, weight_ms u32, dist_m f32, via u32)
+//! | bwd_start: (2 × n_edges + 1) × u32 | bwd: n_bwd × (same)
 //! | checksum u64 (FNV-1a 64 of every byte before it)
 //! ```
 
@@ -21,12 +25,14 @@ use std::path::Path;
 
 use super::ch::{Ch, ChArc, SHORTCUT};
 use super::graph::{Edge, RoadGraph};
+use super::profile::Profile;
+use super::turns::Turn;
 use crate::error::{Error, InputError, Location, Result};
 
 /// File magic.
 pub const MAGIC: &[u8; 8] = b"BOUCLEGR";
 /// Current file version.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 /// Default file name inside a territory folder.
 pub const GRAPH_FILE: &str = "network.graph";
 
@@ -43,8 +49,10 @@ pub struct GraphMeta {
     pub clip: Option<[f64; 4]>,
     /// Traffic-signal penalty used, seconds.
     pub signal_penalty_s: f64,
-    /// Intersection (turn-cost) penalty used, seconds.
+    /// Flat penalty per intersection crossed used, seconds (0 by default: turns are costed).
     pub intersection_penalty_s: f64,
+    /// The routing profile the graph was built for.
+    pub profile: Profile,
 }
 
 /// Everything a graph file holds.
@@ -54,7 +62,9 @@ pub struct GraphFile {
     pub meta: GraphMeta,
     /// The road graph.
     pub graph: RoadGraph,
-    /// Its contraction hierarchy.
+    /// The allowed turns between directed edges, with their costs.
+    pub turns: Vec<Turn>,
+    /// The contraction hierarchy of the edge-based graph.
     pub ch: Ch,
 }
 
@@ -94,10 +104,15 @@ pub fn encode(f: &GraphFile) -> Vec<u8> {
     }
     b.extend_from_slice(&f.meta.signal_penalty_s.to_le_bytes());
     b.extend_from_slice(&f.meta.intersection_penalty_s.to_le_bytes());
+    b.push(match f.meta.profile {
+        Profile::Truck => 0,
+        Profile::Car => 1,
+    });
     for n in [
         g.nodes.len(),
         g.edges.len(),
         g.geometry.len(),
+        f.turns.len(),
         f.ch.fwd.len(),
         f.ch.bwd.len(),
     ] {
@@ -121,6 +136,11 @@ pub fn encode(f: &GraphFile) -> Vec<u8> {
     for c in &g.geometry {
         b.extend_from_slice(&c[0].to_le_bytes());
         b.extend_from_slice(&c[1].to_le_bytes());
+    }
+    for t in &f.turns {
+        for x in [t.from, t.to, t.cost_ms] {
+            b.extend_from_slice(&x.to_le_bytes());
+        }
     }
     for r in &f.ch.rank {
         b.extend_from_slice(&r.to_le_bytes());
@@ -233,9 +253,15 @@ fn parse(c: &mut Cursor<'_>, version: u32) -> Option<GraphFile> {
     let clip = [c.f64()?, c.f64()?, c.f64()?, c.f64()?];
     let signal_penalty_s = c.f64()?;
     let intersection_penalty_s = c.f64()?;
+    let profile = match c.u8()? {
+        0 => Profile::Truck,
+        1 => Profile::Car,
+        _ => return None,
+    };
     let n_nodes = c.count(8)?;
     let n_edges = c.count(31)?;
     let n_geom = c.count(8)?;
+    let n_turns = c.count(12)?;
     let n_fwd = c.count(16)?;
     let n_bwd = c.count(16)?;
     let nodes: Vec<[i32; 2]> = (0..n_nodes)
@@ -260,9 +286,19 @@ fn parse(c: &mut Cursor<'_>, version: u32) -> Option<GraphFile> {
     let geometry: Vec<[i32; 2]> = (0..n_geom)
         .map(|_| Some([c.i32()?, c.i32()?]))
         .collect::<Option<_>>()?;
-    let rank: Vec<u32> = (0..n_nodes).map(|_| c.u32()).collect::<Option<_>>()?;
-    let (fwd_start, fwd) = c.arcs(n_nodes, n_fwd)?;
-    let (bwd_start, bwd) = c.arcs(n_nodes, n_bwd)?;
+    let turns: Vec<Turn> = (0..n_turns)
+        .map(|_| {
+            Some(Turn {
+                from: c.u32()?,
+                to: c.u32()?,
+                cost_ms: c.u32()?,
+            })
+        })
+        .collect::<Option<_>>()?;
+    let n_ch = 2 * n_edges;
+    let rank: Vec<u32> = (0..n_ch).map(|_| c.u32()).collect::<Option<_>>()?;
+    let (fwd_start, fwd) = c.arcs(n_ch, n_fwd)?;
+    let (bwd_start, bwd) = c.arcs(n_ch, n_bwd)?;
     if c.pos != c.b.len() {
         return None;
     }
@@ -273,6 +309,12 @@ fn parse(c: &mut Cursor<'_>, version: u32) -> Option<GraphFile> {
             return None;
         }
     }
+    if turns
+        .iter()
+        .any(|t| t.from as usize >= n_ch || t.to as usize >= n_ch)
+    {
+        return None;
+    }
     for (start, arcs) in [(&fwd_start, &fwd), (&bwd_start, &bwd)] {
         if start.first() != Some(&0)
             || start.last().map(|&x| x as usize) != Some(arcs.len())
@@ -281,12 +323,8 @@ fn parse(c: &mut Cursor<'_>, version: u32) -> Option<GraphFile> {
             return None;
         }
         for a in arcs.iter() {
-            let ok_via = if a.via & SHORTCUT != 0 {
-                ((a.via & !SHORTCUT) as usize) < n_nodes
-            } else {
-                (a.via as usize) < n_edges
-            };
-            if a.target as usize >= n_nodes || !ok_via {
+            let ok_via = ((a.via & !SHORTCUT) as usize) < n_ch;
+            if a.target as usize >= n_ch || !ok_via {
                 return None;
             }
         }
@@ -299,12 +337,14 @@ fn parse(c: &mut Cursor<'_>, version: u32) -> Option<GraphFile> {
             clip: has_clip.then_some(clip),
             signal_penalty_s,
             intersection_penalty_s,
+            profile,
         },
         graph: RoadGraph {
             nodes,
             edges,
             geometry,
         },
+        turns,
         ch: Ch::from_parts(rank, fwd_start, fwd, bwd_start, bwd),
     })
 }

@@ -32,6 +32,20 @@ pub struct FixtureWay {
     pub tags: Vec<(String, String)>,
 }
 
+/// A relation member: `'n'` (node) or `'w'` (way), its id, and its role.
+pub type FixtureMember = (char, i64, String);
+
+/// A relation to write: id, members and tags.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FixtureRelation {
+    /// OSM id.
+    pub id: i64,
+    /// Members, in order.
+    pub members: Vec<FixtureMember>,
+    /// Tags as (key, value) pairs.
+    pub tags: Vec<(String, String)>,
+}
+
 /// An in-memory OSM dataset that can be encoded as PBF.
 #[derive(Debug, Clone, Default)]
 pub struct OsmFixture {
@@ -39,6 +53,8 @@ pub struct OsmFixture {
     pub nodes: Vec<FixtureNode>,
     /// Ways, in file order.
     pub ways: Vec<FixtureWay>,
+    /// Relations, written after nodes and ways.
+    pub relations: Vec<FixtureRelation>,
     /// Write ways before nodes (an "unsorted" file).
     pub ways_first: bool,
     /// Compress blobs with zlib (as real files do) instead of storing them raw.
@@ -77,6 +93,24 @@ impl OsmFixture {
         self
     }
 
+    /// Add a relation with members given as `&[('w', id, "from"), ('n', id, "via")]`.
+    pub fn relation(
+        &mut self,
+        id: i64,
+        members: &[(char, i64, &str)],
+        tags: &[(&str, &str)],
+    ) -> &mut Self {
+        self.relations.push(FixtureRelation {
+            id,
+            members: members
+                .iter()
+                .map(|(t, i, r)| (*t, *i, (*r).to_owned()))
+                .collect(),
+            tags: owned(tags),
+        });
+        self
+    }
+
     /// Encode as an `.osm.pbf` byte stream.
     pub fn to_pbf(&self) -> Vec<u8> {
         let mut out = Vec::new();
@@ -94,6 +128,9 @@ impl OsmFixture {
             node_blocks
         };
         for b in blocks {
+            write_blob(&mut out, "OSMData", &b, self.zlib);
+        }
+        for b in self.relations.chunks(size).map(encode_relations) {
             write_blob(&mut out, "OSMData", &b, self.zlib);
         }
         out
@@ -220,6 +257,41 @@ fn encode_ways(ways: &[FixtureWay]) -> Vec<u8> {
         });
         put_bytes(&mut m, 8, &packed(deltas));
         put_bytes(&mut group, 3, &m);
+    }
+    block(&strings, &group)
+}
+
+fn encode_relations(rels: &[FixtureRelation]) -> Vec<u8> {
+    let mut strings = Strings::new();
+    let mut group = Vec::new();
+    for r in rels {
+        let mut m = Vec::new();
+        put_uint(&mut m, 1, r.id as u64);
+        tag_fields(&mut m, &mut strings, &r.tags);
+        let roles: Vec<u64> = r
+            .members
+            .iter()
+            .map(|(_, _, role)| strings.index(role))
+            .collect();
+        put_bytes(&mut m, 8, &packed(roles.into_iter()));
+        let mut prev = 0i64;
+        let ids = r.members.iter().map(|&(_, id, _)| {
+            let d = id - prev;
+            prev = id;
+            zigzag(d)
+        });
+        put_bytes(&mut m, 9, &packed(ids));
+        let types = r.members.iter().map(|(t, _, _)| {
+            if *t == 'n' {
+                0
+            } else if *t == 'w' {
+                1
+            } else {
+                2
+            }
+        });
+        put_bytes(&mut m, 10, &packed(types));
+        put_bytes(&mut group, 4, &m);
     }
     block(&strings, &group)
 }

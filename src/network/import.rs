@@ -1,15 +1,19 @@
-//! `network import`: PBF → road graph → contraction hierarchy → graph file.
+//! `network import`: PBF → road graph → turns (edge-based graph) → contraction hierarchy →
+//! graph file.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use geo::{Rect, coord};
 
-use super::build::{BuildOptions, build_graph};
+use super::build::{BuildOptions, build};
+use super::car::CAR_SIGNAL_PENALTY_S;
 use super::ch::{Ch, InputArc};
 use super::file::{GraphFile, GraphMeta, VERSION};
 use super::graph::RoadGraph;
 use super::pbf::read_pbf;
+use super::profile::Profile;
+use super::turns::{Turn, TurnModel, TurnStats, compute_turns, duration_ms};
 use crate::error::{Error, Result};
 
 /// Margin added around a territory's bounding box by default, metres.
@@ -18,6 +22,8 @@ pub const DEFAULT_MARGIN_M: f64 = 5000.0;
 /// Import options.
 #[derive(Debug, Clone, Copy)]
 pub struct ImportOptions {
+    /// The routing profile (truck by default).
+    pub profile: Profile,
     /// Keep only roads inside this box (lon/lat); `None`: the whole file.
     pub clip: Option<Rect<f64>>,
     /// Show progress bars on stderr.
@@ -30,10 +36,22 @@ pub struct ImportOptions {
 
 impl Default for ImportOptions {
     fn default() -> Self {
+        ImportOptions::for_profile(Profile::Truck)
+    }
+}
+
+impl ImportOptions {
+    /// The defaults of a profile: traffic-signal penalty 8 s for the truck (an estimate of the
+    /// mean wait over green and red), 2 s for the car (OSRM car.lua's value).
+    pub fn for_profile(profile: Profile) -> ImportOptions {
         ImportOptions {
+            profile,
             clip: None,
             progress: false,
-            signal_penalty_s: BuildOptions::default().signal_penalty_s,
+            signal_penalty_s: match profile {
+                Profile::Truck => BuildOptions::default().signal_penalty_s,
+                Profile::Car => CAR_SIGNAL_PENALTY_S,
+            },
             intersection_penalty_s: BuildOptions::default().intersection_penalty_s,
         }
     }
@@ -50,8 +68,14 @@ pub struct ImportSummary {
     pub edges: usize,
     /// Hierarchy arcs (upward, both directions) including shortcuts.
     pub ch_arcs: usize,
-    /// OSM ways kept by the truck profile (before clipping).
+    /// OSM ways kept by the profile (before clipping).
     pub ways: usize,
+    /// The profile.
+    pub profile: Profile,
+    /// Allowed turns (arcs of the edge-based graph).
+    pub turns: usize,
+    /// What happened to the turn restrictions.
+    pub turn_stats: TurnStats,
     /// Wall-clock time, seconds.
     pub seconds: f64,
 }
@@ -85,37 +109,36 @@ pub fn parse_bbox(s: &str) -> Result<Rect<f64>> {
     ))
 }
 
-/// The arcs of a road graph for the hierarchy (weight = duration).
-pub fn ch_arcs(g: &RoadGraph) -> Vec<InputArc> {
-    let mut arcs = Vec::with_capacity(g.edges.len() * 2);
-    for (i, e) in g.edges.iter().enumerate() {
-        if e.forward() {
-            arcs.push(InputArc {
-                from: e.from,
-                to: e.to,
-                weight: e.dur_fwd_ms,
-                dist_m: e.dist_m,
-                edge: i as u32,
-            });
-        }
-        if e.backward() {
-            arcs.push(InputArc {
-                from: e.to,
-                to: e.from,
-                weight: e.dur_bwd_ms,
-                dist_m: e.dist_m,
-                edge: i as u32,
-            });
-        }
-    }
-    arcs
+/// The arcs of the edge-based graph for the hierarchy: one per allowed turn `a → b`, weighing
+/// the turn's cost plus the time to drive all of `b` (so a node's label is the cost of reaching
+/// the *end* of its directed edge), with `b`'s length; `edge` is `b`.
+pub fn ch_arcs(g: &RoadGraph, turns: &[Turn]) -> Vec<InputArc> {
+    turns
+        .iter()
+        .map(|t| InputArc {
+            from: t.from,
+            to: t.to,
+            weight: t.cost_ms.saturating_add(duration_ms(g, t.to)),
+            dist_m: g.edges[(t.to / 2) as usize].dist_m,
+            edge: t.to,
+        })
+        .collect()
 }
 
-/// Read a PBF and build the graph and its hierarchy in memory.
-pub fn build_from_pbf(pbf: &Path, opts: &ImportOptions) -> Result<(GraphFile, usize)> {
-    let raw = read_pbf(pbf, opts.progress)?;
+/// What [`build_from_pbf`] reports besides the graph file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildReport {
+    /// OSM ways kept by the profile.
+    pub ways: usize,
+    /// What happened to the turn restrictions.
+    pub turn_stats: TurnStats,
+}
+
+/// Read a PBF and build the graph, its turns and the hierarchy in memory.
+pub fn build_from_pbf(pbf: &Path, opts: &ImportOptions) -> Result<(GraphFile, BuildReport)> {
+    let raw = read_pbf(pbf, opts.profile, opts.progress)?;
     let ways = raw.ways.len();
-    let graph = build_graph(
+    let built = build(
         &raw,
         &BuildOptions {
             clip: opts.clip,
@@ -123,11 +146,22 @@ pub fn build_from_pbf(pbf: &Path, opts: &ImportOptions) -> Result<(GraphFile, us
             intersection_penalty_s: opts.intersection_penalty_s,
         },
     );
+    let (turns, turn_stats) = compute_turns(
+        &built.graph,
+        &built.info,
+        &built.barriers,
+        &built.vertex_of,
+        &raw.node_ids,
+        &raw.restrictions,
+        &TurnModel::default(),
+    );
     drop(raw);
+    let graph = built.graph;
     if graph.edges.is_empty() {
         return Err(Error::Invalid(format!(
-            "{}: no truck-drivable road{}",
+            "{}: no road the {} profile may drive{}",
             pbf.display(),
+            opts.profile.as_str(),
             if opts.clip.is_some() {
                 " inside the bounding box (use --bbox or --no-clip)"
             } else {
@@ -135,7 +169,7 @@ pub fn build_from_pbf(pbf: &Path, opts: &ImportOptions) -> Result<(GraphFile, us
             }
         )));
     }
-    let ch = Ch::build(graph.nodes.len(), &ch_arcs(&graph));
+    let ch = Ch::build(2 * graph.edges.len(), &ch_arcs(&graph, &turns));
     let meta = GraphMeta {
         version: VERSION,
         source: pbf
@@ -151,21 +185,33 @@ pub fn build_from_pbf(pbf: &Path, opts: &ImportOptions) -> Result<(GraphFile, us
             .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y]),
         signal_penalty_s: opts.signal_penalty_s,
         intersection_penalty_s: opts.intersection_penalty_s,
+        profile: opts.profile,
     };
-    Ok((GraphFile { meta, graph, ch }, ways))
+    Ok((
+        GraphFile {
+            meta,
+            graph,
+            turns,
+            ch,
+        },
+        BuildReport { ways, turn_stats },
+    ))
 }
 
 /// Import `pbf` and write the graph file to `out` (atomically).
 pub fn import_pbf(pbf: &Path, out: &Path, opts: &ImportOptions) -> Result<ImportSummary> {
     let t0 = Instant::now();
-    let (file, ways) = build_from_pbf(pbf, opts)?;
+    let (file, report) = build_from_pbf(pbf, opts)?;
     super::file::write(out, &file)?;
     Ok(ImportSummary {
         path: out.to_path_buf(),
         nodes: file.graph.nodes.len(),
         edges: file.graph.edges.len(),
         ch_arcs: file.ch.fwd.len() + file.ch.bwd.len(),
-        ways,
+        ways: report.ways,
+        profile: opts.profile,
+        turns: file.turns.len(),
+        turn_stats: report.turn_stats,
         seconds: t0.elapsed().as_secs_f64(),
     })
 }

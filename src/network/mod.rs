@@ -3,11 +3,14 @@
 //!
 //! Map of the module:
 //! - [`pbf`]: streaming two-pass PBF reading (ways, then the nodes they use);
-//! - [`profile`]: the truck profile (access, oneway, speeds, weight and height limits);
+//! - [`profile`]: routing profiles: the truck (default; access, oneway, speeds, weight and
+//!   height limits) and [`car`] (OSRM car.lua in Rust, for comparisons);
 //! - [`build`]: clipping, cutting at intersections, degree-2 chain contraction, largest SCC;
 //! - [`graph`]: the compact road graph and its geometry;
+//! - [`turns`]: allowed turns (restrictions, u-turns) and their costs: the edge-based graph;
 //! - [`file`]: the versioned binary graph file (`network.graph`);
-//! - [`snap`]: point → nearest position on an edge (rstar);
+//! - [`snap`]: point → nearest position on an edge (rstar), entering the edge-based graph on
+//!   the directed edges through it;
 //! - [`ch`]: contraction hierarchy, one-to-one and bucket many-to-many queries;
 //! - [`router`]: the [`Router`] trait, [`Table`], [`Route`], and [`open_router`];
 //! - [`import`]: the `network import` pipeline;
@@ -17,6 +20,7 @@
 //! [`Router::table`], whose [`Table`] implements [`crate::cost::CostMatrix`].
 
 pub mod build;
+pub mod car;
 pub mod ch;
 pub mod file;
 pub mod fixture;
@@ -26,6 +30,7 @@ pub mod pbf;
 pub mod profile;
 pub mod router;
 pub mod snap;
+pub mod turns;
 
 use std::path::Path;
 
@@ -33,6 +38,7 @@ use geo::{Rect, coord};
 
 pub use file::GRAPH_FILE;
 pub use import::{ImportOptions, ImportSummary, import_pbf};
+pub use profile::Profile;
 pub use router::{
     CrowFliesRouter, RoadRouter, Route, Router, RouterOptions, Snapped, Table, open_router,
     open_router_with,

@@ -1,7 +1,8 @@
-//! Reading OpenStreetMap PBF files: the truck-drivable ways and the nodes they use.
+//! Reading OpenStreetMap PBF files: the ways a profile may drive, the nodes they use and the turn
+//! restrictions (`type=restriction` relations).
 //!
-//! Two streaming passes with parallel blob decoding (rayon): ways first, keeping only their
-//! profile and node ids; then nodes, keeping the coordinates of the needed ids in a sorted id
+//! Two streaming passes with parallel blob decoding (rayon): ways and relations first, keeping
+//! only the ways' profile and node ids and the restrictions that concern the profile; then nodes, keeping the coordinates of the needed ids in a sorted id
 //! vector and a parallel coordinate vector (8 bytes a node). Files need not be sorted and ids may
 //! be negative.
 
@@ -11,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use osmpbf::{BlobDecode, BlobReader, Element};
 use rayon::prelude::*;
 
-use super::profile::{WayProfile, way_profile};
+use super::profile::{NodeBarrier, Profile, WayProfile};
 use crate::error::{Error, InputError, Location, Result};
 
 /// A kept way: its profile and its node references (indices into [`RawOsm::node_ids`]).
@@ -27,6 +28,78 @@ pub struct RawWay {
     pub refs_len: usize,
 }
 
+/// The middle of a turn restriction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// A node (OSM id).
+    Node(i64),
+    /// A way (OSM id).
+    Way(i64),
+}
+
+/// A turn restriction (`type=restriction` relation) that applies to the profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Restriction {
+    /// Relation id.
+    pub id: i64,
+    /// The `from` way (OSM id).
+    pub from: i64,
+    /// The `via` node or way.
+    pub via: Via,
+    /// The `to` way (OSM id).
+    pub to: i64,
+    /// `only_*` (every other turn from `from` at `via` is forbidden) rather than `no_*`.
+    pub only: bool,
+}
+
+/// The restriction a relation states for `profile`, if any: `restriction:hgv` (truck) or
+/// `restriction:motorcar` (car) first, then `restriction`; skipped when `except` names the
+/// vehicle, or when a member is missing or repeated.
+pub fn restriction_of<'a>(
+    profile: Profile,
+    id: i64,
+    get: impl Fn(&str) -> Option<&'a str>,
+    members: impl Iterator<Item = (&'a str, Via)>,
+) -> Option<Restriction> {
+    if get("type") != Some("restriction") {
+        return None;
+    }
+    let kind = get(profile.restriction_key()).or_else(|| get("restriction"))?;
+    let only = if kind.starts_with("only_") {
+        true
+    } else if kind.starts_with("no_") {
+        false
+    } else {
+        return None;
+    };
+    if get("except").is_some_and(|e| profile.exempt_by(e)) {
+        return None;
+    }
+    let (mut from, mut via, mut to) = (None, None, None);
+    let mut vias = 0;
+    for (role, m) in members {
+        match (role, m) {
+            ("from", Via::Way(w)) => from = if from.is_none() { Some(w) } else { return None },
+            ("to", Via::Way(w)) => to = if to.is_none() { Some(w) } else { return None },
+            ("via", v) => {
+                vias += 1;
+                via = Some(v);
+            }
+            _ => {}
+        }
+    }
+    if vias != 1 {
+        return None; // several via ways: not supported
+    }
+    Some(Restriction {
+        id,
+        from: from?,
+        via: via?,
+        to: to?,
+        only,
+    })
+}
+
 /// Ways and node coordinates read from a PBF file.
 #[derive(Debug, Clone, Default)]
 pub struct RawOsm {
@@ -40,6 +113,16 @@ pub struct RawOsm {
     pub coords: Vec<Option<[i32; 2]>>,
     /// Whether the node is tagged `highway=traffic_signals`.
     pub signals: Vec<bool>,
+    /// The barrier each node forms for the profile.
+    pub barriers: Vec<NodeBarrier>,
+    /// Seconds lost at a stop sign (`highway=stop`: 2) or give-way sign (`highway=give_way`:
+    /// 1), OSRM car.lua's obstacle durations; 0 elsewhere.
+    pub stops: Vec<u8>,
+    /// Direction of a node's traffic light or sign relative to the ways through it
+    /// (`traffic_signals:direction`, else `direction`): 0 both, 1 forward, 2 backward.
+    pub obstacle_dir: Vec<u8>,
+    /// Turn restrictions that apply to the profile, sorted by relation id.
+    pub restrictions: Vec<Restriction>,
 }
 
 fn pbf_error(path: &Path, e: impl std::fmt::Display) -> Error {
@@ -76,16 +159,19 @@ fn blobs(path: &Path) -> Result<BlobReader<std::io::BufReader<std::fs::File>>> {
     BlobReader::from_path(path).map_err(|e| pbf_error(path, e))
 }
 
-/// A needed node found in a block: index, lon, lat (1e-7 degree), traffic signal.
-type FoundNode = (u32, i32, i32, bool);
+/// A needed node found in a block: index, lon, lat (1e-7 degree), traffic signal, barrier,
+/// stop-sign seconds, direction.
+type FoundNode = (u32, i32, i32, bool, NodeBarrier, u8, u8);
 
 struct WayChunk {
     ways: Vec<(i64, WayProfile, usize, usize)>,
     refs: Vec<i64>,
+    restrictions: Vec<Restriction>,
 }
 
-/// Read the truck-drivable ways of `path` and the coordinates of their nodes.
-pub fn read_pbf(path: &Path, show_progress: bool) -> Result<RawOsm> {
+/// Read the ways of `path` that `profile` may drive, the coordinates of their nodes and the
+/// turn restrictions.
+pub fn read_pbf(path: &Path, profile: Profile, show_progress: bool) -> Result<RawOsm> {
     // Pass 1: ways.
     let pb = progress(path, show_progress, "ways");
     let chunks: Vec<Result<WayChunk>> = blobs(path)?
@@ -98,13 +184,30 @@ pub fn read_pbf(path: &Path, show_progress: bool) -> Result<RawOsm> {
             let mut chunk = WayChunk {
                 ways: Vec::new(),
                 refs: Vec::new(),
+                restrictions: Vec::new(),
             };
             if let BlobDecode::OsmData(block) = blob.decode().map_err(|e| pbf_error(path, e))? {
                 for el in block.elements() {
+                    if let Element::Relation(r) = &el {
+                        let tags: Vec<(&str, &str)> = r.tags().collect();
+                        let get = |k: &str| tags.iter().find(|(kk, _)| *kk == k).map(|(_, v)| *v);
+                        let members = r.members().filter_map(|m| {
+                            let role = m.role().ok()?;
+                            let v = match m.member_type {
+                                osmpbf::RelMemberType::Node => Via::Node(m.member_id),
+                                osmpbf::RelMemberType::Way => Via::Way(m.member_id),
+                                osmpbf::RelMemberType::Relation => return None,
+                            };
+                            Some((role, v))
+                        });
+                        if let Some(x) = restriction_of(profile, r.id(), get, members) {
+                            chunk.restrictions.push(x);
+                        }
+                    }
                     if let Element::Way(w) = el {
                         let tags: Vec<(&str, &str)> = w.tags().collect();
                         let get = |k: &str| tags.iter().find(|(kk, _)| *kk == k).map(|(_, v)| *v);
-                        if let Some(p) = way_profile(get) {
+                        if let Some(p) = profile.way(get) {
                             let start = chunk.refs.len();
                             chunk.refs.extend(w.refs());
                             let len = chunk.refs.len() - start;
@@ -123,14 +226,17 @@ pub fn read_pbf(path: &Path, show_progress: bool) -> Result<RawOsm> {
     pb.finish_and_clear();
     let mut ways_raw = Vec::new();
     let mut refs_i64: Vec<i64> = Vec::new();
+    let mut restrictions = Vec::new();
     for c in chunks {
         let c = c?;
+        restrictions.extend(c.restrictions);
         let base = refs_i64.len();
         refs_i64.extend_from_slice(&c.refs);
         ways_raw.extend(c.ways.into_iter().map(|(id, p, s, l)| (id, p, s + base, l)));
     }
     // Deterministic order whatever the thread scheduling: sort ways by id.
     ways_raw.sort_by_key(|w| w.0);
+    restrictions.sort_by_key(|r: &Restriction| r.id);
     let mut node_ids = refs_i64.clone();
     node_ids.par_sort_unstable();
     node_ids.dedup();
@@ -163,24 +269,46 @@ pub fn read_pbf(path: &Path, show_progress: bool) -> Result<RawOsm> {
             }
             let mut out = Vec::new();
             if let BlobDecode::OsmData(block) = blob.decode().map_err(|e| pbf_error(path, e))? {
-                let mut take = |id: i64, lon: i32, lat: i32, signal: bool| {
+                let mut take = |id: i64, lon: i32, lat: i32, tags: &[(&str, &str)]| {
                     if let Ok(i) = node_ids.binary_search(&id) {
-                        out.push((i as u32, lon, lat, signal));
+                        let get = |k: &str| tags.iter().find(|(kk, _)| *kk == k).map(|(_, v)| *v);
+                        let sig = get("highway") == Some("traffic_signals");
+                        let stop = match get("highway") {
+                            Some("stop") => 2,
+                            Some("give_way") => 1,
+                            _ => 0,
+                        };
+                        let barrier = if tags.is_empty() {
+                            NodeBarrier::None
+                        } else {
+                            profile.node_barrier(get)
+                        };
+                        let dir = if sig || stop > 0 {
+                            let d = if sig {
+                                get("traffic_signals:direction").or_else(|| get("direction"))
+                            } else {
+                                get("direction")
+                            };
+                            match d {
+                                Some("forward") => 1,
+                                Some("backward") => 2,
+                                _ => 0,
+                            }
+                        } else {
+                            0
+                        };
+                        out.push((i as u32, lon, lat, sig, barrier, stop, dir));
                     }
                 };
                 for el in block.elements() {
                     match el {
                         Element::Node(n) => {
-                            let sig = n
-                                .tags()
-                                .any(|(k, v)| k == "highway" && v == "traffic_signals");
-                            take(n.id(), n.decimicro_lon(), n.decimicro_lat(), sig)
+                            let tags: Vec<(&str, &str)> = n.tags().collect();
+                            take(n.id(), n.decimicro_lon(), n.decimicro_lat(), &tags)
                         }
                         Element::DenseNode(n) => {
-                            let sig = n
-                                .tags()
-                                .any(|(k, v)| k == "highway" && v == "traffic_signals");
-                            take(n.id(), n.decimicro_lon(), n.decimicro_lat(), sig)
+                            let tags: Vec<(&str, &str)> = n.tags().collect();
+                            take(n.id(), n.decimicro_lon(), n.decimicro_lat(), &tags)
                         }
                         _ => {}
                     }
@@ -192,10 +320,16 @@ pub fn read_pbf(path: &Path, show_progress: bool) -> Result<RawOsm> {
     pb.finish_and_clear();
     let mut coords = vec![None; node_ids.len()];
     let mut signals = vec![false; node_ids.len()];
+    let mut barriers = vec![NodeBarrier::None; node_ids.len()];
+    let mut stops = vec![0u8; node_ids.len()];
+    let mut obstacle_dir = vec![0u8; node_ids.len()];
     for chunk in found {
-        for (i, lon, lat, sig) in chunk? {
+        for (i, lon, lat, sig, barrier, stop, dir) in chunk? {
+            obstacle_dir[i as usize] = dir;
             coords[i as usize] = Some([lon, lat]);
             signals[i as usize] = sig;
+            barriers[i as usize] = barrier;
+            stops[i as usize] = stop;
         }
     }
     Ok(RawOsm {
@@ -204,5 +338,9 @@ pub fn read_pbf(path: &Path, show_progress: bool) -> Result<RawOsm> {
         node_ids,
         coords,
         signals,
+        barriers,
+        stops,
+        obstacle_dir,
+        restrictions,
     })
 }

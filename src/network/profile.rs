@@ -1,4 +1,6 @@
-//! The truck profile: which OpenStreetMap ways a collection truck may drive, in which directions,
+//! Routing profiles ([`Profile`]): the truck profile (the default, defined here) and the car
+//! profile ([`super::car`], OSRM's car.lua in Rust, for comparisons). This module holds the
+//! truck's rules: which OpenStreetMap ways a collection truck may drive, in which directions,
 //! and at what speed.
 //!
 //! Rules (documented defaults, all in one place):
@@ -19,9 +21,65 @@
 //!   urban and other classes rural;
 //! - `maxweight` (tonnes) and `maxheight` (metres) are recorded on edges, not enforced;
 //! - time penalties added at graph build ([`super::build::BuildOptions`]): 8 s per traffic light
-//!   (`highway=traffic_signals` node, mean wait over green and red), 0.5 s per intersection
-//!   crossed (node joining ≥ 3 edges: an approximation of turn costs; turn restrictions are not
-//!   modelled).
+//!   (`highway=traffic_signals` node, an estimate of the mean wait over green and red); 2 s per
+//!   stop sign and 1 s per give-way sign (`highway=stop|give_way` nodes, OSRM car.lua's values,
+//!   both directions);
+//! - turns ([`super::turns`]): `restriction:hgv` then `restriction` relations, `except=hgv`
+//!   honoured; turn costs from OSRM car.lua's turn function (no truck-specific figures are
+//!   published; a truck turns no faster than a car, so these are a lower bound).
+
+/// A routing profile, chosen at import and recorded in the graph file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Profile {
+    /// A collection truck (the default): `hgv` access, truck speed limits, `restriction:hgv`.
+    #[default]
+    Truck,
+    /// A car, following OSRM's car.lua (see [`super::car`]).
+    Car,
+}
+
+impl Profile {
+    /// The profile's name (`truck`, `car`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Truck => "truck",
+            Profile::Car => "car",
+        }
+    }
+
+    /// Parse `truck` or `car`.
+    pub fn parse(s: &str) -> Option<Profile> {
+        match s {
+            "truck" => Some(Profile::Truck),
+            "car" => Some(Profile::Car),
+            _ => None,
+        }
+    }
+
+    /// The profile of a way from its tags, or `None` when the vehicle may not use it.
+    pub fn way<'a>(self, get: impl Fn(&str) -> Option<&'a str>) -> Option<WayProfile> {
+        match self {
+            Profile::Truck => way_profile(get),
+            Profile::Car => super::car::car_way_profile(get),
+        }
+    }
+
+    /// The `restriction:*` key specific to this vehicle (read before plain `restriction`).
+    pub fn restriction_key(self) -> &'static str {
+        match self {
+            Profile::Truck => "restriction:hgv",
+            Profile::Car => "restriction:motorcar",
+        }
+    }
+
+    /// Values of a restriction's `except` tag that exempt this vehicle.
+    pub fn exempt_by(self, except: &str) -> bool {
+        except.split(';').map(str::trim).any(|x| match self {
+            Profile::Truck => matches!(x, "hgv" | "goods" | "motor_vehicle" | "vehicle"),
+            Profile::Car => matches!(x, "motorcar" | "motor_vehicle" | "vehicle"),
+        })
+    }
+}
 
 /// Traffic moves slower than the legal limit: effective speed = limit × this factor.
 pub const SPEED_FACTOR: f32 = 0.8;
@@ -109,7 +167,7 @@ pub fn default_speed_kmh(class: HighwayClass, urban: bool) -> f32 {
     }
 }
 
-/// What the truck profile keeps of a way.
+/// What a profile keeps of a way.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WayProfile {
     /// Road class.
@@ -118,12 +176,105 @@ pub struct WayProfile {
     pub forward: bool,
     /// Drivable against the way's direction.
     pub backward: bool,
-    /// Effective travel speed, km/h.
+    /// Effective travel speed in the way's direction, km/h.
     pub speed_kmh: f32,
+    /// Effective travel speed against the way's direction, km/h.
+    pub speed_bwd_kmh: f32,
+    /// In the way's direction, access is for local traffic only (destination, private…):
+    /// entering it from an unrestricted road is penalised (car profile).
+    pub restricted_fwd: bool,
+    /// Against the way's direction, access is for local traffic only.
+    pub restricted_bwd: bool,
+    /// Part of a roundabout (`junction=roundabout|circular`).
+    pub roundabout: bool,
     /// Legal weight limit in tonnes, if any.
     pub maxweight_t: Option<f32>,
     /// Legal height limit in metres, if any.
     pub maxheight_m: Option<f32>,
+}
+
+/// What a node does to traffic passing through it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NodeBarrier {
+    /// Nothing.
+    #[default]
+    None,
+    /// Impassable (bollard, block, access=no…): only turning back is possible.
+    Block,
+    /// A gate (`barrier=gate|lift_gate`): passable, with a time penalty.
+    Gate,
+}
+
+/// Time lost at a gate, seconds (OSRM car.lua `barrier_penalties`).
+pub const GATE_PENALTY_S: f64 = 60.0;
+
+impl Profile {
+    /// The barrier a node forms for this vehicle, after OSRM car.lua's `process_node`: an
+    /// access tag decides when present (forbidding values block); otherwise `barrier=*` blocks
+    /// except cattle grids, border controls, toll booths, sally ports, entrances, arches,
+    /// `no`, rising bollards, lowered or flush kerbs, kerbs at crossings, audible fences and
+    /// height restrictors the vehicle fits under (2 m car, 4 m truck); gates cost
+    /// [`GATE_PENALTY_S`].
+    pub fn node_barrier<'a>(self, get: impl Fn(&str) -> Option<&'a str>) -> NodeBarrier {
+        match self {
+            Profile::Truck => {
+                for key in ["hgv", "goods", "motor_vehicle", "vehicle", "access"] {
+                    if let Some(ok) = get(key).and_then(access_allows) {
+                        return if ok {
+                            NodeBarrier::None
+                        } else {
+                            NodeBarrier::Block
+                        };
+                    }
+                }
+            }
+            Profile::Car => {
+                if let Some(blocked) = super::car::node_access_blocks(&get) {
+                    return if blocked {
+                        NodeBarrier::Block
+                    } else {
+                        NodeBarrier::None
+                    };
+                }
+            }
+        }
+        let Some(barrier) = get("barrier") else {
+            return NodeBarrier::None;
+        };
+        let height = match self {
+            Profile::Truck => 4.0,
+            Profile::Car => 2.0,
+        };
+        if barrier == "height_restrictor"
+            && get("maxheight")
+                .and_then(parse_height_m)
+                .is_some_and(|h| h < height)
+        {
+            return NodeBarrier::Block;
+        }
+        if matches!(barrier, "gate" | "lift_gate") {
+            return NodeBarrier::Gate;
+        }
+        let passable = matches!(
+            barrier,
+            "cattle_grid"
+                | "border_control"
+                | "toll_booth"
+                | "sally_port"
+                | "no"
+                | "entrance"
+                | "height_restrictor"
+                | "arch"
+        ) || get("bollard") == Some("rising")
+            || matches!(get("kerb"), Some("lowered" | "flush"))
+            || (barrier == "kerb" && get("highway") == Some("crossing"))
+            || (barrier == "fence" && matches!(get("sensory"), Some("audible" | "audio")));
+        if passable {
+            NodeBarrier::None
+        } else {
+            NodeBarrier::Block
+        }
+    }
 }
 
 fn access_allows(v: &str) -> Option<bool> {
@@ -193,6 +344,10 @@ pub fn way_profile<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Option<WayProfi
         forward,
         backward,
         speed_kmh,
+        speed_bwd_kmh: speed_kmh,
+        restricted_fwd: false,
+        restricted_bwd: false,
+        roundabout: matches!(get("junction"), Some("roundabout" | "circular")),
         maxweight_t: get("maxweight:hgv")
             .or_else(|| get("maxweight"))
             .and_then(parse_weight_t),

@@ -154,18 +154,35 @@ impl Router for CrowFliesRouter {
     }
 }
 
-/// Shortest paths on the imported road graph (contraction hierarchy).
+/// Shortest paths on the imported road graph: a contraction hierarchy over the edge-based graph
+/// (nodes = directed edges, arcs = allowed turns; see [`super::turns`]).
+///
+/// A snapped point enters the graph on the directed edges through it. Search labels are the
+/// cost of reaching the *end* of a directed edge, so a source seed costs the rest of its edge
+/// and a target seed subtracts the part of its edge beyond the point; target seeds carry a
+/// constant offset ([`RoadRouter::target_offset_ms`]) so that they stay non-negative, and the
+/// offset is taken off the results. Two points on the same edge are handled apart: along the
+/// edge if its direction allows, else by leaving it first.
 #[derive(Debug)]
 pub struct RoadRouter {
     /// The graph.
     pub graph: RoadGraph,
-    /// Its hierarchy.
+    /// Allowed turns between directed edges.
+    pub turns: Vec<super::turns::Turn>,
+    /// The hierarchy of the edge-based graph.
     pub ch: Ch,
     /// File metadata.
     pub meta: GraphMeta,
     snapper: Snapper,
     /// Largest allowed snap distance, metres.
     pub max_snap_m: f64,
+    /// Turns leaving each directed edge: CSR offsets into `turns` (sorted by `from`).
+    turn_start: Vec<u32>,
+    /// Drivable directed edges leaving / arriving at each node.
+    leaving: Vec<Vec<u32>>,
+    arriving: Vec<Vec<u32>>,
+    /// Added to every target seed's weight (ms) and taken off the results.
+    pub target_offset_ms: u32,
 }
 
 /// A snapped point this close to an edge's end (metres) counts as being at the node.
@@ -175,6 +192,15 @@ fn ms(x: f64) -> u32 {
     x.round().clamp(0.0, f64::from(INF - 1)) as u32
 }
 
+/// Position of a snap along directed edge `d` (0 at its tail, 1 at its head).
+fn along(d: u32, fraction: f64) -> f64 {
+    if super::turns::is_forward(d) {
+        fraction
+    } else {
+        1.0 - fraction
+    }
+}
+
 impl RoadRouter {
     /// Load a graph file.
     pub fn open(path: &Path) -> Result<RoadRouter> {
@@ -182,14 +208,43 @@ impl RoadRouter {
     }
 
     /// A router over an in-memory graph file.
-    pub fn new(f: GraphFile) -> RoadRouter {
+    pub fn new(mut f: GraphFile) -> RoadRouter {
+        use super::turns::{directed, drivable, head, tail};
         let snapper = Snapper::new(&f.graph);
+        let g = &f.graph;
+        f.turns.sort_unstable_by_key(|t| (t.from, t.to));
+        let n_d = 2 * g.edges.len();
+        let mut turn_start = vec![0u32; n_d + 1];
+        for t in &f.turns {
+            turn_start[t.from as usize + 1] += 1;
+        }
+        for i in 0..n_d {
+            turn_start[i + 1] += turn_start[i];
+        }
+        let mut leaving = vec![Vec::new(); g.nodes.len()];
+        let mut arriving = vec![Vec::new(); g.nodes.len()];
+        let mut offset = 1u32;
+        for (i, e) in g.edges.iter().enumerate() {
+            for fwd in [true, false] {
+                let d = directed(i as u32, fwd);
+                if drivable(g, d) {
+                    leaving[tail(g, d) as usize].push(d);
+                    arriving[head(g, d) as usize].push(d);
+                }
+            }
+            offset = offset.max(e.dur_fwd_ms.max(e.dur_bwd_ms).saturating_add(1));
+        }
         RoadRouter {
             graph: f.graph,
+            turns: f.turns,
             ch: f.ch,
             meta: f.meta,
             snapper,
             max_snap_m: DEFAULT_MAX_SNAP_M,
+            turn_start,
+            leaving,
+            arriving,
+            target_offset_ms: offset,
         }
     }
 
@@ -217,72 +272,123 @@ impl RoadRouter {
         Ok(s)
     }
 
-    /// Seeds to leave a snapped point (point → node).
+    /// Turns leaving directed edge `d`.
+    pub fn turns_from(&self, d: u32) -> &[super::turns::Turn] {
+        &self.turns[self.turn_start[d as usize] as usize..self.turn_start[d as usize + 1] as usize]
+    }
+
+    fn dir_len(&self, d: u32) -> f64 {
+        f64::from(self.graph.edges[(d / 2) as usize].dist_m)
+    }
+
+    fn dir_ms(&self, d: u32) -> f64 {
+        f64::from(super::turns::duration_ms(&self.graph, d))
+    }
+
+    /// Seeds to leave a snapped point: the directed edges through it, weighing the rest of the
+    /// edge (label = cost at the edge's end). A point at a node (within [`NODE_SNAP_M`]) may also
+    /// leave by any edge from that node.
     pub fn source_seeds(&self, s: &Snap) -> Vec<Seed> {
-        let e = &self.graph.edges[s.edge as usize];
-        let t = s.fraction;
-        let len = f64::from(e.dist_m);
+        let e = s.edge;
+        let len = self.dir_len(2 * e);
         let mut v = Vec::with_capacity(2);
-        if e.forward() {
-            v.push(Seed {
-                node: e.to,
-                weight: ms((1.0 - t) * f64::from(e.dur_fwd_ms)),
-                dist_m: (1.0 - t) * len,
-            });
+        for fwd in [true, false] {
+            let d = super::turns::directed(e, fwd);
+            if super::turns::drivable(&self.graph, d) {
+                let rest = 1.0 - along(d, s.fraction);
+                v.push(Seed {
+                    node: d,
+                    weight: ms(rest * self.dir_ms(d)),
+                    dist_m: rest * len,
+                });
+            }
         }
-        if e.backward() {
-            v.push(Seed {
-                node: e.from,
-                weight: ms(t * f64::from(e.dur_bwd_ms)),
-                dist_m: t * len,
-            });
+        for node in self.nodes_at(s) {
+            for &d in &self.leaving[node as usize] {
+                if !v.iter().any(|x| x.node == d) {
+                    v.push(Seed {
+                        node: d,
+                        weight: ms(self.dir_ms(d)),
+                        dist_m: self.dir_len(d),
+                    });
+                }
+            }
         }
-        self.end_seeds(e, t, &mut v);
         v
     }
 
-    /// A point on (or within [`NODE_SNAP_M`] of) an edge's end node is at that node, whatever
-    /// the edge's direction: it may leave or reach the node directly.
-    fn end_seeds(&self, e: &super::graph::Edge, t: f64, v: &mut Vec<Seed>) {
+    /// The end nodes of the snapped edge the point is at (within [`NODE_SNAP_M`]).
+    fn nodes_at(&self, s: &Snap) -> Vec<u32> {
+        let e = &self.graph.edges[s.edge as usize];
         let len = f64::from(e.dist_m);
-        let dur = f64::from(e.dur_fwd_ms.max(e.dur_bwd_ms));
-        if t * len <= NODE_SNAP_M && !v.iter().any(|s| s.node == e.from) {
-            v.push(Seed {
-                node: e.from,
-                weight: ms(t * dur),
-                dist_m: t * len,
-            });
+        let mut v = Vec::new();
+        if s.fraction * len <= NODE_SNAP_M {
+            v.push(e.from);
         }
-        if (1.0 - t) * len <= NODE_SNAP_M && !v.iter().any(|s| s.node == e.to) {
-            v.push(Seed {
-                node: e.to,
-                weight: ms((1.0 - t) * dur),
-                dist_m: (1.0 - t) * len,
-            });
+        if (1.0 - s.fraction) * len <= NODE_SNAP_M {
+            v.push(e.to);
         }
+        v
     }
 
-    /// Seeds to reach a snapped point (node → point).
+    /// Seeds to reach a snapped point: the directed edges through it, their weight lowered by
+    /// the part of the edge beyond the point, plus [`RoadRouter::target_offset_ms`]. A point
+    /// at a node may also be reached by any edge into that node.
     pub fn target_seeds(&self, s: &Snap) -> Vec<Seed> {
-        let e = &self.graph.edges[s.edge as usize];
-        let t = s.fraction;
-        let len = f64::from(e.dist_m);
+        let e = s.edge;
+        let len = self.dir_len(2 * e);
+        let k = f64::from(self.target_offset_ms);
         let mut v = Vec::with_capacity(2);
-        if e.forward() {
-            v.push(Seed {
-                node: e.from,
-                weight: ms(t * f64::from(e.dur_fwd_ms)),
-                dist_m: t * len,
-            });
+        for fwd in [true, false] {
+            let d = super::turns::directed(e, fwd);
+            if super::turns::drivable(&self.graph, d) {
+                let beyond = 1.0 - along(d, s.fraction);
+                v.push(Seed {
+                    node: d,
+                    weight: ms(k - beyond * self.dir_ms(d)),
+                    dist_m: -beyond * len,
+                });
+            }
         }
-        if e.backward() {
-            v.push(Seed {
-                node: e.to,
-                weight: ms((1.0 - t) * f64::from(e.dur_bwd_ms)),
-                dist_m: (1.0 - t) * len,
-            });
+        for node in self.nodes_at(s) {
+            for &d in &self.arriving[node as usize] {
+                if !v.iter().any(|x| x.node == d) {
+                    v.push(Seed {
+                        node: d,
+                        weight: self.target_offset_ms,
+                        dist_m: 0.0,
+                    });
+                }
+            }
         }
-        self.end_seeds(e, t, &mut v);
+        v
+    }
+
+    /// Source seeds moved past the first turn: for two points on the same edge, so that a path
+    /// cannot "reach" a point behind the start on the same directed edge without going round.
+    pub fn source_seeds_after_turn(&self, s: &Snap) -> Vec<Seed> {
+        let mut v: Vec<Seed> = Vec::new();
+        for sd in self.source_seeds(s) {
+            for t in self.turns_from(sd.node) {
+                let w = sd
+                    .weight
+                    .saturating_add(t.cost_ms)
+                    .saturating_add(ms(self.dir_ms(t.to)));
+                let d = sd.dist_m + self.dir_len(t.to);
+                match v.iter_mut().find(|x| x.node == t.to) {
+                    Some(x) if (w, d) < (x.weight, x.dist_m) => {
+                        x.weight = w;
+                        x.dist_m = d;
+                    }
+                    Some(_) => {}
+                    None => v.push(Seed {
+                        node: t.to,
+                        weight: w,
+                        dist_m: d,
+                    }),
+                }
+            }
+        }
         v
     }
 
@@ -294,13 +400,54 @@ impl RoadRouter {
         let e = &self.graph.edges[a.edge as usize];
         let len = f64::from(e.dist_m);
         let dt = b.fraction - a.fraction;
-        if e.forward() && dt >= 0.0 {
-            Some((ms(dt * f64::from(e.dur_fwd_ms)), dt * len, true))
-        } else if e.backward() && dt <= 0.0 {
-            Some((ms(-dt * f64::from(e.dur_bwd_ms)), -dt * len, false))
-        } else {
-            None
+        let fwd =
+            (e.forward() && dt >= 0.0).then(|| (ms(dt * f64::from(e.dur_fwd_ms)), dt * len, true));
+        let bwd = (e.backward() && dt <= 0.0)
+            .then(|| (ms(-dt * f64::from(e.dur_bwd_ms)), -dt * len, false));
+        match (fwd, bwd) {
+            (Some(x), Some(y)) => Some(if y.0 < x.0 { y } else { x }),
+            (x, y) => x.or(y),
         }
+    }
+
+    /// Cost between two points on the same edge: along it, or leaving it and coming back.
+    /// `(ms, m)`, `INF` when unreachable.
+    fn same_edge_cost(&self, a: &Snap, b: &Snap) -> (u32, f64) {
+        let mut best = (INF, f64::INFINITY);
+        if let Some((w, d, _)) = self.same_edge(a, b) {
+            best = (w, d);
+            // Leaving the edge costs at least the cheapest source seed, and coming back onto
+            // it at least the part of a target seed's edge before the point: if the direct
+            // way is no dearer, no detour can beat it.
+            let leave = self
+                .source_seeds(a)
+                .iter()
+                .map(|s| s.weight)
+                .min()
+                .unwrap_or(0);
+            let enter = self
+                .target_seeds(b)
+                .iter()
+                .map(|s| {
+                    (s.weight + super::turns::duration_ms(&self.graph, s.node))
+                        .saturating_sub(self.target_offset_ms)
+                })
+                .min()
+                .unwrap_or(0);
+            if w <= leave.saturating_add(enter) {
+                return best;
+            }
+        }
+        if let Some(p) = self
+            .ch
+            .one_to_one(&self.source_seeds_after_turn(a), &self.target_seeds(b))
+        {
+            let w = p.weight_ms - self.target_offset_ms;
+            if w < best.0 {
+                best = (w, p.dist_m);
+            }
+        }
+        best
     }
 
     fn snapped(p: Point<f64>, s: &Snap) -> Snapped {
@@ -309,6 +456,23 @@ impl RoadRouter {
             location: s.location,
             distance_m: s.distance_m,
         }
+    }
+
+    /// The polyline of a path through directed edges `legs`, from the start position on the
+    /// first (`begin`, along it) to the end position on the last (`end`).
+    fn legs_geometry(&self, legs: &[u32], begin: f64, end: f64) -> Vec<Point<f64>> {
+        let mut pts = Vec::new();
+        for (k, &d) in legs.iter().enumerate() {
+            let t0 = if k == 0 { begin } else { 0.0 };
+            let t1 = if k + 1 == legs.len() { end } else { 1.0 };
+            let (f0, f1) = if super::turns::is_forward(d) {
+                (t0, t1)
+            } else {
+                (1.0 - t0, 1.0 - t1)
+            };
+            pts.extend(edge_slice(&self.graph, (d / 2) as usize, f0, f1));
+        }
+        pts
     }
 }
 
@@ -332,22 +496,24 @@ impl Router for RoadRouter {
         let seeds_d: Vec<Vec<Seed>> = ds.iter().map(|s| self.target_seeds(s)).collect();
         let cells = self.ch.many_to_many(&seeds_s, &seeds_d);
         let cols = ds.len();
+        let k = self.target_offset_ms;
         let mut distances_m = Vec::with_capacity(cells.len());
         let mut durations_s = Vec::with_capacity(cells.len());
-        for (k, &(w, d)) in cells.iter().enumerate() {
-            let (i, j) = (k / cols.max(1), k % cols.max(1));
-            let (mut w, mut d) = (w, d);
-            if let Some((w2, d2, _)) = self.same_edge(&ss[i], &ds[j])
-                && (w2 < w || (w2 == w && d2 < d))
-            {
-                (w, d) = (w2, d2);
-            }
+        for (c, &(w, d)) in cells.iter().enumerate() {
+            let (i, j) = (c / cols.max(1), c % cols.max(1));
+            let (w, d) = if ss[i].edge == ds[j].edge {
+                self.same_edge_cost(&ss[i], &ds[j])
+            } else if w == INF {
+                (INF, d)
+            } else {
+                (w - k, d)
+            };
             if w == INF {
                 distances_m.push(f64::INFINITY);
                 durations_s.push(f64::INFINITY);
             } else {
                 distances_m.push(d);
-                durations_s.push(f64::from(w) / 1000.0);
+                durations_s.push(f64::from(super::turns::travel_ms(w)) / 1000.0);
             }
         }
         Ok(Table {
@@ -374,43 +540,51 @@ impl Router for RoadRouter {
     fn route(&self, from: Point<f64>, to: Point<f64>) -> Result<Route> {
         let a = self.snap(from, "start")?;
         let b = self.snap(to, "end")?;
-        let direct = self.same_edge(&a, &b);
-        let path = self
-            .ch
-            .one_to_one(&self.source_seeds(&a), &self.target_seeds(&b));
+        let k = self.target_offset_ms;
         let g = &self.graph;
-        let mut pts: Vec<Point<f64>> = Vec::new();
+        let same = a.edge == b.edge;
+        let direct = self.same_edge(&a, &b);
+        let path = if same && direct.is_some_and(|x| x.0 == 0) {
+            None
+        } else if same {
+            self.ch
+                .one_to_one(&self.source_seeds_after_turn(&a), &self.target_seeds(&b))
+        } else {
+            self.ch
+                .one_to_one(&self.source_seeds(&a), &self.target_seeds(&b))
+        };
+        let mut pts: Vec<Point<f64>>;
         let (w, d) = match (direct, &path) {
-            (Some((w, d, fwd)), p) if p.as_ref().is_none_or(|p| w <= p.weight_ms) => {
-                let _ = fwd;
+            (Some((w, d, _)), p) if p.as_ref().is_none_or(|p| w <= p.weight_ms - k) => {
                 pts = edge_slice(g, a.edge as usize, a.fraction, b.fraction);
                 (w, d)
             }
             (_, Some(p)) => {
-                let ea = &g.edges[a.edge as usize];
-                let first_end = if p.start == ea.to && ea.forward() {
-                    1.0
-                } else {
-                    0.0
-                };
-                pts.extend(edge_slice(g, a.edge as usize, a.fraction, first_end));
-                for &(e, tail) in &p.edges {
-                    let edge = &g.edges[e as usize];
-                    let (t0, t1) = if tail == edge.from && edge.forward() {
-                        (0.0, 1.0)
-                    } else {
-                        (1.0, 0.0)
-                    };
-                    pts.extend(edge_slice(g, e as usize, t0, t1));
+                let mut legs: Vec<u32> = Vec::with_capacity(p.edges.len() + 2);
+                if same {
+                    // Seeds were moved past the first turn: put back the directed edge left.
+                    let first = self
+                        .source_seeds(&a)
+                        .into_iter()
+                        .map(|s| s.node)
+                        .find(|&d| self.turns_from(d).iter().any(|t| t.to == p.start));
+                    legs.extend(first);
                 }
-                let eb = &g.edges[b.edge as usize];
-                let last_start = if p.end == eb.from && eb.forward() {
+                legs.push(p.start);
+                legs.extend(p.edges.iter().map(|&(d, _)| d));
+                let begin = if legs[0] / 2 == a.edge {
+                    along(legs[0], a.fraction)
+                } else {
                     0.0
+                };
+                let last = *legs.last().expect("at least the start");
+                let end = if last / 2 == b.edge && last == p.end {
+                    along(last, b.fraction)
                 } else {
                     1.0
                 };
-                pts.extend(edge_slice(g, b.edge as usize, last_start, b.fraction));
-                (p.weight_ms, p.dist_m)
+                pts = self.legs_geometry(&legs, begin, end);
+                (p.weight_ms - k, p.dist_m)
             }
             _ => {
                 return Err(Error::Invalid(format!(
@@ -428,7 +602,7 @@ impl Router for RoadRouter {
         }
         Ok(Route {
             distance_m: d,
-            duration_s: f64::from(w) / 1000.0,
+            duration_s: f64::from(super::turns::travel_ms(w)) / 1000.0,
             geometry: LineString::from(pts),
             method: Method::Road,
             from: Self::snapped(from, &a),
