@@ -21,6 +21,10 @@ struct Route {
     cost: f64,
     /// Cost without penalties.
     base: f64,
+    /// Total load per dimension (all trips together).
+    load: [f64; 2],
+    /// Whether the route has an intermediate unloading.
+    has_dump: bool,
     modified: u64,
 }
 
@@ -70,6 +74,8 @@ impl<'a> Ls<'a> {
                 ncust: 0,
                 cost: 0.0,
                 base: 0.0,
+                load: [0.0; 2],
+                has_dump: false,
                 modified: 0,
             });
         }
@@ -114,7 +120,19 @@ impl<'a> Ls<'a> {
         for k in (0..len).rev() {
             route.bwd[k] = inst.cat(inst.seg(route.nodes[k], ty), &route.bwd[k + 1], &td.cap);
         }
-        route.ncust = route.nodes.iter().filter(|&&x| x != DUMP).count();
+        route.ncust = 0;
+        route.load = [0.0; 2];
+        route.has_dump = false;
+        for &x in &route.nodes {
+            if x == DUMP {
+                route.has_dump = true;
+            } else {
+                route.ncust += 1;
+                let d = &inst.demand[x as usize];
+                route.load[0] += d[0];
+                route.load[1] += d[1];
+            }
+        }
         if route.ncust == 0 {
             route.cost = 0.0;
             route.base = 0.0;
@@ -167,8 +185,7 @@ impl<'a> Ls<'a> {
     /// Travel cost of an arc for a vehicle type (distance and time terms).
     #[inline]
     fn arc(&self, ty: usize, a: u32, b: u32) -> f64 {
-        let td = &self.inst.types[ty];
-        self.inst.d(a, b) * td.c_m + self.inst.t(a, b) * td.c_s
+        self.inst.arc(ty, a, b)
     }
 
     /// Service cost of customer `u` in a vehicle of type `ty`.
@@ -257,8 +274,247 @@ impl<'a> Ls<'a> {
         }
     }
 
-    /// Moves between two routes, evaluated by segment concatenation in O(1).
+    /// Whether moves between routes `r1` and `r2` (possibly equal) can be priced from arc
+    /// deltas and loads (see [`super::instance::TypeData::plain`]).
+    #[inline]
+    fn plain_pair(&self, r1: usize, r2: usize) -> bool {
+        let (a, b) = (&self.routes[r1], &self.routes[r2]);
+        !self.inst.timed
+            && !a.has_dump
+            && !b.has_dump
+            && self.inst.types[a.ty].plain
+            && self.inst.types[b.ty].plain
+    }
+
+    /// Best improving move between the routes of `u` and `v`, applied if any.
     fn inter(&mut self, u: u32, v: u32) -> bool {
+        let (ru, rv) = (
+            self.at[u as usize].0 as usize,
+            self.at[v as usize].0 as usize,
+        );
+        let m = if self.plain_pair(ru, rv) {
+            self.eval_inter_plain(u, v)
+        } else {
+            self.eval_inter_segs(u, v)
+        };
+        match m {
+            Some(m) => {
+                self.apply_inter(u, v, m);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Penalised cost of a plain route with base cost `base`, load `load` and `ncust` customers.
+    #[inline]
+    fn plain_cost(&self, ty: usize, base: f64, load: [f64; 2], ncust: usize) -> f64 {
+        if ncust == 0 {
+            return 0.0;
+        }
+        let cap = &self.inst.types[ty].cap;
+        base + self.pen.cap[0] * (load[0] - cap[0]).max(0.0)
+            + self.pen.cap[1] * (load[1] - cap[1]).max(0.0)
+    }
+
+    /// Moves between two plain routes (no time windows, limits or unloadings) priced in O(1) from
+    /// arc deltas and loads, as in HGS-CVRP. Same move numbering as [`Self::eval_inter_segs`].
+    fn eval_inter_plain(&mut self, u: u32, v: u32) -> Option<u8> {
+        let inst = self.inst;
+        let (ru, ku) = self.at[u as usize];
+        let (rv, kv) = self.at[v as usize];
+        let (ru, ku, rv, kv) = (ru as usize, ku as usize, rv as usize, kv as usize);
+        let a = &self.routes[ru];
+        let b = &self.routes[rv];
+        let (tu, tv) = (a.ty, b.ty);
+        let old = a.cost + b.cost;
+        let (na, nb) = (a.ncust, b.ncust);
+        let (la, lb) = (a.load, b.load);
+        let dem = |c: u32| inst.demand[c as usize];
+        let (du, dv) = (dem(u), dem(v));
+        let lu = inst.cust_loc[u as usize];
+        let lv = inst.cust_loc[v as usize];
+        let (pu, xu) = (self.ext_loc(ru, ku), self.ext_loc(ru, ku + 2));
+        let (pv, yv) = (self.ext_loc(rv, kv), self.ext_loc(rv, kv + 2));
+        let arc = |t: usize, p: u32, q: u32| inst.arc(t, p, q);
+        let svc = |t: usize, c: u32| self.svc(t, c);
+        let add = |l: [f64; 2], x: [f64; 2], y: [f64; 2]| [l[0] + x[0] - y[0], l[1] + x[1] - y[1]];
+        const Z: [f64; 2] = [0.0; 2];
+        let mut best: Option<(f64, u8)> = None;
+        let mut work = 0u64;
+        // New cost of both routes from their base-cost deltas, loads and customer counts.
+        let mut consider = |ls: &Self,
+                            m: u8,
+                            da: f64,
+                            la2: [f64; 2],
+                            na2: usize,
+                            db: f64,
+                            lb2: [f64; 2],
+                            nb2: usize| {
+            work += 1;
+            let c = ls.plain_cost(tu, a.base + da, la2, na2)
+                + ls.plain_cost(tv, b.base + db, lb2, nb2)
+                - old;
+            if c < -IMPROVE && best.is_none_or(|bb| c < bb.0) {
+                best = Some((c, m));
+            }
+        };
+        let rem_u = arc(tu, pu, xu) - arc(tu, pu, lu) - arc(tu, lu, xu) - svc(tu, u);
+        // 1: relocate u after v; 2: before v (first of its route).
+        let la_u = add(la, Z, du);
+        let lb_u = add(lb, du, Z);
+        consider(
+            self,
+            1,
+            rem_u,
+            la_u,
+            na - 1,
+            arc(tv, lv, lu) + arc(tv, lu, yv) - arc(tv, lv, yv) + svc(tv, u),
+            lb_u,
+            nb + 1,
+        );
+        if kv == 0 {
+            consider(
+                self,
+                2,
+                rem_u,
+                la_u,
+                na - 1,
+                arc(tv, pv, lu) + arc(tv, lu, lv) - arc(tv, pv, lv) + svc(tv, u),
+                lb_u,
+                nb + 1,
+            );
+        }
+        let x = a.nodes.get(ku + 1).copied();
+        let y = b.nodes.get(kv + 1).copied();
+        if let Some(x) = x {
+            let lx = inst.cust_loc[x as usize];
+            let dx = dem(x);
+            let xx = self.ext_loc(ru, ku + 3);
+            let dux = [du[0] + dx[0], du[1] + dx[1]];
+            let rem_ux = arc(tu, pu, xx)
+                - arc(tu, pu, lu)
+                - arc(tu, lu, lx)
+                - arc(tu, lx, xx)
+                - svc(tu, u)
+                - svc(tu, x);
+            let ins = svc(tv, u) + svc(tv, x) - arc(tv, lv, yv);
+            let (la_ux, lb_ux) = (add(la, Z, dux), add(lb, dux, Z));
+            // 3: (u, x) after v; 4: (x, u) after v.
+            consider(
+                self,
+                3,
+                rem_ux,
+                la_ux,
+                na - 2,
+                ins + arc(tv, lv, lu) + arc(tv, lu, lx) + arc(tv, lx, yv),
+                lb_ux,
+                nb + 2,
+            );
+            consider(
+                self,
+                4,
+                rem_ux,
+                la_ux,
+                na - 2,
+                ins + arc(tv, lv, lx) + arc(tv, lx, lu) + arc(tv, lu, yv),
+                lb_ux,
+                nb + 2,
+            );
+            // 6: swap (u, x) with v.
+            let da = arc(tu, pu, lv) + arc(tu, lv, xx)
+                - arc(tu, pu, lu)
+                - arc(tu, lu, lx)
+                - arc(tu, lx, xx)
+                + svc(tu, v)
+                - svc(tu, u)
+                - svc(tu, x);
+            let db = arc(tv, pv, lu) + arc(tv, lu, lx) + arc(tv, lx, yv)
+                - arc(tv, pv, lv)
+                - arc(tv, lv, yv)
+                + svc(tv, u)
+                + svc(tv, x)
+                - svc(tv, v);
+            consider(
+                self,
+                6,
+                da,
+                add(la, dv, dux),
+                na - 1,
+                db,
+                add(lb, dux, dv),
+                nb + 1,
+            );
+            // 7: swap (u, x) with (v, y).
+            if let Some(y) = y {
+                let ly = inst.cust_loc[y as usize];
+                let dy = dem(y);
+                let yy = self.ext_loc(rv, kv + 3);
+                let dvy = [dv[0] + dy[0], dv[1] + dy[1]];
+                let da = arc(tu, pu, lv) + arc(tu, lv, ly) + arc(tu, ly, xx)
+                    - arc(tu, pu, lu)
+                    - arc(tu, lu, lx)
+                    - arc(tu, lx, xx)
+                    + svc(tu, v)
+                    + svc(tu, y)
+                    - svc(tu, u)
+                    - svc(tu, x);
+                let db = arc(tv, pv, lu) + arc(tv, lu, lx) + arc(tv, lx, yy)
+                    - arc(tv, pv, lv)
+                    - arc(tv, lv, ly)
+                    - arc(tv, ly, yy)
+                    + svc(tv, u)
+                    + svc(tv, x)
+                    - svc(tv, v)
+                    - svc(tv, y);
+                consider(
+                    self,
+                    7,
+                    da,
+                    add(la, dvy, dux),
+                    na,
+                    db,
+                    add(lb, dux, dvy),
+                    nb,
+                );
+            }
+        }
+        // 5: swap u and v.
+        let da = arc(tu, pu, lv) + arc(tu, lv, xu) - arc(tu, pu, lu) - arc(tu, lu, xu) + svc(tu, v)
+            - svc(tu, u);
+        let db = arc(tv, pv, lu) + arc(tv, lu, yv) - arc(tv, pv, lv) - arc(tv, lv, yv) + svc(tv, u)
+            - svc(tv, v);
+        consider(self, 5, da, add(la, dv, du), na, db, add(lb, du, dv), nb);
+        // 8: 2-opt* (tails after u and after v exchanged); 9: tails from u and from v.
+        if inst.compat[tu][tv] {
+            for (m, cu, cv) in [(8u8, ku + 1, kv + 1), (9, ku, kv)] {
+                let (fa, fb) = (&a.fwd[cu], &b.fwd[cv]);
+                let (ba, bb) = (&a.bwd[cu], &b.bwd[cv]);
+                let ext = |t: usize, f: &Seg, bk: &Seg| {
+                    let td = &inst.types[t];
+                    (f.dist + bk.dist + inst.d(f.last, bk.first)) * td.c_m
+                        + (f.dur + bk.dur + inst.t(f.last, bk.first)) * td.c_s
+                        + td.fixed
+                };
+                let (pa, pb) = (fa.back, fb.back);
+                consider(
+                    self,
+                    m,
+                    ext(tu, fa, bb) - a.base,
+                    add(pa, lb, pb),
+                    cu + nb - cv,
+                    ext(tv, fb, ba) - b.base,
+                    add(pb, la, pa),
+                    cv + na - cu,
+                );
+            }
+        }
+        self.work += work;
+        best.map(|b| b.1)
+    }
+
+    /// Moves between two routes, evaluated by segment concatenation in O(1).
+    fn eval_inter_segs(&mut self, u: u32, v: u32) -> Option<u8> {
         let inst = self.inst;
         let (ru, ku) = self.at[u as usize];
         let (rv, kv) = self.at[v as usize];
@@ -456,7 +712,24 @@ impl<'a> Ls<'a> {
             work += 2;
         }
         self.work += work;
-        let Some((_, m)) = best else { return false };
+        best.map(|b| b.1)
+    }
+
+    /// Applies inter-route move `m` (numbered as in [`Self::eval_inter_segs`]) on `u` and `v`.
+    fn apply_inter(&mut self, u: u32, v: u32, m: u8) {
+        let (ru, ku) = self.at[u as usize];
+        let (rv, kv) = self.at[v as usize];
+        let (ru, ku, rv, kv) = (ru as usize, ku as usize, rv as usize, kv as usize);
+        let x = self.routes[ru]
+            .nodes
+            .get(ku + 1)
+            .copied()
+            .filter(|&x| x != DUMP);
+        let y = self.routes[rv]
+            .nodes
+            .get(kv + 1)
+            .copied()
+            .filter(|&y| y != DUMP);
         let an = &mut self.routes[ru].nodes;
         let mut na: Vec<u32>;
         let mut nb: Vec<u32>;
@@ -504,11 +777,109 @@ impl<'a> Ls<'a> {
         }
         self.update(ru);
         self.update(rv);
+    }
+
+    /// Moves inside one plain route (see [`Self::plain_pair`]): the load and the penalty do not
+    /// change, so each move is priced exactly by its arc delta in O(1) (O(length) for 2-opt on
+    /// an asymmetric matrix).
+    fn intra_plain(&mut self, u: u32, v: u32) -> bool {
+        let inst = self.inst;
+        let (r, ku) = self.at[u as usize];
+        let (_, kv) = self.at[v as usize];
+        let (r, ku, kv) = (r as usize, ku as usize, kv as usize);
+        let route = &self.routes[r];
+        let ty = route.ty;
+        let nodes = &route.nodes;
+        let len = nodes.len();
+        let arc = |p: u32, q: u32| inst.arc(ty, p, q);
+        let lu = inst.cust_loc[u as usize];
+        let lv = inst.cust_loc[v as usize];
+        let (pu, xu) = (self.ext_loc(r, ku), self.ext_loc(r, ku + 2));
+        let (pv, yv) = (self.ext_loc(r, kv), self.ext_loc(r, kv + 2));
+        let mut best: Option<(f64, u8)> = None;
+        let mut evals = 0u64;
+        let mut consider = |d: f64, m: u8| {
+            evals += 1;
+            if d < -IMPROVE && best.is_none_or(|b| d < b.0) {
+                best = Some((d, m));
+            }
+        };
+        // 1: relocate u after v.
+        if kv + 1 != ku {
+            consider(
+                arc(pu, xu) - arc(pu, lu) - arc(lu, xu) + arc(lv, lu) + arc(lu, yv) - arc(lv, yv),
+                1,
+            );
+        }
+        // 2, 3: relocate (u, x), (x, u) after v.
+        if ku + 1 < len && kv != ku + 1 && kv + 1 != ku {
+            let lx = inst.cust_loc[nodes[ku + 1] as usize];
+            let xx = self.ext_loc(r, ku + 3);
+            let rem = arc(pu, xx) - arc(pu, lu) - arc(lu, lx) - arc(lx, xx) - arc(lv, yv);
+            consider(rem + arc(lv, lu) + arc(lu, lx) + arc(lx, yv), 2);
+            consider(rem + arc(lv, lx) + arc(lx, lu) + arc(lu, yv), 3);
+        }
+        // 4: swap u and v.
+        let d = if kv == ku + 1 {
+            arc(pu, lv) + arc(lv, lu) + arc(lu, yv) - arc(pu, lu) - arc(lu, lv) - arc(lv, yv)
+        } else if ku == kv + 1 {
+            arc(pv, lu) + arc(lu, lv) + arc(lv, xu) - arc(pv, lv) - arc(lv, lu) - arc(lu, xu)
+        } else {
+            arc(pu, lv) + arc(lv, xu) - arc(pu, lu) - arc(lu, xu) + arc(pv, lu) + arc(lu, yv)
+                - arc(pv, lv)
+                - arc(lv, yv)
+        };
+        consider(d, 4);
+        // 5: 2-opt, reversing the nodes from the first one's successor to the second one.
+        let (i, j) = if ku < kv { (ku + 1, kv) } else { (kv + 1, ku) };
+        if i < j {
+            let la = self.ext_loc(r, i);
+            let (li, lj) = (self.ext_loc(r, i + 1), self.ext_loc(r, j + 1));
+            let nb = self.ext_loc(r, j + 2);
+            let mut d = arc(la, lj) + arc(li, nb) - arc(la, li) - arc(lj, nb);
+            if !inst.symmetric {
+                for k in i..j {
+                    let (p, q) = (
+                        inst.cust_loc[nodes[k] as usize],
+                        inst.cust_loc[nodes[k + 1] as usize],
+                    );
+                    d += arc(q, p) - arc(p, q);
+                }
+            }
+            consider(d, 5);
+        }
+        self.work += evals;
+        let Some((_, m)) = best else { return false };
+        let nodes = &mut self.routes[r].nodes;
+        match m {
+            1 => {
+                nodes.remove(ku);
+                let kv2 = if ku < kv { kv - 1 } else { kv };
+                nodes.insert(kv2 + 1, u);
+            }
+            2 | 3 => {
+                let x = nodes[ku + 1];
+                nodes.drain(ku..ku + 2);
+                let kv2 = if ku < kv { kv - 2 } else { kv };
+                let pair = if m == 2 { [u, x] } else { [x, u] };
+                nodes.splice(kv2 + 1..kv2 + 1, pair);
+            }
+            4 => nodes.swap(ku, kv),
+            5 => nodes[i..=j].reverse(),
+            _ => unreachable!(),
+        }
+        self.update(r);
         true
     }
 
     /// Moves inside one route, evaluated on a scratch copy in O(length).
     fn intra(&mut self, u: u32, v: u32) -> bool {
+        if self.plain_pair(
+            self.at[u as usize].0 as usize,
+            self.at[u as usize].0 as usize,
+        ) {
+            return self.intra_plain(u, v);
+        }
         let (r, ku) = self.at[u as usize];
         let (_, kv) = self.at[v as usize];
         let (r, ku, kv) = (r as usize, ku as usize, kv as usize);
