@@ -25,6 +25,10 @@ struct Route {
     load: [f64; 2],
     /// Whether the route has an intermediate unloading.
     has_dump: bool,
+    /// Penalised cost minus the arc-additive part (arcs, services, unloadings, fixed cost):
+    /// penalties plus waiting. A move whose arc delta is not below the slack of the routes it
+    /// touches cannot improve them, with or without time windows.
+    slack: f64,
     modified: u64,
 }
 
@@ -41,6 +45,10 @@ pub(crate) struct Ls<'a> {
     step: u64,
     tested: Vec<u64>,
     scratch: Vec<u32>,
+    /// See [`Self::find_empties`].
+    empties: Vec<usize>,
+    /// `swap_seen[r1 * routes + r2]`: step at which SWAP* last tested routes r1 < r2.
+    swap_seen: Vec<u64>,
     /// Work counter (move evaluations), the engine's deterministic clock.
     pub work: u64,
 }
@@ -58,6 +66,8 @@ impl<'a> Ls<'a> {
             step: 0,
             tested: vec![0; inst.n],
             scratch: Vec::new(),
+            empties: Vec::new(),
+            swap_seen: Vec::new(),
             work: 0,
         }
     }
@@ -76,10 +86,17 @@ impl<'a> Ls<'a> {
                 base: 0.0,
                 load: [0.0; 2],
                 has_dump: false,
+                slack: 0.0,
                 modified: 0,
             });
         }
-        self.step = 1;
+        // `step` keeps growing across loads, so stamps of earlier loads are all older than the
+        // routes just loaded.
+        self.step += 1;
+        let nr = self.routes.len();
+        if self.swap_seen.len() != nr * nr {
+            self.swap_seen = vec![0; nr * nr];
+        }
         for r in 0..self.routes.len() {
             self.update(r);
         }
@@ -136,10 +153,20 @@ impl<'a> Ls<'a> {
         if route.ncust == 0 {
             route.cost = 0.0;
             route.base = 0.0;
+            route.slack = 0.0;
         } else {
             let full = inst.cat(&route.fwd[len], &td.end_seg, &td.cap);
             route.base = inst.base_cost(ty, &full);
             route.cost = route.base + inst.viol(ty, &full).penalty(&self.pen);
+            let mut additive = td.fixed + td.end_seg.dist * td.c_m + td.end_seg.dur * td.c_s;
+            let mut prev = td.start_seg.last;
+            for &x in &route.nodes {
+                let sx = inst.seg(x, ty);
+                additive += inst.arc(ty, prev, sx.first) + sx.dur * td.c_s;
+                prev = sx.first;
+            }
+            additive += inst.arc(ty, prev, td.end_seg.first);
+            route.slack = (route.cost - additive).max(0.0);
         }
         route.modified = self.step;
         self.step += 1;
@@ -246,6 +273,7 @@ impl<'a> Ls<'a> {
         while improved || passes < 2 {
             passes += 1;
             improved = false;
+            self.find_empties();
             for oi in 0..self.order.len() {
                 let u = self.order[oi];
                 let last = self.tested[u as usize];
@@ -534,12 +562,11 @@ impl<'a> Ls<'a> {
             }
         };
         let mut work = 0u64;
-        // Arc-based lower bounds (HGS-style pruning): without time windows a route's cost is
-        // additive over arcs and services, so a move whose arc delta does not beat the current
-        // penalties cannot improve.
-        let prune = !inst.timed;
-        let pen_old = (a.cost - a.base) + (b.cost - b.base);
-        let gate = |d: f64, empties: bool| !prune || empties || d < pen_old - IMPROVE;
+        // Arc-based lower bounds (HGS-style pruning): a route costs at least its arcs, services,
+        // unloadings and fixed cost, so a move whose arc delta does not beat the routes' slack
+        // (penalties and waiting) cannot improve.
+        let slack = a.slack + b.slack;
+        let gate = |d: f64, empties: bool| empties || d < slack - IMPROVE;
         let (lu, lv) = (su.first, sv.first);
         let (pu, xu) = (self.ext_loc(ru, ku), self.ext_loc(ru, ku + 2));
         let (pv, yv) = (self.ext_loc(rv, kv), self.ext_loc(rv, kv + 2));
@@ -891,10 +918,9 @@ impl<'a> Ls<'a> {
             .get(ku + 1)
             .copied()
             .filter(|&x| x != DUMP);
-        // Arc-based pruning as in `inter` (no time windows: costs additive over arcs).
-        let prune = !self.inst.timed;
-        let pen_old = old - self.routes[r].base;
-        let gate = |d: f64| !prune || d < pen_old - IMPROVE;
+        // Arc-based pruning as in `inter`.
+        let slack = self.routes[r].slack;
+        let gate = |d: f64| d < slack - IMPROVE;
         let arc = |p: u32, q: u32| self.arc(ty, p, q);
         let lu = self.inst.seg(u, ty).first;
         let lv = self.inst.seg(v, ty).first;
@@ -1052,7 +1078,14 @@ impl<'a> Ls<'a> {
                 if related[i * live.len() + j] {
                     let (r1, r2) = (live[i], live[j]);
                     // Routes may have changed (or emptied) earlier in this pass.
-                    if self.routes[r1].ncust > 0 && self.routes[r2].ncust > 0 {
+                    let key = r1 * nr + r2;
+                    let changed = self.routes[r1].modified.max(self.routes[r2].modified);
+                    if self.routes[r1].ncust > 0
+                        && self.routes[r2].ncust > 0
+                        && self.swap_seen[key] <= changed
+                    {
+                        self.swap_seen[key] = self.step;
+                        self.step += 1;
                         improved |= self.swap_star(r1, r2);
                     }
                 }
@@ -1278,6 +1311,19 @@ impl<'a> Ls<'a> {
         false
     }
 
+    /// One empty route per vehicle type (`usize::MAX` when the type has none), for
+    /// [`Self::move_to_empty`]. Only that move fills an empty route during a descent, so the list
+    /// stays valid until it succeeds.
+    fn find_empties(&mut self) {
+        self.empties.clear();
+        self.empties.resize(self.inst.types.len(), usize::MAX);
+        for (r, route) in self.routes.iter().enumerate() {
+            if route.ncust == 0 && self.empties[route.ty] == usize::MAX {
+                self.empties[route.ty] = r;
+            }
+        }
+    }
+
     /// Moves `u` alone into an empty vehicle, one per type.
     fn move_to_empty(&mut self, u: u32) -> bool {
         let (ru, ku) = self.at[u as usize];
@@ -1290,19 +1336,18 @@ impl<'a> Ls<'a> {
         let na = self.cat(tu, &a.fwd[ku], &a.bwd[ku + 1]);
         let base = self.cost_of(tu, &na, a.ncust - 1) - a.cost;
         let mut best: Option<(f64, usize)> = None;
-        let mut seen = vec![false; self.inst.types.len()];
-        for (r, route) in self.routes.iter().enumerate() {
-            if route.ncust > 0 || seen[route.ty] {
+        for &r in &self.empties {
+            if r == usize::MAX {
                 continue;
             }
-            seen[route.ty] = true;
-            let td = &self.inst.types[route.ty];
+            let ty = self.routes[r].ty;
+            let td = &self.inst.types[ty];
             let s = self.cat(
-                route.ty,
-                &self.cat(route.ty, &td.start_seg, self.inst.seg(u, route.ty)),
+                ty,
+                &self.cat(ty, &td.start_seg, self.inst.seg(u, ty)),
                 &td.end_seg,
             );
-            let delta = base + self.cost_of(route.ty, &s, 1);
+            let delta = base + self.cost_of(ty, &s, 1);
             self.work += 1;
             if delta < -IMPROVE && best.is_none_or(|b| delta < b.0) {
                 best = Some((delta, r));
@@ -1313,6 +1358,7 @@ impl<'a> Ls<'a> {
         self.routes[r].nodes = vec![u];
         self.update(ru);
         self.update(r);
+        self.find_empties();
         true
     }
 
