@@ -8,6 +8,10 @@ use rand::seq::SliceRandom;
 use super::instance::{DUMP, Inst, Pen, Seg};
 
 const IMPROVE: f64 = 1e-7;
+/// Work units of one move priced by segment concatenation, relative to one priced from arc
+/// deltas and loads (about the ratio of their running times), so that the work clock runs at a
+/// similar rate on plain and on timed or multi-trip instances.
+const SEG_WEIGHT: u64 = 3;
 
 #[derive(Debug, Clone)]
 struct Route {
@@ -29,8 +33,28 @@ struct Route {
     /// penalties plus waiting. A move whose arc delta is not below the slack of the routes it
     /// touches cannot improve them, with or without time windows.
     slack: f64,
+    /// `sub[i * sub_len + j]`: segment of nodes `i..=j` (i <= j) when the route is short enough
+    /// (`sub_len` = its length), else empty with `sub_len` 0.
+    sub: Vec<Seg>,
+    sub_len: usize,
     modified: u64,
 }
+
+/// Part of a candidate route order in an intra-route move.
+#[derive(Debug, Clone, Copy)]
+enum Piece {
+    None,
+    /// One node.
+    One(u32),
+    /// The route's nodes `i..=j` in order (empty when `i > j`).
+    Run(usize, usize),
+    /// The route's nodes `i..=j` reversed.
+    Rev(usize, usize),
+}
+
+/// Longest route whose sub-sequence segments are cached (memory and update time grow with the
+/// square of the length).
+const SUB_MAX: usize = 48;
 
 /// Local-search state over one solution.
 pub(crate) struct Ls<'a> {
@@ -44,7 +68,6 @@ pub(crate) struct Ls<'a> {
     neigh: Vec<Vec<u32>>,
     step: u64,
     tested: Vec<u64>,
-    scratch: Vec<u32>,
     /// See [`Self::find_empties`].
     empties: Vec<usize>,
     /// `swap_seen[r1 * routes + r2]`: step at which SWAP* last tested routes r1 < r2.
@@ -65,7 +88,6 @@ impl<'a> Ls<'a> {
             neigh: inst.neigh.clone(),
             step: 0,
             tested: vec![0; inst.n],
-            scratch: Vec::new(),
             empties: Vec::new(),
             swap_seen: Vec::new(),
             work: 0,
@@ -87,6 +109,8 @@ impl<'a> Ls<'a> {
                 load: [0.0; 2],
                 has_dump: false,
                 slack: 0.0,
+                sub: Vec::new(),
+                sub_len: 0,
                 modified: 0,
             });
         }
@@ -137,6 +161,7 @@ impl<'a> Ls<'a> {
         for k in (0..len).rev() {
             route.bwd[k] = inst.cat(inst.seg(route.nodes[k], ty), &route.bwd[k + 1], &td.cap);
         }
+        route.sub_len = 0;
         route.ncust = 0;
         route.load = [0.0; 2];
         route.has_dump = false;
@@ -738,7 +763,7 @@ impl<'a> Ls<'a> {
             );
             work += 2;
         }
-        self.work += work;
+        self.work += SEG_WEIGHT * work;
         best.map(|b| b.1)
     }
 
@@ -899,7 +924,30 @@ impl<'a> Ls<'a> {
         true
     }
 
-    /// Moves inside one route, evaluated on a scratch copy in O(length).
+    /// Fills the sub-sequence segments of route `r` if it is short enough and they are stale.
+    fn ensure_sub(&mut self, r: usize) {
+        let inst = self.inst;
+        let route = &mut self.routes[r];
+        let len = route.nodes.len();
+        if route.sub_len > 0 || len > SUB_MAX || len == 0 {
+            return;
+        }
+        let ty = route.ty;
+        let cap = &inst.types[ty].cap;
+        route.sub.clear();
+        route.sub.resize(len * len, inst.types[ty].end_seg);
+        for i in 0..len {
+            let mut sg = *inst.seg(route.nodes[i], ty);
+            route.sub[i * len + i] = sg;
+            for j in i + 1..len {
+                sg = inst.cat(&sg, inst.seg(route.nodes[j], ty), cap);
+                route.sub[i * len + j] = sg;
+            }
+        }
+        route.sub_len = len;
+    }
+
+    /// Moves inside one route, evaluated by segment concatenation.
     fn intra(&mut self, u: u32, v: u32) -> bool {
         if self.plain_pair(
             self.at[u as usize].0 as usize,
@@ -962,82 +1010,91 @@ impl<'a> Ls<'a> {
         if !(g_reloc || g_pair || g_pair_rev || g_swap || g_2opt) {
             return false;
         }
-        // Each candidate: fwd[a] + middle nodes + bwd[b], evaluated by concatenation.
-        let mut best: Option<(f64, usize, usize, Vec<u32>)> = None;
-        let mut mid = std::mem::take(&mut self.scratch);
+        // Each candidate: fwd[a] + pieces + bwd[b], evaluated by concatenation (runs of the
+        // route in O(1) from the cached sub-sequences of short routes).
+        self.ensure_sub(r);
+        let mut best: Option<(f64, usize, usize, [Piece; 3])> = None;
         let ncust = self.routes[r].ncust;
-        let mut try_mid = |ls: &mut Self, a: usize, mid: &[u32], b: usize| {
+        let mut try_mid = |ls: &mut Self, a: usize, mid: [Piece; 3], b: usize| {
             let route = &ls.routes[r];
-            let td = &ls.inst.types[ty];
+            let cap = &ls.inst.types[ty].cap;
             let mut sgm = route.fwd[a];
-            for &z in mid {
-                sgm = ls.inst.cat(&sgm, ls.inst.seg(z, ty), &td.cap);
+            for piece in mid {
+                match piece {
+                    Piece::None => {}
+                    Piece::One(z) => sgm = ls.inst.cat(&sgm, ls.inst.seg(z, ty), cap),
+                    Piece::Run(i, j) if i <= j => {
+                        if route.sub_len > 0 {
+                            sgm = ls.inst.cat(&sgm, &route.sub[i * route.sub_len + j], cap);
+                        } else {
+                            for &z in &route.nodes[i..=j] {
+                                sgm = ls.inst.cat(&sgm, ls.inst.seg(z, ty), cap);
+                            }
+                        }
+                    }
+                    Piece::Run(..) => {}
+                    Piece::Rev(i, j) => {
+                        for &z in route.nodes[i..=j].iter().rev() {
+                            sgm = ls.inst.cat(&sgm, ls.inst.seg(z, ty), cap);
+                        }
+                    }
+                }
             }
-            let full = ls.inst.cat(&sgm, &route.bwd[b], &td.cap);
-            ls.work += 1 + mid.len() as u64 / 2;
+            let full = ls.inst.cat(&sgm, &route.bwd[b], cap);
+            ls.work += SEG_WEIGHT;
             let c = ls.cost_of(ty, &full, ncust);
             if c - old < -IMPROVE && best.as_ref().is_none_or(|bb| c < bb.0) {
-                best = Some((c, a, b, mid.to_vec()));
+                best = Some((c, a, b, mid));
             }
         };
-        let nodes = &self.routes[r].nodes;
-        let owned: Vec<u32>;
-        let nodes: &[u32] = {
-            owned = nodes.clone();
-            &owned
-        };
+        use Piece::{One, Rev, Run};
+        const NONE: Piece = Piece::None;
         // Relocate u after v.
         if g_reloc {
-            mid.clear();
             if ku < kv {
-                mid.extend_from_slice(&nodes[ku + 1..=kv]);
-                mid.push(u);
-                try_mid(self, ku, &mid, kv + 1);
+                try_mid(self, ku, [Run(ku + 1, kv), One(u), NONE], kv + 1);
             } else {
-                mid.push(u);
-                mid.extend_from_slice(&nodes[kv + 1..ku]);
-                try_mid(self, kv + 1, &mid, ku + 1);
+                try_mid(self, kv + 1, [One(u), Run(kv + 1, ku - 1), NONE], ku + 1);
             }
         }
         // Relocate (u, x) after v, and (x, u).
         if let Some(x) = x {
-            for (go, pair) in [(g_pair, [u, x]), (g_pair_rev, [x, u])] {
+            for (go, p, q) in [(g_pair, u, x), (g_pair_rev, x, u)] {
                 if !go {
                     continue;
                 }
-                mid.clear();
                 if kv > ku + 1 {
-                    mid.extend_from_slice(&nodes[ku + 2..=kv]);
-                    mid.extend_from_slice(&pair);
-                    try_mid(self, ku, &mid, kv + 1);
+                    try_mid(self, ku, [Run(ku + 2, kv), One(p), One(q)], kv + 1);
                 } else {
-                    mid.extend_from_slice(&pair);
-                    mid.extend_from_slice(&nodes[kv + 1..ku]);
-                    try_mid(self, kv + 1, &mid, ku + 2);
+                    try_mid(self, kv + 1, [One(p), One(q), Run(kv + 1, ku - 1)], ku + 2);
                 }
             }
         }
         // Swap u and v.
         let (lo, hi) = (ku.min(kv), ku.max(kv));
         if g_swap {
-            mid.clear();
-            mid.push(nodes[hi]);
-            mid.extend_from_slice(&nodes[lo + 1..hi]);
-            mid.push(nodes[lo]);
-            try_mid(self, lo, &mid, hi + 1);
+            let nodes = &self.routes[r].nodes;
+            let (nl, nh) = (nodes[lo], nodes[hi]);
+            try_mid(self, lo, [One(nh), Run(lo + 1, hi - 1), One(nl)], hi + 1);
         }
         // 2-opt: reverse the nodes between the first one's successor and the second one.
         if g_2opt {
-            mid.clear();
-            mid.extend(nodes[i..=j].iter().rev());
-            try_mid(self, i, &mid, j + 1);
+            try_mid(self, i, [Rev(i, j), NONE, NONE], j + 1);
         }
-        self.scratch = mid;
-        let Some((_, a, b, m)) = best else {
+        let Some((_, a, b, mid)) = best else {
             return false;
         };
+        let nodes = &self.routes[r].nodes;
         let mut seq = nodes[..a].to_vec();
-        seq.extend_from_slice(&m);
+        for piece in mid {
+            match piece {
+                Piece::None => {}
+                Piece::One(z) => seq.push(z),
+                Piece::Run(i, j) if i <= j => seq.extend_from_slice(&nodes[i..=j]),
+                Piece::Run(..) => {}
+                Piece::Rev(i, j) => seq.extend(nodes[i..=j].iter().rev()),
+            }
+        }
         seq.extend_from_slice(&nodes[b..]);
         self.routes[r].nodes = seq;
         self.update(r);
