@@ -11,6 +11,17 @@ Usage:
     /tmp/vrpenv/bin/python benches/vrp_compare.py [--all] [--solomon] [--budgets 1,10]
         [--solvers boucle,pyvrp,vroom,ortools] [--bench-dir /work/shared/bench]
 
+Fleet (--fleet): the best-known solutions of the Augerat A, B and P sets use exactly the k
+vehicles of the instance name (e.g. P-n55-k15: 15), while the files do not state a fleet; with an
+unbounded fleet some of them have cheaper solutions with more routes, which are not solutions of
+the BKS problem. By default (--fleet name) every solver gets k vehicles on A/B/P; X instances
+(unbounded fleet in Uchoa et al. 2017, k is the minimum) and Solomon files (fleet in the file) keep
+the file's fleet. --fleet file uses the file's fleet everywhere: a result below the BKS with more
+routes than k is then flagged "other problem" and left out of the means.
+
+boucle runs with --wall-clock: like the other solvers it stops on the clock, not on its
+deterministic work budget.
+
 Solvers that cannot be imported are reported as unavailable. Exits with status 2 when the
 benchmark folder is absent.
 """
@@ -20,6 +31,7 @@ import csv
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import time
@@ -135,8 +147,11 @@ def run_boucle(path, inst, budget, seed):
     exe = Path(BOUCLE)
     if not exe.exists():
         raise RuntimeError(f"{exe} missing: run `cargo build --release`")
-    out = subprocess.run([str(exe), "vrp", "solve", str(path), "--time-limit", str(budget),
-                          "--seed", str(seed), "--json"], capture_output=True, text=True,
+    cmd = [str(exe), "vrp", "solve", str(path), "--time-limit", str(budget),
+           "--seed", str(seed), "--json", "--wall-clock"]
+    if inst.get("vehicles"):
+        cmd += ["--vehicles", str(inst["vehicles"])]
+    out = subprocess.run(cmd, capture_output=True, text=True,
                          env={**os.environ, "RAYON_NUM_THREADS": "1"}, timeout=budget * 5 + 60)
     if out.returncode != 0:
         raise RuntimeError(out.stderr.strip()[-300:])
@@ -303,6 +318,8 @@ def main():
     ap.add_argument("--instances", help="comma-separated instance names (instead of the anchors)")
     ap.add_argument("--json-out", help="write every result to this JSON file")
     ap.add_argument("--boucle", default=str(BOUCLE), help="boucle binary (default: target/release/boucle)")
+    ap.add_argument("--fleet", choices=["name", "file"], default="name",
+                    help="A/B/P fleet: k of the instance name (default, the BKS problem) or the file's")
     a = ap.parse_args()
     BOUCLE = a.boucle
     bench = Path(a.bench_dir)
@@ -342,6 +359,13 @@ def main():
             r = bks[n]
             path = bench / "cvrplib" / r["path"]
             inst = read_solomon(path) if r["set"] == "solomon" else read_cvrplib(path)
+            m = re.search(r"-k(\d+)$", n)
+            k_name = int(m.group(1)) if m else None
+            if r["set"] == "solomon" and r.get("vehicles_bks"):
+                # Solomon BKS minimise the vehicles first, then the distance: their vehicle count.
+                k_name = int(r["vehicles_bks"])
+            if a.fleet == "name" and r["set"] in ("A", "B", "P") and k_name and not inst["vehicles"]:
+                inst["vehicles"] = k_name
             for s in solvers:
                 t0 = time.time()
                 try:
@@ -351,27 +375,66 @@ def main():
                     cost, errs = None, [f"{e.__class__.__name__}: {e}"]
                 el = time.time() - t0
                 gap = None if cost is None or errs else 100 * (cost - float(r["bks"])) / float(r["bks"])
+                nr = sum(1 for x in routes if x) if cost is not None else None
+                # Below the BKS with more routes than the BKS's k: a solution of another problem
+                # (unbounded fleet), not a better solution of the BKS problem.
+                other = (gap is not None and gap < -1e-9 and r["set"] != "solomon"
+                         and k_name is not None and nr > k_name)
                 results.append(dict(instance=n, budget=b, solver=s, cost=cost, gap=gap,
-                                    errors=errs[:3], elapsed=el,
-                                    routes=sum(1 for x in routes if x) if cost is not None else None))
+                                    errors=errs[:3], elapsed=el, routes=nr, k=k_name,
+                                    fleet=inst["vehicles"], other_problem=other))
                 g = "infeasible: " + "; ".join(errs[:2]) if errs else f"{gap:6.2f} %"
-                print(f"{b:>5.0f}s {n:<12} {s:<8} cost {cost if cost is None else round(cost, 2)!s:>10}  gap {g}  ({el:.1f} s)", flush=True)
+                if other:
+                    g += " (other problem: more routes than k)"
+                print(f"{b:>5.0f}s {n:<12} {s:<8} cost {cost if cost is None else round(cost, 2)!s:>10}  gap {g}  routes {nr}/k {k_name}  ({el:.1f} s)", flush=True)
     print()
-    print("| budget | instance | BKS | " + " | ".join(solvers) + " |")
-    print("|---|---|---|" + "---|" * len(solvers))
+    print(f"fleet: {a.fleet} (A/B/P: {'k of the name' if a.fleet == 'name' else 'as in the file'});"
+          " cells: gap to BKS (routes)")
+    if any(bks[n]["set"] == "solomon" for n in names):
+        print("Solomon: the solvers minimise distance with the file's fleet, the BKS minimise the"
+              " vehicles first (k = BKS vehicles): negative gaps compare solvers, not the BKS problem")
+    print("| budget | instance | BKS | fleet | " + " | ".join(solvers) + " |")
+    print("|---|---|---|---|" + "---|" * len(solvers))
+
+    def mean_cells(sel):
+        cells = []
+        for s in solvers:
+            rs = [r for r in sel if r["solver"] == s]
+            ok = [r["gap"] for r in rs if r["gap"] is not None and not r["other_problem"]]
+            bad = sum(1 for r in rs if r["gap"] is None)
+            oth = sum(1 for r in rs if r["other_problem"])
+            note = ", ".join(x for x in [f"{bad} failed" if bad else "", f"{oth} other problem" if oth else ""] if x)
+            cells.append((f"{sum(ok) / len(ok):.2f} %" if ok else "n/a") + (f" ({note})" if note else ""))
+        return cells
+
     for b in budgets:
         for n in names:
             cells = []
+            fl = "-"
             for s in solvers:
                 x = next(r for r in results if r["instance"] == n and r["budget"] == b and r["solver"] == s)
-                cells.append("infeasible" if x["gap"] is None else f"{x['gap']:.2f} %")
-            print(f"| {b:g} s | {n} | {bks[n]['bks']} | " + " | ".join(cells) + " |")
-        means = []
+                fl = str(x["fleet"] or "unbounded")
+                if x["gap"] is None:
+                    cells.append("infeasible")
+                else:
+                    cells.append(f"{x['gap']:.2f} % ({x['routes']})" + (" other problem" if x["other_problem"] else ""))
+            print(f"| {b:g} s | {n} | {bks[n]['bks']} | {fl} | " + " | ".join(cells) + " |")
+        sel = [r for r in results if r["budget"] == b]
+        print(f"| {b:g} s | **mean** | | | " + " | ".join(mean_cells(sel)) + " |")
+        fams = sorted({bks[r["instance"]]["set"] for r in sel})
+        if len(fams) > 1:
+            for f in fams:
+                fs = [r for r in sel if bks[r["instance"]]["set"] == f]
+                print(f"| {b:g} s | mean {f} ({len({r['instance'] for r in fs})}) | | | " + " | ".join(mean_cells(fs)) + " |")
+    for b in budgets:
         for s in solvers:
-            gs = [r["gap"] for r in results if r["budget"] == b and r["solver"] == s]
-            ok = [g for g in gs if g is not None]
-            means.append(f"{sum(ok) / len(ok):.2f} %" + ("" if len(ok) == len(gs) else f" ({len(gs) - len(ok)} failed)") if ok else "n/a")
-        print(f"| {b:g} s | **mean** | | " + " | ".join(means) + " |")
+            miss = [r for r in results if r["budget"] == b and r["solver"] == s
+                    and bks[r["instance"]]["set"] in ("A", "B", "P")
+                    and (r["gap"] is None or r["gap"] > 1e-9)]
+            if any(bks[r["instance"]]["set"] in ("A", "B", "P") for r in results):
+                items = ["infeasible" if r["gap"] is None else f"+{r['gap']:.2f} %" for r in miss]
+                listed = ", ".join(f"{r['instance']} {g}" for r, g in zip(miss, items)) or "none"
+                print(f"{b:g} s {s}: A/B/P above BKS or infeasible: {listed}")
     if a.json_out:
         Path(a.json_out).write_text(json.dumps(results, indent=1))
 

@@ -32,6 +32,10 @@ pub struct SolveArgs {
     /// Stop on the clock only (no deterministic work budget).
     #[arg(long)]
     pub wall_clock: bool,
+    /// Number of vehicles available, overriding the file (default: the file's VEHICLES field or
+    /// Solomon fleet size, else unbounded).
+    #[arg(long, value_name = "N")]
+    pub vehicles: Option<usize>,
     /// Print JSON: `{"cost": …, "routes": [[customer ids as numbered in the file], …], …}`.
     #[arg(long)]
     pub json: bool,
@@ -48,7 +52,15 @@ fn solve_cmd(args: &SolveArgs) -> anyhow::Result<ExitCode> {
     if !(args.time_limit.is_finite() && args.time_limit >= 0.0) {
         anyhow::bail!("--time-limit must be a non-negative number of seconds");
     }
-    let inst = formats::read(&args.file)?;
+    let mut inst = formats::read(&args.file)?;
+    if let Some(k) = args.vehicles {
+        if k == 0 {
+            anyhow::bail!("--vehicles must be at least 1");
+        }
+        for vt in &mut inst.problem.vehicle_types {
+            vt.count = Some(k);
+        }
+    }
     let params = SolverParams {
         time_limit_s: args.time_limit,
         seed: args.seed,

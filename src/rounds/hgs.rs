@@ -27,9 +27,12 @@ pub struct SolverParams {
     pub max_work: Option<u64>,
 }
 
-/// Move evaluations per second of time limit used for the default work budget: a conservative
-/// rate, so that on an idle machine the deterministic work budget, not the clock, ends the search.
-pub const WORK_PER_SECOND: f64 = 4.0e6;
+/// Work units (move evaluations) per second of time limit used for the default work budget.
+/// Measured on the 2-core development machine (2026-11-29, X-n101-k25): about 27 million units
+/// per second with the machine partly loaded (load average 5), 6–9 million under heavier load.
+/// At this rate the deterministic work budget ends the search near the time limit on a fast idle
+/// machine; on a loaded or slower one the clock ends it first.
+pub const WORK_PER_SECOND: f64 = 25.0e6;
 
 impl Default for SolverParams {
     fn default() -> Self {

@@ -51,6 +51,11 @@ pub(crate) struct TypeData {
     pub dump_seg: Seg,
     /// Count of vehicles (usize::MAX when unbounded).
     pub count: usize,
+    /// Travel cost (distance and time terms) between compact locations, row-major.
+    pub arc: Vec<f64>,
+    /// No maximum duration, distance or shift: a route's penalised cost is then its arc and
+    /// service costs plus the capacity penalty, so moves are priced from arc deltas and loads.
+    pub plain: bool,
 }
 
 /// Penalty weights of the relaxed constraints.
@@ -243,7 +248,15 @@ impl Inst {
                 se.to_bits(),
                 sl.to_bits(),
             ));
+            let (c_m, c_s) = (v.cost_per_km / 1000.0, v.cost_per_hour / 3600.0);
+            let arc = (0..nloc * nloc)
+                .map(|i| inst.dist[i] * c_m + inst.time[i] * c_s)
+                .collect();
             inst.types.push(TypeData {
+                arc,
+                plain: v.max_duration_s.is_none()
+                    && v.max_distance_m.is_none()
+                    && v.shift.is_none(),
                 cap: v.capacity,
                 c_m: v.cost_per_km / 1000.0,
                 c_s: v.cost_per_hour / 3600.0,
@@ -286,6 +299,12 @@ impl Inst {
     #[inline]
     pub fn t(&self, a: u32, b: u32) -> f64 {
         self.time[a as usize * self.nloc + b as usize]
+    }
+
+    /// Travel cost of an arc for vehicle type `ty` (distance and time terms).
+    #[inline]
+    pub fn arc(&self, ty: usize, a: u32, b: u32) -> f64 {
+        self.types[ty].arc[a as usize * self.nloc + b as usize]
     }
 
     fn granular(&self, k: usize) -> Vec<Vec<u32>> {

@@ -8,6 +8,10 @@ use rand::seq::SliceRandom;
 use super::instance::{DUMP, Inst, Pen, Seg};
 
 const IMPROVE: f64 = 1e-7;
+/// Work units of one move priced by segment concatenation, relative to one priced from arc
+/// deltas and loads (about the ratio of their running times), so that the work clock runs at a
+/// similar rate on plain and on timed or multi-trip instances.
+const SEG_WEIGHT: u64 = 3;
 
 #[derive(Debug, Clone)]
 struct Route {
@@ -21,8 +25,36 @@ struct Route {
     cost: f64,
     /// Cost without penalties.
     base: f64,
+    /// Total load per dimension (all trips together).
+    load: [f64; 2],
+    /// Whether the route has an intermediate unloading.
+    has_dump: bool,
+    /// Penalised cost minus the arc-additive part (arcs, services, unloadings, fixed cost):
+    /// penalties plus waiting. A move whose arc delta is not below the slack of the routes it
+    /// touches cannot improve them, with or without time windows.
+    slack: f64,
+    /// `sub[i * sub_len + j]`: segment of nodes `i..=j` (i <= j) when the route is short enough
+    /// (`sub_len` = its length), else empty with `sub_len` 0.
+    sub: Vec<Seg>,
+    sub_len: usize,
     modified: u64,
 }
+
+/// Part of a candidate route order in an intra-route move.
+#[derive(Debug, Clone, Copy)]
+enum Piece {
+    None,
+    /// One node.
+    One(u32),
+    /// The route's nodes `i..=j` in order (empty when `i > j`).
+    Run(usize, usize),
+    /// The route's nodes `i..=j` reversed.
+    Rev(usize, usize),
+}
+
+/// Longest route whose sub-sequence segments are cached (memory and update time grow with the
+/// square of the length).
+const SUB_MAX: usize = 48;
 
 /// Local-search state over one solution.
 pub(crate) struct Ls<'a> {
@@ -36,7 +68,10 @@ pub(crate) struct Ls<'a> {
     neigh: Vec<Vec<u32>>,
     step: u64,
     tested: Vec<u64>,
-    scratch: Vec<u32>,
+    /// See [`Self::find_empties`].
+    empties: Vec<usize>,
+    /// `swap_seen[r1 * routes + r2]`: step at which SWAP* last tested routes r1 < r2.
+    swap_seen: Vec<u64>,
     /// Work counter (move evaluations), the engine's deterministic clock.
     pub work: u64,
 }
@@ -53,7 +88,8 @@ impl<'a> Ls<'a> {
             neigh: inst.neigh.clone(),
             step: 0,
             tested: vec![0; inst.n],
-            scratch: Vec::new(),
+            empties: Vec::new(),
+            swap_seen: Vec::new(),
             work: 0,
         }
     }
@@ -70,10 +106,21 @@ impl<'a> Ls<'a> {
                 ncust: 0,
                 cost: 0.0,
                 base: 0.0,
+                load: [0.0; 2],
+                has_dump: false,
+                slack: 0.0,
+                sub: Vec::new(),
+                sub_len: 0,
                 modified: 0,
             });
         }
-        self.step = 1;
+        // `step` keeps growing across loads, so stamps of earlier loads are all older than the
+        // routes just loaded.
+        self.step += 1;
+        let nr = self.routes.len();
+        if self.swap_seen.len() != nr * nr {
+            self.swap_seen = vec![0; nr * nr];
+        }
         for r in 0..self.routes.len() {
             self.update(r);
         }
@@ -114,14 +161,37 @@ impl<'a> Ls<'a> {
         for k in (0..len).rev() {
             route.bwd[k] = inst.cat(inst.seg(route.nodes[k], ty), &route.bwd[k + 1], &td.cap);
         }
-        route.ncust = route.nodes.iter().filter(|&&x| x != DUMP).count();
+        route.sub_len = 0;
+        route.ncust = 0;
+        route.load = [0.0; 2];
+        route.has_dump = false;
+        for &x in &route.nodes {
+            if x == DUMP {
+                route.has_dump = true;
+            } else {
+                route.ncust += 1;
+                let d = &inst.demand[x as usize];
+                route.load[0] += d[0];
+                route.load[1] += d[1];
+            }
+        }
         if route.ncust == 0 {
             route.cost = 0.0;
             route.base = 0.0;
+            route.slack = 0.0;
         } else {
             let full = inst.cat(&route.fwd[len], &td.end_seg, &td.cap);
             route.base = inst.base_cost(ty, &full);
             route.cost = route.base + inst.viol(ty, &full).penalty(&self.pen);
+            let mut additive = td.fixed + td.end_seg.dist * td.c_m + td.end_seg.dur * td.c_s;
+            let mut prev = td.start_seg.last;
+            for &x in &route.nodes {
+                let sx = inst.seg(x, ty);
+                additive += inst.arc(ty, prev, sx.first) + sx.dur * td.c_s;
+                prev = sx.first;
+            }
+            additive += inst.arc(ty, prev, td.end_seg.first);
+            route.slack = (route.cost - additive).max(0.0);
         }
         route.modified = self.step;
         self.step += 1;
@@ -167,8 +237,7 @@ impl<'a> Ls<'a> {
     /// Travel cost of an arc for a vehicle type (distance and time terms).
     #[inline]
     fn arc(&self, ty: usize, a: u32, b: u32) -> f64 {
-        let td = &self.inst.types[ty];
-        self.inst.d(a, b) * td.c_m + self.inst.t(a, b) * td.c_s
+        self.inst.arc(ty, a, b)
     }
 
     /// Service cost of customer `u` in a vehicle of type `ty`.
@@ -229,6 +298,7 @@ impl<'a> Ls<'a> {
         while improved || passes < 2 {
             passes += 1;
             improved = false;
+            self.find_empties();
             for oi in 0..self.order.len() {
                 let u = self.order[oi];
                 let last = self.tested[u as usize];
@@ -257,8 +327,247 @@ impl<'a> Ls<'a> {
         }
     }
 
-    /// Moves between two routes, evaluated by segment concatenation in O(1).
+    /// Whether moves between routes `r1` and `r2` (possibly equal) can be priced from arc
+    /// deltas and loads (see [`super::instance::TypeData::plain`]).
+    #[inline]
+    fn plain_pair(&self, r1: usize, r2: usize) -> bool {
+        let (a, b) = (&self.routes[r1], &self.routes[r2]);
+        !self.inst.timed
+            && !a.has_dump
+            && !b.has_dump
+            && self.inst.types[a.ty].plain
+            && self.inst.types[b.ty].plain
+    }
+
+    /// Best improving move between the routes of `u` and `v`, applied if any.
     fn inter(&mut self, u: u32, v: u32) -> bool {
+        let (ru, rv) = (
+            self.at[u as usize].0 as usize,
+            self.at[v as usize].0 as usize,
+        );
+        let m = if self.plain_pair(ru, rv) {
+            self.eval_inter_plain(u, v)
+        } else {
+            self.eval_inter_segs(u, v)
+        };
+        match m {
+            Some(m) => {
+                self.apply_inter(u, v, m);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Penalised cost of a plain route with base cost `base`, load `load` and `ncust` customers.
+    #[inline]
+    fn plain_cost(&self, ty: usize, base: f64, load: [f64; 2], ncust: usize) -> f64 {
+        if ncust == 0 {
+            return 0.0;
+        }
+        let cap = &self.inst.types[ty].cap;
+        base + self.pen.cap[0] * (load[0] - cap[0]).max(0.0)
+            + self.pen.cap[1] * (load[1] - cap[1]).max(0.0)
+    }
+
+    /// Moves between two plain routes (no time windows, limits or unloadings) priced in O(1) from
+    /// arc deltas and loads, as in HGS-CVRP. Same move numbering as [`Self::eval_inter_segs`].
+    fn eval_inter_plain(&mut self, u: u32, v: u32) -> Option<u8> {
+        let inst = self.inst;
+        let (ru, ku) = self.at[u as usize];
+        let (rv, kv) = self.at[v as usize];
+        let (ru, ku, rv, kv) = (ru as usize, ku as usize, rv as usize, kv as usize);
+        let a = &self.routes[ru];
+        let b = &self.routes[rv];
+        let (tu, tv) = (a.ty, b.ty);
+        let old = a.cost + b.cost;
+        let (na, nb) = (a.ncust, b.ncust);
+        let (la, lb) = (a.load, b.load);
+        let dem = |c: u32| inst.demand[c as usize];
+        let (du, dv) = (dem(u), dem(v));
+        let lu = inst.cust_loc[u as usize];
+        let lv = inst.cust_loc[v as usize];
+        let (pu, xu) = (self.ext_loc(ru, ku), self.ext_loc(ru, ku + 2));
+        let (pv, yv) = (self.ext_loc(rv, kv), self.ext_loc(rv, kv + 2));
+        let arc = |t: usize, p: u32, q: u32| inst.arc(t, p, q);
+        let svc = |t: usize, c: u32| self.svc(t, c);
+        let add = |l: [f64; 2], x: [f64; 2], y: [f64; 2]| [l[0] + x[0] - y[0], l[1] + x[1] - y[1]];
+        const Z: [f64; 2] = [0.0; 2];
+        let mut best: Option<(f64, u8)> = None;
+        let mut work = 0u64;
+        // New cost of both routes from their base-cost deltas, loads and customer counts.
+        let mut consider = |ls: &Self,
+                            m: u8,
+                            da: f64,
+                            la2: [f64; 2],
+                            na2: usize,
+                            db: f64,
+                            lb2: [f64; 2],
+                            nb2: usize| {
+            work += 1;
+            let c = ls.plain_cost(tu, a.base + da, la2, na2)
+                + ls.plain_cost(tv, b.base + db, lb2, nb2)
+                - old;
+            if c < -IMPROVE && best.is_none_or(|bb| c < bb.0) {
+                best = Some((c, m));
+            }
+        };
+        let rem_u = arc(tu, pu, xu) - arc(tu, pu, lu) - arc(tu, lu, xu) - svc(tu, u);
+        // 1: relocate u after v; 2: before v (first of its route).
+        let la_u = add(la, Z, du);
+        let lb_u = add(lb, du, Z);
+        consider(
+            self,
+            1,
+            rem_u,
+            la_u,
+            na - 1,
+            arc(tv, lv, lu) + arc(tv, lu, yv) - arc(tv, lv, yv) + svc(tv, u),
+            lb_u,
+            nb + 1,
+        );
+        if kv == 0 {
+            consider(
+                self,
+                2,
+                rem_u,
+                la_u,
+                na - 1,
+                arc(tv, pv, lu) + arc(tv, lu, lv) - arc(tv, pv, lv) + svc(tv, u),
+                lb_u,
+                nb + 1,
+            );
+        }
+        let x = a.nodes.get(ku + 1).copied();
+        let y = b.nodes.get(kv + 1).copied();
+        if let Some(x) = x {
+            let lx = inst.cust_loc[x as usize];
+            let dx = dem(x);
+            let xx = self.ext_loc(ru, ku + 3);
+            let dux = [du[0] + dx[0], du[1] + dx[1]];
+            let rem_ux = arc(tu, pu, xx)
+                - arc(tu, pu, lu)
+                - arc(tu, lu, lx)
+                - arc(tu, lx, xx)
+                - svc(tu, u)
+                - svc(tu, x);
+            let ins = svc(tv, u) + svc(tv, x) - arc(tv, lv, yv);
+            let (la_ux, lb_ux) = (add(la, Z, dux), add(lb, dux, Z));
+            // 3: (u, x) after v; 4: (x, u) after v.
+            consider(
+                self,
+                3,
+                rem_ux,
+                la_ux,
+                na - 2,
+                ins + arc(tv, lv, lu) + arc(tv, lu, lx) + arc(tv, lx, yv),
+                lb_ux,
+                nb + 2,
+            );
+            consider(
+                self,
+                4,
+                rem_ux,
+                la_ux,
+                na - 2,
+                ins + arc(tv, lv, lx) + arc(tv, lx, lu) + arc(tv, lu, yv),
+                lb_ux,
+                nb + 2,
+            );
+            // 6: swap (u, x) with v.
+            let da = arc(tu, pu, lv) + arc(tu, lv, xx)
+                - arc(tu, pu, lu)
+                - arc(tu, lu, lx)
+                - arc(tu, lx, xx)
+                + svc(tu, v)
+                - svc(tu, u)
+                - svc(tu, x);
+            let db = arc(tv, pv, lu) + arc(tv, lu, lx) + arc(tv, lx, yv)
+                - arc(tv, pv, lv)
+                - arc(tv, lv, yv)
+                + svc(tv, u)
+                + svc(tv, x)
+                - svc(tv, v);
+            consider(
+                self,
+                6,
+                da,
+                add(la, dv, dux),
+                na - 1,
+                db,
+                add(lb, dux, dv),
+                nb + 1,
+            );
+            // 7: swap (u, x) with (v, y).
+            if let Some(y) = y {
+                let ly = inst.cust_loc[y as usize];
+                let dy = dem(y);
+                let yy = self.ext_loc(rv, kv + 3);
+                let dvy = [dv[0] + dy[0], dv[1] + dy[1]];
+                let da = arc(tu, pu, lv) + arc(tu, lv, ly) + arc(tu, ly, xx)
+                    - arc(tu, pu, lu)
+                    - arc(tu, lu, lx)
+                    - arc(tu, lx, xx)
+                    + svc(tu, v)
+                    + svc(tu, y)
+                    - svc(tu, u)
+                    - svc(tu, x);
+                let db = arc(tv, pv, lu) + arc(tv, lu, lx) + arc(tv, lx, yy)
+                    - arc(tv, pv, lv)
+                    - arc(tv, lv, ly)
+                    - arc(tv, ly, yy)
+                    + svc(tv, u)
+                    + svc(tv, x)
+                    - svc(tv, v)
+                    - svc(tv, y);
+                consider(
+                    self,
+                    7,
+                    da,
+                    add(la, dvy, dux),
+                    na,
+                    db,
+                    add(lb, dux, dvy),
+                    nb,
+                );
+            }
+        }
+        // 5: swap u and v.
+        let da = arc(tu, pu, lv) + arc(tu, lv, xu) - arc(tu, pu, lu) - arc(tu, lu, xu) + svc(tu, v)
+            - svc(tu, u);
+        let db = arc(tv, pv, lu) + arc(tv, lu, yv) - arc(tv, pv, lv) - arc(tv, lv, yv) + svc(tv, u)
+            - svc(tv, v);
+        consider(self, 5, da, add(la, dv, du), na, db, add(lb, du, dv), nb);
+        // 8: 2-opt* (tails after u and after v exchanged); 9: tails from u and from v.
+        if inst.compat[tu][tv] {
+            for (m, cu, cv) in [(8u8, ku + 1, kv + 1), (9, ku, kv)] {
+                let (fa, fb) = (&a.fwd[cu], &b.fwd[cv]);
+                let (ba, bb) = (&a.bwd[cu], &b.bwd[cv]);
+                let ext = |t: usize, f: &Seg, bk: &Seg| {
+                    let td = &inst.types[t];
+                    (f.dist + bk.dist + inst.d(f.last, bk.first)) * td.c_m
+                        + (f.dur + bk.dur + inst.t(f.last, bk.first)) * td.c_s
+                        + td.fixed
+                };
+                let (pa, pb) = (fa.back, fb.back);
+                consider(
+                    self,
+                    m,
+                    ext(tu, fa, bb) - a.base,
+                    add(pa, lb, pb),
+                    cu + nb - cv,
+                    ext(tv, fb, ba) - b.base,
+                    add(pb, la, pa),
+                    cv + na - cu,
+                );
+            }
+        }
+        self.work += work;
+        best.map(|b| b.1)
+    }
+
+    /// Moves between two routes, evaluated by segment concatenation in O(1).
+    fn eval_inter_segs(&mut self, u: u32, v: u32) -> Option<u8> {
         let inst = self.inst;
         let (ru, ku) = self.at[u as usize];
         let (rv, kv) = self.at[v as usize];
@@ -278,12 +587,11 @@ impl<'a> Ls<'a> {
             }
         };
         let mut work = 0u64;
-        // Arc-based lower bounds (HGS-style pruning): without time windows a route's cost is
-        // additive over arcs and services, so a move whose arc delta does not beat the current
-        // penalties cannot improve.
-        let prune = !inst.timed;
-        let pen_old = (a.cost - a.base) + (b.cost - b.base);
-        let gate = |d: f64, empties: bool| !prune || empties || d < pen_old - IMPROVE;
+        // Arc-based lower bounds (HGS-style pruning): a route costs at least its arcs, services,
+        // unloadings and fixed cost, so a move whose arc delta does not beat the routes' slack
+        // (penalties and waiting) cannot improve.
+        let slack = a.slack + b.slack;
+        let gate = |d: f64, empties: bool| empties || d < slack - IMPROVE;
         let (lu, lv) = (su.first, sv.first);
         let (pu, xu) = (self.ext_loc(ru, ku), self.ext_loc(ru, ku + 2));
         let (pv, yv) = (self.ext_loc(rv, kv), self.ext_loc(rv, kv + 2));
@@ -455,8 +763,25 @@ impl<'a> Ls<'a> {
             );
             work += 2;
         }
-        self.work += work;
-        let Some((_, m)) = best else { return false };
+        self.work += SEG_WEIGHT * work;
+        best.map(|b| b.1)
+    }
+
+    /// Applies inter-route move `m` (numbered as in [`Self::eval_inter_segs`]) on `u` and `v`.
+    fn apply_inter(&mut self, u: u32, v: u32, m: u8) {
+        let (ru, ku) = self.at[u as usize];
+        let (rv, kv) = self.at[v as usize];
+        let (ru, ku, rv, kv) = (ru as usize, ku as usize, rv as usize, kv as usize);
+        let x = self.routes[ru]
+            .nodes
+            .get(ku + 1)
+            .copied()
+            .filter(|&x| x != DUMP);
+        let y = self.routes[rv]
+            .nodes
+            .get(kv + 1)
+            .copied()
+            .filter(|&y| y != DUMP);
         let an = &mut self.routes[ru].nodes;
         let mut na: Vec<u32>;
         let mut nb: Vec<u32>;
@@ -504,11 +829,132 @@ impl<'a> Ls<'a> {
         }
         self.update(ru);
         self.update(rv);
+    }
+
+    /// Moves inside one plain route (see [`Self::plain_pair`]): the load and the penalty do not
+    /// change, so each move is priced exactly by its arc delta in O(1) (O(length) for 2-opt on
+    /// an asymmetric matrix).
+    fn intra_plain(&mut self, u: u32, v: u32) -> bool {
+        let inst = self.inst;
+        let (r, ku) = self.at[u as usize];
+        let (_, kv) = self.at[v as usize];
+        let (r, ku, kv) = (r as usize, ku as usize, kv as usize);
+        let route = &self.routes[r];
+        let ty = route.ty;
+        let nodes = &route.nodes;
+        let len = nodes.len();
+        let arc = |p: u32, q: u32| inst.arc(ty, p, q);
+        let lu = inst.cust_loc[u as usize];
+        let lv = inst.cust_loc[v as usize];
+        let (pu, xu) = (self.ext_loc(r, ku), self.ext_loc(r, ku + 2));
+        let (pv, yv) = (self.ext_loc(r, kv), self.ext_loc(r, kv + 2));
+        let mut best: Option<(f64, u8)> = None;
+        let mut evals = 0u64;
+        let mut consider = |d: f64, m: u8| {
+            evals += 1;
+            if d < -IMPROVE && best.is_none_or(|b| d < b.0) {
+                best = Some((d, m));
+            }
+        };
+        // 1: relocate u after v.
+        if kv + 1 != ku {
+            consider(
+                arc(pu, xu) - arc(pu, lu) - arc(lu, xu) + arc(lv, lu) + arc(lu, yv) - arc(lv, yv),
+                1,
+            );
+        }
+        // 2, 3: relocate (u, x), (x, u) after v.
+        if ku + 1 < len && kv != ku + 1 && kv + 1 != ku {
+            let lx = inst.cust_loc[nodes[ku + 1] as usize];
+            let xx = self.ext_loc(r, ku + 3);
+            let rem = arc(pu, xx) - arc(pu, lu) - arc(lu, lx) - arc(lx, xx) - arc(lv, yv);
+            consider(rem + arc(lv, lu) + arc(lu, lx) + arc(lx, yv), 2);
+            consider(rem + arc(lv, lx) + arc(lx, lu) + arc(lu, yv), 3);
+        }
+        // 4: swap u and v.
+        let d = if kv == ku + 1 {
+            arc(pu, lv) + arc(lv, lu) + arc(lu, yv) - arc(pu, lu) - arc(lu, lv) - arc(lv, yv)
+        } else if ku == kv + 1 {
+            arc(pv, lu) + arc(lu, lv) + arc(lv, xu) - arc(pv, lv) - arc(lv, lu) - arc(lu, xu)
+        } else {
+            arc(pu, lv) + arc(lv, xu) - arc(pu, lu) - arc(lu, xu) + arc(pv, lu) + arc(lu, yv)
+                - arc(pv, lv)
+                - arc(lv, yv)
+        };
+        consider(d, 4);
+        // 5: 2-opt, reversing the nodes from the first one's successor to the second one.
+        let (i, j) = if ku < kv { (ku + 1, kv) } else { (kv + 1, ku) };
+        if i < j {
+            let la = self.ext_loc(r, i);
+            let (li, lj) = (self.ext_loc(r, i + 1), self.ext_loc(r, j + 1));
+            let nb = self.ext_loc(r, j + 2);
+            let mut d = arc(la, lj) + arc(li, nb) - arc(la, li) - arc(lj, nb);
+            if !inst.symmetric {
+                for k in i..j {
+                    let (p, q) = (
+                        inst.cust_loc[nodes[k] as usize],
+                        inst.cust_loc[nodes[k + 1] as usize],
+                    );
+                    d += arc(q, p) - arc(p, q);
+                }
+            }
+            consider(d, 5);
+        }
+        self.work += evals;
+        let Some((_, m)) = best else { return false };
+        let nodes = &mut self.routes[r].nodes;
+        match m {
+            1 => {
+                nodes.remove(ku);
+                let kv2 = if ku < kv { kv - 1 } else { kv };
+                nodes.insert(kv2 + 1, u);
+            }
+            2 | 3 => {
+                let x = nodes[ku + 1];
+                nodes.drain(ku..ku + 2);
+                let kv2 = if ku < kv { kv - 2 } else { kv };
+                let pair = if m == 2 { [u, x] } else { [x, u] };
+                nodes.splice(kv2 + 1..kv2 + 1, pair);
+            }
+            4 => nodes.swap(ku, kv),
+            5 => nodes[i..=j].reverse(),
+            _ => unreachable!(),
+        }
+        self.update(r);
         true
     }
 
-    /// Moves inside one route, evaluated on a scratch copy in O(length).
+    /// Fills the sub-sequence segments of route `r` if it is short enough and they are stale.
+    fn ensure_sub(&mut self, r: usize) {
+        let inst = self.inst;
+        let route = &mut self.routes[r];
+        let len = route.nodes.len();
+        if route.sub_len > 0 || len > SUB_MAX || len == 0 {
+            return;
+        }
+        let ty = route.ty;
+        let cap = &inst.types[ty].cap;
+        route.sub.clear();
+        route.sub.resize(len * len, inst.types[ty].end_seg);
+        for i in 0..len {
+            let mut sg = *inst.seg(route.nodes[i], ty);
+            route.sub[i * len + i] = sg;
+            for j in i + 1..len {
+                sg = inst.cat(&sg, inst.seg(route.nodes[j], ty), cap);
+                route.sub[i * len + j] = sg;
+            }
+        }
+        route.sub_len = len;
+    }
+
+    /// Moves inside one route, evaluated by segment concatenation.
     fn intra(&mut self, u: u32, v: u32) -> bool {
+        if self.plain_pair(
+            self.at[u as usize].0 as usize,
+            self.at[u as usize].0 as usize,
+        ) {
+            return self.intra_plain(u, v);
+        }
         let (r, ku) = self.at[u as usize];
         let (_, kv) = self.at[v as usize];
         let (r, ku, kv) = (r as usize, ku as usize, kv as usize);
@@ -520,10 +966,9 @@ impl<'a> Ls<'a> {
             .get(ku + 1)
             .copied()
             .filter(|&x| x != DUMP);
-        // Arc-based pruning as in `inter` (no time windows: costs additive over arcs).
-        let prune = !self.inst.timed;
-        let pen_old = old - self.routes[r].base;
-        let gate = |d: f64| !prune || d < pen_old - IMPROVE;
+        // Arc-based pruning as in `inter`.
+        let slack = self.routes[r].slack;
+        let gate = |d: f64| d < slack - IMPROVE;
         let arc = |p: u32, q: u32| self.arc(ty, p, q);
         let lu = self.inst.seg(u, ty).first;
         let lv = self.inst.seg(v, ty).first;
@@ -565,82 +1010,91 @@ impl<'a> Ls<'a> {
         if !(g_reloc || g_pair || g_pair_rev || g_swap || g_2opt) {
             return false;
         }
-        // Each candidate: fwd[a] + middle nodes + bwd[b], evaluated by concatenation.
-        let mut best: Option<(f64, usize, usize, Vec<u32>)> = None;
-        let mut mid = std::mem::take(&mut self.scratch);
+        // Each candidate: fwd[a] + pieces + bwd[b], evaluated by concatenation (runs of the
+        // route in O(1) from the cached sub-sequences of short routes).
+        self.ensure_sub(r);
+        let mut best: Option<(f64, usize, usize, [Piece; 3])> = None;
         let ncust = self.routes[r].ncust;
-        let mut try_mid = |ls: &mut Self, a: usize, mid: &[u32], b: usize| {
+        let mut try_mid = |ls: &mut Self, a: usize, mid: [Piece; 3], b: usize| {
             let route = &ls.routes[r];
-            let td = &ls.inst.types[ty];
+            let cap = &ls.inst.types[ty].cap;
             let mut sgm = route.fwd[a];
-            for &z in mid {
-                sgm = ls.inst.cat(&sgm, ls.inst.seg(z, ty), &td.cap);
+            for piece in mid {
+                match piece {
+                    Piece::None => {}
+                    Piece::One(z) => sgm = ls.inst.cat(&sgm, ls.inst.seg(z, ty), cap),
+                    Piece::Run(i, j) if i <= j => {
+                        if route.sub_len > 0 {
+                            sgm = ls.inst.cat(&sgm, &route.sub[i * route.sub_len + j], cap);
+                        } else {
+                            for &z in &route.nodes[i..=j] {
+                                sgm = ls.inst.cat(&sgm, ls.inst.seg(z, ty), cap);
+                            }
+                        }
+                    }
+                    Piece::Run(..) => {}
+                    Piece::Rev(i, j) => {
+                        for &z in route.nodes[i..=j].iter().rev() {
+                            sgm = ls.inst.cat(&sgm, ls.inst.seg(z, ty), cap);
+                        }
+                    }
+                }
             }
-            let full = ls.inst.cat(&sgm, &route.bwd[b], &td.cap);
-            ls.work += 1 + mid.len() as u64 / 2;
+            let full = ls.inst.cat(&sgm, &route.bwd[b], cap);
+            ls.work += SEG_WEIGHT;
             let c = ls.cost_of(ty, &full, ncust);
             if c - old < -IMPROVE && best.as_ref().is_none_or(|bb| c < bb.0) {
-                best = Some((c, a, b, mid.to_vec()));
+                best = Some((c, a, b, mid));
             }
         };
-        let nodes = &self.routes[r].nodes;
-        let owned: Vec<u32>;
-        let nodes: &[u32] = {
-            owned = nodes.clone();
-            &owned
-        };
+        use Piece::{One, Rev, Run};
+        const NONE: Piece = Piece::None;
         // Relocate u after v.
         if g_reloc {
-            mid.clear();
             if ku < kv {
-                mid.extend_from_slice(&nodes[ku + 1..=kv]);
-                mid.push(u);
-                try_mid(self, ku, &mid, kv + 1);
+                try_mid(self, ku, [Run(ku + 1, kv), One(u), NONE], kv + 1);
             } else {
-                mid.push(u);
-                mid.extend_from_slice(&nodes[kv + 1..ku]);
-                try_mid(self, kv + 1, &mid, ku + 1);
+                try_mid(self, kv + 1, [One(u), Run(kv + 1, ku - 1), NONE], ku + 1);
             }
         }
         // Relocate (u, x) after v, and (x, u).
         if let Some(x) = x {
-            for (go, pair) in [(g_pair, [u, x]), (g_pair_rev, [x, u])] {
+            for (go, p, q) in [(g_pair, u, x), (g_pair_rev, x, u)] {
                 if !go {
                     continue;
                 }
-                mid.clear();
                 if kv > ku + 1 {
-                    mid.extend_from_slice(&nodes[ku + 2..=kv]);
-                    mid.extend_from_slice(&pair);
-                    try_mid(self, ku, &mid, kv + 1);
+                    try_mid(self, ku, [Run(ku + 2, kv), One(p), One(q)], kv + 1);
                 } else {
-                    mid.extend_from_slice(&pair);
-                    mid.extend_from_slice(&nodes[kv + 1..ku]);
-                    try_mid(self, kv + 1, &mid, ku + 2);
+                    try_mid(self, kv + 1, [One(p), One(q), Run(kv + 1, ku - 1)], ku + 2);
                 }
             }
         }
         // Swap u and v.
         let (lo, hi) = (ku.min(kv), ku.max(kv));
         if g_swap {
-            mid.clear();
-            mid.push(nodes[hi]);
-            mid.extend_from_slice(&nodes[lo + 1..hi]);
-            mid.push(nodes[lo]);
-            try_mid(self, lo, &mid, hi + 1);
+            let nodes = &self.routes[r].nodes;
+            let (nl, nh) = (nodes[lo], nodes[hi]);
+            try_mid(self, lo, [One(nh), Run(lo + 1, hi - 1), One(nl)], hi + 1);
         }
         // 2-opt: reverse the nodes between the first one's successor and the second one.
         if g_2opt {
-            mid.clear();
-            mid.extend(nodes[i..=j].iter().rev());
-            try_mid(self, i, &mid, j + 1);
+            try_mid(self, i, [Rev(i, j), NONE, NONE], j + 1);
         }
-        self.scratch = mid;
-        let Some((_, a, b, m)) = best else {
+        let Some((_, a, b, mid)) = best else {
             return false;
         };
+        let nodes = &self.routes[r].nodes;
         let mut seq = nodes[..a].to_vec();
-        seq.extend_from_slice(&m);
+        for piece in mid {
+            match piece {
+                Piece::None => {}
+                Piece::One(z) => seq.push(z),
+                Piece::Run(i, j) if i <= j => seq.extend_from_slice(&nodes[i..=j]),
+                Piece::Run(..) => {}
+                Piece::Rev(i, j) => seq.extend(nodes[i..=j].iter().rev()),
+            }
+        }
         seq.extend_from_slice(&nodes[b..]);
         self.routes[r].nodes = seq;
         self.update(r);
@@ -681,7 +1135,14 @@ impl<'a> Ls<'a> {
                 if related[i * live.len() + j] {
                     let (r1, r2) = (live[i], live[j]);
                     // Routes may have changed (or emptied) earlier in this pass.
-                    if self.routes[r1].ncust > 0 && self.routes[r2].ncust > 0 {
+                    let key = r1 * nr + r2;
+                    let changed = self.routes[r1].modified.max(self.routes[r2].modified);
+                    if self.routes[r1].ncust > 0
+                        && self.routes[r2].ncust > 0
+                        && self.swap_seen[key] <= changed
+                    {
+                        self.swap_seen[key] = self.step;
+                        self.step += 1;
                         improved |= self.swap_star(r1, r2);
                     }
                 }
@@ -907,6 +1368,19 @@ impl<'a> Ls<'a> {
         false
     }
 
+    /// One empty route per vehicle type (`usize::MAX` when the type has none), for
+    /// [`Self::move_to_empty`]. Only that move fills an empty route during a descent, so the list
+    /// stays valid until it succeeds.
+    fn find_empties(&mut self) {
+        self.empties.clear();
+        self.empties.resize(self.inst.types.len(), usize::MAX);
+        for (r, route) in self.routes.iter().enumerate() {
+            if route.ncust == 0 && self.empties[route.ty] == usize::MAX {
+                self.empties[route.ty] = r;
+            }
+        }
+    }
+
     /// Moves `u` alone into an empty vehicle, one per type.
     fn move_to_empty(&mut self, u: u32) -> bool {
         let (ru, ku) = self.at[u as usize];
@@ -919,19 +1393,18 @@ impl<'a> Ls<'a> {
         let na = self.cat(tu, &a.fwd[ku], &a.bwd[ku + 1]);
         let base = self.cost_of(tu, &na, a.ncust - 1) - a.cost;
         let mut best: Option<(f64, usize)> = None;
-        let mut seen = vec![false; self.inst.types.len()];
-        for (r, route) in self.routes.iter().enumerate() {
-            if route.ncust > 0 || seen[route.ty] {
+        for &r in &self.empties {
+            if r == usize::MAX {
                 continue;
             }
-            seen[route.ty] = true;
-            let td = &self.inst.types[route.ty];
+            let ty = self.routes[r].ty;
+            let td = &self.inst.types[ty];
             let s = self.cat(
-                route.ty,
-                &self.cat(route.ty, &td.start_seg, self.inst.seg(u, route.ty)),
+                ty,
+                &self.cat(ty, &td.start_seg, self.inst.seg(u, ty)),
                 &td.end_seg,
             );
-            let delta = base + self.cost_of(route.ty, &s, 1);
+            let delta = base + self.cost_of(ty, &s, 1);
             self.work += 1;
             if delta < -IMPROVE && best.is_none_or(|b| delta < b.0) {
                 best = Some((delta, r));
@@ -942,6 +1415,7 @@ impl<'a> Ls<'a> {
         self.routes[r].nodes = vec![u];
         self.update(ru);
         self.update(r);
+        self.find_empties();
         true
     }
 

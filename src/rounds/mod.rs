@@ -8,8 +8,10 @@
 //!
 //! The engine ([`solve`]): a hybrid genetic search (giant tours, Split, OX crossover, penalised
 //! infeasible solutions with adaptive penalties, diversity-aware population) whose education is a
-//! granular local search (relocate, or-opt, swaps, 2-opt, 2-opt*) with O(1) move evaluation by
-//! concatenated time-warp segments, plus dynamic re-placement of the unloadings.
+//! granular local search (relocate, or-opt, swaps, 2-opt, 2-opt*, SWAP*) with O(1) move
+//! evaluation: from arc deltas and loads on plain routes (no time windows, limits or
+//! unloadings, as in HGS-CVRP), else by concatenated time-warp segments after an arc-delta lower
+//! bound; plus dynamic re-placement of the unloadings.
 //!
 //! Determinism: for a given problem, matrix and seed, the search is a pure function of the
 //! random generator and of its stopping rule. It stops at the first of: `max_iterations`
