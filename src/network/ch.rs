@@ -167,12 +167,25 @@ impl Search {
     }
 }
 
+/// Witness-search state: tentative weights only (no distance, no parent), nodes beyond the
+/// limit never enter the heap.
 struct Witness {
-    s: Search,
+    w: Vec<u32>,
+    touched: Vec<u32>,
+    heap: BinaryHeap<Reverse<u64>>,
     targets: Vec<u32>,
 }
 
 impl Witness {
+    fn new(n: usize) -> Self {
+        Witness {
+            w: vec![INF; n],
+            touched: Vec::new(),
+            heap: BinaryHeap::new(),
+            targets: Vec::new(),
+        }
+    }
+
     /// Shortest distances from `u` avoiding `skip` and contracted nodes, up to `limit`; stops
     /// early once every node of `targets` is settled.
     #[allow(clippy::too_many_arguments)]
@@ -186,15 +199,22 @@ impl Witness {
         max_settled: usize,
         targets: &[u32],
     ) {
-        self.s.reset();
-        self.s.relax(u, 0, 0.0, (u32::MAX, u32::MAX));
+        for &t in &self.touched {
+            self.w[t as usize] = INF;
+        }
+        self.touched.clear();
+        self.heap.clear();
+        self.w[u as usize] = 0;
+        self.touched.push(u);
+        self.heap.push(Reverse(u64::from(u)));
         let mut settled = 0;
         let mut pending = targets.len();
-        while let Some(Reverse((w, v))) = self.s.heap.pop() {
-            if w > self.s.w[v as usize] {
+        while let Some(Reverse(key)) = self.heap.pop() {
+            let (w, v) = ((key >> 32) as u32, key as u32);
+            if w > self.w[v as usize] {
                 continue;
             }
-            if w > limit || settled >= max_settled {
+            if settled >= max_settled {
                 break;
             }
             settled += 1;
@@ -205,16 +225,25 @@ impl Witness {
                 }
             }
             for a in &out[v as usize] {
-                if a.node == skip || contracted[a.node as usize] {
+                let x = a.node;
+                if x == skip || contracted[x as usize] {
                     continue;
                 }
-                self.s
-                    .relax(a.node, w.saturating_add(a.weight), 0.0, (0, 0));
+                let nw = w.saturating_add(a.weight);
+                let old = self.w[x as usize];
+                if nw < old && nw <= limit {
+                    if old == INF {
+                        self.touched.push(x);
+                    }
+                    self.w[x as usize] = nw;
+                    self.heap
+                        .push(Reverse((u64::from(nw) << 32) | u64::from(x)));
+                }
             }
         }
     }
     fn dist(&self, v: u32) -> u32 {
-        self.s.w[v as usize]
+        self.w[v as usize]
     }
 }
 
@@ -290,10 +319,7 @@ impl Ch {
         }
         let mut contracted = vec![false; n];
         let mut level = vec![0i32; n];
-        let mut wit = Witness {
-            s: Search::new(n),
-            targets: Vec::new(),
-        };
+        let mut wit = Witness::new(n);
         // Witness searches settle at most this many nodes when estimating a priority, and when
         // contracting (a search cut short only adds a superfluous shortcut). Measured on the
         // edge-based graphs of the shared extracts: these small limits cost few extra arcs and
@@ -316,10 +342,21 @@ impl Ch {
         };
         let mut current = vec![0i32; n];
         let mut heap: BinaryHeap<Reverse<(i32, u32)>> = BinaryHeap::with_capacity(n);
-        for v in 0..n as u32 {
-            let p = priority(v, &out, &inn, &contracted, &level, &mut wit);
-            current[v as usize] = p;
-            heap.push(Reverse((p, v)));
+        {
+            // The first priorities are independent of one another: computed in parallel.
+            use rayon::prelude::*;
+            let first: Vec<i32> = (0..n as u32)
+                .into_par_iter()
+                .with_min_len(1024)
+                .map_init(
+                    || Witness::new(n),
+                    |w, v| priority(v, &out, &inn, &contracted, &level, w),
+                )
+                .collect();
+            for (v, p) in first.into_iter().enumerate() {
+                current[v] = p;
+                heap.push(Reverse((p, v as u32)));
+            }
         }
         let mut rank = vec![0u32; n];
         let mut fwd_lists: Vec<Vec<ChArc>> = vec![Vec::new(); n];
