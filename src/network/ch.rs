@@ -3,7 +3,8 @@
 //!
 //! Weights are integer milliseconds (the travel duration); each arc also carries its length in
 //! metres so that the distance of the fastest path comes with the query. Node order: lazy
-//! priority queue on *edge difference + deleted neighbours*, with a bounded witness search.
+//! priority queue on *level + arcs added / arcs removed*, with a bounded witness search that stops
+//! once every neighbour is settled.
 //! Searches may start from several nodes with initial costs, which is how snapped points in the
 //! middle of an edge enter the graph.
 
@@ -125,6 +126,9 @@ struct Search {
     parent: Vec<(u32, u32)>,
     touched: Vec<u32>,
     heap: BinaryHeap<Reverse<(u32, u32)>>,
+    /// Per-node scratch for the bucket search (all `u32::MAX` between uses; empty until
+    /// first needed).
+    slot: Vec<u32>,
 }
 
 impl Search {
@@ -135,6 +139,7 @@ impl Search {
             parent: vec![(u32::MAX, u32::MAX); n],
             touched: Vec::new(),
             heap: BinaryHeap::new(),
+            slot: Vec::new(),
         }
     }
     fn reset(&mut self) {
@@ -162,12 +167,28 @@ impl Search {
     }
 }
 
+/// Witness-search state: tentative weights only (no distance, no parent), nodes beyond the
+/// limit never enter the heap.
 struct Witness {
-    s: Search,
+    w: Vec<u32>,
+    touched: Vec<u32>,
+    heap: BinaryHeap<Reverse<u64>>,
+    targets: Vec<u32>,
 }
 
 impl Witness {
-    /// Shortest distances from `u` avoiding `skip` and contracted nodes, up to `limit`.
+    fn new(n: usize) -> Self {
+        Witness {
+            w: vec![INF; n],
+            touched: Vec::new(),
+            heap: BinaryHeap::new(),
+            targets: Vec::new(),
+        }
+    }
+
+    /// Shortest distances from `u` avoiding `skip` and contracted nodes, up to `limit`; stops
+    /// early once every node of `targets` is settled.
+    #[allow(clippy::too_many_arguments)]
     fn run(
         &mut self,
         out: &[Vec<DArc>],
@@ -176,29 +197,53 @@ impl Witness {
         skip: u32,
         limit: u32,
         max_settled: usize,
+        targets: &[u32],
     ) {
-        self.s.reset();
-        self.s.relax(u, 0, 0.0, (u32::MAX, u32::MAX));
+        for &t in &self.touched {
+            self.w[t as usize] = INF;
+        }
+        self.touched.clear();
+        self.heap.clear();
+        self.w[u as usize] = 0;
+        self.touched.push(u);
+        self.heap.push(Reverse(u64::from(u)));
         let mut settled = 0;
-        while let Some(Reverse((w, v))) = self.s.heap.pop() {
-            if w > self.s.w[v as usize] {
+        let mut pending = targets.len();
+        while let Some(Reverse(key)) = self.heap.pop() {
+            let (w, v) = ((key >> 32) as u32, key as u32);
+            if w > self.w[v as usize] {
                 continue;
             }
-            if w > limit || settled >= max_settled {
+            if settled >= max_settled {
                 break;
             }
             settled += 1;
+            if targets.contains(&v) {
+                pending -= 1;
+                if pending == 0 {
+                    break;
+                }
+            }
             for a in &out[v as usize] {
-                if a.node == skip || contracted[a.node as usize] {
+                let x = a.node;
+                if x == skip || contracted[x as usize] {
                     continue;
                 }
-                self.s
-                    .relax(a.node, w.saturating_add(a.weight), 0.0, (0, 0));
+                let nw = w.saturating_add(a.weight);
+                let old = self.w[x as usize];
+                if nw < old && nw <= limit {
+                    if old == INF {
+                        self.touched.push(x);
+                    }
+                    self.w[x as usize] = nw;
+                    self.heap
+                        .push(Reverse((u64::from(nw) << 32) | u64::from(x)));
+                }
             }
         }
     }
     fn dist(&self, v: u32) -> u32 {
-        self.s.w[v as usize]
+        self.w[v as usize]
     }
 }
 
@@ -218,15 +263,19 @@ fn shortcuts_for(
             continue;
         }
         let mut limit = 0u32;
+        wit.targets.clear();
         for a_out in &out[vu] {
             if a_out.node != u && !contracted[a_out.node as usize] {
                 limit = limit.max(a_in.weight.saturating_add(a_out.weight));
+                wit.targets.push(a_out.node);
             }
         }
         if limit == 0 {
             continue;
         }
-        wit.run(out, contracted, u, v, limit, max_settled);
+        let targets = std::mem::take(&mut wit.targets);
+        wit.run(out, contracted, u, v, limit, max_settled, &targets);
+        wit.targets = targets;
         for a_out in &out[vu] {
             let x = a_out.node;
             if x == u || contracted[x as usize] {
@@ -269,28 +318,45 @@ impl Ch {
             upsert(&mut inn[a.to as usize], bw);
         }
         let mut contracted = vec![false; n];
-        let mut deleted = vec![0i32; n];
-        let mut wit = Witness { s: Search::new(n) };
-        const SIM_SETTLED: usize = 60;
-        const REAL_SETTLED: usize = 400;
+        let mut level = vec![0i32; n];
+        let mut wit = Witness::new(n);
+        // Witness searches settle at most this many nodes when estimating a priority, and when
+        // contracting (a search cut short only adds a superfluous shortcut). Measured on the
+        // edge-based graphs of the shared extracts: these small limits cost few extra arcs and
+        // no query speed, and halve the build time.
+        const SIM_SETTLED: usize = 10;
+        const REAL_SETTLED: usize = 100;
         let priority = |v: u32,
                         out: &[Vec<DArc>],
                         inn: &[Vec<DArc>],
                         contracted: &[bool],
-                        deleted: &[i32],
+                        level: &[i32],
                         wit: &mut Witness|
          -> i32 {
+            // Level (depth in the hierarchy so far) plus the ratio of arcs added to arcs
+            // removed: keeps the hierarchy shallow and sparse (as RoutingKit does).
             let mut count = 0i32;
             shortcuts_for(v, out, inn, contracted, wit, SIM_SETTLED, |_, _| count += 1);
-            let degree = out[v as usize].len() + inn[v as usize].len();
-            2 * (count - degree as i32) + deleted[v as usize]
+            let degree = (out[v as usize].len() + inn[v as usize].len()).max(1) as i32;
+            1000 * level[v as usize] + 1000 * count / degree
         };
         let mut current = vec![0i32; n];
         let mut heap: BinaryHeap<Reverse<(i32, u32)>> = BinaryHeap::with_capacity(n);
-        for v in 0..n as u32 {
-            let p = priority(v, &out, &inn, &contracted, &deleted, &mut wit);
-            current[v as usize] = p;
-            heap.push(Reverse((p, v)));
+        {
+            // The first priorities are independent of one another: computed in parallel.
+            use rayon::prelude::*;
+            let first: Vec<i32> = (0..n as u32)
+                .into_par_iter()
+                .with_min_len(1024)
+                .map_init(
+                    || Witness::new(n),
+                    |w, v| priority(v, &out, &inn, &contracted, &level, w),
+                )
+                .collect();
+            for (v, p) in first.into_iter().enumerate() {
+                current[v] = p;
+                heap.push(Reverse((p, v as u32)));
+            }
         }
         let mut rank = vec![0u32; n];
         let mut fwd_lists: Vec<Vec<ChArc>> = vec![Vec::new(); n];
@@ -302,7 +368,7 @@ impl Ch {
             if contracted[vu] || p != current[vu] {
                 continue;
             }
-            let p2 = priority(v, &out, &inn, &contracted, &deleted, &mut wit);
+            let p2 = priority(v, &out, &inn, &contracted, &level, &mut wit);
             if let Some(Reverse((top, _))) = heap.peek()
                 && p2 > *top
             {
@@ -350,13 +416,11 @@ impl Ch {
             let mut neighbours: Vec<u32> = outs.iter().chain(&ins).map(|a| a.node).collect();
             neighbours.sort_unstable();
             neighbours.dedup();
+            // Lazy updates: a neighbour's level rises, its priority is recomputed when it
+            // reaches the top of the queue (recomputing every neighbour at once cost twice as
+            // many witness searches for the same hierarchy quality).
             for &x in &neighbours {
-                deleted[x as usize] += 1;
-                let p = priority(x, &out, &inn, &contracted, &deleted, &mut wit);
-                if p != current[x as usize] {
-                    current[x as usize] = p;
-                    heap.push(Reverse((p, x)));
-                }
+                level[x as usize] = level[x as usize].max(level[vu] + 1);
             }
         }
         let (fwd_start, fwd) = csr(fwd_lists);
@@ -476,13 +540,12 @@ impl Ch {
         let mut bs = self.take_search();
         // Forward search fully, then backward; CH search spaces are small. Only nodes the
         // forward search settled (not stalled) carry exact labels: they are the meeting points.
-        let mut fwd_settled = std::collections::HashSet::new();
-        self.upward(&mut fs, sources, true, |v, _, _| {
-            fwd_settled.insert(v);
-        });
+        let mut fwd_settled = Vec::new();
+        self.upward(&mut fs, sources, true, |v, _, _| fwd_settled.push(v));
+        fwd_settled.sort_unstable();
         let mut best: Option<(u32, f64, u32)> = None;
         self.upward(&mut bs, targets, false, |v, w, d| {
-            if fwd_settled.contains(&v) {
+            if fwd_settled.binary_search(&v).is_ok() {
                 let fw = fs.w[v as usize];
                 let total = fw.saturating_add(w);
                 let dist = fs.d[v as usize] + d;
@@ -551,16 +614,9 @@ impl Ch {
     }
 
     /// Many-to-many table: `(weight ms, distance m)` row-major, `INF` where unreachable. Uses
-    /// RPHAST when the targets' upward search spaces are small together (≤ 16 nodes per
-    /// target on average, or ≤ 1,024 in all), else buckets (measured faster on the edge-based
-    /// graphs of the real extracts: `cargo bench --bench network -- matrix`).
+    /// buckets (measured faster than RPHAST on the edge-based graphs of every real extract,
+    /// whatever the selection size: `cargo bench --bench network -- matrix`).
     pub fn many_to_many(&self, sources: &[Vec<Seed>], targets: &[Vec<Seed>]) -> Vec<(u32, f64)> {
-        let limit = (16 * targets.len()).max(1024);
-        if sources.len() >= 4
-            && let Some(t) = self.rphast_with_limit(sources, targets, limit)
-        {
-            return t;
-        }
         self.many_to_many_buckets(sources, targets)
     }
 
@@ -573,25 +629,41 @@ impl Ch {
     ) -> Vec<(u32, f64)> {
         let nt = targets.len();
         let mut buckets: Vec<(u32, u32, u32, f64)> = Vec::new(); // node, target, w, d
-        let mut s = self.take_search();
+        let mut ws = self.take_search();
         for (j, t) in targets.iter().enumerate() {
-            self.upward(&mut s, t, false, |v, w, d| {
+            self.upward(&mut ws, t, false, |v, w, d| {
                 buckets.push((v, j as u32, w, d))
             });
         }
-        self.give_search(s);
+        ws.reset();
         buckets.sort_unstable_by_key(|b| b.0);
-        let find = |v: u32| -> &[(u32, u32, u32, f64)] {
-            let lo = buckets.partition_point(|b| b.0 < v);
-            let hi = buckets[lo..].partition_point(|b| b.0 == v) + lo;
-            &buckets[lo..hi]
-        };
+        // Each bucket node's range of entries, found by one array read (`slot`, reset below).
+        if ws.slot.len() != self.num_nodes() {
+            ws.slot = vec![u32::MAX; self.num_nodes()];
+        }
+        let mut ranges: Vec<(u32, u32)> = Vec::new();
+        let mut lo = 0;
+        while lo < buckets.len() {
+            let v = buckets[lo].0;
+            let mut hi = lo + 1;
+            while hi < buckets.len() && buckets[hi].0 == v {
+                hi += 1;
+            }
+            ws.slot[v as usize] = ranges.len() as u32;
+            ranges.push((lo as u32, hi as u32));
+            lo = hi;
+        }
+        let slot = &ws.slot;
         use rayon::prelude::*;
-        let row_for = |src: &Vec<Seed>| {
-            let mut row = vec![(INF, f64::INFINITY); nt];
+        let row_for = |(src, row): (&Vec<Seed>, &mut [(u32, f64)])| {
             let mut s = self.take_search();
             self.upward(&mut s, src, true, |v, w, d| {
-                for &(_, j, bw, bd) in find(v) {
+                let k = slot[v as usize];
+                if k == u32::MAX {
+                    return;
+                }
+                let (lo, hi) = ranges[k as usize];
+                for &(_, j, bw, bd) in &buckets[lo as usize..hi as usize] {
                     let total = w.saturating_add(bw);
                     let dist = d + bd;
                     let cell = &mut row[j as usize];
@@ -601,15 +673,24 @@ impl Ch {
                 }
             });
             self.give_search(s);
-            row
         };
-        // Threads pay off only on big tables.
-        let rows: Vec<Vec<(u32, f64)>> = if sources.len() * buckets.len() < PARALLEL_WORK {
-            sources.iter().map(row_for).collect()
-        } else {
-            sources.par_iter().map(row_for).collect()
-        };
-        rows.into_iter().flatten().collect()
+        let mut table = vec![(INF, f64::INFINITY); sources.len() * nt];
+        if nt > 0 {
+            // Threads pay off only on big tables.
+            if sources.len() * buckets.len() < PARALLEL_WORK {
+                sources.iter().zip(table.chunks_mut(nt)).for_each(row_for);
+            } else {
+                sources
+                    .par_iter()
+                    .zip(table.par_chunks_mut(nt))
+                    .for_each(row_for);
+            }
+        }
+        for b in &buckets {
+            ws.slot[b.0 as usize] = u32::MAX;
+        }
+        self.give_search(ws);
+        table
     }
 }
 

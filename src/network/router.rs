@@ -487,11 +487,16 @@ impl Router for RoadRouter {
             .enumerate()
             .map(|(i, &p)| self.snap_with(p, || format!("source {i}")))
             .collect::<Result<_>>()?;
-        let ds: Vec<Snap> = destinations
-            .iter()
-            .enumerate()
-            .map(|(i, &p)| self.snap_with(p, || format!("destination {i}")))
-            .collect::<Result<_>>()?;
+        // A square table (the usual case) snaps each point once.
+        let ds: Vec<Snap> = if destinations == sources {
+            ss.clone()
+        } else {
+            destinations
+                .iter()
+                .enumerate()
+                .map(|(i, &p)| self.snap_with(p, || format!("destination {i}")))
+                .collect::<Result<_>>()?
+        };
         let seeds_s: Vec<Vec<Seed>> = ss.iter().map(|s| self.source_seeds(s)).collect();
         let seeds_d: Vec<Vec<Seed>> = ds.iter().map(|s| self.target_seeds(s)).collect();
         let cells = self.ch.many_to_many(&seeds_s, &seeds_d);
