@@ -1,6 +1,8 @@
 //! Local search on penalised costs with granular neighbourhoods (HGS-CVRP style): relocate of one
-//! or two nodes (or-opt), swaps 1-1 / 2-1 / 2-2, 2-opt inside a route, 2-opt* between routes, a
-//! move to an empty vehicle, and re-placement of the unloading visits of multi-trip rounds.
+//! or two nodes (or-opt), swaps 1-1 / 2-1 / 2-2, 2-opt inside a route, 2-opt* between routes
+//! (tails exchanged, and on symmetric round trips also the reversing variant, HGS-CVRP's move 8),
+//! a move of one node or of a route's tail to an empty vehicle, SWAP*, route elimination, and
+//! re-placement of the unloading visits of multi-trip rounds.
 
 use rand::Rng;
 use rand::seq::SliceRandom;
@@ -38,6 +40,18 @@ struct Route {
     sub: Vec<Seg>,
     sub_len: usize,
     modified: u64,
+}
+
+/// Two routes after an inter-route move on plain routes: base-cost delta, loads and customer
+/// counts of each.
+#[derive(Debug, Clone, Copy)]
+struct Parts {
+    da: f64,
+    la: [f64; 2],
+    na: usize,
+    db: f64,
+    lb: [f64; 2],
+    nb: usize,
 }
 
 /// Part of a candidate route order in an intra-route move.
@@ -352,7 +366,17 @@ impl<'a> Ls<'a> {
         };
         match m {
             Some(m) => {
+                #[cfg(debug_assertions)]
+                let before = self.routes[ru].cost + self.routes[rv].cost;
                 self.apply_inter(u, v, m);
+                #[cfg(debug_assertions)]
+                {
+                    let after = self.routes[ru].cost + self.routes[rv].cost;
+                    debug_assert!(
+                        after < before + 1e-6 * (1.0 + before.abs()),
+                        "move {m} priced as improving raised the cost from {before} to {after}"
+                    );
+                }
                 true
             }
             None => false,
@@ -562,8 +586,73 @@ impl<'a> Ls<'a> {
                 );
             }
         }
+        // 10: 2-opt* with reversal (HGS-CVRP's move 8): (u, x), (v, y) become (u, v), (x, y);
+        // route A keeps its head to u then takes v's head backwards, route B takes A's tail
+        // from x backwards, then v's tail from y. 11: the same with v's route start in place of
+        // v (A's tail, reversed, goes to the front of B). Priced in O(1) on a symmetric matrix
+        // when both routes start and end at the same place.
+        if self.reversible(tu, tv) {
+            for (m, cv) in [(10u8, kv + 1), (11, 0)] {
+                if m == 11 && kv != 0 {
+                    continue;
+                }
+                let r = self.reverse_parts(ru, ku, rv, cv);
+                consider(self, m, r.da, r.la, r.na, r.db, r.lb, r.nb);
+            }
+        }
         self.work += work;
         best.map(|b| b.1)
+    }
+
+    /// The two routes after the reversing 2-opt* (moves 10 and 11) on plain routes `ra` and `rb`
+    /// (see [`Self::reversible`]): `ra` keeps its nodes up to position `ka` then takes the first
+    /// `cb` nodes of `rb` backwards; `rb` takes the rest of `ra` backwards, then its own nodes
+    /// from position `cb`. Base-cost deltas, loads and customer counts of both.
+    fn reverse_parts(&self, ra: usize, ka: usize, rb: usize, cb: usize) -> Parts {
+        let inst = self.inst;
+        let (a, b) = (&self.routes[ra], &self.routes[rb]);
+        let (ta, tb) = (&inst.types[a.ty], &inst.types[b.ty]);
+        let ea = &ta.end_seg;
+        let (fa, ba) = (&a.fwd[ka + 1], &a.bwd[ka + 1]);
+        let (fb, bb) = (&b.fwd[cb], &b.bwd[cb]);
+        let la = fa.last;
+        let dist_a = fa.dist + inst.d(la, fb.last) + fb.dist + ea.dist;
+        let dur_a = fa.dur + inst.t(la, fb.last) + fb.dur + ea.dur;
+        let dist_b = ba.dist - ea.dist + inst.d(ba.first, bb.first) + bb.dist;
+        let dur_b = ba.dur - ea.dur + inst.t(ba.first, bb.first) + bb.dur;
+        let head = [fa.back[0] + fb.back[0], fa.back[1] + fb.back[1]];
+        Parts {
+            da: dist_a * ta.c_m + dur_a * ta.c_s + ta.fixed - a.base,
+            la: head,
+            na: ka + 1 + cb,
+            db: dist_b * tb.c_m + dur_b * tb.c_s + tb.fixed - b.base,
+            lb: [
+                a.load[0] + b.load[0] - head[0],
+                a.load[1] + b.load[1] - head[1],
+            ],
+            nb: a.ncust + b.ncust - ka - 1 - cb,
+        }
+    }
+
+    /// Whether the reversing 2-opt* (moves 10 and 11) can be priced between plain routes of types `a`
+    /// and `b`: symmetric travel, both start and end at one place (no separate unloading), and
+    /// each type may take the other's tail.
+    #[inline]
+    fn reversible(&self, a: usize, b: usize) -> bool {
+        let inst = self.inst;
+        let (ta, tb) = (&inst.types[a], &inst.types[b]);
+        let round_trip = |t: &super::instance::TypeData| {
+            t.start_seg.last == t.end_seg.first
+                && t.start_seg.dist == 0.0
+                && t.start_seg.dur == 0.0
+                && t.end_seg.dist == 0.0
+        };
+        inst.symmetric
+            && round_trip(ta)
+            && round_trip(tb)
+            && ta.start_seg.last == tb.start_seg.last
+            && inst.compat[a][b]
+            && inst.compat[b][a]
     }
 
     /// Moves between two routes, evaluated by segment concatenation in O(1).
@@ -814,6 +903,16 @@ impl<'a> Ls<'a> {
                 let bn = &mut self.routes[rv].nodes;
                 bn[kv] = u;
                 bn[kv + 1] = x;
+            }
+            10 | 11 => {
+                let cv = if m == 10 { kv + 1 } else { 0 };
+                let (an, bn) = (&self.routes[ru].nodes, &self.routes[rv].nodes);
+                na = an[..=ku].to_vec();
+                na.extend(bn[..cv].iter().rev());
+                nb = an[ku + 1..].iter().rev().copied().collect();
+                nb.extend_from_slice(&bn[cv..]);
+                self.routes[ru].nodes = na;
+                self.routes[rv].nodes = nb;
             }
             8 | 9 => {
                 let (cu, cv) = if m == 8 { (ku + 1, kv + 1) } else { (ku, kv) };
@@ -1381,7 +1480,8 @@ impl<'a> Ls<'a> {
         }
     }
 
-    /// Moves `u` alone into an empty vehicle, one per type.
+    /// Moves `u` alone into an empty vehicle, one per type, or cuts `u`'s route before `u`,
+    /// the tail from `u` going to an empty vehicle (2-opt* with an empty route).
     fn move_to_empty(&mut self, u: u32) -> bool {
         let (ru, ku) = self.at[u as usize];
         let (ru, ku) = (ru as usize, ku as usize);
@@ -1392,7 +1492,13 @@ impl<'a> Ls<'a> {
         let tu = a.ty;
         let na = self.cat(tu, &a.fwd[ku], &a.bwd[ku + 1]);
         let base = self.cost_of(tu, &na, a.ncust - 1) - a.cost;
-        let mut best: Option<(f64, usize)> = None;
+        let head_n = a.nodes[..ku].iter().filter(|&&z| z != DUMP).count();
+        let head_cost = (head_n > 0).then(|| {
+            let na = self.cat(tu, &a.fwd[ku], &self.inst.types[tu].end_seg);
+            self.cost_of(tu, &na, head_n) - a.cost
+        });
+        // (delta, empty route, whether the whole tail moves)
+        let mut best: Option<(f64, usize, bool)> = None;
         for &r in &self.empties {
             if r == usize::MAX {
                 continue;
@@ -1407,12 +1513,28 @@ impl<'a> Ls<'a> {
             let delta = base + self.cost_of(ty, &s, 1);
             self.work += 1;
             if delta < -IMPROVE && best.is_none_or(|b| delta < b.0) {
-                best = Some((delta, r));
+                best = Some((delta, r, false));
+            }
+            if let Some(hc) = head_cost
+                && self.inst.compat[ty][tu]
+            {
+                let s = self.cat(ty, &td.start_seg, &a.bwd[ku]);
+                let delta = hc + self.cost_of(ty, &s, a.ncust - head_n);
+                self.work += 1;
+                if delta < -IMPROVE && best.is_none_or(|b| delta < b.0) {
+                    best = Some((delta, r, true));
+                }
             }
         }
-        let Some((_, r)) = best else { return false };
-        self.routes[ru].nodes.remove(ku);
-        self.routes[r].nodes = vec![u];
+        let Some((_, r, tail)) = best else {
+            return false;
+        };
+        if tail {
+            self.routes[r].nodes = self.routes[ru].nodes.split_off(ku);
+        } else {
+            self.routes[ru].nodes.remove(ku);
+            self.routes[r].nodes = vec![u];
+        }
         self.update(ru);
         self.update(r);
         self.find_empties();
@@ -1508,4 +1630,172 @@ pub(crate) fn place_dumps(inst: &Inst, ty: usize, custs: &[u32]) -> Option<Vec<u
         out.push(c);
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{Rng, SeedableRng};
+    use rand_pcg::Pcg64;
+
+    use super::*;
+    use crate::cost::{DenseMatrix, Method};
+    use crate::rounds::model::{Problem, Stop, VehicleType};
+
+    /// A symmetric Euclidean instance: depot at location 0, `n` customers, capacity `cap`,
+    /// per-km and per-hour costs (so that durations with services count too).
+    fn instance(rng: &mut Pcg64, n: usize, cap: f64) -> (Problem, DenseMatrix) {
+        let pts: Vec<(f64, f64)> = (0..=n)
+            .map(|_| {
+                (
+                    rng.random_range(0.0..10_000.0),
+                    rng.random_range(0.0..10_000.0),
+                )
+            })
+            .collect();
+        let mut d = Vec::new();
+        for a in &pts {
+            for b in &pts {
+                d.push(((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt().round());
+            }
+        }
+        let m = DenseMatrix {
+            rows: n + 1,
+            cols: n + 1,
+            durations_s: d.iter().map(|x| x / 12.0).collect(),
+            distances_m: d,
+            method: Method::CrowFlies,
+        };
+        let stops = (1..=n)
+            .map(|loc| Stop {
+                location: loc,
+                demand: [rng.random_range(1.0..10.0_f64).round(), 0.0],
+                service_s: 300.0,
+                time_window: None,
+            })
+            .collect();
+        let mut vt = VehicleType::simple("truck", 0, [cap, 1e15], 1.0);
+        vt.cost_per_hour = 30.0;
+        vt.fixed_cost = 5.0;
+        let p = Problem {
+            stops,
+            vehicle_types: vec![vt],
+            balance_cost_per_hour: 0.0,
+        };
+        (p, m)
+    }
+
+    /// Penalised cost of a route given as nodes, evaluated from scratch.
+    fn cost(ls: &Ls, ty: usize, nodes: &[u32]) -> f64 {
+        if nodes.is_empty() {
+            return 0.0;
+        }
+        ls.inst.pcost(ty, &ls.inst.route_seg(ty, nodes), &ls.pen)
+    }
+
+    /// The O(1) pricing of the reversing 2-opt* (moves 10 and 11) equals the cost of the two
+    /// routes built and evaluated from scratch, at every cut of every pair of routes, under and
+    /// over capacity.
+    #[test]
+    fn reversing_two_opt_star_is_priced_exactly() {
+        for seed in 0..8u64 {
+            let mut rng = Pcg64::seed_from_u64(seed);
+            let n = 20;
+            let (p, m) = instance(&mut rng, n, 25.0);
+            let custs: Vec<usize> = (0..n).collect();
+            let inst = Inst::new(&p, &m, &custs, 10);
+            assert!(inst.symmetric);
+            let mut ls = Ls::new(&inst, inst.initial_pen());
+            let mut order: Vec<u32> = (0..n as u32).collect();
+            order.shuffle(&mut rng);
+            let mut slots = vec![Vec::new(); inst.slots.len()];
+            for (i, chunk) in order.chunks(5).enumerate() {
+                slots[i] = chunk.to_vec();
+            }
+            ls.load(&slots);
+            let mut checked = 0;
+            for ra in 0..4 {
+                for rb in 0..4 {
+                    if ra == rb {
+                        continue;
+                    }
+                    assert!(ls.reversible(ls.routes[ra].ty, ls.routes[rb].ty));
+                    let (a, b) = (slots[ra].clone(), slots[rb].clone());
+                    let old = cost(&ls, 0, &a) + cost(&ls, 0, &b);
+                    for ka in 0..a.len() {
+                        for cb in 0..=b.len() {
+                            let mut na = a[..=ka].to_vec();
+                            na.extend(b[..cb].iter().rev());
+                            let mut nb: Vec<u32> = a[ka + 1..].iter().rev().copied().collect();
+                            nb.extend_from_slice(&b[cb..]);
+                            let exact = cost(&ls, 0, &na) + cost(&ls, 0, &nb) - old;
+                            let r = ls.reverse_parts(ra, ka, rb, cb);
+                            let priced = ls.plain_cost(0, ls.routes[ra].base + r.da, r.la, r.na)
+                                + ls.plain_cost(0, ls.routes[rb].base + r.db, r.lb, r.nb)
+                                - old;
+                            assert!(
+                                (priced - exact).abs() < 1e-6 * (1.0 + old),
+                                "seed {seed}, routes {ra}/{rb}, cut ({ka}, {cb}): priced \
+                                 {priced}, exact {exact}"
+                            );
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+            assert_eq!(checked, 12 * 5 * 6);
+        }
+    }
+
+    /// After the local search (all customers neighbours of each other), no cut of a route into
+    /// an empty vehicle and no reversing 2-opt* improves the solution; every move applied
+    /// lowered the cost (the debug assertion in `inter`).
+    #[test]
+    fn local_optimum_for_route_cuts_and_reversing_two_opt_star() {
+        for seed in 0..12u64 {
+            let mut rng = Pcg64::seed_from_u64(seed);
+            let n = 24;
+            let (p, m) = instance(&mut rng, n, 30.0);
+            let custs: Vec<usize> = (0..n).collect();
+            let inst = Inst::new(&p, &m, &custs, n);
+            let mut ls = Ls::new(&inst, inst.initial_pen());
+            // A random start: the customers shuffled, cut into routes of 4.
+            let mut order: Vec<u32> = (0..n as u32).collect();
+            order.shuffle(&mut rng);
+            let mut slots = vec![Vec::new(); inst.slots.len()];
+            for (i, chunk) in order.chunks(4).enumerate() {
+                slots[i] = chunk.to_vec();
+            }
+            ls.load(&slots);
+            let start: f64 = slots.iter().map(|r| cost(&ls, 0, r)).sum();
+            ls.run(&mut rng);
+            let routes = ls.export();
+            let total: f64 = routes.iter().map(|r| cost(&ls, 0, r)).sum();
+            assert!(total < start, "seed {seed}: no improvement");
+            let live: Vec<&Vec<u32>> = routes.iter().filter(|r| !r.is_empty()).collect();
+            let tol = 1e-6 * (1.0 + total);
+            for (ia, a) in live.iter().enumerate() {
+                let ca = cost(&ls, 0, a);
+                for k in 1..a.len() {
+                    let c = cost(&ls, 0, &a[..k]) + cost(&ls, 0, &a[k..]);
+                    assert!(c >= ca - tol, "seed {seed}: cutting a route improves");
+                }
+                for (ib, b) in live.iter().enumerate() {
+                    if ia == ib {
+                        continue;
+                    }
+                    let old = ca + cost(&ls, 0, b);
+                    for i in 0..a.len() {
+                        for j in 0..=b.len() {
+                            let mut na = a[..=i].to_vec();
+                            na.extend(b[..j].iter().rev());
+                            let mut nb: Vec<u32> = a[i + 1..].iter().rev().copied().collect();
+                            nb.extend_from_slice(&b[j..]);
+                            let c = cost(&ls, 0, &na) + cost(&ls, 0, &nb);
+                            assert!(c >= old - tol, "seed {seed}: reversing 2-opt* improves");
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
