@@ -172,8 +172,12 @@ pub struct RoundsPlan {
     pub depot: PlanStop,
     /// The treatment site.
     pub dump: PlanStop,
-    /// The vehicle type.
+    /// The vehicle type (the primary one of the fleet: the alone baseline uses it).
     pub vehicle: Vehicle,
+    /// The fleet the rounds may use: `vehicle` first, then the other types asked (`vehicle`
+    /// of the request as a comma-separated list); each round names its type.
+    #[serde(default)]
+    pub fleet: Vec<Vehicle>,
     /// Collection cycles per year (the pooled rounds run once per cycle).
     pub cycles_per_year: f64,
     /// The rounds of one collection cycle.
@@ -598,6 +602,8 @@ struct SolvedRound {
     distance_m: f64,
     duration_s: f64,
     binding: Vec<String>,
+    /// Index of its vehicle type in the fleet.
+    ty: usize,
 }
 
 /// Solved rounds and the stops left out (index into the solver's stops, reason).
@@ -617,11 +623,40 @@ struct Problem<'a> {
     depot: usize,
     dump: usize,
     stops: Vec<SolverStop>,
-    limits: Limits,
     timing: Timing,
+    /// The fleet: the first type is the primary one (savings construction, loads).
+    types: Vec<TypeSpec>,
+}
+
+/// One vehicle type of the fleet as the solvers see it.
+#[derive(Debug, Clone)]
+struct TypeSpec {
+    id: String,
+    limits: Limits,
     cost_per_m: f64,
     cost_per_s: f64,
     fixed: f64,
+}
+
+impl TypeSpec {
+    fn new(v: &Vehicle, unit: &str, m3_per_unit: Option<f64>) -> TypeSpec {
+        TypeSpec {
+            id: v.id.clone(),
+            limits: Limits {
+                capacity_kg: v.capacity_kg,
+                capacity_m3: v.volume_capacity_m3(unit, m3_per_unit),
+                max_duration_s: v.max_duration_h.map(|h| h * 3600.0),
+                max_distance_m: v.max_distance_km.map(|k| k * 1000.0),
+            },
+            cost_per_m: v.cost_per_km_eur / 1000.0,
+            cost_per_s: v.cost_per_hour_eur / 3600.0,
+            fixed: v.fixed_cost_eur,
+        }
+    }
+
+    fn cost(&self, distance_m: f64, duration_s: f64) -> f64 {
+        self.fixed + self.cost_per_m * distance_m + self.cost_per_s * duration_s
+    }
 }
 
 impl Problem<'_> {
@@ -650,10 +685,10 @@ impl Problem<'_> {
     /// The first limit `route` breaks, if any.
     fn violation(&self, route: &[usize]) -> Option<&'static str> {
         let (kg, m3) = self.load(route);
-        if kg > self.limits.capacity_kg * (1.0 + 1e-9) {
+        if kg > self.types[0].limits.capacity_kg * (1.0 + 1e-9) {
             return Some("capacity_kg");
         }
-        if self
+        if self.types[0]
             .limits
             .capacity_m3
             .is_some_and(|c| m3 > c * (1.0 + 1e-9))
@@ -661,10 +696,10 @@ impl Problem<'_> {
             return Some("capacity_m3");
         }
         let (d, t) = self.route_dist_dur(route);
-        if self.limits.max_duration_s.is_some_and(|l| t > l) {
+        if self.types[0].limits.max_duration_s.is_some_and(|l| t > l) {
             return Some("max_duration");
         }
-        if self.limits.max_distance_m.is_some_and(|l| d > l) {
+        if self.types[0].limits.max_distance_m.is_some_and(|l| d > l) {
             return Some("max_distance");
         }
         None
@@ -672,12 +707,12 @@ impl Problem<'_> {
 
     fn cost(&self, route: &[usize]) -> f64 {
         let (d, t) = self.route_dist_dur(route);
-        self.fixed + self.cost_per_m * d + self.cost_per_s * t
+        self.types[0].cost(d, t)
     }
 
-    /// Solve with the routing engine ([`crate::rounds::solve`]): one vehicle type, multi-trip
+    /// Solve with the routing engine ([`crate::rounds::solve`]): the fleet's types, multi-trip
     /// with unloading at the treatment site, as many vehicles as needed within a cycle.
-    fn run_engine(&self, name: &str, params: &crate::rounds::SolverParams) -> Result<Solved> {
+    fn run_engine(&self, params: &crate::rounds::SolverParams) -> Result<Solved> {
         use crate::rounds as r;
         // A capacity dimension that does not bind: a large finite number (the engine checks
         // that capacities are finite).
@@ -693,25 +728,29 @@ impl Problem<'_> {
                     time_window: None,
                 })
                 .collect(),
-            vehicle_types: vec![r::VehicleType {
-                name: name.to_owned(),
-                count: None,
-                capacity: [
-                    self.limits.capacity_kg,
-                    self.limits.capacity_m3.unwrap_or(UNLIMITED),
-                ],
-                cost_per_km: self.cost_per_m * 1000.0,
-                cost_per_hour: self.cost_per_s * 3600.0,
-                fixed_cost: self.fixed,
-                max_duration_s: self.limits.max_duration_s,
-                max_distance_m: self.limits.max_distance_m,
-                start: self.depot,
-                end: self.depot,
-                dump: Some(self.dump),
-                unload_service_s: self.timing.unload_s,
-                max_trips: None,
-                shift: None,
-            }],
+            vehicle_types: self
+                .types
+                .iter()
+                .map(|ts| r::VehicleType {
+                    name: ts.id.clone(),
+                    count: None,
+                    capacity: [
+                        ts.limits.capacity_kg,
+                        ts.limits.capacity_m3.unwrap_or(UNLIMITED),
+                    ],
+                    cost_per_km: ts.cost_per_m * 1000.0,
+                    cost_per_hour: ts.cost_per_s * 3600.0,
+                    fixed_cost: ts.fixed,
+                    max_duration_s: ts.limits.max_duration_s,
+                    max_distance_m: ts.limits.max_distance_m,
+                    start: self.depot,
+                    end: self.depot,
+                    dump: Some(self.dump),
+                    unload_service_s: self.timing.unload_s,
+                    max_trips: None,
+                    shift: None,
+                })
+                .collect(),
             balance_cost_per_hour: 0.0,
         };
         let sol = r::solve(&problem, self.m, params)?;
@@ -746,6 +785,7 @@ impl Problem<'_> {
                     distance_m: round.distance_m,
                     duration_s: round.duration_s,
                     binding,
+                    ty: round.vehicle_type,
                 }
             })
             .collect();
@@ -767,7 +807,7 @@ impl Problem<'_> {
     fn total_cost(&self, rounds: &[SolvedRound]) -> f64 {
         rounds
             .iter()
-            .map(|r| self.fixed + self.cost_per_m * r.distance_m + self.cost_per_s * r.duration_s)
+            .map(|r| self.types[r.ty].cost(r.distance_m, r.duration_s))
             .sum()
     }
 
@@ -818,20 +858,24 @@ impl Problem<'_> {
                 let (distance_m, duration_s) = self.route_dist_dur(r);
                 let (kg, m3) = self.load(r);
                 let mut binding = Vec::new();
-                if kg >= 0.9 * self.limits.capacity_kg {
+                if kg >= 0.9 * self.types[0].limits.capacity_kg {
                     binding.push("capacity_kg".to_owned());
                 }
-                if self.limits.capacity_m3.is_some_and(|c| m3 >= 0.9 * c) {
+                if self.types[0]
+                    .limits
+                    .capacity_m3
+                    .is_some_and(|c| m3 >= 0.9 * c)
+                {
                     binding.push("capacity_m3".to_owned());
                 }
-                if self
+                if self.types[0]
                     .limits
                     .max_duration_s
                     .is_some_and(|l| duration_s >= 0.9 * l)
                 {
                     binding.push("max_duration".to_owned());
                 }
-                if self
+                if self.types[0]
                     .limits
                     .max_distance_m
                     .is_some_and(|l| distance_m >= 0.9 * l)
@@ -843,6 +887,7 @@ impl Problem<'_> {
                     distance_m,
                     duration_s,
                     binding,
+                    ty: 0,
                 }
             })
             .collect();
@@ -889,7 +934,7 @@ impl Problem<'_> {
                     + m.duration_s(self.depot, b)
                     - m.duration_s(a, b)
                     + self.timing.unload_s;
-                let s = self.fixed + self.cost_per_m * dd + self.cost_per_s * dt;
+                let s = self.types[0].cost(dd, dt);
                 if s > 1e-9 {
                     savings.push((s, i, j));
                 }
@@ -973,10 +1018,42 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
     };
 
     let types = vehicle_types(t, req.vehicles.as_ref(), &mut used)?;
-    let vehicle = choose_vehicle(t, slug, &types, req.vehicle.as_deref(), &mut used)?;
+    // `vehicle` may list several type ids, comma-separated: a mixed fleet whose first type is
+    // the primary one (the alone baseline and the savings floor use it).
+    let wanted: Vec<&str> = req
+        .vehicle
+        .as_deref()
+        .map(|v| {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let vehicle = choose_vehicle(t, slug, &types, wanted.first().copied(), &mut used)?;
+    let mut fleet = vec![vehicle.clone()];
+    for id in wanted.iter().skip(1) {
+        let v = choose_vehicle(t, slug, &types, Some(id), &mut Vec::new())?;
+        if !fleet.iter().any(|f| f.id == v.id) {
+            fleet.push(v);
+        }
+    }
     let factors = emission_factors(t, req.factors.as_ref(), &mut used)?;
-    let model = CostModel::new(&vehicle, &factors)?;
+    let models = fleet
+        .iter()
+        .map(|v| CostModel::new(v, &factors))
+        .collect::<Result<Vec<_>>>()?;
+    let model = &models[0];
     let volume_cap = vehicle.volume_capacity_m3(&mat.unit, mat.m3_per_unit);
+    // Loads are cut to fit the fleet's largest vehicle (by payload).
+    let largest = fleet
+        .iter()
+        .reduce(|a, b| if b.capacity_kg > a.capacity_kg { b } else { a })
+        .unwrap_or(&vehicle);
+    let (load_kg, load_m3) = (
+        largest.capacity_kg,
+        largest.volume_capacity_m3(&mat.unit, mat.m3_per_unit),
+    );
 
     let timing = Timing {
         service_s: manifest_f64(t, slug, "service_min")
@@ -1077,7 +1154,7 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
     for (k, d) in demands.iter().enumerate() {
         let kg = d.kg_per_year / cycles;
         let m3 = d.m3_per_year / cycles;
-        let n = scenario::loads(kg, m3, vehicle.capacity_kg, volume_cap);
+        let n = scenario::loads(kg, m3, load_kg, load_m3);
         for _ in 0..n {
             stops.push(SolverStop {
                 holder: k,
@@ -1092,16 +1169,11 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
         depot: 0,
         dump: 1,
         stops,
-        limits: Limits {
-            capacity_kg: vehicle.capacity_kg,
-            capacity_m3: volume_cap,
-            max_duration_s: vehicle.max_duration_h.map(|h| h * 3600.0),
-            max_distance_m: vehicle.max_distance_km.map(|k| k * 1000.0),
-        },
         timing,
-        cost_per_m: vehicle.cost_per_km_eur / 1000.0,
-        cost_per_s: vehicle.cost_per_hour_eur / 3600.0,
-        fixed: vehicle.fixed_cost_eur,
+        types: fleet
+            .iter()
+            .map(|v| TypeSpec::new(v, &mat.unit, mat.m3_per_unit))
+            .collect(),
     };
     // The engine, and the savings construction as a floor: the cheaper plan serving as many
     // stops wins.
@@ -1116,7 +1188,7 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
         max_work: None,
     };
     let (sv_rounds, sv_dropped) = problem.run();
-    let (en_rounds, en_dropped) = problem.run_engine(&vehicle.id, &params)?;
+    let (en_rounds, en_dropped) = problem.run_engine(&params)?;
     let (sv_cost, en_cost) = (
         problem.total_cost(&sv_rounds),
         problem.total_cost(&en_rounds),
@@ -1197,7 +1269,7 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
                 v.load_kg,
             ));
         }
-        let totals = model.round(r.distance_m, r.duration_s);
+        let totals = models[r.ty].round(r.distance_m, r.duration_s);
         pooled_cycle = pooled_cycle.plus(totals);
         let mut coords: Vec<[f64; 2]> = Vec::new();
         for (i, w) in r.visits.windows(2).enumerate() {
@@ -1209,7 +1281,7 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
             coords.extend(leg.into_iter().skip(usize::from(i > 0)));
         }
         rounds.push(PlanRound {
-            vehicle: vehicle.id.clone(),
+            vehicle: fleet[r.ty].id.clone(),
             stops: out,
             distance_m: r.distance_m,
             duration_s: r.duration_s,
@@ -1228,8 +1300,15 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
         });
     }
 
-    let alone = scenario::alone(&served, 0, 1, matrix.as_ref(), &model, volume_cap, timing);
+    let alone = scenario::alone(&served, 0, 1, matrix.as_ref(), model, volume_cap, timing);
     let mut factors_list = model.factors();
+    for m in &models[1..] {
+        for f in m.factors() {
+            if !factors_list.contains(&f) {
+                factors_list.push(f);
+            }
+        }
+    }
     if method == Method::CrowFlies {
         factors_list.push(scenario::Factor {
             name: "circuity".into(),
@@ -1244,9 +1323,11 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
             source: "territory.toml defaults.speed_kmh (crow-flies fallback)".into(),
         });
     }
-    let factor_estimate = model.factor.source.contains("estimate")
-        || model.factor.vintage.contains("estimate")
-        || vehicle.source.contains("estimate");
+    let factor_estimate = models.iter().any(|m| {
+        m.factor.source.contains("estimate")
+            || m.factor.vintage.contains("estimate")
+            || m.vehicle.source.contains("estimate")
+    });
     let scenario = Scenario::new(
         alone,
         pooled_cycle,
@@ -1256,14 +1337,32 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
         estimate || method == Method::CrowFlies || factor_estimate,
     );
     let mut notes = Vec::new();
-    let hours: f64 = rounds.iter().map(|r| r.duration_s).sum::<f64>() / 3600.0;
-    if !rounds.is_empty() {
-        let shift_h = vehicle.max_duration_h.unwrap_or(8.0);
-        let days = (hours / (shift_h * f64::from(vehicle.count.max(1)))).ceil();
+    for v in &fleet {
+        let mine: Vec<&PlanRound> = rounds.iter().filter(|r| r.vehicle == v.id).collect();
+        if mine.is_empty() {
+            if fleet.len() > 1 {
+                notes.push(format!(
+                    "vehicle type `{}`: no round (others are cheaper or the only ones able)",
+                    v.id
+                ));
+            }
+            continue;
+        }
+        let hours: f64 = mine.iter().map(|r| r.duration_s).sum::<f64>() / 3600.0;
+        let shift_h = v.max_duration_h.unwrap_or(8.0);
+        let days = (hours / (shift_h * f64::from(v.count.max(1)))).ceil();
         notes.push(format!(
             "{} round(s) per cycle, {hours:.1} h in total: about {days} working day(s) per cycle for {} vehicle(s) `{}` of {shift_h} h (rounds are done one after the other)",
-            rounds.len(),
-            vehicle.count,
+            mine.len(),
+            v.count,
+            v.id
+        ));
+    }
+    if fleet.len() > 1 {
+        used.push(format!(
+            "fleet: {} (request); each round takes the type that makes the plan cheapest, loads are cut to fit `{}`, the alone baseline and the savings construction use `{}`",
+            fleet.iter().map(|v| format!("`{}`", v.id)).collect::<Vec<_>>().join(", "),
+            largest.id,
             vehicle.id
         ));
     }
@@ -1285,6 +1384,7 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
         depot: place(&depot_id, &depot_name, "depot", depot_pt, 0.0, 0.0),
         dump: place(&dump_id, &dump_name, "dump", dump_pt, 0.0, 0.0),
         vehicle,
+        fleet,
         cycles_per_year: cycles,
         rounds,
         unassigned,

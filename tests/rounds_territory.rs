@@ -316,6 +316,79 @@ fn a_small_vehicle_splits_the_rounds_and_the_limits_bind() {
     assert!(p.scenario.pooled.distance_km <= p.scenario.alone.distance_km + 1e-9);
 }
 
+#[test]
+fn a_mixed_fleet_gives_each_round_its_own_vehicle_and_cost_model() {
+    let t = fixture();
+    let mut small = test_vehicle();
+    small.id = "small".into();
+    small.capacity_kg = 300.0; // per cycle: a 250 kg, b 500 kg, c 125 kg
+    small.cost_per_km_eur = 0.5;
+    small.fixed_cost_eur = 5.0;
+    small.vehicle_class = "test_class".into();
+    let big = test_vehicle();
+    let with = |ids: &str| {
+        let mut r = fixture_request(2.5);
+        r.vehicles = Some(VehiclesSpec::Inline(vec![big.clone(), small.clone()]));
+        r.vehicle = Some(ids.into());
+        plan_rounds(&t, &r).unwrap()
+    };
+    let mixed = with("small, truck");
+    let ids: Vec<&str> = mixed.fleet.iter().map(|v| v.id.as_str()).collect();
+    assert_eq!(ids, ["small", "truck"]);
+    assert_eq!(mixed.vehicle.id, "small");
+    assert!(
+        mixed
+            .defaults_used
+            .iter()
+            .any(|d| d.starts_with("fleet: `small`, `truck`"))
+    );
+    // Loads are cut to fit the largest vehicle: b's 500 kg is one load, only the truck takes it.
+    let mut served = Vec::new();
+    for r in &mixed.rounds {
+        let v = mixed
+            .fleet
+            .iter()
+            .find(|v| v.id == r.vehicle)
+            .expect("a fleet type");
+        for s in &r.stops {
+            assert!(
+                s.load <= v.capacity_kg + 1e-9,
+                "{} kg on a {}",
+                s.load,
+                v.id
+            );
+            if s.kind == "stop" {
+                served.push((s.id.clone(), r.vehicle.clone()));
+            }
+        }
+        let h = r.duration_s / 3600.0;
+        let eur =
+            v.fixed_cost_eur + r.distance_m / 1000.0 * v.cost_per_km_eur + h * v.cost_per_hour_eur;
+        assert!(
+            (r.cost_eur - eur).abs() < 1e-6,
+            "round cost with {}'s model",
+            v.id
+        );
+    }
+    served.sort();
+    let names: Vec<&str> = served.iter().map(|s| s.0.as_str()).collect();
+    assert_eq!(names, ["a", "b", "c"]);
+    assert!(served.iter().any(|s| s.0 == "b" && s.1 == "truck"));
+    // The fleet can do whatever the truck alone does: never dearer.
+    let truck_only = with("truck");
+    assert_eq!(truck_only.fleet.len(), 1);
+    assert!(mixed.scenario.pooled.cost_eur <= truck_only.scenario.pooled.cost_eur + 1e-6);
+    // The alone baseline is the primary type's.
+    let small_only = with("small");
+    assert_eq!(mixed.scenario.alone, small_only.scenario.alone);
+    // An unknown id in the list is named.
+    let mut r = fixture_request(2.5);
+    r.vehicles = Some(VehiclesSpec::Inline(vec![big.clone(), small.clone()]));
+    r.vehicle = Some("small,nope".into());
+    let e = plan_rounds(&t, &r).unwrap_err().to_string();
+    assert!(e.contains("unknown vehicle `nope`"), "{e}");
+}
+
 // ---------------------------------------------------------------- bad inputs and CLI
 
 #[test]

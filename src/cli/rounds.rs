@@ -27,8 +27,10 @@ pub struct RoundsArgs {
     /// Vehicle types CSV (same columns as the territory's vehicles.csv).
     #[arg(long, value_name = "FILE")]
     pub vehicles: Option<PathBuf>,
-    /// Vehicle type id (default: territory.toml defaults.rounds.<material>.vehicle).
-    #[arg(long, value_name = "ID")]
+    /// Vehicle type id (default: territory.toml defaults.rounds.<material>.vehicle); several
+    /// ids, comma-separated, make a mixed fleet (the first is the primary type: the alone
+    /// baseline uses it), each round taking the type that makes the plan cheapest.
+    #[arg(long, value_name = "ID[,ID…]")]
     pub vehicle: Option<String>,
     /// Emission factors CSV (same columns as the territory's emission_factors.csv).
     #[arg(long, value_name = "FILE")]
@@ -132,6 +134,14 @@ pub fn rounds(a: RoundsArgs) -> anyhow::Result<ExitCode> {
             .map(|m| format!(", {m} m3"))
             .unwrap_or_default()
     );
+    if p.fleet.len() > 1 {
+        let ids: Vec<String> = p
+            .fleet
+            .iter()
+            .map(|v| format!("{} ({} kg)", v.id, v.capacity_kg))
+            .collect();
+        println!("Fleet: {}", ids.join(", "));
+    }
     println!("Engine: {}", p.engine);
     println!("Defaults used:");
     for d in &p.defaults_used {
@@ -146,6 +156,7 @@ pub fn rounds(a: RoundsArgs) -> anyhow::Result<ExitCode> {
         "  {:<5} {:>5} {:>5} {:>9} {:>8} {:>9} {:>9} {:>9}  binding / stops",
         "round", "stops", "trips", "km", "hours", "kg", "EUR", "kgCO2e"
     );
+    let mixed = p.fleet.len() > 1;
     for (i, r) in p.rounds.iter().enumerate() {
         let names: Vec<&str> = r
             .stops
@@ -164,7 +175,11 @@ pub fn rounds(a: RoundsArgs) -> anyhow::Result<ExitCode> {
             r.cost_eur,
             r.co2e_kg,
             r.binding.join(","),
-            names.join(" → ")
+            if mixed {
+                format!("{}: {}", r.vehicle, names.join(" → "))
+            } else {
+                names.join(" → ")
+            }
         );
     }
     for n in &p.notes {

@@ -135,7 +135,8 @@ pub(crate) struct Inst {
     pub timed: bool,
     /// Whether distances and travel times are symmetric.
     pub symmetric: bool,
-    /// `compat[a][b]`: a route of type `a` may take the tail of a route of type `b` in 2-opt*.
+    /// `compat[a][b]`: a route of type `a` may take the tail of a route of type `b` in 2-opt*
+    /// (same end, unloading place, unloading time, shift and capacity).
     pub compat: Vec<Vec<bool>>,
 }
 
@@ -247,6 +248,9 @@ impl Inst {
                 v.unload_service_s.to_bits(),
                 se.to_bits(),
                 sl.to_bits(),
+                // Route segments carry the capacity excess of the trips they close, measured
+                // against their own type's capacity: a tail moves only between equal capacities.
+                v.capacity.map(f64::to_bits),
             ));
             let (c_m, c_s) = (v.cost_per_km / 1000.0, v.cost_per_hour / 3600.0);
             let arc = (0..nloc * nloc)

@@ -1526,9 +1526,11 @@ impl<'a> Ls<'a> {
                 }
             }
         }
-        let Some((_, r, tail)) = best else {
+        let Some((_delta, r, tail)) = best else {
             return false;
         };
+        #[cfg(debug_assertions)]
+        let before = self.routes[ru].cost + self.routes[r].cost;
         if tail {
             self.routes[r].nodes = self.routes[ru].nodes.split_off(ku);
         } else {
@@ -1537,6 +1539,16 @@ impl<'a> Ls<'a> {
         }
         self.update(ru);
         self.update(r);
+        #[cfg(debug_assertions)]
+        {
+            let after = self.routes[ru].cost + self.routes[r].cost;
+            // Priced exactly, or as an upper bound when the head ends with an unloading (then
+            // dropped): never a rise.
+            debug_assert!(
+                after <= before + _delta + 1e-6 * (1.0 + before.abs()),
+                "move to an empty vehicle priced {_delta}, changed the cost from {before} to {after}"
+            );
+        }
         self.find_empties();
         true
     }
@@ -1690,6 +1702,55 @@ mod tests {
             return 0.0;
         }
         ls.inst.pcost(ty, &ls.inst.route_seg(ty, nodes), &ls.pen)
+    }
+
+    /// Two vehicle types of different capacities (multi-trip, unloading away from the depot, a
+    /// duration limit): every move between them is priced as it turns out (debug assertions in
+    /// `inter` and `move_to_empty`), so the search ends. A route's tail priced against the other
+    /// type's capacity once made it loop.
+    #[test]
+    fn moves_between_types_of_different_capacity_are_priced_exactly() {
+        for seed in 0..6u64 {
+            let mut rng = Pcg64::seed_from_u64(seed);
+            let n = 18;
+            let (mut p, m) = instance(&mut rng, n + 1, 30.0);
+            // Location n + 1 is the unloading place; stops on 1..=n only.
+            p.stops.pop();
+            let mut big = p.vehicle_types[0].clone();
+            big.name = "big".into();
+            big.capacity = [40.0, 1e15];
+            big.dump = Some(n + 1);
+            big.max_trips = None;
+            big.unload_service_s = 600.0;
+            big.max_duration_s = Some(6.0 * 3600.0);
+            let mut small = big.clone();
+            small.name = "small".into();
+            small.capacity = [15.0, 1e15];
+            small.cost_per_km = 0.6;
+            small.fixed_cost = 2.0;
+            p.vehicle_types = vec![big, small];
+            let custs: Vec<usize> = (0..n).collect();
+            let inst = Inst::new(&p, &m, &custs, 8);
+            assert!(!inst.compat[0][1], "tails never move between capacities");
+            let mut ls = Ls::new(&inst, inst.initial_pen());
+            for _ in 0..5 {
+                let mut order: Vec<u32> = (0..n as u32).collect();
+                order.shuffle(&mut rng);
+                let mut slots = vec![Vec::new(); inst.slots.len()];
+                for (i, chunk) in order.chunks(3).enumerate() {
+                    // Alternately a big and a small vehicle (slots of type 1 follow type 0's).
+                    slots[if i % 2 == 0 { i } else { n + i }] = chunk.to_vec();
+                }
+                ls.load(&slots);
+                ls.run(&mut rng);
+                let served: usize = ls
+                    .export()
+                    .iter()
+                    .map(|r| r.iter().filter(|&&x| x != DUMP).count())
+                    .sum();
+                assert_eq!(served, n);
+            }
+        }
     }
 
     /// The O(1) pricing of the reversing 2-opt* (moves 10 and 11) equals the cost of the two

@@ -158,6 +158,28 @@ try {
     await sheet.waitForTimeout(300);
     await sheet.screenshot({ path: join(artifacts, 'route-sheet.png'), fullPage: true });
     await sheet.close();
+    // A mixed fleet: the second vehicle list needs a first type; each round names its vehicle,
+    // as the API answered.
+    check(await page.isDisabled('#plan-vehicle2'), 'second vehicle disabled without a first one');
+    const types = terr.vehicles.map((v) => v.id);
+    await page.selectOption('#plan-vehicle', types.includes('rigid_19t_tail_lift') ? 'rigid_19t_tail_lift' : types[0]);
+    check(!(await page.isDisabled('#plan-vehicle2')), 'second vehicle enabled once a first is chosen');
+    const second = types.find((id) => id !== (types.includes('rigid_19t_tail_lift') ? 'rigid_19t_tail_lift' : types[0]));
+    await page.selectOption('#plan-vehicle2', second);
+    const [mixedResp] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/rounds') && r.request().method() === 'POST', { timeout: 60000 }),
+      page.click('#plan-compute'),
+    ]);
+    const sent = JSON.parse(mixedResp.request().postData());
+    check(sent.vehicle.split(',').length === 2 && sent.vehicle.endsWith(`,${second}`), `mixed fleet sent as « ${sent.vehicle} »`);
+    const mixed = await mixedResp.json();
+    check(mixed.fleet.length === 2, 'the plan reports a fleet of two types');
+    await page.waitForFunction((n) => document.querySelectorAll('#plan-result ol.rounds li').length === n, mixed.rounds.length, { timeout: 15000 });
+    const shown = await page.locator('#plan-result ol.rounds li').evaluateAll((lis) => lis.map((li) => [li.dataset.vehicle, li.textContent]));
+    const labels = Object.fromEntries(mixed.fleet.map((v) => [v.id, v.label_fr]));
+    check(shown.every(([v, text], i) => v === mixed.rounds[i].vehicle && text.includes(labels[v])), `each round names its vehicle (${shown.map((x) => x[0]).join(', ')})`);
+    await page.selectOption('#plan-vehicle', '');
+    check(await page.isDisabled('#plan-vehicle2'), 'second vehicle disabled again with the default vehicle');
   }
 
   // Indicators panel for elected officials: the API's figures, aggregates only; an empty

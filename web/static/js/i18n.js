@@ -99,6 +99,8 @@ const FR = {
   'plan.depot': 'Dépôt (départ et retour)',
   'plan.dump': 'Site de traitement',
   'plan.vehicles': 'Véhicules',
+  'plan.vehicle2': 'Second véhicule (flotte mixte)',
+  'plan.none': 'aucun',
   'plan.time_limit': 'Temps de calcul (s)',
   'plan.default': 'par défaut',
   'plan.compute': 'Calculer les tournées',

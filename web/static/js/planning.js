@@ -40,7 +40,8 @@ export function planningPanel(el, terr, onChange) {
       <label>${t('plan.material')} <select id="plan-material">${options(materials.map((m) => ({ value: m.slug, label: m.label })), first)}</select></label>
       <label>${t('plan.depot')} <select id="plan-depot"></select></label>
       <label>${t('plan.dump')} <select id="plan-dump"></select></label>
-      <label>${t('plan.vehicles')} <select id="plan-vehicle"><option value="">${t('plan.default')}</option>${options(vehicles.map((v) => ({ value: v.id, label: v.name || v.id })))}</select></label>
+      <label>${t('plan.vehicles')} <select id="plan-vehicle"><option value="">${t('plan.default')}</option>${options(vehicles.map((v) => ({ value: v.id, label: v.label || v.name || v.id })))}</select></label>
+      <label>${t('plan.vehicle2')} <select id="plan-vehicle2" disabled><option value="">${t('plan.none')}</option>${options(vehicles.map((v) => ({ value: v.id, label: v.label || v.name || v.id })))}</select></label>
       <label>${t('plan.time_limit')} <input id="plan-time" type="number" min="0.1" max="30" step="0.1" value="2"></label>
       <button type="submit" id="plan-compute" ${available ? '' : 'disabled'}>${t('plan.compute')}</button>
     </form>
@@ -56,15 +57,22 @@ export function planningPanel(el, terr, onChange) {
   };
   mat.addEventListener('change', fill);
   fill();
+  // A second vehicle type makes a mixed fleet; it needs a first (primary) type.
+  const v1 = el.querySelector('#plan-vehicle');
+  const v2 = el.querySelector('#plan-vehicle2');
+  v1.addEventListener('change', () => {
+    v2.disabled = !v1.value;
+    if (!v1.value) v2.value = '';
+  });
   el.querySelector('#plan-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const body = { material: mat.value, time_limit_s: Number(el.querySelector('#plan-time').value) || 2, seed: 1 };
     const depot = el.querySelector('#plan-depot').value;
     const dump = el.querySelector('#plan-dump').value;
-    const vehicle = el.querySelector('#plan-vehicle').value;
+    const fleet = [v1.value, v1.value ? v2.value : ''].filter((v, i, a) => v && a.indexOf(v) === i);
     if (depot) body.depot = depot;
     if (dump) body.dump = dump;
-    if (vehicle) body.vehicle = vehicle;
+    if (fleet.length) body.vehicle = fleet.join(',');
     const status = el.querySelector('#plan-status');
     status.textContent = t('plan.computing');
     try {
@@ -162,10 +170,12 @@ function figures(plan) {
   const estimate = s.estimate || plan.method !== 'road';
   const line = (k) => `<tr><th>${t(`plan.${k}`)}</th><td>${num(s.alone?.[key[k]])}</td><td>${num(s.pooled?.[key[k]])}</td><td><strong>${num(s.savings?.[key[k]])}</strong></td></tr>`;
   const key = { km: 'distance_km', hours: 'hours', eur: 'cost_eur', co2: 'co2e_kg' };
+  const mixed = (plan.fleet || []).length > 1;
+  const vehicleName = (id) => (plan.fleet || []).find((v) => v.id === id)?.label_fr || id;
   const rounds = plan.rounds
     .map(
-      (r, i) => `<li><span class="sw line" style="background:${QUAL[i % QUAL.length]}"></span>
-      ${t('plan.round', { n: i + 1 })} — ${t('plan.stops', { n: r.stops.filter((x) => x.kind === 'stop').length })},
+      (r, i) => `<li data-vehicle="${esc(r.vehicle)}"><span class="sw line" style="background:${QUAL[i % QUAL.length]}"></span>
+      ${t('plan.round', { n: i + 1 })} — ${mixed ? `${esc(vehicleName(r.vehicle))}, ` : ''}${t('plan.stops', { n: r.stops.filter((x) => x.kind === 'stop').length })},
       ${num(r.distance_m / 1000)} km, ${clock(r.duration_s)}, ${num(r.cost_eur, 0)} €, ${num(r.co2e_kg)} kg CO2e
       <button type="button" data-gpx="${i}">${t('export.gpx')}</button>
       <button type="button" data-sheet="${i}">${t('export.sheet')}</button></li>`,
