@@ -256,3 +256,72 @@ fn corrupt_and_truncated_pbf_are_clear_errors() {
         .to_string();
     assert!(err.contains("missing.pbf"), "{err}");
 }
+
+/// A two-way loop with a one-way road entering it from the extract's edge and one leaving it:
+/// both are kept (as OSRM keeps them); routes may start on the first and end on the second, and
+/// points there snap elsewhere for the other role, so tables stay complete.
+#[test]
+fn one_way_roads_joined_to_the_main_part_are_kept_for_starts_or_ends() {
+    let mut f = OsmFixture::new();
+    for &(i, x, y) in &[
+        (1, 0.0, 0.0),
+        (2, 1.0, 0.0),
+        (3, 1.0, 1.0),
+        (4, 0.0, 1.0),
+        (5, -1.0, 0.0),
+        (6, 2.0, 0.0),
+        (7, 5.0, 5.0),
+        (8, 6.0, 5.0),
+        (9, 1.0, 2.0),
+    ] {
+        let (lon, lat) = at(x, y);
+        f.node(i, lon, lat, &[]);
+    }
+    f.way(100, &[1, 2, 3, 4, 1], &[("highway", "residential")]);
+    f.way(104, &[3, 9], &[("highway", "residential")]);
+    f.way(
+        101,
+        &[5, 1],
+        &[("highway", "residential"), ("oneway", "yes")],
+    );
+    f.way(
+        102,
+        &[2, 6],
+        &[("highway", "residential"), ("oneway", "yes")],
+    );
+    // Joined to nothing: still dropped.
+    f.way(103, &[7, 8], &[("highway", "residential")]);
+    let r = router_for(&f);
+    // Intersections 1, 2, 3, 9 and the ends 5, 6: edges 1-2, 2-3, 3-4-1, 3-9, 5→1, 2→6.
+    assert_eq!(r.graph.nodes.len(), 6, "{:?}", r.graph.nodes);
+    assert_eq!(r.graph.edges.len(), 6, "{:?}", r.graph.edges);
+    let (a, b, c) = (pt(-0.5, 0.0), pt(1.5, 0.0), pt(0.5, 1.0));
+    let t = r.table(&[a, b, c], &[a, b, c]).unwrap();
+    // A starts on the entering road; as a destination it lands on the loop (at node 1).
+    assert!(t.sources[0].distance_m < 0.5, "{:?}", t.sources[0]);
+    assert!(
+        t.destinations[0].distance_m > 30.0,
+        "{:?}",
+        t.destinations[0]
+    );
+    // B ends on the leaving road; as a source it lands on the loop (at node 2).
+    assert!(
+        t.destinations[1].distance_m < 0.5,
+        "{:?}",
+        t.destinations[1]
+    );
+    assert!(t.sources[1].distance_m > 30.0, "{:?}", t.sources[1]);
+    let m = &t.matrix;
+    for (i, d) in m.distances_m.iter().enumerate() {
+        assert!(d.is_finite(), "cell {i}: {:?}", m.distances_m);
+    }
+    // A → B: half the entering road, the loop's bottom side, half the leaving road (≈ 150 m).
+    let ab = m.distances_m[1];
+    assert!((ab - 150.0).abs() < 5.0, "{ab}");
+    let route = r.route(a, b).unwrap();
+    assert!(
+        (route.distance_m - ab).abs() < 1.0,
+        "{} vs {ab}",
+        route.distance_m
+    );
+}
