@@ -1,12 +1,10 @@
 //! From OSM ways to a compact road graph: clipping to a bounding box, cutting ways at
 //! intersections, contracting degree-2 chains (geometry kept), and keeping the largest strongly
-//! connected component with the roads joined to it one way only.
+//! connected component.
 
 use geo::Rect;
 
-use super::graph::{
-    BACKWARD, BWD_NO_END, BWD_NO_START, Edge, FORWARD, FWD_NO_END, FWD_NO_START, RoadGraph, dist_e7,
-};
+use super::graph::{BACKWARD, Edge, FORWARD, RoadGraph, dist_e7};
 use super::pbf::{RawOsm, Via};
 use super::profile::NodeBarrier;
 
@@ -285,18 +283,12 @@ pub fn build(raw: &RawOsm, opts: &BuildOptions) -> Built {
             arcs.push((e.b, e.a));
         }
     }
-    // The largest strongly connected component (the main part), and what joins it one way only:
-    // nodes that reach it (one-way roads entering from the extract's edge) and nodes it reaches
-    // (one-way roads leaving it). OSRM keeps them too; routes may start on the first kind and end
-    // on the second (the `*_NO_START` / `*_NO_END` edge flags), so every table stays complete.
     let comp = largest_scc(nodes.len(), &arcs);
-    let to_main = reach(nodes.len(), &arcs, &comp, true);
-    let from_main = reach(nodes.len(), &arcs, &comp, false);
     drop(arcs);
     let mut final_id = vec![u32::MAX; nodes.len()];
     let mut graph = RoadGraph::default();
     for (v, &osm) in nodes.iter().enumerate() {
-        if to_main[v] || from_main[v] {
+        if comp[v] {
             final_id[v] = graph.nodes.len() as u32;
             graph
                 .nodes
@@ -358,19 +350,7 @@ pub fn build(raw: &RawOsm, opts: &BuildOptions) -> Built {
             } else {
                 0
             },
-            flags: e.flags
-                | one_way_flags(
-                    e.flags,
-                    to_main[e.a as usize],
-                    from_main[e.a as usize],
-                    true,
-                )
-                | one_way_flags(
-                    e.flags,
-                    to_main[e.b as usize],
-                    from_main[e.b as usize],
-                    false,
-                ),
+            flags: e.flags,
             maxweight_100kg: e
                 .maxw
                 .map_or(0, |t| (t * 10.0).round().clamp(1.0, 65535.0) as u16),
@@ -454,60 +434,6 @@ fn contract_chains(edges: &mut [BEdge], n: usize, keep: &[bool]) {
         }
         degree[v] = 0;
     }
-}
-
-/// The `*_NO_START` / `*_NO_END` flags an edge with direction `flags` gets from one of its ends
-/// (`at_from`: its `from` node, else its `to` node), given whether that node reaches the main
-/// part and is reached from it.
-fn one_way_flags(flags: u8, reaches: bool, reached: bool, at_from: bool) -> u8 {
-    let mut f = 0;
-    if at_from {
-        // Going to → from ends at `from`; going from → to starts at `from`.
-        if flags & BACKWARD != 0 && !reaches {
-            f |= BWD_NO_START;
-        }
-        if flags & FORWARD != 0 && !reached {
-            f |= FWD_NO_END;
-        }
-    } else {
-        if flags & FORWARD != 0 && !reaches {
-            f |= FWD_NO_START;
-        }
-        if flags & BACKWARD != 0 && !reached {
-            f |= BWD_NO_END;
-        }
-    }
-    f
-}
-
-/// Nodes reached from the `seeds` by the arcs (or, if `reverse`, that reach them), seeds included.
-pub fn reach(n: usize, arcs: &[(u32, u32)], seeds: &[bool], reverse: bool) -> Vec<bool> {
-    let mut start = vec![0u32; n + 1];
-    for &(a, b) in arcs {
-        let t = if reverse { b } else { a };
-        start[t as usize + 1] += 1;
-    }
-    for i in 0..n {
-        start[i + 1] += start[i];
-    }
-    let mut adj = vec![0u32; arcs.len()];
-    let mut fill = start.clone();
-    for &(a, b) in arcs {
-        let (t, h) = if reverse { (b, a) } else { (a, b) };
-        adj[fill[t as usize] as usize] = h;
-        fill[t as usize] += 1;
-    }
-    let mut seen = seeds.to_vec();
-    let mut stack: Vec<u32> = (0..n as u32).filter(|&v| seeds[v as usize]).collect();
-    while let Some(v) = stack.pop() {
-        for &w in &adj[start[v as usize] as usize..start[v as usize + 1] as usize] {
-            if !seen[w as usize] {
-                seen[w as usize] = true;
-                stack.push(w);
-            }
-        }
-    }
-    seen
 }
 
 /// Membership in the largest strongly connected component of a directed graph (iterative

@@ -8,17 +8,6 @@ pub const FORWARD: u8 = 1;
 /// Edge flag: drivable from `to` to `from`.
 pub const BACKWARD: u8 = 2;
 
-/// Edge flag: a route may not *start* on this edge going from `from` to `to` (`to` cannot reach
-/// the main, strongly connected part of the graph: a one-way road that leaves the extract).
-pub const FWD_NO_START: u8 = 4;
-/// Edge flag: as [`FWD_NO_START`], going from `to` to `from`.
-pub const BWD_NO_START: u8 = 8;
-/// Edge flag: a route may not *end* on this edge going from `from` to `to` (`from` cannot be
-/// reached from the main part: a one-way road that enters from the extract's edge).
-pub const FWD_NO_END: u8 = 16;
-/// Edge flag: as [`FWD_NO_END`], going from `to` to `from`.
-pub const BWD_NO_END: u8 = 32;
-
 /// A road stretch between two intersections (a contracted chain of OSM segments).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Edge {
@@ -36,8 +25,7 @@ pub struct Edge {
     pub dur_fwd_ms: u32,
     /// Travel time from `to` to `from`, in milliseconds (0 when not drivable that way).
     pub dur_bwd_ms: u32,
-    /// [`FORWARD`] | [`BACKWARD`], and the `*_NO_START` / `*_NO_END` flags of the edges joined
-    /// to the main part one way only.
+    /// [`FORWARD`] | [`BACKWARD`].
     pub flags: u8,
     /// Weight limit in units of 100 kg (0: none).
     pub maxweight_100kg: u16,
@@ -53,18 +41,6 @@ impl Edge {
     /// Drivable from `to` to `from`.
     pub fn backward(&self) -> bool {
         self.flags & BACKWARD != 0
-    }
-
-    /// A route may start on this edge: a drivable direction leads to the main part.
-    pub fn can_start(&self) -> bool {
-        (self.forward() && self.flags & FWD_NO_START == 0)
-            || (self.backward() && self.flags & BWD_NO_START == 0)
-    }
-
-    /// A route may end on this edge: a drivable direction is reached from the main part.
-    pub fn can_end(&self) -> bool {
-        (self.forward() && self.flags & FWD_NO_END == 0)
-            || (self.backward() && self.flags & BWD_NO_END == 0)
     }
 }
 

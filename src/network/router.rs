@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::ch::{Ch, INF, Seed};
 use super::file::{GRAPH_FILE, GraphFile, GraphMeta};
 use super::graph::RoadGraph;
-use super::snap::{DEFAULT_MAX_SNAP_M, Snap, SnapFor, Snapper, edge_slice};
+use super::snap::{DEFAULT_MAX_SNAP_M, Snap, Snapper, edge_slice};
 use crate::cost::{CostMatrix, CrowFlies, DenseMatrix, Method};
 use crate::error::{Error, Result};
 
@@ -255,20 +255,9 @@ impl RoadRouter {
 
     /// [`RoadRouter::snap`] with the point's name built only on error.
     pub fn snap_with(&self, p: Point<f64>, what: impl Fn() -> String) -> Result<Snap> {
-        self.snap_for(p, SnapFor::Both, what)
-    }
-
-    /// Snap a point where routes may start ([`SnapFor::Start`]), end, or both (roads joined to
-    /// the main part of the graph one way only are fit for one of them).
-    pub fn snap_for(
-        &self,
-        p: Point<f64>,
-        role: SnapFor,
-        what: impl Fn() -> String,
-    ) -> Result<Snap> {
         let s = self
             .snapper
-            .snap_for(p, role)
+            .snap(p)
             .ok_or_else(|| Error::Invalid("the road graph is empty".into()))?;
         if s.distance_m > self.max_snap_m {
             return Err(Error::Invalid(format!(
@@ -496,22 +485,18 @@ impl Router for RoadRouter {
         let ss: Vec<Snap> = sources
             .iter()
             .enumerate()
-            .map(|(i, &p)| self.snap_for(p, SnapFor::Start, || format!("source {i}")))
+            .map(|(i, &p)| self.snap_with(p, || format!("source {i}")))
             .collect::<Result<_>>()?;
-        // A square table (the usual case) snaps each point once, unless it lies on a road where
-        // routes may start but not end.
-        let square = destinations == sources;
-        let ds: Vec<Snap> = destinations
-            .iter()
-            .enumerate()
-            .map(|(i, &p)| {
-                if square && self.snapper.nearest_fits_both(p) {
-                    Ok(ss[i])
-                } else {
-                    self.snap_for(p, SnapFor::End, || format!("destination {i}"))
-                }
-            })
-            .collect::<Result<_>>()?;
+        // A square table (the usual case) snaps each point once.
+        let ds: Vec<Snap> = if destinations == sources {
+            ss.clone()
+        } else {
+            destinations
+                .iter()
+                .enumerate()
+                .map(|(i, &p)| self.snap_with(p, || format!("destination {i}")))
+                .collect::<Result<_>>()?
+        };
         let seeds_s: Vec<Vec<Seed>> = ss.iter().map(|s| self.source_seeds(s)).collect();
         let seeds_d: Vec<Vec<Seed>> = ds.iter().map(|s| self.target_seeds(s)).collect();
         let cells = self.ch.many_to_many(&seeds_s, &seeds_d);
@@ -558,8 +543,8 @@ impl Router for RoadRouter {
     }
 
     fn route(&self, from: Point<f64>, to: Point<f64>) -> Result<Route> {
-        let a = self.snap_for(from, SnapFor::Start, || "start".to_owned())?;
-        let b = self.snap_for(to, SnapFor::End, || "end".to_owned())?;
+        let a = self.snap(from, "start")?;
+        let b = self.snap(to, "end")?;
         let k = self.target_offset_ms;
         let g = &self.graph;
         let same = a.edge == b.edge;

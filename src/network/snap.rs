@@ -32,17 +32,6 @@ pub struct Snap {
     pub distance_m: f64,
 }
 
-/// What a snapped point is for: the edges it may land on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SnapFor {
-    /// The start of routes: an edge leading to the main part of the graph.
-    Start,
-    /// The end of routes: an edge reached from the main part.
-    End,
-    /// Both (the main part).
-    Both,
-}
-
 /// An R-tree of the graph's segments.
 #[derive(Debug)]
 pub struct Snapper {
@@ -50,8 +39,6 @@ pub struct Snapper {
     kx: f64,
     /// Projected length of each edge, metres.
     edge_len: Vec<f64>,
-    /// Per edge: bit 0 a route may start on it, bit 1 a route may end on it.
-    roles: Vec<u8>,
 }
 
 impl Snapper {
@@ -72,46 +59,17 @@ impl Snapper {
             }
             edge_len.push(before);
         }
-        let roles = g
-            .edges
-            .iter()
-            .map(|e| u8::from(e.can_start()) | (u8::from(e.can_end()) << 1))
-            .collect();
         Snapper {
             tree: RTree::bulk_load(segs),
             kx,
             edge_len,
-            roles,
         }
     }
 
-    /// Nearest position to `p` on an edge a route may start and end on, or `None` if there is
-    /// none.
+    /// Nearest position on the graph to `p`, or `None` for an empty graph.
     pub fn snap(&self, p: Point<f64>) -> Option<Snap> {
-        self.snap_for(p, SnapFor::Both)
-    }
-
-    /// Whether the edge nearest to `p` is fit for both the start and the end of routes (then
-    /// [`Snapper::snap_for`] gives the same position for either).
-    pub fn nearest_fits_both(&self, p: Point<f64>) -> bool {
-        self.tree
-            .nearest_neighbor(&project(self.kx, p))
-            .is_some_and(|s| self.roles[s.data.0 as usize] == 3)
-    }
-
-    /// Nearest position to `p` on an edge fit for `what`, or `None` if there is none.
-    pub fn snap_for(&self, p: Point<f64>, what: SnapFor) -> Option<Snap> {
-        let need = match what {
-            SnapFor::Start => 1,
-            SnapFor::End => 2,
-            SnapFor::Both => 3,
-        };
         let q = project(self.kx, p);
-        let fits = |s: &&Segment| self.roles[s.data.0 as usize] & need == need;
-        let seg = match self.tree.nearest_neighbor(&q) {
-            Some(s) if fits(&s) => s,
-            _ => self.tree.nearest_neighbor_iter(&q).find(fits)?,
-        };
+        let seg = self.tree.nearest_neighbor(&q)?;
         let (edge, before) = seg.data;
         let line = seg.geom();
         let near = line.nearest_point(&q);
