@@ -63,6 +63,10 @@ def main():
                     help="boucle profile to import with (default car: OSRM's car.lua model, "
                          "for an apples-to-apples comparison; boucle's own default is truck)")
     ap.add_argument("--import-args", default="", help="extra `network import` options")
+    ap.add_argument("--osrm-extract-args", default="",
+                    help="extra osrm-extract options, e.g. `--small-component-size 100` (OSRM snaps "
+                         "points on components smaller than this, 1000 edge-based nodes by default, "
+                         "to the nearest big one; on an extract smaller than that nothing is big)")
     ap.add_argument("--geometry", type=int, default=0,
                     help="compare route geometries of the N worst mismatches")
     ap.add_argument("--boucle", default=os.path.join(ROOT, "target", "release", "boucle"))
@@ -73,7 +77,8 @@ def main():
     pbf = os.path.join(work, "x.osm.pbf")
     shutil.copy(a.pbf, pbf)
     t_extract = run([os.path.join(home, "bin", "osrm-extract"), "-p",
-                     os.path.join(home, "share", "profiles", "car.lua"), pbf], cwd=work)
+                     os.path.join(home, "share", "profiles", "car.lua"), pbf]
+                    + a.osrm_extract_args.split(), cwd=work)
     t_contract = run([os.path.join(home, "bin", "osrm-contract"), os.path.join(work, "x.osrm")], cwd=work)
     graph_dir = os.path.join(work, "boucle")
     os.makedirs(graph_dir)

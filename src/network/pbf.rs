@@ -1,15 +1,17 @@
 //! Reading OpenStreetMap PBF files: the ways a profile may drive, the nodes they use and the turn
 //! restrictions (`type=restriction` relations).
 //!
-//! Two streaming passes with parallel blob decoding (rayon): ways and relations first, keeping
-//! only the ways' profile and node ids and the restrictions that concern the profile; then nodes, keeping the coordinates of the needed ids in a sorted id
-//! vector and a parallel coordinate vector (8 bytes a node). Files need not be sorted and ids may
-//! be negative.
+//! Parallel blob decoding (rayon). Ways and relations first, keeping only the ways' profile and
+//! node ids and the restrictions that concern the profile; then nodes, keeping the coordinates
+//! of the needed ids in a sorted id vector and a parallel coordinate vector (8 bytes a node).
+//! Files up to [`ONE_PASS_MAX_BYTES`] are decoded once (the first pass keeps every node, as the
+//! needed ids are known only once every way is read); bigger ones are streamed twice. Files need
+//! not be sorted and ids may be negative.
 
 use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use osmpbf::{BlobDecode, BlobReader, Element};
+use osmpbf::{BlobDecode, BlobReader};
 use rayon::prelude::*;
 
 use super::profile::{NodeBarrier, Profile, WayProfile};
@@ -167,12 +169,92 @@ struct WayChunk {
     ways: Vec<(i64, WayProfile, usize, usize)>,
     refs: Vec<i64>,
     restrictions: Vec<Restriction>,
+    /// Every node of the block (when nodes are kept from the first pass).
+    nodes: Vec<NodeFacts>,
+}
+
+/// A node as read from a block: id, lon, lat (1e-7 degree), traffic signal, barrier, stop-sign
+/// seconds, direction.
+type NodeFacts = (i64, i32, i32, bool, NodeBarrier, u8, u8);
+
+/// Files up to this size are decoded once: the first pass keeps every node (24 bytes each)
+/// besides the ways. Bigger files are read in two streaming passes (ways, then the nodes they
+/// need), so that memory follows the roads kept rather than the file.
+const ONE_PASS_MAX_BYTES: u64 = 64 << 20;
+
+/// What the profile needs to know about a node from its tags.
+fn node_facts(profile: Profile, id: i64, lon: i32, lat: i32, tags: &[(&str, &str)]) -> NodeFacts {
+    if tags.is_empty() {
+        return (id, lon, lat, false, NodeBarrier::None, 0, 0);
+    }
+    let get = |k: &str| tags.iter().find(|(kk, _)| *kk == k).map(|(_, v)| *v);
+    let sig = get("highway") == Some("traffic_signals");
+    let stop = match get("highway") {
+        Some("stop") => 2,
+        Some("give_way") => 1,
+        _ => 0,
+    };
+    let barrier = profile.node_barrier(get);
+    let dir = if sig || stop > 0 {
+        let d = if sig {
+            get("traffic_signals:direction").or_else(|| get("direction"))
+        } else {
+            get("direction")
+        };
+        match d {
+            Some("forward") => 1,
+            Some("backward") => 2,
+            _ => 0,
+        }
+    } else {
+        0
+    };
+    (id, lon, lat, sig, barrier, stop, dir)
+}
+
+/// Every node of a block, or only those `keep` accepts.
+fn block_nodes(
+    block: &osmpbf::PrimitiveBlock,
+    profile: Profile,
+    mut keep: impl FnMut(i64) -> bool,
+    out: &mut Vec<NodeFacts>,
+) {
+    let mut tags: Vec<(&str, &str)> = Vec::new();
+    for group in block.groups() {
+        for n in group.dense_nodes() {
+            if keep(n.id()) {
+                tags.clear();
+                tags.extend(n.tags());
+                out.push(node_facts(
+                    profile,
+                    n.id(),
+                    n.decimicro_lon(),
+                    n.decimicro_lat(),
+                    &tags,
+                ));
+            }
+        }
+        for n in group.nodes() {
+            if keep(n.id()) {
+                tags.clear();
+                tags.extend(n.tags());
+                out.push(node_facts(
+                    profile,
+                    n.id(),
+                    n.decimicro_lon(),
+                    n.decimicro_lat(),
+                    &tags,
+                ));
+            }
+        }
+    }
 }
 
 /// Read the ways of `path` that `profile` may drive, the coordinates of their nodes and the
 /// turn restrictions.
 pub fn read_pbf(path: &Path, profile: Profile, show_progress: bool) -> Result<RawOsm> {
-    // Pass 1: ways.
+    // Pass 1: ways (and every node if the file is small).
+    let one_pass = std::fs::metadata(path).is_ok_and(|m| m.len() <= ONE_PASS_MAX_BYTES);
     let pb = progress(path, show_progress, "ways");
     let chunks: Vec<Result<WayChunk>> = blobs(path)?
         .par_bridge()
@@ -185,10 +267,14 @@ pub fn read_pbf(path: &Path, profile: Profile, show_progress: bool) -> Result<Ra
                 ways: Vec::new(),
                 refs: Vec::new(),
                 restrictions: Vec::new(),
+                nodes: Vec::new(),
             };
             if let BlobDecode::OsmData(block) = blob.decode().map_err(|e| pbf_error(path, e))? {
-                for el in block.elements() {
-                    if let Element::Relation(r) = &el {
+                if one_pass {
+                    block_nodes(&block, profile, |_| true, &mut chunk.nodes);
+                }
+                for group in block.groups() {
+                    for r in group.relations() {
                         let tags: Vec<(&str, &str)> = r.tags().collect();
                         let get = |k: &str| tags.iter().find(|(kk, _)| *kk == k).map(|(_, v)| *v);
                         let members = r.members().filter_map(|m| {
@@ -204,7 +290,7 @@ pub fn read_pbf(path: &Path, profile: Profile, show_progress: bool) -> Result<Ra
                             chunk.restrictions.push(x);
                         }
                     }
-                    if let Element::Way(w) = el {
+                    for w in group.ways() {
                         let tags: Vec<(&str, &str)> = w.tags().collect();
                         let get = |k: &str| tags.iter().find(|(kk, _)| *kk == k).map(|(_, v)| *v);
                         if let Some(p) = profile.way(get) {
@@ -227,9 +313,11 @@ pub fn read_pbf(path: &Path, profile: Profile, show_progress: bool) -> Result<Ra
     let mut ways_raw = Vec::new();
     let mut refs_i64: Vec<i64> = Vec::new();
     let mut restrictions = Vec::new();
+    let mut all_nodes: Vec<Vec<NodeFacts>> = Vec::new();
     for c in chunks {
         let c = c?;
         restrictions.extend(c.restrictions);
+        all_nodes.push(c.nodes);
         let base = refs_i64.len();
         refs_i64.extend_from_slice(&c.refs);
         ways_raw.extend(c.ways.into_iter().map(|(id, p, s, l)| (id, p, s + base, l)));
@@ -258,66 +346,51 @@ pub fn read_pbf(path: &Path, profile: Profile, show_progress: bool) -> Result<Ra
     }
     drop(refs_i64);
 
-    // Pass 2: nodes.
-    let pb = progress(path, show_progress, "nodes");
-    let found: Vec<Result<Vec<FoundNode>>> = blobs(path)?
-        .par_bridge()
-        .map(|blob| {
-            let blob = blob.map_err(|e| pbf_error(path, e))?;
-            if let Some(off) = blob.offset() {
-                pb.set_position(pb.position().max(off.0));
-            }
-            let mut out = Vec::new();
-            if let BlobDecode::OsmData(block) = blob.decode().map_err(|e| pbf_error(path, e))? {
-                let mut take = |id: i64, lon: i32, lat: i32, tags: &[(&str, &str)]| {
-                    if let Ok(i) = node_ids.binary_search(&id) {
-                        let get = |k: &str| tags.iter().find(|(kk, _)| *kk == k).map(|(_, v)| *v);
-                        let sig = get("highway") == Some("traffic_signals");
-                        let stop = match get("highway") {
-                            Some("stop") => 2,
-                            Some("give_way") => 1,
-                            _ => 0,
-                        };
-                        let barrier = if tags.is_empty() {
-                            NodeBarrier::None
-                        } else {
-                            profile.node_barrier(get)
-                        };
-                        let dir = if sig || stop > 0 {
-                            let d = if sig {
-                                get("traffic_signals:direction").or_else(|| get("direction"))
-                            } else {
-                                get("direction")
-                            };
-                            match d {
-                                Some("forward") => 1,
-                                Some("backward") => 2,
-                                _ => 0,
-                            }
-                        } else {
-                            0
-                        };
-                        out.push((i as u32, lon, lat, sig, barrier, stop, dir));
-                    }
-                };
-                for el in block.elements() {
-                    match el {
-                        Element::Node(n) => {
-                            let tags: Vec<(&str, &str)> = n.tags().collect();
-                            take(n.id(), n.decimicro_lon(), n.decimicro_lat(), &tags)
-                        }
-                        Element::DenseNode(n) => {
-                            let tags: Vec<(&str, &str)> = n.tags().collect();
-                            take(n.id(), n.decimicro_lon(), n.decimicro_lat(), &tags)
-                        }
-                        _ => {}
-                    }
+    // Pass 2: the nodes the ways use (from the first pass's nodes if it kept them).
+    let found: Vec<Result<Vec<FoundNode>>> = if one_pass {
+        all_nodes
+            .into_par_iter()
+            .map(|chunk| {
+                Ok(chunk
+                    .into_iter()
+                    .filter_map(|(id, lon, lat, sig, barrier, stop, dir)| {
+                        let i = node_ids.binary_search(&id).ok()?;
+                        Some((i as u32, lon, lat, sig, barrier, stop, dir))
+                    })
+                    .collect())
+            })
+            .collect()
+    } else {
+        drop(all_nodes);
+        let pb = progress(path, show_progress, "nodes");
+        let found = blobs(path)?
+            .par_bridge()
+            .map(|blob| {
+                let blob = blob.map_err(|e| pbf_error(path, e))?;
+                if let Some(off) = blob.offset() {
+                    pb.set_position(pb.position().max(off.0));
                 }
-            }
-            Ok(out)
-        })
-        .collect();
-    pb.finish_and_clear();
+                let mut nodes = Vec::new();
+                if let BlobDecode::OsmData(block) = blob.decode().map_err(|e| pbf_error(path, e))? {
+                    block_nodes(
+                        &block,
+                        profile,
+                        |id| node_ids.binary_search(&id).is_ok(),
+                        &mut nodes,
+                    );
+                }
+                Ok(nodes
+                    .into_iter()
+                    .map(|(id, lon, lat, sig, barrier, stop, dir)| {
+                        let i = node_ids.binary_search(&id).expect("kept above");
+                        (i as u32, lon, lat, sig, barrier, stop, dir)
+                    })
+                    .collect())
+            })
+            .collect();
+        pb.finish_and_clear();
+        found
+    };
     let mut coords = vec![None; node_ids.len()];
     let mut signals = vec![false; node_ids.len()];
     let mut barriers = vec![NodeBarrier::None; node_ids.len()];
