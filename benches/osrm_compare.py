@@ -21,6 +21,16 @@ one tool allows or prices differently). Points where boucle's table position is 
 from OSRM's table position (a road one graph has and the other lacks) are left out and listed. For the worst
 mismatches, `--geometry N` also fetches OSRM's /route (overview=full) and boucle's route and prints
 the share of each route's points lying within 20 m of the other.
+
+Valhalla (PyPI `pyvalhalla`, in-process, `auto` costing), when it is installed in the same venv
+(`/tmp/osrmenv/bin/pip install pyvalhalla`; `--no-valhalla` skips it): its tiles are built from the
+same extract (timed), its matrix on the same points is timed in-process, and the output gives the
+share of pairs where boucle's distance, and OSRM's, is within 0.5 % of Valhalla's (how far two
+established engines agree on the same data) and the median duration ratios. Valhalla's `auto`
+model is not OSRM's car.lua, so it is a second opinion, not the reference.
+
+Peak memory (max RSS, via /usr/bin/time) of boucle's import, osrm-extract, osrm-contract and
+valhalla_build_tiles is reported beside their times.
 """
 import argparse
 import json
@@ -42,10 +52,61 @@ def osrm_home():
     return os.path.dirname(osrm.__file__)
 
 
-def run(cmd, **kw):
+PEAK_KB = {}
+
+
+def run(cmd, name=None, **kw):
+    """Runs cmd, returns its wall time in s; its peak memory (KiB) goes to PEAK_KB[name]."""
     t0 = time.time()
+    if name and os.path.exists("/usr/bin/time"):
+        fd, out = tempfile.mkstemp(suffix=".rss")
+        os.close(fd)
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", out] + cmd, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
+        dt = time.time() - t0
+        with open(out) as f:
+            PEAK_KB[name] = int(f.read().strip().splitlines()[-1])
+        os.remove(out)
+        return dt
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)
     return time.time() - t0
+
+
+def valhalla_table(pbf, work, pts):
+    """Valhalla tiles from pbf (timed) and its in-process matrix on pts: (build s, matrix ms,
+    distances m, durations s), or None when pyvalhalla is not installed."""
+    try:
+        from valhalla import Actor, get_config
+    except ImportError:
+        return None
+    vw = os.path.join(work, "valhalla")
+    os.makedirs(os.path.join(vw, "tiles"))
+    tar = os.path.join(vw, "tiles.tar")
+    open(tar, "w").close()  # get_config wants an existing extract path; tiles are read from the dir
+    cfg = get_config(tile_extract=tar, tile_dir=os.path.join(vw, "tiles"))
+    os.remove(tar)
+    cfg_path = os.path.join(vw, "config.json")
+    with open(cfg_path, "w") as f:
+        json.dump(cfg, f)
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    t_build = run([sys.executable, "-m", "valhalla", "valhalla_build_tiles", "-c", cfg_path, pbf],
+                  name="valhalla_build_tiles", env=env, cwd=vw)
+    actor = Actor(cfg)
+    locs = [{"lon": p[0], "lat": p[1]} for p in pts]
+    q = json.dumps({"sources": locs, "targets": locs, "costing": "auto", "units": "kilometers"})
+    actor.matrix(q)  # warm-up (tile cache)
+    t0 = time.perf_counter()
+    r = json.loads(actor.matrix(q))
+    t_matrix = (time.perf_counter() - t0) * 1000.0
+    n = len(pts)
+    dist = [[None] * n for _ in range(n)]
+    dur = [[None] * n for _ in range(n)]
+    for row in r["sources_to_targets"]:
+        for c in row:
+            if c.get("distance") is not None and c.get("time") is not None:
+                dist[c["from_index"]][c["to_index"]] = c["distance"] * 1000.0
+                dur[c["from_index"]][c["to_index"]] = c["time"]
+    return t_build, t_matrix, dist, dur
 
 
 def get(url):
@@ -70,6 +131,7 @@ def main():
     ap.add_argument("--geometry", type=int, default=0,
                     help="compare route geometries of the N worst mismatches")
     ap.add_argument("--boucle", default=os.path.join(ROOT, "target", "release", "boucle"))
+    ap.add_argument("--no-valhalla", action="store_true", help="skip Valhalla even if installed")
     a = ap.parse_args()
 
     home = osrm_home()
@@ -78,12 +140,14 @@ def main():
     shutil.copy(a.pbf, pbf)
     t_extract = run([os.path.join(home, "bin", "osrm-extract"), "-p",
                      os.path.join(home, "share", "profiles", "car.lua"), pbf]
-                    + a.osrm_extract_args.split(), cwd=work)
-    t_contract = run([os.path.join(home, "bin", "osrm-contract"), os.path.join(work, "x.osrm")], cwd=work)
+                    + a.osrm_extract_args.split(), name="osrm_extract", cwd=work)
+    t_contract = run([os.path.join(home, "bin", "osrm-contract"), os.path.join(work, "x.osrm")],
+                     name="osrm_contract", cwd=work)
     graph_dir = os.path.join(work, "boucle")
     os.makedirs(graph_dir)
     t_boucle = run([a.boucle, "network", "import", a.pbf, "--no-clip", "--json",
-                    "--profile", a.profile, "--data", graph_dir] + a.import_args.split())
+                    "--profile", a.profile, "--data", graph_dir] + a.import_args.split(),
+                   name="boucle_import")
     info = json.loads(subprocess.check_output([a.boucle, "network", "info", "--json", "--data", graph_dir]))
     w, s, e, n = info["bbox"]
 
@@ -107,11 +171,43 @@ def main():
                 pts.append(r["waypoints"][0]["location"])
         coords = ";".join(f"{p[0]:.6f},{p[1]:.6f}" for p in pts)
         o = get(f"{base}/table/v1/driving/{coords}?annotations=duration,distance")
-        report(a, o, pts, work, graph_dir, base, t_extract, t_contract, t_boucle)
+        v = None if a.no_valhalla else valhalla_table(pbf, work, pts)
+        report(a, o, pts, work, graph_dir, base, t_extract, t_contract, t_boucle, v)
     finally:
         routed.terminate()
         routed.wait()
     shutil.rmtree(work, ignore_errors=True)
+
+
+def valhalla_summary(v, o, b, ok, n):
+    """boucle and OSRM against Valhalla on the pairs compared with OSRM."""
+    if v is None:
+        return "not installed (pip install pyvalhalla) or skipped"
+    t_build, t_matrix, vd, vt = v
+    pairs, b_in, o_in, b_ratio, o_ratio = 0, 0, 0, [], []
+    for i in range(n):
+        for j in range(n):
+            if i == j or not (ok[i] and ok[j]):
+                continue
+            d, t = vd[i][j], vt[i][j]
+            bd, od = b["distances"][i][j], o["distances"][i][j]
+            if d is None or bd is None or od is None or d <= 0:
+                continue
+            pairs += 1
+            b_in += abs(bd - d) <= 0.005 * d
+            o_in += abs(od - d) <= 0.005 * d
+            if t:
+                b_ratio.append(b["durations"][i][j] / t)
+                o_ratio.append(o["durations"][i][j] / t)
+    return {
+        "build_tiles_s": round(t_build, 2),
+        "matrix_ms_in_process": round(t_matrix, 1),
+        "pairs": pairs,
+        "boucle_distance_within_0.5pct_of_valhalla": round(b_in / max(pairs, 1), 4),
+        "osrm_distance_within_0.5pct_of_valhalla": round(o_in / max(pairs, 1), 4),
+        "median_duration_ratio_boucle_over_valhalla": round(statistics.median(b_ratio), 4) if b_ratio else None,
+        "median_duration_ratio_osrm_over_valhalla": round(statistics.median(o_ratio), 4) if o_ratio else None,
+    }
 
 
 def near_share(line_a, line_b, tol_m=20.0):
@@ -138,7 +234,7 @@ def near_share(line_a, line_b, tol_m=20.0):
     return hits / len(line_a)
 
 
-def report(a, o, pts, work, graph_dir, base, t_extract, t_contract, t_boucle):
+def report(a, o, pts, work, graph_dir, base, t_extract, t_contract, t_boucle, v=None):
     csv = os.path.join(work, "points.csv")
     with open(csv, "w") as f:
         f.write("id,lon,lat\n")
@@ -200,7 +296,9 @@ def report(a, o, pts, work, graph_dir, base, t_extract, t_contract, t_boucle):
         "osrm_extract_s": round(t_extract, 2),
         "osrm_contract_s": round(t_contract, 2),
         "boucle_import_s": round(t_boucle, 2),
+        "peak_memory_mib": {k: round(kb / 1024, 1) for k, kb in PEAK_KB.items()},
         "method": b["method"],
+        "valhalla": valhalla_summary(v, o, b, ok, len(pts)),
     }, indent=1))
     if os.environ.get("OSRM_COMPARE_DEBUG"):
         for x in sorted(worst, reverse=True)[:8]:
