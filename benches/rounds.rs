@@ -2,7 +2,7 @@
 //! the depot, two capacity dimensions, time windows, multi-trip trucks) at a fixed iteration
 //! budget, and generated CVRP instances of several sizes.
 
-use boucle::cost::{CrowFlies, DenseMatrix, Method};
+use boucle::cost::{CrowFlies, DenseMatrix};
 use boucle::rounds::{Problem, SolverParams, Stop, TimeWindow, VehicleType, check, solve};
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::Point;
@@ -60,19 +60,7 @@ fn cvrp(n: usize) -> (Problem, DenseMatrix) {
     let pts: Vec<(f64, f64)> = (0..=n)
         .map(|_| (rng.random_range(0.0..1000.0), rng.random_range(0.0..1000.0)))
         .collect();
-    let mut d = Vec::new();
-    for a in &pts {
-        for b in &pts {
-            d.push(((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt().round());
-        }
-    }
-    let m = DenseMatrix {
-        rows: n + 1,
-        cols: n + 1,
-        durations_s: d.clone(),
-        distances_m: d,
-        method: Method::CrowFlies,
-    };
+    let m = DenseMatrix::planar(&pts, 1.0, true);
     let stops = (1..=n)
         .map(|i| Stop {
             location: i,

@@ -60,6 +60,29 @@ pub struct DenseMatrix {
     pub method: Method,
 }
 
+impl DenseMatrix {
+    /// Planar Euclidean matrix between `points` (x, y in metres), as benchmarks and tests use:
+    /// distances rounded to the nearest metre when `round` (as CVRPLIB does), durations =
+    /// distance ÷ `speed_m_per_s`; `method` is `crow_flies`.
+    pub fn planar(points: &[(f64, f64)], speed_m_per_s: f64, round: bool) -> DenseMatrix {
+        let n = points.len();
+        let mut d = Vec::with_capacity(n * n);
+        for a in points {
+            for b in points {
+                let x = ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt();
+                d.push(if round { x.round() } else { x });
+            }
+        }
+        DenseMatrix {
+            rows: n,
+            cols: n,
+            durations_s: d.iter().map(|x| x / speed_m_per_s).collect(),
+            distances_m: d,
+            method: Method::CrowFlies,
+        }
+    }
+}
+
 impl CostMatrix for DenseMatrix {
     fn rows(&self) -> usize {
         self.rows

@@ -12,20 +12,7 @@ use geo::{Dbscan, Point};
 use rand::{Rng, SeedableRng};
 
 fn euclid(points: &[(f64, f64)]) -> DenseMatrix {
-    let n = points.len();
-    let mut d = Vec::with_capacity(n * n);
-    for a in points {
-        for b in points {
-            d.push(((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt());
-        }
-    }
-    DenseMatrix {
-        rows: n,
-        cols: n,
-        durations_s: d.clone(),
-        distances_m: d,
-        method: Method::CrowFlies,
-    }
+    DenseMatrix::planar(points, 1.0, false)
 }
 
 /// Naive DBSCAN: core points, connected components of cores, borders, noise.

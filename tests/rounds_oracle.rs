@@ -2,7 +2,7 @@
 //! the stops and every way to cut it into rounds (and trips, for the multi-trip variant) is
 //! enumerated and evaluated by a separate simple simulation.
 
-use boucle::cost::{DenseMatrix, Method};
+use boucle::cost::DenseMatrix;
 use boucle::rounds::{Problem, SolverParams, Stop, TimeWindow, VehicleType, check, solve};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
@@ -17,19 +17,7 @@ fn matrix(rng: &mut Pcg64, n: usize) -> DenseMatrix {
             )
         })
         .collect();
-    let mut d = Vec::new();
-    for a in &pts {
-        for b in &pts {
-            d.push(((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt().round());
-        }
-    }
-    DenseMatrix {
-        rows: n,
-        cols: n,
-        durations_s: d.iter().map(|x| x / 10.0).collect(),
-        distances_m: d,
-        method: Method::CrowFlies,
-    }
+    DenseMatrix::planar(&pts, 10.0, true)
 }
 
 #[derive(Clone, Copy, PartialEq)]

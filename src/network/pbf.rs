@@ -220,32 +220,29 @@ fn block_nodes(
     out: &mut Vec<NodeFacts>,
 ) {
     let mut tags: Vec<(&str, &str)> = Vec::new();
+    // Dense and plain nodes are different types with the same accessors.
+    macro_rules! take {
+        ($n:expr) => {{
+            let n = $n;
+            if keep(n.id()) {
+                tags.clear();
+                tags.extend(n.tags());
+                out.push(node_facts(
+                    profile,
+                    n.id(),
+                    n.decimicro_lon(),
+                    n.decimicro_lat(),
+                    &tags,
+                ));
+            }
+        }};
+    }
     for group in block.groups() {
         for n in group.dense_nodes() {
-            if keep(n.id()) {
-                tags.clear();
-                tags.extend(n.tags());
-                out.push(node_facts(
-                    profile,
-                    n.id(),
-                    n.decimicro_lon(),
-                    n.decimicro_lat(),
-                    &tags,
-                ));
-            }
+            take!(n);
         }
         for n in group.nodes() {
-            if keep(n.id()) {
-                tags.clear();
-                tags.extend(n.tags());
-                out.push(node_facts(
-                    profile,
-                    n.id(),
-                    n.decimicro_lon(),
-                    n.decimicro_lat(),
-                    &tags,
-                ));
-            }
+            take!(n);
         }
     }
 }

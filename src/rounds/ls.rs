@@ -1650,7 +1650,7 @@ mod tests {
     use rand_pcg::Pcg64;
 
     use super::*;
-    use crate::cost::{DenseMatrix, Method};
+    use crate::cost::DenseMatrix;
     use crate::rounds::model::{Problem, Stop, VehicleType};
 
     /// A symmetric Euclidean instance: depot at location 0, `n` customers, capacity `cap`,
@@ -1664,19 +1664,7 @@ mod tests {
                 )
             })
             .collect();
-        let mut d = Vec::new();
-        for a in &pts {
-            for b in &pts {
-                d.push(((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt().round());
-            }
-        }
-        let m = DenseMatrix {
-            rows: n + 1,
-            cols: n + 1,
-            durations_s: d.iter().map(|x| x / 12.0).collect(),
-            distances_m: d,
-            method: Method::CrowFlies,
-        };
+        let m = DenseMatrix::planar(&pts, 12.0, true);
         let stops = (1..=n)
             .map(|loc| Stop {
                 location: loc,
