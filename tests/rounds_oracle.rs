@@ -185,8 +185,12 @@ fn params(seed: u64) -> SolverParams {
 }
 
 fn assert_optimal(p: &Problem, m: &DenseMatrix, label: &str) {
+    assert_optimal_with(p, m, label, &params(7));
+}
+
+fn assert_optimal_with(p: &Problem, m: &DenseMatrix, label: &str, params: &SolverParams) {
     let best = oracle(p, m).expect("the oracle finds a feasible solution");
-    let sol = solve(p, m, &params(7)).expect("solves");
+    let sol = solve(p, m, params).expect("solves");
     let rep = check(p, m, &sol);
     assert!(rep.ok(), "{label}: checker: {:?}", rep.violations);
     assert!(
@@ -280,5 +284,45 @@ fn distinct_start_end_and_dump_single_trip() {
             balance_cost_per_hour: 0.0,
         };
         assert_optimal(&p, &m, &format!("start/end/dump seed {seed}"));
+    }
+}
+
+/// Under a work budget (no iteration cap), the search hands over to the annealing phase (ruin
+/// and recreate) between 30 % and 70 % of the budget, then resumes: still optimal, on plain
+/// routes and on multi-trip rounds with an unloading away from the depot.
+#[test]
+fn work_budget_with_the_annealing_phase() {
+    let params = SolverParams {
+        time_limit_s: 60.0,
+        seed: 3,
+        max_iterations: None,
+        max_work: Some(300_000),
+    };
+    for seed in 40..43 {
+        let mut rng = Pcg64::seed_from_u64(seed);
+        let m = matrix(&mut rng, 8);
+        let mut v = VehicleType::simple("truck", 0, [10.0, 5.0], 1.2);
+        v.fixed_cost = 20.0;
+        let p = Problem {
+            stops: stops(&mut rng, 7, 1, false),
+            vehicle_types: vec![v.clone()],
+            balance_cost_per_hour: 0.0,
+        };
+        assert_optimal_with(&p, &m, &format!("annealing cvrp seed {seed}"), &params);
+        v.dump = Some(1);
+        v.max_trips = None;
+        v.unload_service_s = 900.0;
+        v.cost_per_hour = 40.0;
+        let p = Problem {
+            stops: stops(&mut rng, 6, 2, false),
+            vehicle_types: vec![v],
+            balance_cost_per_hour: 0.0,
+        };
+        assert_optimal_with(
+            &p,
+            &m,
+            &format!("annealing multi-trip seed {seed}"),
+            &params,
+        );
     }
 }

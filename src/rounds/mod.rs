@@ -11,7 +11,10 @@
 //! granular local search (relocate, or-opt, swaps, 2-opt, 2-opt*, SWAP*) with O(1) move
 //! evaluation: from arc deltas and loads on plain routes (no time windows, limits or
 //! unloadings, as in HGS-CVRP), else by concatenated time-warp segments after an arc-delta lower
-//! bound; plus dynamic re-placement of the unloadings.
+//! bound; plus dynamic re-placement of the unloadings. Between 30 % and 70 % of the budget, on
+//! problems without time windows or balance term, simulated annealing over ruin-and-recreate
+//! moves (SISR: strings removed from neighbouring routes, greedy reinsertion with blinks) starts
+//! from the best solution and hands what it finds back to the population.
 //!
 //! Determinism: for a given problem, matrix and seed, the search is a pure function of the
 //! random generator and of its stopping rule. It stops at the first of: `max_iterations`
@@ -60,6 +63,7 @@ mod hgs;
 mod instance;
 mod ls;
 pub mod model;
+mod ruin;
 pub mod solution;
 mod split;
 
