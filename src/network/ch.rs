@@ -170,12 +170,13 @@ impl Search {
 
 /// Witness-search state: tentative weights only (no distance, no parent), nodes beyond the
 /// limit never enter the heap; targets are marked in a per-node array stamped with the round
-/// number (no clearing between searches).
+/// number (no clearing between searches) together with the weight a witness must not exceed.
 struct Witness {
     w: Vec<u32>,
     touched: Vec<u32>,
     heap: BinaryHeap<Reverse<u64>>,
-    mark: Vec<u32>,
+    /// `round << 32 | threshold` for the current round's undecided targets.
+    mark: Vec<u64>,
     round: u32,
 }
 
@@ -190,9 +191,27 @@ impl Witness {
         }
     }
 
+    /// Start a new round of target marks.
+    fn next_round(&mut self) {
+        self.round = self.round.wrapping_add(1);
+        if self.round == 0 {
+            self.mark.fill(0);
+            self.round = 1;
+        }
+    }
+
+    /// Mark `x` as a target of this round: decided once its tentative weight is at most
+    /// `threshold` (a witness) or once it is settled.
+    fn mark_target(&mut self, x: u32, threshold: u32) {
+        self.mark[x as usize] = (u64::from(self.round) << 32) | u64::from(threshold);
+    }
+
     /// Shortest distances from `u` avoiding `skip` (and contracted nodes, which no remaining
     /// adjacency list holds), up to `limit`; stops after `max_settled` nodes, or once the
-    /// `pending` targets (marked with the current round) are settled.
+    /// `pending` targets (marked with the current round) are decided: settled, or reached within
+    /// their threshold. A target reached within its threshold keeps a tentative weight at most
+    /// the threshold whatever the search does next, so stopping then gives the same answers as
+    /// settling it.
     fn run(
         &mut self,
         out: &[Vec<DArc>],
@@ -209,7 +228,11 @@ impl Witness {
         self.heap.clear();
         self.w[u as usize] = 0;
         self.touched.push(u);
+        // `skip` at weight 0 is never improved, hence never entered.
+        self.w[skip as usize] = 0;
+        self.touched.push(skip);
         self.heap.push(Reverse(u64::from(u)));
+        let round = self.round;
         let mut settled = 0;
         while let Some(Reverse(key)) = self.heap.pop() {
             let (w, v) = ((key >> 32) as u32, key as u32);
@@ -220,7 +243,8 @@ impl Witness {
                 break;
             }
             settled += 1;
-            if self.mark[v as usize] == self.round {
+            if (self.mark[v as usize] >> 32) as u32 == round {
+                self.mark[v as usize] = 0;
                 pending -= 1;
                 if pending == 0 {
                     break;
@@ -230,11 +254,19 @@ impl Witness {
                 let x = a.node;
                 let nw = w.saturating_add(a.weight);
                 let old = self.w[x as usize];
-                if nw < old && nw <= limit && x != skip {
+                if nw < old && nw <= limit {
                     if old == INF {
                         self.touched.push(x);
                     }
                     self.w[x as usize] = nw;
+                    let m = self.mark[x as usize];
+                    if (m >> 32) as u32 == round && nw <= m as u32 {
+                        self.mark[x as usize] = 0;
+                        pending -= 1;
+                        if pending == 0 {
+                            return;
+                        }
+                    }
                     self.heap
                         .push(Reverse((u64::from(nw) << 32) | u64::from(x)));
                 }
@@ -259,17 +291,14 @@ fn shortcuts_for(
     let vu = v as usize;
     for a_in in &inn[vu] {
         let u = a_in.node;
-        wit.round = wit.round.wrapping_add(1);
-        if wit.round == 0 {
-            wit.mark.fill(u32::MAX);
-            wit.round = 1;
-        }
+        wit.next_round();
         let mut limit = 0u32;
         let mut pending = 0;
         for a_out in &out[vu] {
             if a_out.node != u {
-                limit = limit.max(a_in.weight.saturating_add(a_out.weight));
-                wit.mark[a_out.node as usize] = wit.round;
+                let via_v = a_in.weight.saturating_add(a_out.weight);
+                limit = limit.max(via_v);
+                wit.mark_target(a_out.node, via_v);
                 pending += 1;
             }
         }
