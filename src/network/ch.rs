@@ -178,6 +178,8 @@ struct Witness {
     /// `round << 32 | threshold` for the current round's undecided targets.
     mark: Vec<u64>,
     round: u32,
+    /// This round's targets, `(threshold, node)` by decreasing threshold.
+    targets: Vec<(u32, u32)>,
 }
 
 impl Witness {
@@ -188,6 +190,7 @@ impl Witness {
             heap: BinaryHeap::new(),
             mark: vec![0; n],
             round: 0,
+            targets: Vec::new(),
         }
     }
 
@@ -204,14 +207,28 @@ impl Witness {
     /// `threshold` (a witness) or once it is settled.
     fn mark_target(&mut self, x: u32, threshold: u32) {
         self.mark[x as usize] = (u64::from(self.round) << 32) | u64::from(threshold);
+        self.targets.push((threshold, x));
+    }
+
+    /// The largest threshold of an undecided target, from `k` on (advanced past decided ones).
+    fn undecided_limit(&self, k: &mut usize) -> u32 {
+        while let Some(&(t, x)) = self.targets.get(*k) {
+            if (self.mark[x as usize] >> 32) as u32 == self.round {
+                return t;
+            }
+            *k += 1;
+        }
+        0
     }
 
     /// Shortest distances from `u` avoiding `skip` (and contracted nodes, which no remaining
     /// adjacency list holds), up to `limit`; stops after `max_settled` nodes, or once the
-    /// `pending` targets (marked with the current round) are decided: settled, or reached within
-    /// their threshold. A target reached within its threshold keeps a tentative weight at most
-    /// the threshold whatever the search does next, so stopping then gives the same answers as
-    /// settling it.
+    /// `pending` targets (marked with the current round, listed in `targets`) are decided:
+    /// settled, or reached within their threshold. A target reached within its threshold keeps a
+    /// tentative weight at most the threshold whatever the search does next, so stopping then
+    /// gives the same answer as settling it. The limit shrinks to the largest threshold of the
+    /// undecided targets: nodes beyond it cannot witness any of them, and no longer use up the
+    /// settled budget (so a search finds every witness it found without the shrinking).
     fn run(
         &mut self,
         out: &[Vec<DArc>],
@@ -221,6 +238,9 @@ impl Witness {
         max_settled: usize,
         mut pending: usize,
     ) {
+        let mut limit = limit;
+        let mut k = 0;
+        self.targets.sort_unstable_by(|a, b| b.cmp(a));
         for &t in &self.touched {
             self.w[t as usize] = INF;
         }
@@ -239,7 +259,7 @@ impl Witness {
             if w > self.w[v as usize] {
                 continue;
             }
-            if settled >= max_settled {
+            if settled >= max_settled || w > limit {
                 break;
             }
             settled += 1;
@@ -249,6 +269,7 @@ impl Witness {
                 if pending == 0 {
                     break;
                 }
+                limit = self.undecided_limit(&mut k);
             }
             for a in &out[v as usize] {
                 let x = a.node;
@@ -266,6 +287,7 @@ impl Witness {
                         if pending == 0 {
                             return;
                         }
+                        limit = self.undecided_limit(&mut k);
                     }
                     self.heap
                         .push(Reverse((u64::from(nw) << 32) | u64::from(x)));
@@ -292,6 +314,7 @@ fn shortcuts_for(
     for a_in in &inn[vu] {
         let u = a_in.node;
         wit.next_round();
+        wit.targets.clear();
         let mut limit = 0u32;
         let mut pending = 0;
         for a_out in &out[vu] {
