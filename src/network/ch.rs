@@ -168,29 +168,45 @@ impl Search {
     }
 }
 
+/// Per-node witness-search state: tentative weight, and the round and threshold of a target.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    w: u32,
+    round: u32,
+    threshold: u32,
+}
+
 /// Witness-search state: tentative weights only (no distance, no parent), nodes beyond the
-/// limit never enter the heap; targets are marked in a per-node array stamped with the round
+/// limit never enter the heap; targets are marked in the per-node slots, stamped with the round
 /// number (no clearing between searches) together with the weight a witness must not exceed.
 struct Witness {
-    w: Vec<u32>,
+    slot: Vec<Slot>,
     touched: Vec<u32>,
     heap: BinaryHeap<Reverse<u64>>,
-    /// `round << 32 | threshold` for the current round's undecided targets.
-    mark: Vec<u64>,
     round: u32,
-    /// This round's targets, `(threshold, node)` by decreasing threshold.
+    /// The out-arcs of the node being contracted, `(weight, head)` by decreasing weight: the
+    /// targets of every search by decreasing threshold.
     targets: Vec<(u32, u32)>,
+    /// The weight of the arc from the search's source to the node being contracted.
+    base: u32,
 }
 
 impl Witness {
     fn new(n: usize) -> Self {
         Witness {
-            w: vec![INF; n],
+            slot: vec![
+                Slot {
+                    w: INF,
+                    round: 0,
+                    threshold: 0
+                };
+                n
+            ],
             touched: Vec::new(),
             heap: BinaryHeap::new(),
-            mark: vec![0; n],
             round: 0,
             targets: Vec::new(),
+            base: 0,
         }
     }
 
@@ -198,7 +214,9 @@ impl Witness {
     fn next_round(&mut self) {
         self.round = self.round.wrapping_add(1);
         if self.round == 0 {
-            self.mark.fill(0);
+            for s in &mut self.slot {
+                s.round = 0;
+            }
             self.round = 1;
         }
     }
@@ -206,15 +224,16 @@ impl Witness {
     /// Mark `x` as a target of this round: decided once its tentative weight is at most
     /// `threshold` (a witness) or once it is settled.
     fn mark_target(&mut self, x: u32, threshold: u32) {
-        self.mark[x as usize] = (u64::from(self.round) << 32) | u64::from(threshold);
-        self.targets.push((threshold, x));
+        let s = &mut self.slot[x as usize];
+        s.round = self.round;
+        s.threshold = threshold;
     }
 
     /// The largest threshold of an undecided target, from `k` on (advanced past decided ones).
     fn undecided_limit(&self, k: &mut usize) -> u32 {
         while let Some(&(t, x)) = self.targets.get(*k) {
-            if (self.mark[x as usize] >> 32) as u32 == self.round {
-                return t;
+            if self.slot[x as usize].round == self.round {
+                return self.base.saturating_add(t);
             }
             *k += 1;
         }
@@ -240,31 +259,31 @@ impl Witness {
     ) {
         let mut limit = limit;
         let mut k = 0;
-        self.targets.sort_unstable_by(|a, b| b.cmp(a));
         for &t in &self.touched {
-            self.w[t as usize] = INF;
+            self.slot[t as usize].w = INF;
         }
         self.touched.clear();
         self.heap.clear();
-        self.w[u as usize] = 0;
+        self.slot[u as usize].w = 0;
         self.touched.push(u);
         // `skip` at weight 0 is never improved, hence never entered.
-        self.w[skip as usize] = 0;
+        self.slot[skip as usize].w = 0;
         self.touched.push(skip);
         self.heap.push(Reverse(u64::from(u)));
         let round = self.round;
         let mut settled = 0;
         while let Some(Reverse(key)) = self.heap.pop() {
             let (w, v) = ((key >> 32) as u32, key as u32);
-            if w > self.w[v as usize] {
+            let sv = &mut self.slot[v as usize];
+            if w > sv.w {
                 continue;
             }
             if settled >= max_settled || w > limit {
                 break;
             }
             settled += 1;
-            if (self.mark[v as usize] >> 32) as u32 == round {
-                self.mark[v as usize] = 0;
+            if sv.round == round {
+                sv.round = 0;
                 pending -= 1;
                 if pending == 0 {
                     break;
@@ -274,15 +293,18 @@ impl Witness {
             for a in &out[v as usize] {
                 let x = a.node;
                 let nw = w.saturating_add(a.weight);
-                let old = self.w[x as usize];
+                let sx = &mut self.slot[x as usize];
+                let old = sx.w;
                 if nw < old && nw <= limit {
+                    sx.w = nw;
+                    let decided = sx.round == round && nw <= sx.threshold;
+                    if decided {
+                        sx.round = 0;
+                    }
                     if old == INF {
                         self.touched.push(x);
                     }
-                    self.w[x as usize] = nw;
-                    let m = self.mark[x as usize];
-                    if (m >> 32) as u32 == round && nw <= m as u32 {
-                        self.mark[x as usize] = 0;
+                    if decided {
                         pending -= 1;
                         if pending == 0 {
                             return;
@@ -296,7 +318,7 @@ impl Witness {
         }
     }
     fn dist(&self, v: u32) -> u32 {
-        self.w[v as usize]
+        self.slot[v as usize].w
     }
 }
 
@@ -311,10 +333,14 @@ fn shortcuts_for(
     mut emit: impl FnMut(u32, DArc),
 ) {
     let vu = v as usize;
+    wit.targets.clear();
+    wit.targets
+        .extend(out[vu].iter().map(|a| (a.weight, a.node)));
+    wit.targets.sort_unstable_by(|a, b| b.cmp(a));
     for a_in in &inn[vu] {
         let u = a_in.node;
         wit.next_round();
-        wit.targets.clear();
+        wit.base = a_in.weight;
         let mut limit = 0u32;
         let mut pending = 0;
         for a_out in &out[vu] {
