@@ -131,6 +131,43 @@ fn many_to_many_and_one_to_one_equal_dijkstra() {
     }
 }
 
+/// Weights of 1 to 3 (ties everywhere) on graphs big enough for the witness searches' settled
+/// limits to cut them short: every shortest duration still equals Dijkstra's.
+#[test]
+fn durations_equal_dijkstra_with_ties() {
+    let mut rng = Pcg64::seed_from_u64(7);
+    for round in 0..6 {
+        let n = [300, 1000, 2000][round % 3];
+        let mut arcs = random_graph(&mut rng, n, n * 3);
+        for a in &mut arcs {
+            a.weight = 1 + a.weight % 3;
+        }
+        let ch = Ch::build(n, &arcs);
+        let seed = |node: u32| {
+            vec![Seed {
+                node,
+                weight: 0,
+                dist_m: 0.0,
+            }]
+        };
+        let srcs: Vec<Vec<Seed>> = (0..20)
+            .map(|_| seed(rng.random_range(0..n as u32)))
+            .collect();
+        let dsts: Vec<Vec<Seed>> = (0..n as u32).step_by(7).map(seed).collect();
+        let table = ch.many_to_many(&srcs, &dsts);
+        for (i, s) in srcs.iter().enumerate() {
+            let all = dijkstra(n, &arcs, s);
+            for (j, d) in dsts.iter().enumerate() {
+                assert_eq!(
+                    table[i * dsts.len() + j].0,
+                    all[d[0].node as usize].0,
+                    "round {round} ({i},{j})"
+                );
+            }
+        }
+    }
+}
+
 /// A random street grid with some oneways and missing streets, as a PBF fixture.
 fn grid_fixture(rng: &mut Pcg64, side: i64) -> OsmFixture {
     let mut f = OsmFixture::new();
