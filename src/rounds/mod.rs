@@ -66,6 +66,8 @@ pub mod model;
 mod ruin;
 pub mod solution;
 mod split;
+#[cfg(test)]
+mod testutil;
 
 pub use check::{CheckReport, check};
 pub use hgs::{SolverParams, WORK_PER_SECOND};

@@ -398,43 +398,11 @@ fn order<R: Rng>(inst: &Inst, mut removed: Vec<u32>, rng: &mut R) -> Vec<u32> {
 
 #[cfg(test)]
 mod tests {
-    use rand::{Rng, SeedableRng};
+    use rand::SeedableRng;
     use rand_pcg::Pcg64;
 
     use super::*;
-    use crate::cost::DenseMatrix;
-    use crate::rounds::model::{Problem, Stop, VehicleType};
-
-    /// Depot at location 0, customers at 1..=n with demands 1–9, one vehicle type of capacity
-    /// `cap` with an unbounded fleet.
-    fn instance(rng: &mut Pcg64, n: usize, cap: f64) -> (Problem, DenseMatrix) {
-        let pts: Vec<(f64, f64)> = (0..=n)
-            .map(|_| {
-                (
-                    rng.random_range(0.0..10_000.0),
-                    rng.random_range(0.0..10_000.0),
-                )
-            })
-            .collect();
-        let m = DenseMatrix::planar(&pts, 12.0, true);
-        let stops = (1..=n)
-            .map(|loc| Stop {
-                location: loc,
-                demand: [rng.random_range(1.0..10.0_f64).round(), 0.0],
-                service_s: 300.0,
-                time_window: None,
-            })
-            .collect();
-        let mut vt = VehicleType::simple("truck", 0, [cap, 1e15], 1.0);
-        vt.cost_per_hour = 30.0;
-        vt.fixed_cost = 5.0;
-        let p = Problem {
-            stops,
-            vehicle_types: vec![vt],
-            balance_cost_per_hour: 0.0,
-        };
-        (p, m)
-    }
+    use crate::rounds::testutil::instance;
 
     fn start(inst: &Inst, rng: &mut Pcg64, chunk: usize) -> Vec<Vec<u32>> {
         let mut order: Vec<u32> = (0..inst.n as u32).collect();
