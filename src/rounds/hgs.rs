@@ -290,7 +290,6 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
             Indiv::new(inst, pen, ls.export())
         };
 
-    let adj = Adjacency::new(inst);
     let mut split_work = 0u64;
     let mut annealed = false;
     let mut it = 0u64;
@@ -312,6 +311,7 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
             annealed = true;
             let from = budget.progress(work);
             let until = ANNEAL_UNTIL;
+            let adj = Adjacency::new(inst);
             let found = sisr(
                 inst,
                 &pen,

@@ -234,7 +234,7 @@ impl<'a> Anneal<'a> {
     /// One ruin and recreate of this state (the caller keeps a copy to go back to).
     pub fn step<R: Rng>(&mut self, adj: &Adjacency, rng: &mut R, work: &mut u64) {
         let inst = self.inst;
-        if inst.n == 0 {
+        if inst.n == 0 || self.routes.is_empty() {
             return;
         }
         let (removed, ruined) = ruin(inst, adj, &mut self.routes, rng);
