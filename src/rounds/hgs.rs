@@ -309,21 +309,18 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
             // Simulated annealing over ruin and recreate from the best solution, then the local
             // search on what it found, which joins the population.
             annealed = true;
-            let from = budget.progress(work);
-            let until = ANNEAL_UNTIL;
-            let adj = Adjacency::new(inst);
+            let window = budget.progress(work)..ANNEAL_UNTIL;
+            let mut total_work = work;
             let found = sisr(
                 inst,
                 &pen,
-                &adj,
                 b.slots.clone(),
                 &budget,
-                from,
-                until,
-                &ls,
+                window,
                 &mut rng,
-                &mut split_work,
+                &mut total_work,
             );
+            split_work += total_work - work;
             ls.set_pen(pen);
             ls.load(&found);
             ls.run(&mut rng);
@@ -549,23 +546,21 @@ fn ox(p1: &[u32], p2: &[u32], rng: &mut Pcg64) -> Vec<u32> {
 }
 
 /// Simulated annealing over SISR's ruin-and-recreate moves (Christiaens & Vanden Berghe 2020)
-/// from `start` until the budget ends; returns the best solution met. The temperature falls
-/// geometrically from [`T_START`] to [`T_END`] times the start's cost per customer as the budget
-/// goes from `from` to its end. Constraints are hard where an insertion can keep them (penalties
-/// 10⁴ times the current ones otherwise).
-#[allow(clippy::too_many_arguments)]
+/// from `start` while the budget's progress runs through `window`; returns the best feasible
+/// solution met (else the start). The temperature falls geometrically from [`T_START`] to
+/// [`T_END`] times the start's cost per customer across the window. Constraints are hard where
+/// an insertion can keep them (penalties 10⁴ times the current ones otherwise). `work` is the
+/// search's total work so far and grows with the positions priced.
 fn sisr(
     inst: &Inst,
     pen: &Pen,
-    adj: &Adjacency,
     start: Vec<Vec<u32>>,
     budget: &Budget,
-    from: f64,
-    until: f64,
-    ls: &Ls,
+    window: std::ops::Range<f64>,
     rng: &mut Pcg64,
     work: &mut u64,
 ) -> Vec<Vec<u32>> {
+    let adj = Adjacency::new(inst);
     let mut cur = Anneal::new(inst, pen.scaled(1e4), start);
     let mut cand = cur.clone();
     let mut best = cur.clone();
@@ -573,7 +568,7 @@ fn sisr(
     let per_customer = cur.total() / inst.n.max(1) as f64;
     let (t0, t1) = (T_START * per_customer, T_END * per_customer);
     loop {
-        let done = (budget.progress(ls.work + *work) - from) / (until - from).max(1e-9);
+        let done = (budget.progress(*work) - window.start) / (window.end - window.start).max(1e-9);
         if done >= 1.0 {
             break;
         }
@@ -581,7 +576,7 @@ fn sisr(
         // The clock is read once per hundred moves.
         for _ in 0..100 {
             cand.clone_from(&cur);
-            cand.step(adj, rng, work);
+            cand.step(&adj, rng, work);
             let u: f64 = rng.random_range(f64::MIN_POSITIVE..1.0);
             if cand.total() < cur.total() - temp * u.ln() {
                 std::mem::swap(&mut cur, &mut cand);
