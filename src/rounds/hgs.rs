@@ -58,10 +58,10 @@ const RESTART_AFTER: u64 = 20_000;
 /// at the start of each, the genetic search hands its best solution to simulated annealing over
 /// ruin-and-recreate moves (see [`sisr`]) until the phase's end; the result, after local search,
 /// joins the population and the genetic search goes on. Measured on CVRPLIB at 10 s (seeds
-/// 1–12, one core busy elsewhere): A-n63-k10 reaches its optimum 1314 in 10 of 12 runs and
-/// B-n68-k9 its 1272 in 10 of 12 with these three phases; with one phase over 0.3–0.7, 1 and 5
-/// of 6; with two (0.15–0.45, 0.55–0.85), 7 and 10 of 12; with four, 4 and 4 of 6; never on
-/// A-n63-k10 with the genetic search alone (1316–1318). Not used with time windows (Solomon:
+/// 1–18): A-n63-k10 reaches its optimum 1314 in 15 of 18 runs and B-n68-k9 its 1272 in 12 of 18
+/// with these three phases; with one phase over 0.3–0.7, 1 and 5 of 6; with two (0.15–0.45,
+/// 0.55–0.85), 7 and 10 of 12; with four, 4 and 4 of 6; never on A-n63-k10 with the genetic
+/// search alone (1316–1318). Not used with time windows (Solomon:
 /// slightly worse) or a balance term (the annealing's objective has none).
 const ANNEAL_PHASES: [(f64, f64); 3] = [(0.1, 0.3), (0.4, 0.6), (0.7, 0.9)];
 /// Annealing start temperature, relative to the start solution's cost per customer.
