@@ -5,9 +5,10 @@
 //! metres so that the distance of the fastest path comes with the query. Node order: lazy
 //! priority queue on *level + arcs added / arcs removed + 2 × original arcs added / original
 //! arcs removed* (an arc's original arcs: the input arcs a shortcut stands for, as in OSRM's and
-//! RoutingKit's orderings), recomputed only for nodes whose neighbourhood changed, with a bounded witness search that stops once every neighbour is
-//! decided (settled, or reached within its weight through the contracted node), its limit
-//! shrinking as neighbours are decided.
+//! RoutingKit's orderings), recomputed only for nodes whose neighbourhood changed, with a
+//! bounded witness search that stops once every neighbour is decided (settled, or reached
+//! within its weight through the contracted node), its limit shrinking as neighbours are
+//! decided.
 //! Searches may start from several nodes with initial costs, which is how snapped points in the
 //! middle of an edge enter the graph.
 
