@@ -1650,7 +1650,7 @@ mod tests {
     use rand_pcg::Pcg64;
 
     use super::*;
-    use crate::rounds::testutil::instance;
+    use crate::rounds::testutil::{instance, two_types_with_unloading};
 
     /// Penalised cost of a route given as nodes, evaluated from scratch.
     fn cost(ls: &Ls, ty: usize, nodes: &[u32]) -> f64 {
@@ -1669,22 +1669,12 @@ mod tests {
         for seed in 0..6u64 {
             let mut rng = Pcg64::seed_from_u64(seed);
             let n = 18;
-            let (mut p, m) = instance(&mut rng, n + 1, 30.0);
-            // Location n + 1 is the unloading place; stops on 1..=n only.
-            p.stops.pop();
-            let mut big = p.vehicle_types[0].clone();
-            big.name = "big".into();
-            big.capacity = [40.0, 1e15];
-            big.dump = Some(n + 1);
-            big.max_trips = None;
-            big.unload_service_s = 600.0;
-            big.max_duration_s = Some(6.0 * 3600.0);
-            let mut small = big.clone();
-            small.name = "small".into();
-            small.capacity = [15.0, 1e15];
-            small.cost_per_km = 0.6;
-            small.fixed_cost = 2.0;
-            p.vehicle_types = vec![big, small];
+            let (mut p, m) = two_types_with_unloading(&mut rng, n);
+            for t in &mut p.vehicle_types {
+                t.unload_service_s = 600.0;
+            }
+            p.vehicle_types[1].cost_per_km = 0.6;
+            p.vehicle_types[1].fixed_cost = 2.0;
             let custs: Vec<usize> = (0..n).collect();
             let inst = Inst::new(&p, &m, &custs, 8);
             assert!(!inst.compat[0][1], "tails never move between capacities");

@@ -402,7 +402,7 @@ mod tests {
     use rand_pcg::Pcg64;
 
     use super::*;
-    use crate::rounds::testutil::instance;
+    use crate::rounds::testutil::{instance, two_types_with_unloading};
 
     fn start(inst: &Inst, rng: &mut Pcg64, chunk: usize) -> Vec<Vec<u32>> {
         let mut order: Vec<u32> = (0..inst.n as u32).collect();
@@ -463,18 +463,10 @@ mod tests {
         for seed in 0..4u64 {
             let mut rng = Pcg64::seed_from_u64(seed);
             let n = 18;
-            let (mut p, m) = instance(&mut rng, n + 1, 30.0);
-            p.stops.pop();
-            let mut big = p.vehicle_types[0].clone();
-            big.capacity = [40.0, 1e15];
-            big.dump = Some(n + 1);
-            big.max_trips = None;
-            big.max_duration_s = Some(6.0 * 3600.0);
-            big.count = Some(2);
-            let mut small = big.clone();
-            small.name = "small".into();
-            small.capacity = [15.0, 1e15];
-            p.vehicle_types = vec![big, small];
+            let (mut p, m) = two_types_with_unloading(&mut rng, n);
+            for t in &mut p.vehicle_types {
+                t.count = Some(2);
+            }
             let custs: Vec<usize> = (0..n).collect();
             let inst = Inst::new(&p, &m, &custs, 8);
             let adj = Adjacency::new(&inst);

@@ -36,3 +36,23 @@ pub(crate) fn instance(rng: &mut Pcg64, n: usize, cap: f64) -> (Problem, DenseMa
     };
     (p, m)
 }
+
+/// Two vehicle types on [`instance`]'s ground with `n` customers (locations 1..=n): "big"
+/// (capacity 40) and "small" (capacity 15), both unloading at location n + 1 as often as needed
+/// within a 6-hour limit; tests adjust the rest.
+pub(crate) fn two_types_with_unloading(rng: &mut Pcg64, n: usize) -> (Problem, DenseMatrix) {
+    let (mut p, m) = instance(rng, n + 1, 30.0);
+    // Location n + 1 is the unloading place; stops on 1..=n only.
+    p.stops.pop();
+    let mut big = p.vehicle_types[0].clone();
+    big.name = "big".into();
+    big.capacity = [40.0, 1e15];
+    big.dump = Some(n + 1);
+    big.max_trips = None;
+    big.max_duration_s = Some(6.0 * 3600.0);
+    let mut small = big.clone();
+    small.name = "small".into();
+    small.capacity = [15.0, 1e15];
+    p.vehicle_types = vec![big, small];
+    (p, m)
+}
