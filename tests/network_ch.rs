@@ -58,8 +58,39 @@ fn many_to_many_and_one_to_one_equal_dijkstra() {
         let n = [20, 60, 150, 400][round % 4];
         let arcs = random_graph(&mut rng, n, n * 2);
         let ch = Ch::build(n, &arcs);
-        let srcs: Vec<Vec<Seed>> = (0..15).map(|_| seeds(&mut rng, n)).collect();
-        let dsts: Vec<Vec<Seed>> = (0..13).map(|_| seeds(&mut rng, n)).collect();
+        assert_eq!(ch.core_size(), 0, "round {round}: sparse graphs contract fully");
+        check_against_dijkstra(&mut rng, &ch, n, &arcs, round);
+    }
+}
+
+/// The same checks with the contraction stopped early (a core searched like Dijkstra), from an
+/// all-core hierarchy (no contraction at all) to a small core.
+#[test]
+fn queries_with_a_core_equal_dijkstra() {
+    let mut rng = Pcg64::seed_from_u64(43);
+    for round in 0..8 {
+        let n = [300, 400][round % 2];
+        let arcs = random_graph(&mut rng, n, n * 2);
+        let per_node = [0, 3, 4, 5][(round / 2) % 4];
+        let ch = Ch::build_with_core(n, &arcs, per_node);
+        let core = ch.core_size();
+        assert!(core > 0, "round {round}: a core was left");
+        if per_node == 0 {
+            assert_eq!(ch.rank.len(), n);
+            assert!(core > n / 2, "round {round}: nothing contracted, core {core}");
+        } else {
+            assert!(core < n, "round {round}: some nodes contracted");
+        }
+        check_against_dijkstra(&mut rng, &ch, n, &arcs, round);
+    }
+}
+
+/// Buckets, RPHAST and one-to-one (with the unpacked path) against plain Dijkstra, from random
+/// seed sets.
+fn check_against_dijkstra(rng: &mut Pcg64, ch: &Ch, n: usize, arcs: &[InputArc], round: usize) {
+    {
+        let srcs: Vec<Vec<Seed>> = (0..15).map(|_| seeds(rng, n)).collect();
+        let dsts: Vec<Vec<Seed>> = (0..13).map(|_| seeds(rng, n)).collect();
         let table = ch.many_to_many(&srcs, &dsts);
         for other in [
             ch.many_to_many_buckets(&srcs, &dsts),
@@ -74,7 +105,7 @@ fn many_to_many_and_one_to_one_equal_dijkstra() {
             }
         }
         for (i, s) in srcs.iter().enumerate() {
-            let all = dijkstra(n, &arcs, s);
+            let all = dijkstra(n, arcs, s);
             for (j, d) in dsts.iter().enumerate() {
                 let expect = d
                     .iter()
@@ -211,12 +242,30 @@ fn grid_fixture(rng: &mut Pcg64, side: i64) -> OsmFixture {
 
 #[test]
 fn router_table_equals_dijkstra_with_mid_edge_points() {
+    router_table_equals_dijkstra(None);
+}
+
+/// The same with a hierarchy that leaves a core, as a grid without road hierarchy does.
+#[test]
+fn router_table_with_a_core_equals_dijkstra() {
+    router_table_equals_dijkstra(Some(5));
+}
+
+fn router_table_equals_dijkstra(core_arcs_per_node: Option<usize>) {
     let mut rng = Pcg64::seed_from_u64(7);
     let fx = grid_fixture(&mut rng, 14);
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("grid.osm.pbf");
     fx.write(&p).unwrap();
-    let (file, _) = build_from_pbf(&p, &ImportOptions::default()).unwrap();
+    let (mut file, _) = build_from_pbf(&p, &ImportOptions::default()).unwrap();
+    if let Some(k) = core_arcs_per_node {
+        let n = 2 * file.graph.edges.len();
+        file.ch = Ch::build_with_core(n, &ch_arcs(&file.graph, &file.turns), k);
+        let core = file.ch.core_size();
+        assert!(core > 0 && core < n / 2, "core of {core} nodes out of {n}");
+    } else {
+        assert_eq!(file.ch.core_size(), 0);
+    }
     let r = RoadRouter::new(file);
     // Plain Dijkstra on the edge-based graph (nodes = directed edges, arcs = allowed turns).
     let arcs = ch_arcs(&r.graph, &r.turns);

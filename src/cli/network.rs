@@ -173,6 +173,7 @@ fn run_import(a: ImportArgs) -> anyhow::Result<ExitCode> {
             "{}",
             json!({
                 "path": s.path, "nodes": s.nodes, "edges": s.edges, "ch_arcs": s.ch_arcs,
+                "ch_core_nodes": s.ch_core_nodes,
                 "ways": s.ways, "seconds": s.seconds, "profile": s.profile.as_str(),
                 "turns": s.turns, "restrictions_applied": ts.restrictions_applied,
                 "restrictions_unmatched": ts.restrictions_unmatched,
@@ -192,6 +193,13 @@ fn run_import(a: ImportArgs) -> anyhow::Result<ExitCode> {
             s.ch_arcs,
             s.seconds
         );
+        if s.ch_core_nodes > 0 {
+            println!(
+                "hierarchy core: {} nodes left uncontracted (a network without road hierarchy, \
+                 such as a grid; routes and matrices cross the core like Dijkstra, more slowly)",
+                s.ch_core_nodes
+            );
+        }
         println!(
             "turn restrictions: {} applied, {} not matching the graph, {} via a way (not \
              applied)",
@@ -229,7 +237,8 @@ fn run_info(a: InfoArgs) -> anyhow::Result<ExitCode> {
                 "imported_unix_s": m.imported_unix_s,
                 "imported": utc_iso8601(m.imported_unix_s), "nodes": r.graph.nodes.len(),
                 "edges": r.graph.edges.len(), "bbox": bbox, "clip": m.clip,
-                "ch_arcs": r.ch.fwd.len() + r.ch.bwd.len(), "profile": m.profile.as_str(),
+                "ch_arcs": r.ch.fwd.len() + r.ch.bwd.len(),
+                "ch_core_nodes": r.ch.core_size(), "profile": m.profile.as_str(),
                 "turns": r.turns.len(), "signal_penalty_s": m.signal_penalty_s,
             })
         );
@@ -241,6 +250,12 @@ fn run_info(a: InfoArgs) -> anyhow::Result<ExitCode> {
         println!("nodes        {}", r.graph.nodes.len());
         println!("edges        {}", r.graph.edges.len());
         println!("turns        {}", r.turns.len());
+        if r.ch.core_size() > 0 {
+            println!(
+                "core         {} nodes left uncontracted (no road hierarchy: slower queries)",
+                r.ch.core_size()
+            );
+        }
         if let Some(b) = bbox {
             println!(
                 "bbox         {:.5},{:.5},{:.5},{:.5}",

@@ -68,6 +68,9 @@ pub struct ImportSummary {
     pub edges: usize,
     /// Hierarchy arcs (upward, both directions) including shortcuts.
     pub ch_arcs: usize,
+    /// Nodes of the edge-based graph left uncontracted in the hierarchy's core (0 on road
+    /// networks; see [`crate::network::ch::Ch::build_with_core`]).
+    pub ch_core_nodes: usize,
     /// OSM ways kept by the profile (before clipping).
     pub ways: usize,
     /// The profile.
@@ -208,6 +211,7 @@ pub fn import_pbf(pbf: &Path, out: &Path, opts: &ImportOptions) -> Result<Import
         nodes: file.graph.nodes.len(),
         edges: file.graph.edges.len(),
         ch_arcs: file.ch.fwd.len() + file.ch.bwd.len(),
+        ch_core_nodes: file.ch.core_size(),
         ways: report.ways,
         profile: opts.profile,
         turns: file.turns.len(),
