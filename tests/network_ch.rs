@@ -58,7 +58,11 @@ fn many_to_many_and_one_to_one_equal_dijkstra() {
         let n = [20, 60, 150, 400][round % 4];
         let arcs = random_graph(&mut rng, n, n * 2);
         let ch = Ch::build(n, &arcs);
-        assert_eq!(ch.core_size(), 0, "round {round}: sparse graphs contract fully");
+        assert_eq!(
+            ch.core_size(),
+            0,
+            "round {round}: sparse graphs contract fully"
+        );
         check_against_dijkstra(&mut rng, &ch, n, &arcs, round);
     }
 }
@@ -77,7 +81,10 @@ fn queries_with_a_core_equal_dijkstra() {
         assert!(core > 0, "round {round}: a core was left");
         if per_node == 0 {
             assert_eq!(ch.rank.len(), n);
-            assert!(core > n / 2, "round {round}: nothing contracted, core {core}");
+            assert!(
+                core > n / 2,
+                "round {round}: nothing contracted, core {core}"
+            );
         } else {
             assert!(core < n, "round {round}: some nodes contracted");
         }
