@@ -18,7 +18,7 @@ use crate::network::{
 /// `boucle network …`
 #[derive(Debug, clap::Subcommand)]
 pub enum NetworkCommand {
-    /// Import an OpenStreetMap extract (.osm.pbf) into DIR/network.graph.
+    /// Import an OpenStreetMap extract (.osm.pbf, or OSM XML .osm) into DIR/network.graph.
     Import(ImportArgs),
     /// Describe the imported road graph (or say that the crow-flies fallback is in use).
     Info(InfoArgs),
@@ -27,7 +27,8 @@ pub enum NetworkCommand {
 /// Arguments of `network import`.
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
-    /// The OpenStreetMap extract.
+    /// The OpenStreetMap extract: PBF, or OSM XML (as JOSM or the Overpass API write it), told
+    /// apart by the file's first bytes.
     #[arg(value_name = "FILE.osm.pbf")]
     pub file: PathBuf,
     /// Clip to this box, `W,S,E,N` in degrees (default: the territory's box plus 5 km).

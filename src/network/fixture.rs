@@ -1,4 +1,4 @@
-//! A tiny OpenStreetMap PBF writer for test fixtures and synthetic networks.
+//! A tiny OpenStreetMap PBF (and OSM XML) writer for test fixtures and synthetic networks.
 //!
 //! Tests build their own small road networks in code and write them as real `.osm.pbf` files, so
 //! that the import is exercised end to end without any external tool (osmium) or shared data.
@@ -139,6 +139,79 @@ impl OsmFixture {
     /// Encode and write to `path`.
     pub fn write(&self, path: &std::path::Path) -> std::io::Result<()> {
         std::fs::write(path, self.to_pbf())
+    }
+
+    /// The same data as OSM XML (`.osm`), coordinates at the PBF's 1e-7 degree, nodes and ways
+    /// in the same order as [`OsmFixture::to_pbf`], relations last.
+    pub fn to_osm_xml(&self) -> String {
+        use quick_xml::escape::escape;
+        use std::fmt::Write as _;
+        fn deg(x: f64) -> String {
+            let d = (x * 1e7).round() as i64;
+            let sign = if d < 0 { "-" } else { "" };
+            format!("{sign}{}.{:07}", d.abs() / 10_000_000, d.abs() % 10_000_000)
+        }
+        fn close_with_tags(out: &mut String, el: &str, tags: &[(String, String)], inner: &str) {
+            if tags.is_empty() && inner.is_empty() {
+                out.push_str("/>\n");
+                return;
+            }
+            out.push_str(">\n");
+            out.push_str(inner);
+            for (k, v) in tags {
+                let _ = writeln!(out, "    <tag k=\"{}\" v=\"{}\"/>", escape(k), escape(v));
+            }
+            let _ = writeln!(out, "  </{el}>");
+        }
+        let mut out = String::from(
+            "<?xml version='1.0' encoding='UTF-8'?>\n<osm version=\"0.6\" generator=\"boucle \
+             fixture\">\n",
+        );
+        let mut nodes = String::new();
+        for n in &self.nodes {
+            let _ = write!(
+                nodes,
+                "  <node id=\"{}\" lat=\"{}\" lon=\"{}\" version=\"1\"",
+                n.id,
+                deg(n.lat),
+                deg(n.lon)
+            );
+            close_with_tags(&mut nodes, "node", &n.tags, "");
+        }
+        let mut ways = String::new();
+        for w in &self.ways {
+            let _ = write!(ways, "  <way id=\"{}\" version=\"1\"", w.id);
+            let inner: String = w
+                .refs
+                .iter()
+                .map(|r| format!("    <nd ref=\"{r}\"/>\n"))
+                .collect();
+            close_with_tags(&mut ways, "way", &w.tags, &inner);
+        }
+        if self.ways_first {
+            out.push_str(&ways);
+            out.push_str(&nodes);
+        } else {
+            out.push_str(&nodes);
+            out.push_str(&ways);
+        }
+        for r in &self.relations {
+            let _ = write!(out, "  <relation id=\"{}\" version=\"1\"", r.id);
+            let inner: String = r
+                .members
+                .iter()
+                .map(|(t, id, role)| {
+                    let t = if *t == 'n' { "node" } else { "way" };
+                    format!(
+                        "    <member type=\"{t}\" ref=\"{id}\" role=\"{}\"/>\n",
+                        escape(role)
+                    )
+                })
+                .collect();
+            close_with_tags(&mut out, "relation", &r.tags, &inner);
+        }
+        out.push_str("</osm>\n");
+        out
     }
 }
 

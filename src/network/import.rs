@@ -11,7 +11,7 @@ use super::car::CAR_SIGNAL_PENALTY_S;
 use super::ch::{Ch, InputArc};
 use super::file::{GraphFile, GraphMeta, VERSION};
 use super::graph::RoadGraph;
-use super::pbf::read_pbf;
+use super::pbf::read_osm;
 use super::profile::Profile;
 use super::turns::{Turn, TurnModel, TurnStats, compute_turns, duration_ms};
 use crate::error::{Error, Result};
@@ -139,7 +139,7 @@ pub struct BuildReport {
 
 /// Read a PBF and build the graph, its turns and the hierarchy in memory.
 pub fn build_from_pbf(pbf: &Path, opts: &ImportOptions) -> Result<(GraphFile, BuildReport)> {
-    let raw = read_pbf(pbf, opts.profile, opts.progress)?;
+    let raw = read_osm(pbf, opts.profile, opts.progress)?;
     let ways = raw.ways.len();
     let built = build(
         &raw,

@@ -26,6 +26,7 @@ pub mod file;
 pub mod fixture;
 pub mod graph;
 pub mod import;
+pub mod osm_xml;
 pub mod pbf;
 pub mod profile;
 pub mod router;

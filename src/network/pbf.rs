@@ -137,7 +137,7 @@ fn pbf_error(path: &Path, e: impl std::fmt::Display) -> Error {
     .into()
 }
 
-fn progress(path: &Path, show: bool, label: &str) -> ProgressBar {
+pub(super) fn progress(path: &Path, show: bool, label: &str) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }
@@ -165,17 +165,22 @@ fn blobs(path: &Path) -> Result<BlobReader<std::io::BufReader<std::fs::File>>> {
 /// stop-sign seconds, direction.
 type FoundNode = (u32, i32, i32, bool, NodeBarrier, u8, u8);
 
-struct WayChunk {
-    ways: Vec<(i64, WayProfile, usize, usize)>,
-    refs: Vec<i64>,
-    restrictions: Vec<Restriction>,
+/// What one block (or a whole XML file) holds for the profile.
+#[derive(Debug, Default)]
+pub(super) struct WayChunk {
+    /// Kept ways: id, profile, first reference in `refs`, number of references.
+    pub ways: Vec<(i64, WayProfile, usize, usize)>,
+    /// Node ids of the kept ways.
+    pub refs: Vec<i64>,
+    /// Restrictions for the profile.
+    pub restrictions: Vec<Restriction>,
     /// Every node of the block (when nodes are kept from the first pass).
-    nodes: Vec<NodeFacts>,
+    pub nodes: Vec<NodeFacts>,
 }
 
 /// A node as read from a block: id, lon, lat (1e-7 degree), traffic signal, barrier, stop-sign
 /// seconds, direction.
-type NodeFacts = (i64, i32, i32, bool, NodeBarrier, u8, u8);
+pub(super) type NodeFacts = (i64, i32, i32, bool, NodeBarrier, u8, u8);
 
 /// Files up to this size are decoded once: the first pass keeps every node (24 bytes each)
 /// besides the ways. Bigger files are read in two streaming passes (ways, then the nodes they
@@ -183,7 +188,13 @@ type NodeFacts = (i64, i32, i32, bool, NodeBarrier, u8, u8);
 const ONE_PASS_MAX_BYTES: u64 = 64 << 20;
 
 /// What the profile needs to know about a node from its tags.
-fn node_facts(profile: Profile, id: i64, lon: i32, lat: i32, tags: &[(&str, &str)]) -> NodeFacts {
+pub(super) fn node_facts(
+    profile: Profile,
+    id: i64,
+    lon: i32,
+    lat: i32,
+    tags: &[(&str, &str)],
+) -> NodeFacts {
     if tags.is_empty() {
         return (id, lon, lat, false, NodeBarrier::None, 0, 0);
     }
@@ -247,8 +258,43 @@ fn block_nodes(
     }
 }
 
-/// Read the ways of `path` that `profile` may drive, the coordinates of their nodes and the
-/// turn restrictions.
+/// Read an OpenStreetMap file, PBF or XML (told apart by their first bytes): the ways
+/// `profile` may drive, the coordinates of their nodes and the turn restrictions.
+pub fn read_osm(path: &Path, profile: Profile, show_progress: bool) -> Result<RawOsm> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(64);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(64).read_to_end(&mut head))
+        .map_err(|e| Error::io(path, e))?;
+    let compressed = if head.starts_with(&[0x1f, 0x8b]) {
+        Some("gzip")
+    } else if head.starts_with(b"BZh") {
+        Some("bzip2")
+    } else {
+        None
+    };
+    if let Some(c) = compressed {
+        return Err(InputError::new(
+            path,
+            Location::File,
+            None,
+            format!(
+                "a {c}-compressed file: decompress it first ({} FILE), or use the .osm.pbf \
+                 extract",
+                if c == "gzip" { "gunzip" } else { "bunzip2" }
+            ),
+        )
+        .into());
+    }
+    if super::osm_xml::looks_like_xml(&head) {
+        let chunk = super::osm_xml::read_xml(path, profile, show_progress)?;
+        return assemble(path, profile, vec![Ok(chunk)], true, show_progress);
+    }
+    read_pbf(path, profile, show_progress)
+}
+
+/// Read the ways of `path` (a PBF file) that `profile` may drive, the coordinates of their nodes
+/// and the turn restrictions.
 pub fn read_pbf(path: &Path, profile: Profile, show_progress: bool) -> Result<RawOsm> {
     // Pass 1: ways (and every node if the file is small).
     let one_pass = std::fs::metadata(path).is_ok_and(|m| m.len() <= ONE_PASS_MAX_BYTES);
@@ -260,12 +306,7 @@ pub fn read_pbf(path: &Path, profile: Profile, show_progress: bool) -> Result<Ra
             if let Some(off) = blob.offset() {
                 pb.set_position(pb.position().max(off.0));
             }
-            let mut chunk = WayChunk {
-                ways: Vec::new(),
-                refs: Vec::new(),
-                restrictions: Vec::new(),
-                nodes: Vec::new(),
-            };
+            let mut chunk = WayChunk::default();
             if let BlobDecode::OsmData(block) = blob.decode().map_err(|e| pbf_error(path, e))? {
                 if one_pass {
                     block_nodes(&block, profile, |_| true, &mut chunk.nodes);
@@ -307,6 +348,18 @@ pub fn read_pbf(path: &Path, profile: Profile, show_progress: bool) -> Result<Ra
         })
         .collect();
     pb.finish_and_clear();
+    assemble(path, profile, chunks, one_pass, show_progress)
+}
+
+/// Index the ways' nodes, then take their coordinates and facts: from `chunks`' nodes if
+/// `one_pass`, else from a second pass over the PBF file.
+pub(super) fn assemble(
+    path: &Path,
+    profile: Profile,
+    chunks: Vec<Result<WayChunk>>,
+    one_pass: bool,
+    show_progress: bool,
+) -> Result<RawOsm> {
     let mut ways_raw = Vec::new();
     let mut refs_i64: Vec<i64> = Vec::new();
     let mut restrictions = Vec::new();
