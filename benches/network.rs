@@ -33,8 +33,9 @@ fn extracts() -> Vec<PathBuf> {
         .collect();
     v.sort();
     v.retain(|p| {
-        // Synthetic grids have no road hierarchy: their edge-based hierarchy takes from
-        // seconds (grid100) to more than half an hour (grid300: not finished) to build.
+        // Synthetic grids have no road hierarchy: their hierarchy keeps a core (see
+        // `Ch::build_with_core`), they take 4 s (grid100) to 45 s (grid300) to import and their
+        // tables take 0.1–3 s; `benches/import_all.py` times their import.
         let grid = name(p).starts_with("synthetic_grid");
         if grid && !grids {
             eprintln!(
@@ -82,26 +83,37 @@ fn bench(c: &mut Criterion) {
         };
         let r = RoadRouter::new(file);
         let pts = sample_points(&r, 100, 1);
-        c.bench_function(&format!("matrix_100x100/{n}"), |b| {
-            b.iter(|| r.table(&pts, &pts).unwrap())
+        // Grids: each table takes seconds; 10 samples (criterion's minimum) rather than 100.
+        let grid = n.starts_with("synthetic_grid");
+        let mut bench = |group: &str, f: &mut dyn FnMut()| {
+            let mut g = c.benchmark_group(group);
+            if grid {
+                g.sample_size(10);
+            }
+            g.bench_function(&n, |b| b.iter(&mut *f));
+            g.finish();
+        };
+        bench("matrix_100x100", &mut || {
+            r.table(&pts, &pts).unwrap();
         });
         // The two many-to-many algorithms alone on the same seeds (the table picks one).
         let snaps: Vec<_> = pts.iter().map(|&p| r.snap(p, "point").unwrap()).collect();
         let src: Vec<_> = snaps.iter().map(|s| r.source_seeds(s)).collect();
         let dst: Vec<_> = snaps.iter().map(|s| r.target_seeds(s)).collect();
-        c.bench_function(&format!("matrix_buckets_100x100/{n}"), |b| {
-            b.iter(|| r.ch.many_to_many_buckets(&src, &dst))
+        bench("matrix_buckets_100x100", &mut || {
+            r.ch.many_to_many_buckets(&src, &dst);
         });
-        c.bench_function(&format!("matrix_rphast_100x100/{n}"), |b| {
-            b.iter(|| r.ch.many_to_many_rphast(&src, &dst))
+        bench("matrix_rphast_100x100", &mut || {
+            r.ch.many_to_many_rphast(&src, &dst);
         });
         let mut k = 0;
-        c.bench_function(&format!("one_to_one/{n}"), |b| {
-            b.iter(|| {
-                k = (k + 1) % 99;
-                r.route(pts[k], pts[k + 1]).unwrap()
-            })
+        bench("one_to_one", &mut || {
+            k = (k + 1) % 99;
+            r.route(pts[k], pts[k + 1]).unwrap();
         });
+        if grid {
+            continue;
+        }
         let mut g = c.benchmark_group("import");
         g.sample_size(10);
         g.bench_function(&n, |b| b.iter(|| build_from_pbf(&p, &opts).unwrap()));
