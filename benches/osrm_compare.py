@@ -136,7 +136,8 @@ def main():
 
     home = osrm_home()
     work = tempfile.mkdtemp(prefix="osrm_compare_")
-    pbf = os.path.join(work, "x.osm.pbf")
+    # OSRM tells PBF from XML by the file name; keep the input's (.osm.pbf or .osm).
+    pbf = os.path.join(work, "x.osm" if a.pbf.endswith(".osm") else "x.osm.pbf")
     shutil.copy(a.pbf, pbf)
     t_extract = run([os.path.join(home, "bin", "osrm-extract"), "-p",
                      os.path.join(home, "share", "profiles", "car.lua"), pbf]
