@@ -10,7 +10,9 @@
 //! within its weight through the contracted node), its limit shrinking as neighbours are
 //! decided.
 //! Searches may start from several nodes with initial costs, which is how snapped points in the
-//! middle of an edge enter the graph.
+//! middle of an edge enter the graph. Where the remaining graph gets dense (a network without
+//! road hierarchy, such as a grid), the contraction stops and leaves a core that searches cross
+//! like Dijkstra ([`Ch::build_with_core`]).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;

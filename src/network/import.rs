@@ -1,4 +1,4 @@
-//! `network import`: PBF → road graph → turns (edge-based graph) → contraction hierarchy →
+//! `network import`: OSM file (PBF or XML) → road graph → turns (edge-based graph) → contraction hierarchy →
 //! graph file.
 
 use std::path::{Path, PathBuf};
@@ -137,7 +137,7 @@ pub struct BuildReport {
     pub turn_stats: TurnStats,
 }
 
-/// Read a PBF and build the graph, its turns and the hierarchy in memory.
+/// Read an OSM file (PBF or XML) and build the graph, its turns and the hierarchy in memory.
 pub fn build_from_pbf(pbf: &Path, opts: &ImportOptions) -> Result<(GraphFile, BuildReport)> {
     let raw = read_osm(pbf, opts.profile, opts.progress)?;
     let ways = raw.ways.len();

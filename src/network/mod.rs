@@ -2,7 +2,9 @@
 //! route geometry, with a crow-flies fallback when no graph has been imported.
 //!
 //! Map of the module:
-//! - [`pbf`]: streaming two-pass PBF reading (ways, then the nodes they use);
+//! - [`pbf`]: streaming two-pass PBF reading (ways, then the nodes they use), and
+//!   `read_osm`, which tells PBF from XML;
+//! - [`osm_xml`]: OSM XML reading (`.osm`), into the same structures;
 //! - [`profile`]: routing profiles: the truck (default; access, oneway, speeds, weight and
 //!   height limits) and [`car`] (OSRM car.lua in Rust, for comparisons);
 //! - [`build`]: clipping, cutting at intersections, degree-2 chain contraction, largest SCC;
@@ -11,10 +13,11 @@
 //! - [`file`]: the versioned binary graph file (`network.graph`);
 //! - [`snap`]: point → nearest position on an edge (rstar), entering the edge-based graph on
 //!   the directed edges through it;
-//! - [`ch`]: contraction hierarchy, one-to-one and bucket many-to-many queries;
+//! - [`ch`]: contraction hierarchy (with a core where the graph gets dense), one-to-one,
+//!   bucket and RPHAST many-to-many queries;
 //! - [`router`]: the [`Router`] trait, [`Table`], [`Route`], and [`open_router`];
 //! - [`import`]: the `network import` pipeline;
-//! - [`fixture`]: a small PBF writer for tests and synthetic networks.
+//! - [`fixture`]: a small PBF (and OSM XML) writer for tests and synthetic networks.
 //!
 //! Consumers (clustering, rounds, siting) call [`open_router`] on the territory folder and use
 //! [`Router::table`], whose [`Table`] implements [`crate::cost::CostMatrix`].
