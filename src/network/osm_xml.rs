@@ -4,7 +4,9 @@
 //!
 //! Elements marked `action="delete"` (JOSM) or `visible="false"` are skipped. Coordinates are
 //! rounded to 1e-7 degree, the PBF resolution, so that a file and its PBF conversion give the
-//! same graph.
+//! same graph. Every node is kept until the ways are known (24 bytes a node, as for small PBF
+//! files): XML extracts are usually small; a regional one is better converted to PBF first
+//! (`osmium cat FILE.osm -o FILE.osm.pbf`), which is also 2–3 times faster to read.
 
 use std::io::{BufRead, Read};
 use std::path::Path;
