@@ -59,7 +59,7 @@ const RESTART_AFTER: u64 = 20_000;
 /// ruin-and-recreate moves (see [`sisr`]) until the phase's end; the result, after local search,
 /// joins the population and the genetic search goes on. Measured on CVRPLIB at 10 s (seeds
 /// 1–18): A-n63-k10 reaches its optimum 1314 in 15 of 18 runs and B-n68-k9 its 1272 in 12 of 18
-/// with these three phases; with one phase over 0.3–0.7, 1 and 5 of 6; with two (0.15–0.45,
+/// with these three phases (seeds 1–30: 24 and 22 of 30); with one phase over 0.3–0.7, 1 and 5 of 6; with two (0.15–0.45,
 /// 0.55–0.85), 7 and 10 of 12; with four, 4 and 4 of 6; never on A-n63-k10 with the genetic
 /// search alone (1316–1318). Not used with time windows (Solomon:
 /// slightly worse) or a balance term (the annealing's objective has none).
