@@ -407,8 +407,9 @@ fn shortcuts_for(
 /// The contraction stops, and the remaining nodes form the core, once they hold more than this
 /// many arcs per node. Real road networks never get there (at most 7 arcs per remaining node on
 /// the edge-based graphs of the shared extracts, down to the last node); graphs without a road
-/// hierarchy do (a synthetic grid passes 32 with about half its nodes left), where the top of a
-/// full hierarchy would be a near-clique whose contraction costs time cubic in its degree.
+/// hierarchy do (the synthetic grids pass 32 with about a seventh of their nodes left), where
+/// the top of a full hierarchy would be a near-clique whose contraction costs time cubic in its
+/// degree.
 pub const CORE_ARCS_PER_NODE: usize = 32;
 
 /// Above this many core nodes, tables use RPHAST rather than buckets (a small core adds little
