@@ -208,42 +208,23 @@ fn durations_equal_dijkstra_with_ties() {
 
 /// A random street grid with some oneways and missing streets, as a PBF fixture.
 fn grid_fixture(rng: &mut Pcg64, side: i64) -> OsmFixture {
-    let mut f = OsmFixture::new();
-    f.zlib = true;
-    let id = |x: i64, y: i64| y * side + x + 1;
-    for y in 0..side {
-        for x in 0..side {
-            let jx = rng.random_range(-0.0002..0.0002);
-            let jy = rng.random_range(-0.0002..0.0002);
-            f.node(
-                id(x, y),
-                7.0 + x as f64 * 0.002 + jx,
-                47.8 + y as f64 * 0.0015 + jy,
-                &[],
-            );
-        }
-    }
-    let mut wid = 1;
-    for y in 0..side {
-        for x in 0..side {
-            for (dx, dy) in [(1, 0), (0, 1)] {
-                let (x2, y2) = (x + dx, y + dy);
-                if x2 >= side || y2 >= side || rng.random_bool(0.1) {
-                    continue;
-                }
-                let hw =
-                    ["residential", "tertiary", "secondary", "service"][rng.random_range(0..4)];
-                let mut tags = vec![("highway", hw)];
-                match rng.random_range(0..10) {
-                    0 => tags.push(("oneway", "yes")),
-                    1 => tags.push(("oneway", "-1")),
-                    _ => {}
-                }
-                f.way(wid, &[id(x, y), id(x2, y2)], &tags);
-                wid += 1;
+    let mut f = OsmFixture::street_grid(
+        rng,
+        side,
+        |x, y| y * side + x + 1,
+        |_| Vec::new(),
+        |rng| {
+            let hw = ["residential", "tertiary", "secondary", "service"][rng.random_range(0..4)];
+            let mut tags = vec![("highway", hw)];
+            match rng.random_range(0..10) {
+                0 => tags.push(("oneway", "yes")),
+                1 => tags.push(("oneway", "-1")),
+                _ => {}
             }
-        }
-    }
+            tags
+        },
+    );
+    f.zlib = true;
     f
 }
 

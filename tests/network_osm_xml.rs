@@ -11,49 +11,33 @@ use rand_pcg::Pcg64;
 /// escaping and turn restrictions (one via a node, one via a way).
 fn rich_fixture(seed: u64, side: i64, ways_first: bool) -> OsmFixture {
     let mut rng = Pcg64::seed_from_u64(seed);
-    let mut f = OsmFixture::new();
+    let id = |x: i64, y: i64| -(y * side + x + 1);
+    let mut f = OsmFixture::street_grid(
+        &mut rng,
+        side,
+        id,
+        |rng| match rng.random_range(0..12) {
+            0 => vec![("highway", "traffic_signals")],
+            1 => vec![("highway", "stop"), ("direction", "forward")],
+            2 => vec![("barrier", "gate")],
+            _ => Vec::new(),
+        },
+        |rng| {
+            let hw =
+                ["residential", "tertiary", "primary", "service", "track"][rng.random_range(0..5)];
+            let mut tags = vec![("highway", hw), ("name", "Rue \"A\" & <B>")];
+            match rng.random_range(0..8) {
+                0 => tags.push(("oneway", "yes")),
+                1 => tags.push(("oneway", "-1")),
+                2 => tags.push(("maxspeed", "30")),
+                3 => tags.push(("hgv", "no")),
+                _ => {}
+            }
+            tags
+        },
+    );
     f.ways_first = ways_first;
     f.zlib = true;
-    let id = |x: i64, y: i64| -(y * side + x + 1);
-    for y in 0..side {
-        for x in 0..side {
-            let tags: &[(&str, &str)] = match rng.random_range(0..12) {
-                0 => &[("highway", "traffic_signals")],
-                1 => &[("highway", "stop"), ("direction", "forward")],
-                2 => &[("barrier", "gate")],
-                _ => &[],
-            };
-            f.node(
-                id(x, y),
-                7.0 + x as f64 * 0.002 + rng.random_range(-0.0002..0.0002),
-                47.8 + y as f64 * 0.0015 + rng.random_range(-0.0002..0.0002),
-                tags,
-            );
-        }
-    }
-    let mut wid = 1;
-    for y in 0..side {
-        for x in 0..side {
-            for (dx, dy) in [(1, 0), (0, 1)] {
-                let (x2, y2) = (x + dx, y + dy);
-                if x2 >= side || y2 >= side || rng.random_bool(0.1) {
-                    continue;
-                }
-                let hw = ["residential", "tertiary", "primary", "service", "track"]
-                    [rng.random_range(0..5)];
-                let mut tags = vec![("highway", hw), ("name", "Rue \"A\" & <B>")];
-                match rng.random_range(0..8) {
-                    0 => tags.push(("oneway", "yes")),
-                    1 => tags.push(("oneway", "-1")),
-                    2 => tags.push(("maxspeed", "30")),
-                    3 => tags.push(("hgv", "no")),
-                    _ => {}
-                }
-                f.way(wid, &[id(x, y), id(x2, y2)], &tags);
-                wid += 1;
-            }
-        }
-    }
     // Ways 1 and 2 meet at the second node of the first row when both exist.
     f.relation(
         1,

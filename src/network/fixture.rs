@@ -111,6 +111,48 @@ impl OsmFixture {
         self
     }
 
+    /// A `side` × `side` street grid: node (x, y) at longitude 7.0 + 0.002·x and latitude
+    /// 47.8 + 0.0015·y, each jittered by up to 0.0002°, with id `id(x, y)` and the tags
+    /// `node_tags` draws; a street (way ids from 1) between each pair of neighbours, left out
+    /// with probability 0.1, with the tags `way_tags` draws.
+    pub fn street_grid<R: rand::Rng>(
+        rng: &mut R,
+        side: i64,
+        id: impl Fn(i64, i64) -> i64,
+        mut node_tags: impl FnMut(&mut R) -> Vec<(&'static str, &'static str)>,
+        mut way_tags: impl FnMut(&mut R) -> Vec<(&'static str, &'static str)>,
+    ) -> OsmFixture {
+        let mut f = OsmFixture::new();
+        for y in 0..side {
+            for x in 0..side {
+                let jx = rng.random_range(-0.0002..0.0002);
+                let jy = rng.random_range(-0.0002..0.0002);
+                let tags = node_tags(rng);
+                f.node(
+                    id(x, y),
+                    7.0 + x as f64 * 0.002 + jx,
+                    47.8 + y as f64 * 0.0015 + jy,
+                    &tags,
+                );
+            }
+        }
+        let mut wid = 1;
+        for y in 0..side {
+            for x in 0..side {
+                for (dx, dy) in [(1, 0), (0, 1)] {
+                    let (x2, y2) = (x + dx, y + dy);
+                    if x2 >= side || y2 >= side || rng.random_bool(0.1) {
+                        continue;
+                    }
+                    let tags = way_tags(rng);
+                    f.way(wid, &[id(x, y), id(x2, y2)], &tags);
+                    wid += 1;
+                }
+            }
+        }
+        f
+    }
+
     /// Encode as an `.osm.pbf` byte stream.
     pub fn to_pbf(&self) -> Vec<u8> {
         let mut out = Vec::new();
