@@ -156,6 +156,9 @@ fn bad_xml_is_a_clear_error_with_file_line_and_field() {
     // XML with no element at all.
     let e = err(b"<?xml version='1.0'?>\n");
     assert!(e.contains("no <osm> element"), "{e}");
+    // An empty file.
+    let e = err(b"");
+    assert!(e.contains("bad.osm") && e.contains("empty file"), "{e}");
     // Compressed extracts are named as such.
     let e = err(&[0x1f, 0x8b, 8, 0, 0, 0]);
     assert!(e.contains("gzip") && e.contains("gunzip"), "{e}");

@@ -266,6 +266,11 @@ pub fn read_osm(path: &Path, profile: Profile, show_progress: bool) -> Result<Ra
     std::fs::File::open(path)
         .and_then(|f| f.take(64).read_to_end(&mut head))
         .map_err(|e| Error::io(path, e))?;
+    if head.is_empty() {
+        return Err(
+            InputError::new(path, Location::File, None, "empty file: not an OSM extract").into(),
+        );
+    }
     let compressed = if head.starts_with(&[0x1f, 0x8b]) {
         Some("gzip")
     } else if head.starts_with(b"BZh") {
