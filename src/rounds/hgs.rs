@@ -3,7 +3,8 @@
 //! search (education) on penalised costs with adaptive penalties, feasible and infeasible
 //! subpopulations managed by biased fitness (cost rank + diversity rank, broken-pairs distance);
 //! three times in the budget, a simulated-annealing phase over SISR's ruin-and-recreate moves
-//! (see [`super::ruin`]) from the best solution.
+//! (see [`super::ruin`]) from the best solution; four times, set partitioning over the pool of
+//! routes met (see [`super::pool`]).
 
 use std::time::Instant;
 
@@ -13,6 +14,7 @@ use rand_pcg::Pcg64;
 
 use super::instance::{DUMP, Inst, Pen, Viol};
 use super::ls::Ls;
+use super::pool::RoutePool;
 use super::ruin::{Adjacency, Anneal};
 use super::split::{assign, split};
 
@@ -64,6 +66,14 @@ const RESTART_AFTER: u64 = 20_000;
 /// search alone (1316–1318). Not used with time windows (Solomon:
 /// slightly worse) or a balance term (the annealing's objective has none).
 const ANNEAL_PHASES: [(f64, f64); 3] = [(0.1, 0.3), (0.4, 0.6), (0.7, 0.9)];
+/// When the search runs the set-partitioning step over its pool of routes (see
+/// [`super::pool`]), as shares of the budget: after each annealing phase and near the end.
+/// Measured on CVRPLIB at 10 s, seeds 1–30: A-n63-k10 reaches its optimum 1314 in 27 of 30 runs
+/// and B-n68-k9 its 1272 in 25 of 30 (24 and 22 without the step, same machine); nine steps
+/// from 0.2 to 0.97 at 1.5 % each gave 27 and 23.
+const SP_AT: [f64; 4] = [0.3, 0.6, 0.9, 0.97];
+/// Work limit of each set-partitioning step, as a share of the budget.
+const SP_SHARE: f64 = 0.016;
 /// Annealing start temperature, relative to the start solution's cost per customer.
 const T_START: f64 = 1.0;
 /// Annealing end temperature, relative to the same.
@@ -279,6 +289,9 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
     // Feasibility history per constraint kind: capacity (2 dims), time, distance.
     let mut hist: [Vec<bool>; 4] = Default::default();
     let mut since_improve = 0u64;
+    let use_pool = inst.balance == 0.0;
+    let mut pool = RoutePool::default();
+    let mut sp_next = 0usize;
 
     let educate =
         |ls: &mut Ls, rng: &mut Pcg64, pen: &Pen, giant: &[u32], work: &mut u64| -> Indiv {
@@ -300,6 +313,34 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
         if budget.over(it, work) && (best.is_some() || k > 0) {
             break;
         }
+        if use_pool
+            && SP_AT
+                .get(sp_next)
+                .is_some_and(|&at| budget.progress(work) >= at)
+            && let Some(b) = &best
+        {
+            // Set partitioning over the pool of routes met.
+            sp_next += 1;
+            let cap = budget
+                .max_work
+                .min((budget.time_limit * WORK_PER_SECOND) as u64);
+            let deadline = std::time::Duration::try_from_secs_f64(budget.time_limit)
+                .ok()
+                .and_then(|d| budget.start.checked_add(d));
+            let res = pool.solve(inst, b.base, (cap as f64 * SP_SHARE) as u64, deadline);
+            split_work += res.work;
+            if let Some(slots) = res.slots {
+                let ind = Indiv::new(inst, &pen, slots);
+                if ind.feasible {
+                    pool.add(inst, &ind.slots, ind.base);
+                    if consider_best(&mut best, &ind) {
+                        since_improve = 0;
+                    }
+                    feas.add(ind);
+                }
+            }
+            continue;
+        }
         if let Some(&(from, until)) = ANNEAL_PHASES.get(phase)
             && inst.balance == 0.0
             && !inst.timed
@@ -315,10 +356,10 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
                 inst,
                 &pen,
                 b.slots.clone(),
-                &budget,
-                window,
+                (&budget, window),
                 &mut rng,
                 &mut total_work,
+                &mut pool,
             );
             split_work += total_work - work;
             ls.set_pen(pen);
@@ -326,6 +367,14 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
             ls.run(&mut rng);
             for slots in [found, ls.export()] {
                 let ind = Indiv::new(inst, &pen, slots);
+                if use_pool {
+                    let cost = if ind.feasible {
+                        ind.base
+                    } else {
+                        f64::INFINITY
+                    };
+                    pool.add(inst, &ind.slots, cost);
+                }
                 if ind.feasible {
                     if consider_best(&mut best, &ind) {
                         since_improve = 0;
@@ -352,6 +401,15 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
             it += 1;
         }
         let mut ind = educate(&mut ls, &mut rng, &pen, &giant, &mut split_work);
+        if use_pool {
+            // Infeasible solutions have feasible routes too; only the orders count for them.
+            let cost = if ind.feasible {
+                ind.base
+            } else {
+                f64::INFINITY
+            };
+            pool.add(inst, &ind.slots, cost);
+        }
         hist[0].push(ind.viol.cap[0] <= 1e-6);
         hist[1].push(ind.viol.cap[1] <= 1e-6);
         hist[2].push(ind.viol.time <= 1e-6);
@@ -363,6 +421,14 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
             ls.set_pen(strong);
             ls.run(&mut rng);
             let mut rep = Indiv::new(inst, &pen, ls.export());
+            if use_pool {
+                let cost = if rep.feasible {
+                    rep.base
+                } else {
+                    f64::INFINITY
+                };
+                pool.add(inst, &rep.slots, cost);
+            }
             if rep.feasible {
                 rep.reprice(&pen);
                 improved |= consider_best(&mut best, &rep);
@@ -546,8 +612,8 @@ fn ox(p1: &[u32], p2: &[u32], rng: &mut Pcg64) -> Vec<u32> {
 }
 
 /// Simulated annealing over SISR's ruin-and-recreate moves (Christiaens & Vanden Berghe 2020)
-/// from `start` while the budget's progress runs through `window`; returns the best feasible
-/// solution met (else the start). The temperature falls geometrically from [`T_START`] to
+/// from `start` while the budget's progress runs through the window of `span`; returns the best
+/// feasible solution met (else the start), whose every improvement goes to `pool`. The temperature falls geometrically from [`T_START`] to
 /// [`T_END`] times the start's cost per customer across the window. Constraints are hard where
 /// an insertion can keep them (penalties 10⁴ times the current ones otherwise). `work` is the
 /// search's total work so far and grows with the positions priced.
@@ -555,11 +621,12 @@ fn sisr(
     inst: &Inst,
     pen: &Pen,
     start: Vec<Vec<u32>>,
-    budget: &Budget,
-    window: std::ops::Range<f64>,
+    span: (&Budget, std::ops::Range<f64>),
     rng: &mut Pcg64,
     work: &mut u64,
+    pool: &mut RoutePool,
 ) -> Vec<Vec<u32>> {
+    let (budget, window) = span;
     let adj = Adjacency::new(inst);
     let mut cur = Anneal::new(inst, pen.scaled(1e4), start);
     let mut cand = cur.clone();
@@ -583,6 +650,7 @@ fn sisr(
                 if (!best_ok || cur.total() < best.total() - 1e-9) && cur.feasible() {
                     best.clone_from(&cur);
                     best_ok = true;
+                    pool.add(inst, best.slots(), best.total());
                 }
             }
         }

@@ -11,10 +11,14 @@
 //! granular local search (relocate, or-opt, swaps, 2-opt, 2-opt*, SWAP*) with O(1) move
 //! evaluation: from arc deltas and loads on plain routes (no time windows, limits or
 //! unloadings, as in HGS-CVRP), else by concatenated time-warp segments after an arc-delta lower
-//! bound; plus dynamic re-placement of the unloadings. Between 30 % and 70 % of the budget, on
-//! problems without time windows or balance term, simulated annealing over ruin-and-recreate
-//! moves (SISR: strings removed from neighbouring routes, greedy reinsertion with blinks) starts
-//! from the best solution and hands what it finds back to the population.
+//! bound; plus dynamic re-placement of the unloadings. Three times in the budget (10–30 %,
+//! 40–60 % and 70–90 %), on problems without time windows or balance term, simulated annealing
+//! over ruin-and-recreate moves (SISR: strings removed from neighbouring routes, greedy
+//! reinsertion with blinks) starts from the best solution and hands what it finds back to the
+//! population. Every feasible route met goes to a pool; at 30, 60, 90 and 97 % of the budget
+//! (without balance term) a set-partitioning step picks the cheapest set of pooled routes that
+//! visits each customer once within the fleet, by an exact-cover search with a Lagrangian bound
+//! (`pool.rs`), and its solution joins the population.
 //!
 //! Determinism: for a given problem, matrix and seed, the search is a pure function of the
 //! random generator and of its stopping rule. It stops at the first of: `max_iterations`
@@ -63,6 +67,7 @@ mod hgs;
 mod instance;
 mod ls;
 pub mod model;
+mod pool;
 mod ruin;
 pub mod solution;
 mod split;
