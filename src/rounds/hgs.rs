@@ -368,12 +368,7 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
             for slots in [found, ls.export()] {
                 let ind = Indiv::new(inst, &pen, slots);
                 if use_pool {
-                    let cost = if ind.feasible {
-                        ind.base
-                    } else {
-                        f64::INFINITY
-                    };
-                    pool.add(inst, &ind.slots, cost);
+                    pool_routes(&mut pool, inst, &ind);
                 }
                 if ind.feasible {
                     if consider_best(&mut best, &ind) {
@@ -402,13 +397,7 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
         }
         let mut ind = educate(&mut ls, &mut rng, &pen, &giant, &mut split_work);
         if use_pool {
-            // Infeasible solutions have feasible routes too; only the orders count for them.
-            let cost = if ind.feasible {
-                ind.base
-            } else {
-                f64::INFINITY
-            };
-            pool.add(inst, &ind.slots, cost);
+            pool_routes(&mut pool, inst, &ind);
         }
         hist[0].push(ind.viol.cap[0] <= 1e-6);
         hist[1].push(ind.viol.cap[1] <= 1e-6);
@@ -422,12 +411,7 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
             ls.run(&mut rng);
             let mut rep = Indiv::new(inst, &pen, ls.export());
             if use_pool {
-                let cost = if rep.feasible {
-                    rep.base
-                } else {
-                    f64::INFINITY
-                };
-                pool.add(inst, &rep.slots, cost);
+                pool_routes(&mut pool, inst, &rep);
             }
             if rep.feasible {
                 rep.reprice(&pen);
@@ -516,6 +500,17 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
         }
     };
     (best, stats)
+}
+
+/// Puts the routes of `ind` in the pool: an infeasible solution's feasible routes count for
+/// their orders (see [`RoutePool::add`]).
+fn pool_routes(pool: &mut RoutePool, inst: &Inst, ind: &Indiv) {
+    let cost = if ind.feasible {
+        ind.base
+    } else {
+        f64::INFINITY
+    };
+    pool.add(inst, &ind.slots, cost);
 }
 
 fn consider_best(best: &mut Option<Indiv>, ind: &Indiv) -> bool {
