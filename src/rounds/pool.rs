@@ -314,7 +314,14 @@ impl<'a> Cover<'a> {
             if norm < 1e-12 || step_scale < 1e-6 {
                 break;
             }
-            let step = step_scale * (self.best - l).max(1e-6) / norm;
+            // Polyak's step towards the incumbent's cost (or a little above the bound without
+            // one).
+            let target = if self.best.is_finite() {
+                self.best
+            } else {
+                l + 0.05 * l.abs() + 1.0
+            };
+            let step = step_scale * (target - l).max(1e-6) / norm;
             for (ui, gi) in u.iter_mut().zip(&g) {
                 *ui += step * gi;
             }
@@ -542,6 +549,20 @@ mod tests {
             let inst = Inst::new(&p, &m, &custs, 10);
             let mut pool = random_pool(&inst, &mut rng, 12);
             let opt = brute_force(&inst, &pool);
+            // The root Lagrangian bound never exceeds the optimum.
+            let cols: Vec<Col> = pool
+                .cols
+                .iter()
+                .map(|(k, c)| Col {
+                    cost: c.cost,
+                    ty: k.0,
+                    custs: k.1.clone(),
+                })
+                .collect();
+            let mut cover = Cover::new(&inst, &cols, f64::INFINITY, None);
+            cover.root_multipliers();
+            let root = cover.lagrangian(&vec![0; cover.words], 0, &mut Vec::new());
+            assert!(root <= opt + 1e-6, "seed {seed}: bound {root} above {opt}");
             let res = pool.solve(&inst, f64::INFINITY, u64::MAX, None);
             assert!(res.proved);
             let Some(slots) = res.slots else {
