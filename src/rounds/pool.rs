@@ -137,14 +137,7 @@ impl RoutePool {
                 .then_with(|| a.0.cmp(b.0))
         });
         picked.truncate(self.size);
-        let cols: Vec<Col> = picked
-            .iter()
-            .map(|(k, c)| Col {
-                cost: c.cost,
-                ty: k.0,
-                custs: k.1.clone(),
-            })
-            .collect();
+        let cols: Vec<Col> = picked.iter().map(|&(k, c)| Col::new(k, c)).collect();
         let node_limit =
             (work_limit.saturating_mul(ROUTES_PER_WORK) / cols.len().max(1) as u64).max(1);
         let mut cover = Cover::new(inst, &cols, upper, deadline);
@@ -189,6 +182,17 @@ struct Col {
     cost: f64,
     ty: usize,
     custs: Vec<u32>,
+}
+
+impl Col {
+    /// The search's view of a pooled route filed under `key` (vehicle type, sorted customers).
+    fn new(key: &(usize, Vec<u32>), c: &Column) -> Col {
+        Col {
+            cost: c.cost,
+            ty: key.0,
+            custs: key.1.clone(),
+        }
+    }
 }
 
 /// The exact-cover search.
@@ -550,15 +554,7 @@ mod tests {
             let mut pool = random_pool(&inst, &mut rng, 12);
             let opt = brute_force(&inst, &pool);
             // The root Lagrangian bound never exceeds the optimum.
-            let cols: Vec<Col> = pool
-                .cols
-                .iter()
-                .map(|(k, c)| Col {
-                    cost: c.cost,
-                    ty: k.0,
-                    custs: k.1.clone(),
-                })
-                .collect();
+            let cols: Vec<Col> = pool.cols.iter().map(|(k, c)| Col::new(k, c)).collect();
             let mut cover = Cover::new(&inst, &cols, f64::INFINITY, None);
             cover.root_multipliers();
             let root = cover.lagrangian(&vec![0; cover.words], 0, &mut Vec::new());
