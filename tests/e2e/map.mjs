@@ -118,6 +118,9 @@ try {
   out.rounds_available = (terr.computations || []).includes('rounds');
   if (out.rounds_available || process.env.BOUCLE_E2E_REQUIRE_ROUNDS === '1') {
     check(out.rounds_available, 'server offers rounds');
+    // Choosing a material while the panel's first cluster request may still be in flight (and
+    // again right after) must leave one set of rings, not one per request.
+    await page.selectOption('#plan-material', 'pallets');
     await page.selectOption('#plan-material', 'pallets');
     // The material's clusters are drawn with a legend entry per group (same count as the API).
     const clusters = await (await page.request.get(`${base}/api/clusters?material=pallets`)).json();
@@ -126,7 +129,9 @@ try {
     const alone = clusters.filter((c) => c.noise).reduce((n, c) => n + c.members.length, 0);
     const summary = await page.textContent('#legend-clusters summary');
     check(summary.includes(`${groups.length} groupe(s), ${alone} isolé(s)`), `clusters legend folded to one line: « ${summary.trim()} »`);
-    check((await page.locator('path.cluster').count()) === clusters.filter((c) => c.centre).length, 'one ring per cluster drawn');
+    await page.waitForLoadState('networkidle');
+    const rings = await page.locator('path.cluster').count();
+    check(rings === clusters.filter((c) => c.centre).length, `one ring per cluster drawn (${rings})`);
     await page.click('#legend-clusters summary');
     const clusterItems = await page.locator('#legend-clusters .item').count();
     check(clusterItems === groups.length + (alone ? 1 : 0), `clusters legend unfolded: one entry per group + isolated (${clusterItems})`);

@@ -11,6 +11,8 @@ const L = window.L;
 
 let territory = null;
 let lastPlan = null;
+/** Counts cluster requests, so that a stale answer is dropped. */
+let clusterTicket = 0;
 
 function options(list, selected) {
   return list.map((o) => `<option value="${esc(o.value)}" ${o.value === selected ? 'selected' : ''}>${esc(o.label)}</option>`).join('');
@@ -91,9 +93,14 @@ export function planningPanel(el, terr, onChange) {
 
 /** Draw the material's clusters on the clusters overlay. */
 async function drawClusters(material) {
-  const g = state.groups.clusters.clearLayers();
+  // Only the latest request draws: a material changed while an earlier request is in flight
+  // (or the same material chosen again) must not add a second set of rings.
+  const ticket = ++clusterTicket;
+  state.groups.clusters.clearLayers();
   state.clusters = null;
   const clusters = await get(`/api/clusters?material=${encodeURIComponent(material)}`);
+  if (ticket !== clusterTicket) return;
+  const g = state.groups.clusters.clearLayers();
   state.clusters = {
     material,
     items: clusters.map((c, i) => ({
