@@ -74,7 +74,8 @@ pub(crate) struct SpResult {
     pub nodes: u64,
     /// Work spent, in the search's units (see [`ROUTES_PER_WORK`]).
     pub work: u64,
-    /// Whether the search finished (its answer is the optimum over those routes).
+    /// Whether the step's last search finished over all the routes a step may take (its answer
+    /// is then the optimum over those routes).
     #[cfg_attr(not(test), expect(dead_code, reason = "read by the tests"))]
     pub proved: bool,
 }
