@@ -95,6 +95,14 @@ try {
   const csv = readFileSync(await dl2.path(), 'utf8');
   check(csv.split('\r\n').length > 46 && csv.includes('layer;'), 'CSV export of the shown layers');
 
+  // The actor filter changed twice in a row: the map shows the last filter's actors, whichever
+  // answer comes back first.
+  await page.selectOption('#actors-material', 'pallets');
+  await page.selectOption('#actors-material', '');
+  await page.waitForLoadState('networkidle');
+  const shown = await page.locator('path.actor').count();
+  check(shown === out.actors, `actor filter changed twice: the last one shown (${shown})`);
+
   // Officer access: the token typed in the page reveals company quantities.
   const token = process.env.BOUCLE_E2E_TOKEN;
   if (token) {

@@ -120,10 +120,17 @@ function drawActors() {
   }
 }
 
+/** Counts actor requests, so that an answer overtaken by a later request is dropped. */
+let actorsTicket = 0;
+
 /** Load (or reload, e.g. after the officer logs in) the actors layer with the material filter. */
 export async function loadActors() {
+  const ticket = ++actorsTicket;
   const q = state.actorMaterial ? `?material=${encodeURIComponent(state.actorMaterial)}` : '';
-  state.data.actors = await get(`/api/layers/actors.geojson${q}`);
+  const actors = await get(`/api/layers/actors.geojson${q}`);
+  // A filter changed (or a login) while this request was in flight: the later answer draws.
+  if (ticket !== actorsTicket) return;
+  state.data.actors = actors;
   drawActors();
   state.onChange();
 }
