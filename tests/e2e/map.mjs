@@ -58,6 +58,25 @@ try {
   check((await page.locator('#legend .item').count()) > 3, 'legend drawn');
   check((await page.textContent('.leaflet-control-attribution')).includes('OpenStreetMap'), 'OSM attribution');
 
+  // An actor giving out several materials is a disc shared between them (one share per material,
+  // each as long as its part of the circle drawn: no gap); the legend lists every material given
+  // out and the layer panel says how to read the shares.
+  const actorsFc = await (await fetch(`${base}/api/layers/actors.geojson`)).json();
+  const outOf = (f) => [...new Set((f.properties.materials || []).filter((m) => m.direction === 'out').map((m) => m.material))];
+  const expectedShares = actorsFc.features.map((f) => outOf(f).length).filter((k) => k > 1).reduce((a, k) => a + k, 0);
+  check(expectedShares > 0, `the territory has actors giving out several materials (${expectedShares} shares)`);
+  const shares = () => page.locator('path.actor-share').count();
+  check((await shares()) === expectedShares, `one disc share per material given out (${await shares()} of ${expectedShares})`);
+  const dashes = await page.evaluate(() => [...document.querySelectorAll('path.actor-share')].map((p) => {
+    const [share, turn] = p.getAttribute('stroke-dasharray').split(/[ ,]+/).map(Number);
+    return { share, turn, drawn: p.getTotalLength() };
+  }));
+  check(dashes.every((d) => Math.abs(d.turn - d.drawn) < 0.5 && d.share < d.turn), `disc shares span the circle drawn (${JSON.stringify(dashes[0])})`);
+  const legendText = await page.textContent('#legend');
+  const outLabels = new Set(actorsFc.features.flatMap((f) => (f.properties.materials || []).filter((m) => m.direction === 'out').map((m) => m.label)));
+  check([...outLabels].every((l) => legendText.includes(l)), `legend lists every material given out (${[...outLabels].join(', ')})`);
+  check((await page.locator('#actors-shares').count()) === 1, 'the layer panel explains the shared discs');
+
   // Toggle a layer off and on.
   await page.uncheck('#toggle-communes');
   check((await communes()) === 0, 'communes layer toggled off');
@@ -95,11 +114,26 @@ try {
   const csv = readFileSync(await dl2.path(), 'utf8');
   check(csv.split('\r\n').length > 46 && csv.includes('layer;'), 'CSV export of the shown layers');
 
+  // Filtered on one material, an actor is one colour: no shares, no note.
+  const shownFilter = (m) => page.waitForFunction((m) => window.boucle.state.actorsShown === m, m, { timeout: 5000 });
+  await page.selectOption('#actors-material', 'pallets');
+  await shownFilter('pallets');
+  check((await shares()) === 0 && (await page.locator('#actors-shares').count()) === 0, 'filtered on pallets: plain discs');
+  await page.selectOption('#actors-material', '');
+  await shownFilter('');
+  check((await shares()) === expectedShares, 'all materials again: shared discs');
+  // Coloured by sector: plain discs.
+  await page.selectOption('#actors-colour', 'sector');
+  check((await shares()) === 0 && (await page.locator('#actors-shares').count()) === 0, 'coloured by sector: plain discs');
+  await page.selectOption('#actors-colour', 'material');
+  check((await shares()) === expectedShares, 'coloured by material again: shared discs');
+
   // The actor filter changed twice in a row: the map shows the last filter's actors, whichever
   // answer comes back first.
   await page.selectOption('#actors-material', 'pallets');
   await page.selectOption('#actors-material', '');
   await page.waitForLoadState('networkidle');
+  await shownFilter('');
   const shown = await page.locator('path.actor').count();
   check(shown === out.actors, `actor filter changed twice: the last one shown (${shown})`);
 

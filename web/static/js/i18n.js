@@ -28,6 +28,7 @@ const FR = {
   'actors.all_materials': 'toutes les matières',
   'actors.unlocated': '{n} acteur(s) sans position (non affichés)',
   'actors.spread': 'Les acteurs d’une même commune sont écartés autour du point de la commune.',
+  'actors.shares': 'Un acteur qui sort plusieurs matières a une part de disque par matière ; choisir une matière pour ne voir que ses acteurs.',
   population: 'Population',
   insee: 'Code INSEE',
   epci: 'Intercommunalité',

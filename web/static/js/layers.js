@@ -21,6 +21,7 @@ export const state = {
   choropleth: 'population',
   actorColour: 'material',
   actorMaterial: '',
+  actorsShown: '', // the material filter of the actors drawn ('' for all)
   breaks: [],
   materials: [],
   onChange: () => {},
@@ -49,10 +50,46 @@ export function sectorColour(key) {
   return QUAL[SECTORS.indexOf(key) % QUAL.length];
 }
 
-function actorColour(p) {
-  if (state.actorColour === 'sector') return sectorColour(sectorOf(p.naf));
-  const m = state.actorMaterial || (p.materials || []).find((x) => x.direction === 'out')?.material;
-  return materialColour(m);
+/**
+ * Materials an actor is coloured by: the material filtered on, else each material it gives out
+ * (in the territory's order; '' when it gives none out).
+ */
+export function actorMaterials(p) {
+  if (state.actorMaterial) return [state.actorMaterial];
+  const out = new Set((p.materials || []).filter((x) => x.direction === 'out').map((x) => x.material));
+  const known = state.materials.map((m) => m.slug).filter((m) => out.has(m));
+  const other = [...out].filter((m) => !known.includes(m)).sort();
+  const all = [...known, ...other];
+  return all.length ? all : [''];
+}
+
+/** Radius of an actor's disc, in pixels (even: Leaflet rounds a circle's radius to whole pixels,
+ * and the shares are drawn on a circle of half this radius). */
+const ACTOR_RADIUS = 8;
+
+/**
+ * Draws an actor's disc at `at` into `g`: one colour, or when coloured by material and the actor
+ * gives out several, one share per material (strokes of a circle of half the radius, as wide as
+ * that radius, each dashed to its share of the turn). Returns the disc, which takes the clicks.
+ */
+function actorDisc(g, at, p) {
+  const mats = state.actorColour === 'sector' ? null : actorMaterials(p);
+  const several = mats && mats.length > 1;
+  if (several) {
+    const r = ACTOR_RADIUS / 2;
+    const turn = 2 * Math.PI * r;
+    const share = turn / mats.length;
+    mats.forEach((m, k) => {
+      L.circleMarker(at, {
+        pane: 'points', className: 'actor-share', radius: r, weight: ACTOR_RADIUS, color: materialColour(m), opacity: 0.95,
+        fill: false, lineCap: 'butt', dashArray: `${share.toFixed(3)} ${turn.toFixed(3)}`, dashOffset: `${(-k * share).toFixed(3)}`, interactive: false,
+      }).addTo(g);
+    });
+  }
+  // Drawn last: its outline over the shares, and it takes the clicks (a transparent fill over
+  // the shares).
+  const fill = mats ? materialColour(mats[0]) : sectorColour(sectorOf(p.naf));
+  return L.circleMarker(at, { pane: 'points', className: 'actor', radius: ACTOR_RADIUS, color: '#fff', weight: 1.5, fillColor: fill, fillOpacity: several ? 0 : 0.95 }).addTo(g);
 }
 
 function drawCommunes() {
@@ -112,11 +149,9 @@ function drawActors() {
   const g = state.groups.actors.clearLayers();
   for (const { f, at, origin, shared } of spread(state.data.actors.features)) {
     if (shared > 1) L.polyline([origin, at], { pane: 'points', color: '#666', weight: 1, opacity: 0.6, interactive: false }).addTo(g);
-    const colour = actorColour(f.properties);
-    L.circleMarker(at, { pane: 'points', className: 'actor', radius: 7, color: '#fff', weight: 1.5, fillColor: colour, fillOpacity: 0.95 })
+    actorDisc(g, at, f.properties)
       .bindPopup(() => actorPopup(f.properties), { maxWidth: 400 })
-      .bindTooltip(f.properties.name, { direction: 'top' })
-      .addTo(g);
+      .bindTooltip(f.properties.name, { direction: 'top' });
   }
 }
 
@@ -131,6 +166,7 @@ export async function loadActors() {
   // A filter changed (or a login) while this request was in flight: the later answer draws.
   if (ticket !== actorsTicket) return;
   state.data.actors = actors;
+  state.actorsShown = state.actorMaterial;
   drawActors();
   state.onChange();
 }
@@ -227,4 +263,11 @@ export function actorsNote() {
   if (!el || !state.data.actors) return;
   const n = state.data.actors.unlocated || 0;
   el.textContent = `${t('actors.spread')} ${n ? t('actors.unlocated', { n }) : ''}`;
+  // How to read the shared discs, when some are drawn.
+  if (state.actorColour !== 'sector' && state.data.actors.features.some((f) => actorMaterials(f.properties).length > 1)) {
+    const s = document.createElement('span');
+    s.id = 'actors-shares';
+    s.textContent = ` ${t('actors.shares')}`;
+    el.append(s);
+  }
 }

@@ -2,7 +2,7 @@
 // siting candidates' score scale.
 import { t, num, esc } from './i18n.js';
 import { SEQ, sectorOf, SECTORS, classColour, scoreGradient, NO_SCORE } from './colours.js';
-import { state, materialColour, sectorColour } from './layers.js';
+import { state, materialColour, sectorColour, actorMaterials } from './layers.js';
 
 function swatch(colour, label, shape = 'box') {
   return `<div class="item"><span class="sw ${shape}" style="background:${colour}"></span>${label}</div>`;
@@ -38,8 +38,7 @@ export function drawLegend(el) {
     } else {
       const present = new Set();
       for (const f of state.data.actors.features) {
-        const m = state.actorMaterial || (f.properties.materials || []).find((x) => x.direction === 'out')?.material;
-        present.add(m || '');
+        actorMaterials(f.properties).forEach((m) => present.add(state.materials.some((x) => x.slug === m) ? m : ''));
       }
       html += state.materials
         .filter((m) => present.has(m.slug))

@@ -2,7 +2,7 @@
 // (indicators, layers, rounds, siting, exports, officer access), then marks the page as drawn (`document.body.dataset.ready = "1"`) for tests.
 import { get } from './api.js';
 import { t } from './i18n.js';
-import { createMap } from './map.js';
+import { createMap, fitTerritory } from './map.js';
 import { loadLayers, layerPanel, state, reloadConfidential, actorsNote } from './layers.js';
 import { drawLegend } from './legend.js';
 import { exportPanel } from './exports.js';
@@ -36,6 +36,7 @@ async function start() {
   await indicators;
   if (sessionStorage.getItem('boucle.officerToken')) await reloadConfidential();
   state.onChange();
+  fitTerritory(map, terr.bbox, legend);
   window.boucle = { map, state, drawnMs: performance.now() - t0 };
   document.body.dataset.ready = '1';
 }

@@ -27,3 +27,22 @@ export function createMap(id, bbox, attribution) {
   L.control.scale({ imperial: false }).addTo(map);
   return map;
 }
+
+/**
+ * Fit the map to the territory's bounding box [w, s, e, n], leaving the legend's width free on
+ * the right (the legend sits over the map's south-east corner, where it would hide actors) when
+ * the map is wide enough to spare it.
+ */
+export function fitTerritory(map, bbox, legend) {
+  const [w, s, e, n] = bbox;
+  const width = map.getSize().x;
+  const pad = legend && !legend.hidden ? legend.offsetWidth + 12 : 0;
+  const right = pad > 0 && width - pad >= width / 2 ? pad : 0;
+  map.fitBounds(
+    [
+      [s, w],
+      [n, e],
+    ],
+    { paddingTopLeft: [10, 10], paddingBottomRight: [right, 10], animate: false },
+  );
+}
