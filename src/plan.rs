@@ -155,6 +155,51 @@ pub struct Unassigned {
     pub reason: String,
 }
 
+/// A default the planner took because the request did not say: what, which, and from where.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DefaultTaken {
+    /// What was defaulted: `treatment_site`, `depot`, `vehicle_types`, `vehicle`,
+    /// `emission_factors`, `service_time`, `unload_time`, `collections_per_year` or `fleet`.
+    pub key: String,
+    /// What was taken: a site or vehicle type id, a file name, minutes (`service_time`,
+    /// `unload_time`), collections per year, or the fleet's type ids (comma-separated).
+    pub value: String,
+    /// The name of what was taken, when it has one (a site).
+    pub name: Option<String>,
+    /// Where it comes from: `manifest` (the territory.toml setting in `setting`),
+    /// `territory_file` (a file of the territory folder), `builtin` (boucle's own default),
+    /// `first_located_site` (the first located site accepting the material), `treatment_site`
+    /// (the depot is the treatment site), `first_type` (the first vehicle type) or `request`.
+    pub origin: String,
+    /// The territory.toml setting read, when `origin` is `manifest`.
+    pub setting: Option<String>,
+    /// The same in an English sentence (as in [`RoundsPlan::defaults_used`]).
+    pub text: String,
+}
+
+impl DefaultTaken {
+    fn new(key: &str, value: impl Into<String>, origin: &str, text: String) -> DefaultTaken {
+        DefaultTaken {
+            key: key.into(),
+            value: value.into(),
+            name: None,
+            origin: origin.into(),
+            setting: None,
+            text,
+        }
+    }
+
+    fn named(mut self, name: &str) -> DefaultTaken {
+        self.name = Some(name.into());
+        self
+    }
+
+    fn setting(mut self, setting: String) -> DefaultTaken {
+        self.setting = Some(setting);
+        self
+    }
+}
+
 /// The rounds of one collection cycle and the yearly alone-vs-pooled comparison.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoundsPlan {
@@ -168,6 +213,9 @@ pub struct RoundsPlan {
     pub engine: String,
     /// Defaults taken because the request did not say (in words).
     pub defaults_used: Vec<String>,
+    /// The same defaults as data (what, which, from where), for display in any language.
+    #[serde(default)]
+    pub defaults: Vec<DefaultTaken>,
     /// The depot.
     pub depot: PlanStop,
     /// The treatment site.
@@ -393,7 +441,7 @@ fn manifest_f64(t: &Territory, material: &str, key: &str) -> Option<f64> {
 pub fn vehicle_types(
     t: &Territory,
     spec: Option<&VehiclesSpec>,
-    used: &mut Vec<String>,
+    used: &mut Vec<DefaultTaken>,
 ) -> Result<Vec<Vehicle>> {
     match spec {
         Some(VehiclesSpec::Inline(v)) if !v.is_empty() => Ok(v.clone()),
@@ -402,15 +450,23 @@ pub fn vehicle_types(
         None => {
             let p = t.path(&t.manifest.files.vehicles);
             if p.is_file() {
-                used.push(format!(
-                    "vehicle types: {} of the territory folder",
-                    t.manifest.files.vehicles
+                used.push(DefaultTaken::new(
+                    "vehicle_types",
+                    &t.manifest.files.vehicles,
+                    "territory_file",
+                    format!(
+                        "vehicle types: {} of the territory folder",
+                        t.manifest.files.vehicles
+                    ),
                 ));
                 scenario::read_vehicles(&p)
             } else {
-                used.push(
+                used.push(DefaultTaken::new(
+                    "vehicle_types",
+                    "vehicles.csv",
+                    "builtin",
                     "vehicle types: built-in defaults (no vehicles.csv in the territory)".into(),
-                );
+                ));
                 builtin_vehicles()
             }
         }
@@ -428,7 +484,7 @@ fn builtin_vehicles() -> Result<Vec<Vehicle>> {
 pub fn emission_factors(
     t: &Territory,
     spec: Option<&FactorsSpec>,
-    used: &mut Vec<String>,
+    used: &mut Vec<DefaultTaken>,
 ) -> Result<Vec<EmissionFactor>> {
     match spec {
         Some(FactorsSpec::Inline(v)) => Ok(v.clone()),
@@ -436,13 +492,24 @@ pub fn emission_factors(
         None => {
             let p = t.path(&t.manifest.files.emission_factors);
             if p.is_file() {
-                used.push(format!(
-                    "emission factors: {} of the territory folder",
-                    t.manifest.files.emission_factors
+                used.push(DefaultTaken::new(
+                    "emission_factors",
+                    &t.manifest.files.emission_factors,
+                    "territory_file",
+                    format!(
+                        "emission factors: {} of the territory folder",
+                        t.manifest.files.emission_factors
+                    ),
                 ));
                 scenario::read_emission_factors(&p)
             } else {
-                used.push("emission factors: built-in defaults (no emission_factors.csv in the territory)".into());
+                used.push(DefaultTaken::new(
+                    "emission_factors",
+                    "emission_factors.csv",
+                    "builtin",
+                    "emission factors: built-in defaults (no emission_factors.csv in the territory)"
+                        .into(),
+                ));
                 scenario::parse_emission_factors(
                     Path::new("<built-in emission_factors.csv>"),
                     scenario::DEFAULT_EMISSION_FACTORS_CSV.as_bytes(),
@@ -459,7 +526,7 @@ pub fn choose_vehicle(
     material: &str,
     types: &[Vehicle],
     wanted: Option<&str>,
-    used: &mut Vec<String>,
+    used: &mut Vec<DefaultTaken>,
 ) -> Result<Vehicle> {
     let find = |id: &str| types.iter().find(|v| v.id == id).cloned();
     if let Some(id) = wanted {
@@ -477,20 +544,33 @@ pub fn choose_vehicle(
     if let Some((id, v)) =
         manifest_str(t, material, "vehicle").and_then(|id| find(id).map(|v| (id, v)))
     {
-        used.push(format!(
-            "vehicle: {id} (territory.toml defaults.rounds.{material}.vehicle)"
-        ));
+        used.push(
+            DefaultTaken::new(
+                "vehicle",
+                id,
+                "manifest",
+                format!("vehicle: {id} (territory.toml defaults.rounds.{material}.vehicle)"),
+            )
+            .setting(format!("defaults.rounds.{material}.vehicle")),
+        );
         return Ok(v);
     }
     if let Some(v) = scenario::default_vehicle_for(material).and_then(find) {
-        used.push(format!(
-            "vehicle: {} (built-in default for {material})",
-            v.id
+        used.push(DefaultTaken::new(
+            "vehicle",
+            &v.id,
+            "builtin",
+            format!("vehicle: {} (built-in default for {material})", v.id),
         ));
         return Ok(v);
     }
     let v = types[0].clone();
-    used.push(format!("vehicle: {} (first vehicle type)", v.id));
+    used.push(DefaultTaken::new(
+        "vehicle",
+        &v.id,
+        "first_type",
+        format!("vehicle: {} (first vehicle type)", v.id),
+    ));
     Ok(v)
 }
 
@@ -536,17 +616,26 @@ pub fn choose_dump(
     t: &Territory,
     material: &str,
     wanted: Option<&str>,
-    used: &mut Vec<String>,
+    used: &mut Vec<DefaultTaken>,
 ) -> Result<(String, String, Point<f64>)> {
     if let Some(w) = wanted {
         return resolve_place(t, w, "treatment site");
     }
     if let Some(id) = manifest_str(t, material, "treatment_site") {
         let p = resolve_place(t, id, "treatment site")?;
-        used.push(format!(
-            "treatment site: {id} ({}) (territory.toml defaults.rounds.{material}.treatment_site)",
-            p.1
-        ));
+        used.push(
+            DefaultTaken::new(
+                "treatment_site",
+                id,
+                "manifest",
+                format!(
+                    "treatment site: {id} ({}) (territory.toml defaults.rounds.{material}.treatment_site)",
+                    p.1
+                ),
+            )
+            .named(&p.1)
+            .setting(format!("defaults.rounds.{material}.treatment_site")),
+        );
         return Ok(p);
     }
     let s = t
@@ -558,10 +647,18 @@ pub fn choose_dump(
                 "no located treatment site accepts `{material}`: pass a dump (site id or LON,LAT)"
             ))
         })?;
-    used.push(format!(
-        "treatment site: {} ({}) (first located site accepting {material})",
-        s.id, s.name
-    ));
+    used.push(
+        DefaultTaken::new(
+            "treatment_site",
+            &s.id,
+            "first_located_site",
+            format!(
+                "treatment site: {} ({}) (first located site accepting {material})",
+                s.id, s.name
+            ),
+        )
+        .named(&s.name),
+    );
     Ok((s.id.clone(), s.name.clone(), s.position.unwrap_or_default()))
 }
 
@@ -1002,16 +1099,33 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
         None => match manifest_str(t, slug, "depot") {
             Some(d) => {
                 let p = resolve_place(t, d, "depot")?;
-                used.push(format!(
-                    "depot: {d} ({}) (territory.toml defaults.rounds.{slug}.depot)",
-                    p.1
-                ));
+                used.push(
+                    DefaultTaken::new(
+                        "depot",
+                        d,
+                        "manifest",
+                        format!(
+                            "depot: {d} ({}) (territory.toml defaults.rounds.{slug}.depot)",
+                            p.1
+                        ),
+                    )
+                    .named(&p.1)
+                    .setting(format!("defaults.rounds.{slug}.depot")),
+                );
                 p
             }
             None => {
-                used.push(format!(
-                    "depot: the treatment site {dump_id} (rounds start and end at the recycler)"
-                ));
+                used.push(
+                    DefaultTaken::new(
+                        "depot",
+                        &dump_id,
+                        "treatment_site",
+                        format!(
+                            "depot: the treatment site {dump_id} (rounds start and end at the recycler)"
+                        ),
+                    )
+                    .named(&dump_name),
+                );
                 (dump_id.clone(), dump_name.clone(), dump_pt)
             }
         },
@@ -1059,13 +1173,23 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
         service_s: manifest_f64(t, slug, "service_min")
             .map(|m| m * 60.0)
             .unwrap_or_else(|| {
-                used.push("service time per stop: 15 min".into());
+                used.push(DefaultTaken::new(
+                    "service_time",
+                    "15",
+                    "builtin",
+                    "service time per stop: 15 min".into(),
+                ));
                 900.0
             }),
         unload_s: manifest_f64(t, slug, "unload_min")
             .map(|m| m * 60.0)
             .unwrap_or_else(|| {
-                used.push("unloading time at the treatment site: 20 min".into());
+                used.push(DefaultTaken::new(
+                    "unload_time",
+                    "20",
+                    "builtin",
+                    "unloading time at the treatment site: 20 min".into(),
+                ));
                 1200.0
             }),
     };
@@ -1111,8 +1235,13 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
         points.push(p);
     }
     if freq_defaulted {
-        used.push(format!(
-            "collections per year: {DEFAULT_COLLECTIONS_PER_YEAR} where flows.csv gives none"
+        used.push(DefaultTaken::new(
+            "collections_per_year",
+            DEFAULT_COLLECTIONS_PER_YEAR.to_string(),
+            "builtin",
+            format!(
+                "collections per year: {DEFAULT_COLLECTIONS_PER_YEAR} where flows.csv gives none"
+            ),
         ));
     }
     let router = router(t)?;
@@ -1359,11 +1488,16 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
         ));
     }
     if fleet.len() > 1 {
-        used.push(format!(
-            "fleet: {} (request); each round takes the type that makes the plan cheapest, loads are cut to fit `{}`, the alone baseline and the savings construction use `{}`",
-            fleet.iter().map(|v| format!("`{}`", v.id)).collect::<Vec<_>>().join(", "),
-            largest.id,
-            vehicle.id
+        used.push(DefaultTaken::new(
+            "fleet",
+            fleet.iter().map(|v| v.id.as_str()).collect::<Vec<_>>().join(","),
+            "request",
+            format!(
+                "fleet: {} (request); each round takes the type that makes the plan cheapest, loads are cut to fit `{}`, the alone baseline and the savings construction use `{}`",
+                fleet.iter().map(|v| format!("`{}`", v.id)).collect::<Vec<_>>().join(", "),
+                largest.id,
+                vehicle.id
+            ),
         ));
     }
     if method == Method::Road {
@@ -1380,7 +1514,8 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
         unit: mat.unit.clone(),
         method,
         engine,
-        defaults_used: used,
+        defaults_used: used.iter().map(|d| d.text.clone()).collect(),
+        defaults: used,
         depot: place(&depot_id, &depot_name, "depot", depot_pt, 0.0, 0.0),
         dump: place(&dump_id, &dump_name, "dump", dump_pt, 0.0, 0.0),
         vehicle,

@@ -47,6 +47,34 @@ fn every_holder_is_served_once_or_reported_with_a_reason() {
                 .iter()
                 .any(|d| d.starts_with("treatment site:"))
         );
+        // The same defaults as data: what, which, from where (the viewer words them in French).
+        assert_eq!(
+            p.defaults
+                .iter()
+                .map(|d| d.text.clone())
+                .collect::<Vec<_>>(),
+            p.defaults_used
+        );
+        let taken = |key: &str| p.defaults.iter().find(|d| d.key == key).unwrap();
+        let vehicle = taken("vehicle");
+        assert_eq!(vehicle.origin, "manifest");
+        assert_eq!(vehicle.value, p.vehicle.id);
+        assert_eq!(
+            vehicle.setting.as_deref(),
+            Some(format!("defaults.rounds.{material}.vehicle").as_str())
+        );
+        let dump = taken("treatment_site");
+        assert_eq!(
+            (dump.value.as_str(), dump.name.as_deref()),
+            (p.dump.id.as_str(), Some(p.dump.name.as_str()))
+        );
+        let depot = taken("depot");
+        assert_eq!(
+            (depot.origin.as_str(), depot.value.as_str()),
+            ("treatment_site", p.dump.id.as_str())
+        );
+        assert_eq!(taken("service_time").value, "15");
+        assert_eq!(taken("vehicle_types").origin, "territory_file");
         let holders: Vec<&Flow> = t
             .flows
             .iter()
@@ -547,6 +575,7 @@ fn request_and_plan_are_serde() {
         "material",
         "method",
         "defaults_used",
+        "defaults",
         "rounds",
         "unassigned",
         "scenario",

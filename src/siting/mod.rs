@@ -48,7 +48,10 @@ pub fn co2e_per_km(t: &Territory, material: &str) -> Result<(f64, String)> {
             model.fuel_l_per_100km,
             model.kg_co2e_per_l,
             model.factor.source,
-            used.join("; ")
+            used.iter()
+                .map(|d| d.text.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
         ),
     ))
 }

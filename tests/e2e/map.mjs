@@ -193,6 +193,14 @@ try {
     check(fig.includes('Mutualisé') && fig.includes('kg CO2e'), 'alone-vs-pooled figures shown');
     const method = await page.textContent('#plan-method');
     check(terr.distances.method !== 'crow_flies' || (method.includes("vol d'oiseau") && method.includes('estimation')), 'crow-flies estimate labelled');
+    // The defaults taken and the factors are worded in French (the sources quoted are the data
+    // files' own words).
+    const defaultsText = await page.textContent('#plan-defaults');
+    const defVehicle = await page.textContent('#plan-defaults li[data-default="vehicle"]');
+    check(defVehicle.includes('Véhicule') && defVehicle.includes('territory.toml') && terr.vehicles.some((v) => v.label && defVehicle.includes(v.label)), `default vehicle named in French (${defVehicle.trim()})`);
+    check(!/(vehicle|treatment site|depot|service time|unloading time):/.test(defaultsText), 'no English sentence among the defaults');
+    const perKm = await page.textContent('#plan-result li[data-factor="cost_per_km"]');
+    check(perKm.startsWith('Coût kilométrique') && perKm.includes('€/km') && !/\d,\d{3}\s/.test(perKm), `cost per km in French (${perKm.slice(0, 40)})`);
     // GPX of round 1.
     const [gpx] = await Promise.all([page.waitForEvent('download'), page.click('button[data-gpx="0"]')]);
     const gpxText = readFileSync(await gpx.path(), 'utf8');

@@ -172,6 +172,40 @@ export function methodLabel(method) {
   return method === 'road' ? t('plan.method.road') : t('plan.method.crow_flies', { c: num(territory?.distances?.circuity ?? 1.3, 1) });
 }
 
+/** A cost or emission factor in French notation, with at most 3 decimals (0,6 €/km; 3,1 kg CO2e/L). */
+const factorFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 3 });
+
+/** French name of a cost or emission factor of the plan (its API name when unknown). */
+function factorName(name) {
+  const key = `factor.${name}`;
+  const label = t(key);
+  return label === key ? name : label;
+}
+
+/** French unit of a factor (the API's unit when unknown). */
+function factorUnit(unit) {
+  const fuel = /^kgCO2e\/L \((.+)\)$/.exec(unit);
+  if (fuel) {
+    const key = `fuel.${fuel[1]}`;
+    return `kg CO2e/L (${t(key) === key ? fuel[1] : t(key)})`;
+  }
+  const key = `unit.${unit}`;
+  return t(key) === key ? unit : t(key);
+}
+
+/** One default taken by the planner, in French: what, which, and from where. */
+function defaultItem(d, vehicleName) {
+  let value;
+  if (d.key === 'vehicle') value = esc(vehicleName(d.value));
+  else if (d.key === 'fleet') value = esc(d.value.split(',').map(vehicleName).join(' + '));
+  else if (d.key === 'service_time' || d.key === 'unload_time') value = `${num(Number(d.value), 0)} min`;
+  else if (d.key === 'collections_per_year') value = num(Number(d.value), 0);
+  else value = d.name ? `${esc(d.name)} <small>(${esc(d.value)})</small>` : esc(d.value);
+  const what = t(`default.${d.key}`) === `default.${d.key}` ? esc(d.key) : t(`default.${d.key}`);
+  const origin = t(`default.origin.${d.origin}`, { setting: esc(d.setting || '') });
+  return `<li data-default="${esc(d.key)}"><strong>${what}</strong> : ${value} — <small>${origin}</small></li>`;
+}
+
 function figures(plan) {
   const s = plan.scenario;
   const estimate = s.estimate || plan.method !== 'road';
@@ -188,9 +222,11 @@ function figures(plan) {
       <button type="button" data-sheet="${i}">${t('export.sheet')}</button></li>`,
     )
     .join('');
-  const factors = (s.factors || []).map((f) => `<li>${esc(f.name)} : ${num(f.value, 3)} ${esc(f.unit)} — <small>${esc(f.source)}</small></li>`).join('');
+  const factors = (s.factors || []).map((f) => `<li data-factor="${esc(f.name)}">${esc(factorName(f.name))} : ${f.value == null ? '—' : factorFormat.format(f.value)} ${esc(factorUnit(f.unit))} — <small>${esc(f.source)}</small></li>`).join('');
   const unassigned = plan.unassigned?.length ? `<p class="muted">${t('plan.unassigned', { list: esc(plan.unassigned.map((u) => `${u.name} (${t(`reason.${u.reason}`)})`).join(', ')) })}</p>` : '';
-  const defaults = plan.defaults_used?.length ? `<details class="small"><summary>${t('plan.defaults_title')}</summary><ul>${plan.defaults_used.map((d) => `<li>${esc(d)}</li>`).join('')}</ul></details>` : '';
+  // The defaults taken, in French from their data (`defaults`), else the server's sentences.
+  const defaultItems = plan.defaults?.length ? plan.defaults.map((d) => defaultItem(d, vehicleName)) : (plan.defaults_used || []).map((d) => `<li>${esc(d)}</li>`);
+  const defaults = defaultItems.length ? `<details class="small" id="plan-defaults"><summary>${t('plan.defaults_title')}</summary><ul>${defaultItems.join('')}</ul></details>` : '';
   return `<p class="method ${estimate ? 'estimate' : ''}" id="plan-method">${estimate ? `<span class="estimate">${t('estimate')}</span> ` : ''}${methodLabel(plan.method)}</p>
     <table class="figures" id="plan-figures"><thead><tr><th></th><th>${t('plan.alone')}</th><th>${t('plan.pooled')}</th><th>${t('plan.savings')}</th></tr></thead>
     <tbody>${line('km')}${line('hours')}${line('eur')}${line('co2')}</tbody></table>
