@@ -53,6 +53,15 @@ try {
   out.communes = await communes();
   check(out.communes === 46, `46 commune polygons drawn (got ${out.communes})`);
   check((await page.locator('path.epci').count()) === 3, '3 EPCI outlines drawn');
+  // The first view leaves the legend's corner free: the territory's outline ends left of it.
+  const besideLegend = (sel) => page.evaluate((sel) => {
+    const legend = document.getElementById('legend').getBoundingClientRect();
+    const boxes = [...document.querySelectorAll(sel)].map((e) => e.getBoundingClientRect());
+    const right = Math.max(...boxes.map((b) => (b.left + b.right) / 2 + (sel.startsWith('path') ? (b.right - b.left) / 2 : 0)));
+    return { right: Math.round(right), legend: Math.round(legend.left), ok: boxes.length > 0 && right <= legend.left + 1 };
+  }, sel);
+  const first = await besideLegend('path.epci');
+  check(first.ok, `territory drawn left of the legend (${first.right} ≤ ${first.legend})`);
   out.actors = await page.locator('path.actor').count();
   check(out.actors > 0, `actors drawn (${out.actors})`);
   check((await page.locator('#legend .item').count()) > 3, 'legend drawn');
@@ -189,6 +198,8 @@ try {
     check(out.rounds > 0, `pallet rounds computed (${out.rounds}) in ${out.rounds_ms} ms`);
     check((await page.locator('path.round').count()) === out.rounds, 'one line per round drawn');
     check((await page.locator('.stop-icon').count()) > 0, 'numbered stops drawn');
+    const stopsView = await besideLegend('.stop-icon');
+    check(stopsView.ok, `round stops drawn left of the legend (${stopsView.right} ≤ ${stopsView.legend})`);
     const fig = await page.textContent('#plan-figures');
     check(fig.includes('Mutualisé') && fig.includes('kg CO2e'), 'alone-vs-pooled figures shown');
     const method = await page.textContent('#plan-method');

@@ -36,7 +36,7 @@ async function start() {
   await indicators;
   if (sessionStorage.getItem('boucle.officerToken')) await reloadConfidential();
   state.onChange();
-  fitTerritory(map, terr.bbox, legend);
+  fitTerritory(map, terr.bbox);
   window.boucle = { map, state, drawnMs: performance.now() - t0 };
   document.body.dataset.ready = '1';
 }

@@ -29,20 +29,25 @@ export function createMap(id, bbox, attribution) {
 }
 
 /**
- * Fit the map to the territory's bounding box [w, s, e, n], leaving the legend's width free on
- * the right (the legend sits over the map's south-east corner, where it would hide actors) when
- * the map is wide enough to spare it.
+ * Room to leave free on the right when fitting the map to features: the legend's width (the
+ * legend sits over the map's south-east corner, where it would hide them), when the map is at
+ * least twice as wide; else none.
  */
-export function fitTerritory(map, bbox, legend) {
-  const [w, s, e, n] = bbox;
+export function legendRoom(map) {
+  const legend = document.getElementById('legend');
   const width = map.getSize().x;
   const pad = legend && !legend.hidden ? legend.offsetWidth + 12 : 0;
-  const right = pad > 0 && width - pad >= width / 2 ? pad : 0;
+  return pad > 0 && width - pad >= width / 2 ? pad : 0;
+}
+
+/** Fit the map to the territory's bounding box [w, s, e, n], beside the legend. */
+export function fitTerritory(map, bbox) {
+  const [w, s, e, n] = bbox;
   map.fitBounds(
     [
       [s, w],
       [n, e],
     ],
-    { paddingTopLeft: [10, 10], paddingBottomRight: [right, 10], animate: false },
+    { paddingTopLeft: [10, 10], paddingBottomRight: [legendRoom(map), 10], animate: false },
   );
 }

@@ -6,6 +6,7 @@ import { t, num, esc, clock } from './i18n.js';
 import { QUAL } from './colours.js';
 import { state } from './layers.js';
 import { download, roundGPX } from './exports.js';
+import { legendRoom } from './map.js';
 
 const L = window.L;
 
@@ -164,7 +165,9 @@ export function drawRounds(plan) {
   ends.forEach((s) => L.marker([s.lat, s.lon], { icon: stopIcon(0, '#222', s.kind), pane: 'labels' }).bindTooltip(esc(s.name)).addTo(g));
   if (state.visible.rounds) g.addTo(state.map);
   const b = g.getLayers().length ? L.featureGroup(g.getLayers()).getBounds() : null;
-  if (b && b.isValid()) state.map.fitBounds(b, { paddingTopLeft: [30, 30], paddingBottomRight: [240, 60], animate: false });
+  // The legend first (it gains the rounds), then the view beside it.
+  state.onChange();
+  if (b && b.isValid()) state.map.fitBounds(b, { paddingTopLeft: [30, 30], paddingBottomRight: [legendRoom(state.map) + 40, 60], animate: false });
 }
 
 /** The method's label: road, or the crow-flies estimate with its circuity. */

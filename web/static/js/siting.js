@@ -9,6 +9,7 @@ import { t, num, esc } from './i18n.js';
 import { scoreColour } from './colours.js';
 import { state, spread } from './layers.js';
 import { sitingPopup, exclusionReason } from './popups.js';
+import { legendRoom } from './map.js';
 
 const L = window.L;
 
@@ -169,7 +170,9 @@ export function drawSiting(answer) {
   }
   if (state.visible.siting) g.addTo(state.map);
   const pts = [...markers.values()].map((m) => m.getLatLng());
-  if (pts.length) state.map.fitBounds(L.latLngBounds(pts), { paddingTopLeft: [40, 40], paddingBottomRight: [280, 80], maxZoom: 13, animate: false });
+  // The legend first (it gains the score scale), then the view beside it.
+  state.onChange();
+  if (pts.length) state.map.fitBounds(L.latLngBounds(pts), { paddingTopLeft: [40, 40], paddingBottomRight: [legendRoom(state.map) || 40, 80], maxZoom: 13, animate: false });
 }
 
 function figureRows(single, set) {
