@@ -221,6 +221,19 @@ try {
     await sheet.waitForSelector('body[data-ready="1"]', { timeout: 15000 });
     const rows = await sheet.locator('table.stops tbody tr').count();
     check(rows >= 3 && (await sheet.textContent('h1')).includes('Feuille de route'), `route sheet with ${rows} ordered places`);
+    // The sheet names the material and the vehicle in French, and stops at one position (companies
+    // placed at their commune's point) share one marker, numbered in visiting order.
+    const subtitle = await sheet.textContent('#sheet-subtitle');
+    const palletsLabel = terr.materials.find((m) => m.slug === 'pallets').label;
+    check(subtitle.includes(palletsLabel) && !subtitle.includes('rigid_19t') && terr.vehicles.some((v) => v.label && subtitle.includes(v.label)), `route sheet subtitle in French (${subtitle.trim()})`);
+    const sheetPlan = await sheet.evaluate(() => JSON.parse(localStorage.getItem('boucle.print')));
+    const sheetStops = sheetPlan.plan.rounds[0].stops.filter((s) => s.kind === 'stop');
+    const positions = new Set(sheetStops.map((s) => `${s.lon.toFixed(5)},${s.lat.toFixed(5)}`)).size;
+    const sheetLabels = await sheet.locator('.stop-icon span.stop:not(.depot):not(.dump)').allTextContents();
+    const numbers = sheetLabels.flatMap((l) => l.split(',').map(Number)).sort((a, b) => a - b);
+    const marks = (await sheet.locator('table.stops tbody tr td:first-child').allTextContents()).map((x) => x.trim());
+    check(JSON.stringify(marks.filter((m) => /^\d+$/.test(m)).map(Number)) === JSON.stringify(sheetStops.map((_, k) => k + 1)) && marks[0] === 'D', `route sheet rows carry the map's marks (${marks.join(' ')})`);
+    check(sheetLabels.length === positions && JSON.stringify(numbers) === JSON.stringify(sheetStops.map((_, k) => k + 1)), `route sheet: one marker per position (${sheetLabels.length} for ${sheetStops.length} stops), every stop numbered`);
     await sheet.waitForTimeout(300);
     await sheet.screenshot({ path: join(artifacts, 'route-sheet.png'), fullPage: true });
     await sheet.close();

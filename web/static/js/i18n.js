@@ -293,7 +293,7 @@ const FR = {
   'stop.stop': 'Collecte',
   'print.title': 'Feuille de route — tournée {n}',
   'print.print': 'Imprimer',
-  'print.order': 'Ordre',
+  'print.order': 'Repère',
   'print.name': 'Lieu',
   'print.kind': 'Type',
   'print.arrival': 'Arrivée',

@@ -7,6 +7,7 @@ import { QUAL } from './colours.js';
 import { state } from './layers.js';
 import { download, roundGPX } from './exports.js';
 import { legendRoom } from './map.js';
+import { stopIcon, stopGroups } from './stops.js';
 
 const L = window.L;
 
@@ -125,12 +126,6 @@ async function drawClusters(material) {
   });
 }
 
-function stopIcon(n, colour, kind) {
-  const label = kind === 'depot' ? 'D' : kind === 'dump' ? 'V' : String(n);
-  const w = Math.max(22, 8 + 7 * label.length);
-  return L.divIcon({ className: 'stop-icon', html: `<span class="stop ${kind}" style="background:${colour};width:${w}px;border-radius:11px">${label}</span>`, iconSize: [w, 22], iconAnchor: [w / 2, 11] });
-}
-
 /** Draw a plan's rounds: a line per round and its numbered stops. */
 export function drawRounds(plan) {
   const g = state.groups.rounds.clearLayers();
@@ -143,17 +138,7 @@ export function drawRounds(plan) {
       .bindTooltip(t('plan.round', { n: i + 1 }))
       .addTo(g);
     // Stops at the same position (companies placed at their commune's point) share one label.
-    const groups = [];
-    let n = 0;
-    r.stops.forEach((s) => {
-      if (s.kind !== 'stop') return;
-      n += 1;
-      const key = `${s.lon.toFixed(5)},${s.lat.toFixed(5)}`;
-      const g = groups.find((x) => x.key === key);
-      if (g) g.items.push([n, s]);
-      else groups.push({ key, s, items: [[n, s]] });
-    });
-    groups.forEach((grp) => {
+    stopGroups(r.stops).forEach((grp) => {
       const label = grp.items.map(([k]) => k).join(',');
       const names = grp.items.map(([k, s]) => `${k}. ${esc(s.name)}`).join('<br>');
       L.marker([grp.s.lat, grp.s.lon], { icon: stopIcon(label, colour, 'stop'), pane: 'labels' })
@@ -247,7 +232,10 @@ function bindRoundButtons(el) {
   el.querySelectorAll('button[data-sheet]').forEach((b) =>
     b.addEventListener('click', () => {
       const i = Number(b.dataset.sheet);
-      localStorage.setItem('boucle.print', JSON.stringify({ plan: lastPlan, index: i, method: methodLabel(lastPlan.method), colour: QUAL[i % QUAL.length] }));
+      const r = lastPlan.rounds[i];
+      const materialLabel = territory?.materials?.find((m) => m.slug === lastPlan.material)?.label || lastPlan.material;
+      const vehicleLabel = (lastPlan.fleet || []).find((v) => v.id === r.vehicle)?.label_fr || r.vehicle;
+      localStorage.setItem('boucle.print', JSON.stringify({ plan: lastPlan, index: i, method: methodLabel(lastPlan.method), colour: QUAL[i % QUAL.length], materialLabel, vehicleLabel }));
       window.open(`/print.html?round=${i + 1}`, '_blank');
     }),
   );

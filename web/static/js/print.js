@@ -4,6 +4,7 @@
 import { t, num, esc, clock } from './i18n.js';
 import { get, errorMessage } from './api.js';
 import { indicatorsHtml } from './indicators.js';
+import { stopIcon, stopGroups } from './stops.js';
 
 const L = window.L;
 
@@ -19,17 +20,21 @@ function render() {
     document.body.dataset.ready = '1';
     return;
   }
-  const { plan, index, method, colour } = JSON.parse(raw);
+  const { plan, index, method, colour, materialLabel, vehicleLabel } = JSON.parse(raw);
   const r = plan.rounds[index];
   document.title = t('print.title', { n: index + 1 });
+  // Each row's mark is the one on the map: stops numbered in visiting order, D the depot, V the
+  // treatment site.
+  let k = 0;
+  const mark = (s) => (s.kind === 'stop' ? String(++k) : s.kind === 'depot' ? 'D' : 'V');
   const rows = r.stops
     .map(
-      (s, i) => `<tr><td>${i}</td><td>${esc(s.name)}</td><td>${esc(kindLabel(s.kind))}</td><td>${clock(s.arrival_s)}</td>
+      (s) => `<tr><td>${mark(s)}</td><td>${esc(s.name)}</td><td>${esc(kindLabel(s.kind))}</td><td>${clock(s.arrival_s)}</td>
       <td>${s.load === null || s.load === undefined ? `<small>${t('plan.load_hidden')}</small>` : `${num(s.load, 0)} kg`}</td></tr>`,
     )
     .join('');
   el.innerHTML = `<header><h1>${esc(t('print.title', { n: index + 1 }))}</h1>
-    <p>${esc(plan.material)} — ${esc(r.vehicle)} — <span class="estimate">${esc(method)}</span></p>
+    <p id="sheet-subtitle">${esc(materialLabel || plan.material)} — ${esc(vehicleLabel || r.vehicle)} — <span class="estimate">${esc(method)}</span></p>
     <button type="button" id="print" class="noprint">${t('print.print')}</button></header>
     <div id="print-map"></div>
     <table class="stops"><thead><tr><th>${t('print.order')}</th><th>${t('print.name')}</th><th>${t('print.kind')}</th><th>${t('print.arrival')}</th><th>${t('print.load')}</th></tr></thead><tbody>${rows}</tbody></table>
@@ -40,11 +45,12 @@ function render() {
   L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', { maxZoom: 19, attribution: t('attrib.osm') }).addTo(map);
   const coords = (r.geometry?.coordinates || r.stops.map((s) => [s.lon, s.lat])).map(([x, y]) => [y, x]);
   const line = L.polyline(coords, { color: colour, weight: 4 }).addTo(map);
-  let n = 0;
-  r.stops.forEach((s) => {
-    const label = s.kind === 'stop' ? String(++n) : s.kind === 'depot' ? 'D' : 'V';
-    L.marker([s.lat, s.lon], { icon: L.divIcon({ className: 'stop-icon', html: `<span class="stop" style="background:${colour}">${label}</span>`, iconSize: [22, 22], iconAnchor: [11, 11] }) }).addTo(map);
+  // Stops at the same position share one marker (as on the map), then the depot and the
+  // treatment site.
+  stopGroups(r.stops).forEach((grp) => {
+    L.marker([grp.s.lat, grp.s.lon], { icon: stopIcon(grp.items.map(([k]) => k).join(','), colour, 'stop') }).addTo(map);
   });
+  [plan.depot, plan.dump].filter(Boolean).forEach((s) => L.marker([s.lat, s.lon], { icon: stopIcon(0, '#222', s.kind) }).addTo(map));
   map.fitBounds(line.getBounds().pad(0.1));
   document.body.dataset.ready = '1';
 }
