@@ -111,7 +111,7 @@ try {
   await page.waitForSelector('.leaflet-popup-content .popup.actor', { timeout: 5000 });
   const ap = await page.textContent('.leaflet-popup-content');
   check(/Position/.test(ap) && ap.includes('Source'), 'actor popup with position precision and source');
-  check(!/\d+\s*pallets\/an/.test(ap), 'public actor popup shows no quantity');
+  check(!/\d+\s*(palettes|pallets|t)\/an/.test(ap), 'public actor popup shows no quantity');
   await page.evaluate(() => window.boucle.map.closePopup());
   for (const n of ['parks', 'sites']) await page.check(`#toggle-${n}`);
 
@@ -157,6 +157,7 @@ try {
     await page.waitForSelector('.leaflet-popup-content .popup.actor', { timeout: 5000 });
     const op = await page.textContent('.leaflet-popup-content');
     check(op.includes('Flux (accès chargé de mission)') && /\/an/.test(op), 'officer sees the company quantities');
+    check(!/pallets\/an/.test(op) && (!/Palettes bois/.test(op) || /\d\s*palettes\/an/.test(op)), 'quantities in French units (palettes/an)');
     await page.screenshot({ path: join(artifacts, 'officer-popup.png') });
     await page.evaluate(() => window.boucle.map.closePopup());
     await page.click('#officer-logout');

@@ -156,6 +156,10 @@ const FR = {
   'unit.L/100km': 'L/100 km',
   'unit.road km / great-circle km': 'km routiers / km à vol d’oiseau',
   'fuel.diesel': 'gazole',
+  'qty.pallets': 'palettes',
+  'qty.big_bags': 'big-bags',
+  'qty.m3': 'm³',
+  'qty.units': 'unités',
   'plan.load_hidden': 'charge masquée (vue publique)',
   'api.unauthorized': 'Réservé au chargé de mission : connectez-vous avec le jeton.',
   'api.officer_disabled': "L'accès chargé de mission n'est pas activé sur ce serveur.",
@@ -311,6 +315,12 @@ export function t(key, params = {}) {
 
 const nf = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 const nf0 = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
+
+/** A quantity's unit in French (`pallets` → palettes, `m3` → m³); other units as given. */
+export function unitLabel(unit) {
+  const key = `qty.${unit}`;
+  return key in FR ? FR[key] : unit;
+}
 
 /** A number in French notation (narrow no-break space thousands, decimal comma). */
 export function num(x, digits) {

@@ -1,6 +1,6 @@
 // Popup contents for communes, intercommunalities, parks, sites and actors: the record's data,
 // its source and how precisely its position is known.
-import { t, num, esc } from './i18n.js';
+import { t, num, esc, unitLabel } from './i18n.js';
 
 function row(label, value) {
   if (value === null || value === undefined || value === '') return '';
@@ -30,7 +30,7 @@ function aggregates(list) {
       const q =
         a.quantity === null
           ? `<span class="hidden-q">${esc(t('agg.hidden', { n: 3 }))}</span>`
-          : `${num(a.quantity)} ${esc(a.unit)}${a.estimate ? ` <span class="estimate">${t('estimate')}</span>` : ''}`;
+          : `${num(a.quantity)} ${esc(unitLabel(a.unit))}${a.estimate ? ` <span class="estimate">${t('estimate')}</span>` : ''}`;
       return `<tr><th>${esc(a.label)} <small>(${esc(t(`direction.${a.direction}`))})</small></th><td>${q}<br><small>${esc(t('agg.contributors', { n: a.contributors }))}</small></td></tr>`;
     })
     .join('');
@@ -92,7 +92,7 @@ export function actorPopup(p) {
     flows = `<h4>${t('officer.flows')}</h4><table class="props">${p.flows
       .map(
         (f) =>
-          `<tr><th>${esc((p.materials || []).find((m) => m.material === f.material)?.label || f.material)} <small>(${esc(t(`direction.${f.direction}`))})</small></th><td>${num(f.quantity)} ${esc(f.unit)}/${esc(f.period === 'year' ? 'an' : f.period)}${f.estimate ? ` <span class="estimate">${t('demo')}</span>` : ''}<br><small>${esc(f.source)}</small></td></tr>`,
+          `<tr><th>${esc((p.materials || []).find((m) => m.material === f.material)?.label || f.material)} <small>(${esc(t(`direction.${f.direction}`))})</small></th><td>${num(f.quantity)} ${esc(unitLabel(f.unit))}/${esc(f.period === 'year' ? 'an' : f.period)}${f.estimate ? ` <span class="estimate">${t('demo')}</span>` : ''}<br><small>${esc(f.source)}</small></td></tr>`,
       )
       .join('')}</table>`;
   }
