@@ -610,6 +610,36 @@ pub fn resolve_place(
     Ok((spec.to_owned(), name, pos))
 }
 
+/// The place set by the manifest's `defaults.rounds.<material>.<key>` (a site or actor id, or
+/// LON,LAT), if any, recorded in `used` as the default taken for `key` (`what` names it in
+/// errors and in the sentence).
+fn manifest_place(
+    t: &Territory,
+    material: &str,
+    key: &str,
+    what: &str,
+    used: &mut Vec<DefaultTaken>,
+) -> Result<Option<(String, String, Point<f64>)>> {
+    let Some(id) = manifest_str(t, material, key) else {
+        return Ok(None);
+    };
+    let p = resolve_place(t, id, what)?;
+    used.push(
+        DefaultTaken::new(
+            key,
+            id,
+            "manifest",
+            format!(
+                "{what}: {id} ({}) (territory.toml defaults.rounds.{material}.{key})",
+                p.1
+            ),
+        )
+        .named(&p.1)
+        .setting(format!("defaults.rounds.{material}.{key}")),
+    );
+    Ok(Some(p))
+}
+
 /// The treatment site for `material`: `wanted`, else the manifest's, else the first located site
 /// accepting it.
 pub fn choose_dump(
@@ -621,21 +651,7 @@ pub fn choose_dump(
     if let Some(w) = wanted {
         return resolve_place(t, w, "treatment site");
     }
-    if let Some(id) = manifest_str(t, material, "treatment_site") {
-        let p = resolve_place(t, id, "treatment site")?;
-        used.push(
-            DefaultTaken::new(
-                "treatment_site",
-                id,
-                "manifest",
-                format!(
-                    "treatment site: {id} ({}) (territory.toml defaults.rounds.{material}.treatment_site)",
-                    p.1
-                ),
-            )
-            .named(&p.1)
-            .setting(format!("defaults.rounds.{material}.treatment_site")),
-        );
+    if let Some(p) = manifest_place(t, material, "treatment_site", "treatment site", used)? {
         return Ok(p);
     }
     let s = t
@@ -1096,24 +1112,8 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
     let (dump_id, dump_name, dump_pt) = choose_dump(t, slug, req.dump.as_deref(), &mut used)?;
     let (depot_id, depot_name, depot_pt) = match req.depot.as_deref() {
         Some(d) => resolve_place(t, d, "depot")?,
-        None => match manifest_str(t, slug, "depot") {
-            Some(d) => {
-                let p = resolve_place(t, d, "depot")?;
-                used.push(
-                    DefaultTaken::new(
-                        "depot",
-                        d,
-                        "manifest",
-                        format!(
-                            "depot: {d} ({}) (territory.toml defaults.rounds.{slug}.depot)",
-                            p.1
-                        ),
-                    )
-                    .named(&p.1)
-                    .setting(format!("defaults.rounds.{slug}.depot")),
-                );
-                p
-            }
+        None => match manifest_place(t, slug, "depot", "depot", &mut used)? {
+            Some(p) => p,
             None => {
                 used.push(
                     DefaultTaken::new(

@@ -638,3 +638,51 @@ fn with_a_road_graph_the_plan_is_on_roads() {
     assert!(cs.iter().all(|c| c.method == Method::Road));
     assert!(p.scenario.pooled.distance_km < p.scenario.alone.distance_km);
 }
+
+/// A depot set in the manifest (`defaults.rounds.<material>.depot`) is taken and reported as a
+/// default with the setting read; an unknown one is refused, naming the id.
+#[test]
+fn a_manifest_depot_is_taken_and_reported() {
+    let mut t = load();
+    let site = t
+        .sites
+        .iter()
+        .find(|s| s.position.is_some() && s.id != "cernay-environnement-alsadis")
+        .expect("a second located site")
+        .clone();
+    let table = t
+        .manifest
+        .defaults
+        .rounds
+        .get_mut("pallets")
+        .and_then(|v| v.as_table_mut())
+        .expect("defaults.rounds.pallets");
+    table.insert("depot".into(), toml::Value::String(site.id.clone()));
+    let p = plan_rounds(&t, &req("pallets")).unwrap();
+    assert_eq!(p.depot.id, site.id);
+    let depot = p.defaults.iter().find(|d| d.key == "depot").unwrap();
+    assert_eq!(depot.origin, "manifest");
+    assert_eq!(depot.value, site.id);
+    assert_eq!(depot.name.as_deref(), Some(site.name.as_str()));
+    assert_eq!(
+        depot.setting.as_deref(),
+        Some("defaults.rounds.pallets.depot")
+    );
+    assert_eq!(
+        depot.text,
+        format!(
+            "depot: {} ({}) (territory.toml defaults.rounds.pallets.depot)",
+            site.id, site.name
+        )
+    );
+    let table = t
+        .manifest
+        .defaults
+        .rounds
+        .get_mut("pallets")
+        .and_then(|v| v.as_table_mut())
+        .unwrap();
+    table.insert("depot".into(), toml::Value::String("no-such-site".into()));
+    let err = plan_rounds(&t, &req("pallets")).unwrap_err().to_string();
+    assert!(err.contains("unknown depot `no-such-site`"), "{err}");
+}
