@@ -189,6 +189,16 @@ impl DefaultTaken {
         }
     }
 
+    /// `key` read from `file` of the territory folder (`what` names it in the sentence).
+    fn territory_file(key: &str, what: &str, file: &str) -> DefaultTaken {
+        DefaultTaken::new(
+            key,
+            file,
+            "territory_file",
+            format!("{what}: {file} of the territory folder"),
+        )
+    }
+
     fn named(mut self, name: &str) -> DefaultTaken {
         self.name = Some(name.into());
         self
@@ -450,14 +460,10 @@ pub fn vehicle_types(
         None => {
             let p = t.path(&t.manifest.files.vehicles);
             if p.is_file() {
-                used.push(DefaultTaken::new(
+                used.push(DefaultTaken::territory_file(
                     "vehicle_types",
+                    "vehicle types",
                     &t.manifest.files.vehicles,
-                    "territory_file",
-                    format!(
-                        "vehicle types: {} of the territory folder",
-                        t.manifest.files.vehicles
-                    ),
                 ));
                 scenario::read_vehicles(&p)
             } else {
@@ -492,14 +498,10 @@ pub fn emission_factors(
         None => {
             let p = t.path(&t.manifest.files.emission_factors);
             if p.is_file() {
-                used.push(DefaultTaken::new(
+                used.push(DefaultTaken::territory_file(
                     "emission_factors",
+                    "emission factors",
                     &t.manifest.files.emission_factors,
-                    "territory_file",
-                    format!(
-                        "emission factors: {} of the territory folder",
-                        t.manifest.files.emission_factors
-                    ),
                 ));
                 scenario::read_emission_factors(&p)
             } else {

@@ -650,14 +650,16 @@ fn a_manifest_depot_is_taken_and_reported() {
         .find(|s| s.position.is_some() && s.id != "cernay-environnement-alsadis")
         .expect("a second located site")
         .clone();
-    let table = t
-        .manifest
-        .defaults
-        .rounds
-        .get_mut("pallets")
-        .and_then(|v| v.as_table_mut())
-        .expect("defaults.rounds.pallets");
-    table.insert("depot".into(), toml::Value::String(site.id.clone()));
+    let set_depot = |t: &mut Territory, id: &str| {
+        t.manifest
+            .defaults
+            .rounds
+            .get_mut("pallets")
+            .and_then(|v| v.as_table_mut())
+            .expect("defaults.rounds.pallets")
+            .insert("depot".into(), toml::Value::String(id.into()));
+    };
+    set_depot(&mut t, &site.id);
     let p = plan_rounds(&t, &req("pallets")).unwrap();
     assert_eq!(p.depot.id, site.id);
     let depot = p.defaults.iter().find(|d| d.key == "depot").unwrap();
@@ -675,14 +677,7 @@ fn a_manifest_depot_is_taken_and_reported() {
             site.id, site.name
         )
     );
-    let table = t
-        .manifest
-        .defaults
-        .rounds
-        .get_mut("pallets")
-        .and_then(|v| v.as_table_mut())
-        .unwrap();
-    table.insert("depot".into(), toml::Value::String("no-such-site".into()));
+    set_depot(&mut t, "no-such-site");
     let err = plan_rounds(&t, &req("pallets")).unwrap_err().to_string();
     assert!(err.contains("unknown depot `no-such-site`"), "{err}");
 }
