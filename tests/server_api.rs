@@ -237,6 +237,21 @@ async fn actors_filtered_by_material_and_epci() {
         .json();
     assert!(!v["features"].as_array().unwrap().is_empty());
     assert!(all["unlocated"].as_u64().unwrap() > 0);
+    // The unlocated actors are listed by id and name (the officer places them), and none of them
+    // is among the features.
+    let missing = all["unlocated_actors"].as_array().unwrap();
+    assert_eq!(missing.len() as u64, all["unlocated"].as_u64().unwrap());
+    let drawn: Vec<&str> = all["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["properties"]["id"].as_str().unwrap())
+        .collect();
+    for m in missing {
+        let id = m["id"].as_str().unwrap();
+        assert!(!drawn.contains(&id), "{id} both drawn and unlocated");
+        assert!(!m["name"].as_str().unwrap().is_empty());
+    }
 }
 
 #[tokio::test]

@@ -290,7 +290,7 @@ fn sites(t: &Territory) -> Vec<Value> {
 
 fn actors(t: &Territory, filter: &ActorFilter, officer: bool) -> Value {
     let by_holder = flows_by_holder(t);
-    let mut unlocated = 0usize;
+    let mut unlocated = Vec::new();
     let mut features = Vec::new();
     for a in &t.actors {
         let flows: &[&Flow] = by_holder.get(a.id.as_str()).map_or(&[], Vec::as_slice);
@@ -306,7 +306,11 @@ fn actors(t: &Territory, filter: &ActorFilter, officer: bool) -> Value {
             continue;
         }
         let Some(pos) = a.position else {
-            unlocated += 1;
+            unlocated.push(json!({
+                "id": a.id,
+                "name": a.name,
+                "commune": a.insee.as_deref().and_then(|i| t.commune(i)).map(|c| c.name.as_str()),
+            }));
             continue;
         };
         let mut materials: Vec<Value> = Vec::new();
@@ -365,7 +369,9 @@ fn actors(t: &Territory, filter: &ActorFilter, officer: bool) -> Value {
         features.push(feature(point(pos), props));
     }
     let mut extra = Map::new();
-    extra.insert("unlocated".into(), unlocated.into());
+    extra.insert("unlocated".into(), unlocated.len().into());
+    // Who is missing from the map, so that the officer can place them (geocode or by hand).
+    extra.insert("unlocated_actors".into(), Value::Array(unlocated));
     extra.insert("officer".into(), officer.into());
     collection(features, extra)
 }

@@ -85,6 +85,10 @@ try {
   const outLabels = new Set(actorsFc.features.flatMap((f) => (f.properties.materials || []).filter((m) => m.direction === 'out').map((m) => m.label)));
   check([...outLabels].every((l) => legendText.includes(l)), `legend lists every material given out (${[...outLabels].join(', ')})`);
   check((await page.locator('#actors-shares').count()) === 1, 'the layer panel explains the shared discs');
+  // The actors left off the map for want of a position are listed, with how to place them.
+  check(actorsFc.unlocated > 0 && (await page.locator('#actors-unlocated li').count()) === actorsFc.unlocated, `unlocated actors listed (${actorsFc.unlocated})`);
+  const unlocatedText = await page.textContent('#actors-unlocated');
+  check(actorsFc.unlocated_actors.every((a) => unlocatedText.includes(a.name)) && unlocatedText.includes('boucle actors set-position'), 'unlocated actors named, with how to place them');
 
   // Toggle a layer off and on.
   await page.uncheck('#toggle-communes');

@@ -27,6 +27,7 @@ const FR = {
   'actors.material_filter': 'Matière',
   'actors.all_materials': 'toutes les matières',
   'actors.unlocated': '{n} acteur(s) sans position (non affichés)',
+  'actors.unlocated.help': 'Pour les placer : « boucle geocode actors » (d’après leur adresse) ou « boucle actors set-position ID LON LAT » ; ils apparaissent alors sur la carte et dans les tournées.',
   'actors.spread': 'Les acteurs d’une même commune sont écartés autour du point de la commune.',
   'actors.shares': 'Un acteur qui sort plusieurs matières a une part de disque par matière ; choisir une matière pour ne voir que ses acteurs.',
   population: 'Population',

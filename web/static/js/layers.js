@@ -3,7 +3,7 @@
 // overlays filled by the planning panel and the siting overlay filled by the siting panel. Each
 // layer can be toggled from the layer panel.
 import { get } from './api.js';
-import { t } from './i18n.js';
+import { t, esc } from './i18n.js';
 import { QUAL, breaks, classOf, classColour, sectorOf, SECTORS } from './colours.js';
 import { communePopup, epciPopup, parkPopup, sitePopup, actorPopup } from './popups.js';
 
@@ -247,7 +247,7 @@ export function layerPanel(el) {
       </select></label>
     <label>${t('actors.material_filter')}
       <select id="actors-material"><option value="">${t('actors.all_materials')}</option>${mats}</select></label>
-    <p class="muted small" id="actors-note"></p>`;
+    <div class="muted small" id="actors-note"></div>`;
   el.querySelectorAll('input[data-layer]').forEach((cb) => cb.addEventListener('change', () => setVisible(cb.dataset.layer, cb.checked)));
   el.querySelector('#choropleth').addEventListener('change', (e) => setChoropleth(e.target.value));
   el.querySelector('#actors-colour').addEventListener('change', (e) => setActorColour(e.target.value));
@@ -262,12 +262,15 @@ export function actorsNote() {
   const el = document.getElementById('actors-note');
   if (!el || !state.data.actors) return;
   const n = state.data.actors.unlocated || 0;
-  el.textContent = `${t('actors.spread')} ${n ? t('actors.unlocated', { n }) : ''}`;
+  let html = esc(t('actors.spread'));
   // How to read the shared discs, when some are drawn.
   if (state.actorColour !== 'sector' && state.data.actors.features.some((f) => actorMaterials(f.properties).length > 1)) {
-    const s = document.createElement('span');
-    s.id = 'actors-shares';
-    s.textContent = ` ${t('actors.shares')}`;
-    el.append(s);
+    html += ` <span id="actors-shares">${esc(t('actors.shares'))}</span>`;
   }
+  // Who is missing from the map, and how to place them.
+  if (n) {
+    const names = (state.data.actors.unlocated_actors || []).map((a) => `<li data-id="${esc(a.id)}">${esc(a.name)}${a.commune ? ` <small>(${esc(a.commune)})</small>` : ''}</li>`).join('');
+    html += `<details id="actors-unlocated"><summary>${esc(t('actors.unlocated', { n }))}</summary><ul>${names}</ul><p>${esc(t('actors.unlocated.help'))}</p></details>`;
+  }
+  el.innerHTML = html;
 }
