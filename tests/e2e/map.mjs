@@ -334,6 +334,15 @@ try {
   const site = await (await page.request.post(`${base}/api/siting`, { data: sitingBody })).json();
   for (const n of ['rounds', 'clusters', 'actors', 'parks', 'sites']) await page.uncheck(`#toggle-${n}`);
   await page.selectOption('#site-material', 'pallets');
+  // With p = 1 the best set is the best single site: the panel does not repeat it.
+  await page.fill('#site-p', '1');
+  await page.selectOption('#site-candidates', 'parks');
+  await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/siting')), page.click('#site-compute')]);
+  await page.waitForSelector('#site-figures', { timeout: 60000 });
+  const oneSet = await page.evaluate(() => window.boucle.state.siting.best_set);
+  check(oneSet.p === 1 && (await page.locator('#site-best-set').count()) === 0 && (await page.locator('#site-figures td[data-k^="set-"]').count()) === 0 && (await page.locator('#site-figures td[data-k^="single-"]').count()) > 0, 'p = 1: the best set is not repeated beside the best single site');
+  // The p = 2 answer below is waited for afresh.
+  await page.evaluate(() => delete document.body.dataset.siting);
   await page.fill('#site-p', '2');
   await page.selectOption('#site-candidates', 'parks');
   const t2 = Date.now();

@@ -178,7 +178,9 @@ export function drawSiting(answer) {
 function figureRows(single, set) {
   const crow = state.siting.method !== 'road';
   const km = crow ? t('site.vehicle_km.crow_flies', { c: num(state.siting.assumptions?.circuity, 1) }) : t('site.vehicle_km.road');
-  const line = (label, k, unit = '') => `<tr><th>${label}</th><td data-k="single-${k}">${num(single?.[k])}${unit}</td><td data-k="set-${k}">${num(set?.[k])}${unit}</td></tr>`;
+  // Without a set (p = 1: the best set is the best single site), one column.
+  const setCell = (k, unit) => (set ? `<td data-k="set-${k}">${num(set[k])}${unit}</td>` : '');
+  const line = (label, k, unit = '') => `<tr><th>${label}</th><td data-k="single-${k}">${num(single?.[k])}${unit}</td>${setCell(k, unit)}</tr>`;
   return (
     line(t('site.trips'), 'trips_per_year') +
     line(km, 'vehicle_km_per_year') +
@@ -195,6 +197,8 @@ function summary(a) {
   const estimate = a.estimate || crow;
   const byId = new Map(a.candidates.map((c) => [c.id, c]));
   const single = byId.get(a.best_single);
+  // A best set that is the best single site alone (p = 1) would only repeat it: no line, no column.
+  const several = !(a.best_set.site_ids.length === 1 && a.best_set.site_ids[0] === a.best_single);
   const setNames = a.best_set.site_ids.map((id) => esc(byId.get(id)?.name || id)).join(' ; ');
   const solver = a.best_set.solver?.exact ? t('site.solver.exact') : t('site.solver.heuristic', { gap: num(100 * (a.best_set.solver?.gap ?? 0), 1) });
   const ranking = a.candidates
@@ -223,9 +227,9 @@ function summary(a) {
   return `<p class="method ${estimate ? 'estimate' : ''}" id="site-method">${estimate ? `<span class="estimate">${t('estimate')}</span> ` : ''}${crow ? t('plan.method.crow_flies', { c: circuity }) : t('plan.method.road')}</p>
     <p class="small">${esc(t('site.summary', { n: a.sources, t: num(a.tonnes_per_year), label: a.material_label_fr, u: a.sources_unlocated.length }))}</p>
     <p class="small" id="site-best-single"><strong>${t('site.best_single')} :</strong> ${esc(single?.name || '—')}</p>
-    <p class="small" id="site-best-set"><strong>${t('site.best_set', { p: a.best_set.p })} :</strong> ${setNames} <small>(${esc(solver)})</small></p>
-    <table class="figures" id="site-figures"><thead><tr><th>${t('site.per_year')}</th><th>${t('site.best_single')}</th><th>${t('site.best_set', { p: a.best_set.p })}</th></tr></thead>
-    <tbody>${figureRows(single?.figures, a.best_set.figures)}</tbody></table>
+    ${several ? `<p class="small" id="site-best-set"><strong>${t('site.best_set', { p: a.best_set.p })} :</strong> ${setNames} <small>(${esc(solver)})</small></p>` : ''}
+    <table class="figures" id="site-figures"><thead><tr><th>${t('site.per_year')}</th><th>${t('site.best_single')}</th>${several ? `<th>${t('site.best_set', { p: a.best_set.p })}</th>` : ''}</tr></thead>
+    <tbody>${figureRows(single?.figures, several ? a.best_set.figures : null)}</tbody></table>
     <ol class="ranking" id="site-ranking">${ranking}</ol>
     <details open class="small" id="site-assumptions"><summary>${t('site.assumptions')}</summary><ul>${assumptions}</ul></details>
     ${warnings}${assignments}`;
