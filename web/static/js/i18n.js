@@ -317,10 +317,15 @@ export function t(key, params = {}) {
 const nf = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 const nf0 = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
 
+/** The French text of `key` (with `params`), or `fallback` when there is none (e.g. a name or
+ * unit the server sends that the viewer does not know). */
+export function tOr(key, fallback, params = {}) {
+  return key in FR ? t(key, params) : fallback;
+}
+
 /** A quantity's unit in French (`pallets` → palettes, `m3` → m³); other units as given. */
 export function unitLabel(unit) {
-  const key = `qty.${unit}`;
-  return key in FR ? FR[key] : unit;
+  return tOr(`qty.${unit}`, unit);
 }
 
 /** A number in French notation (narrow no-break space thousands, decimal comma). */

@@ -19,11 +19,7 @@ export function createMap(id, bbox, attribution) {
   map.createPane('points').style.zIndex = 620;
   map.createPane('siting').style.zIndex = 630;
   map.createPane('labels').style.zIndex = 640;
-  const [w, s, e, n] = bbox;
-  map.fitBounds([
-    [s, w],
-    [n, e],
-  ]);
+  fitTerritory(map, bbox);
   L.control.scale({ imperial: false }).addTo(map);
   return map;
 }

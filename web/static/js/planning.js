@@ -2,7 +2,7 @@
 // on the map (one colour per round, numbered stops in order) and the alone-vs-pooled figures,
 // with estimates labelled. Also draws the material's clusters (GET /api/clusters).
 import { get, post, errorMessage } from './api.js';
-import { t, num, esc, clock } from './i18n.js';
+import { t, tOr, num, esc, clock } from './i18n.js';
 import { QUAL } from './colours.js';
 import { state } from './layers.js';
 import { download, roundGPX } from './exports.js';
@@ -165,20 +165,14 @@ const factorFormat = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 3 }
 
 /** French name of a cost or emission factor of the plan (its API name when unknown). */
 function factorName(name) {
-  const key = `factor.${name}`;
-  const label = t(key);
-  return label === key ? name : label;
+  return tOr(`factor.${name}`, name);
 }
 
 /** French unit of a factor (the API's unit when unknown). */
 function factorUnit(unit) {
   const fuel = /^kgCO2e\/L \((.+)\)$/.exec(unit);
-  if (fuel) {
-    const key = `fuel.${fuel[1]}`;
-    return `kg CO2e/L (${t(key) === key ? fuel[1] : t(key)})`;
-  }
-  const key = `unit.${unit}`;
-  return t(key) === key ? unit : t(key);
+  if (fuel) return `kg CO2e/L (${tOr(`fuel.${fuel[1]}`, fuel[1])})`;
+  return tOr(`unit.${unit}`, unit);
 }
 
 /** One default taken by the planner, in French: what, which, and from where. */
@@ -189,8 +183,8 @@ function defaultItem(d, vehicleName) {
   else if (d.key === 'service_time' || d.key === 'unload_time') value = `${num(Number(d.value), 0)} min`;
   else if (d.key === 'collections_per_year') value = num(Number(d.value), 0);
   else value = d.name ? `${esc(d.name)} <small>(${esc(d.value)})</small>` : esc(d.value);
-  const what = t(`default.${d.key}`) === `default.${d.key}` ? esc(d.key) : t(`default.${d.key}`);
-  const origin = t(`default.origin.${d.origin}`, { setting: esc(d.setting || '') });
+  const what = tOr(`default.${d.key}`, esc(d.key));
+  const origin = tOr(`default.origin.${d.origin}`, esc(d.origin), { setting: esc(d.setting || '') });
   return `<li data-default="${esc(d.key)}"><strong>${what}</strong> : ${value} — <small>${origin}</small></li>`;
 }
 
