@@ -2,8 +2,8 @@
 //! the depot, two capacity dimensions, time windows, multi-trip trucks) at a fixed iteration
 //! budget, and generated CVRP instances of several sizes.
 
-use boucle::cost::{CrowFlies, DenseMatrix};
-use boucle::rounds::{Problem, SolverParams, Stop, TimeWindow, VehicleType, check, solve};
+use boucle::travel::{CrowFlies, DenseMatrix};
+use boucle::vrp::{Problem, SolverParams, Stop, TimeWindow, VehicleType, check, solve};
 use criterion::{Criterion, criterion_group, criterion_main};
 use geo::Point;
 use rand::{Rng, SeedableRng};
@@ -86,7 +86,7 @@ fn territory_quality() {
     // 0.2 s of wall clock, the work of 0.2 s on an idle machine (deterministic), and 5 s.
     for (budget, work) in [
         (0.2, u64::MAX),
-        (30.0, (0.2 * boucle::rounds::WORK_PER_SECOND) as u64),
+        (30.0, (0.2 * boucle::vrp::WORK_PER_SECOND) as u64),
         (5.0, u64::MAX),
     ] {
         let params = SolverParams {

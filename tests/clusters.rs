@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use boucle::cluster::{ClusterParams, clusters_for, dbscan, split_by_capacity};
-use boucle::cost::{DenseMatrix, Method};
-use boucle::plan::Holder;
+use boucle::rounds::Holder;
 use boucle::territory::Territory;
+use boucle::travel::{DenseMatrix, Method};
 use geo::{Dbscan, Point};
 use rand::{Rng, SeedableRng};
 
@@ -217,8 +217,8 @@ fn clusters_of_the_default_territory_cover_located_holders_once() {
             ..ClusterParams::default()
         };
         let cs = clusters_for(&t, material, &params).unwrap();
-        let mat = boucle::plan::material(&t, material).unwrap();
-        let located: BTreeSet<String> = boucle::plan::holders(&t, mat)
+        let mat = boucle::rounds::material(&t, material).unwrap();
+        let located: BTreeSet<String> = boucle::rounds::holders(&t, mat)
             .unwrap()
             .into_iter()
             .filter(|h| h.position.is_some())
@@ -235,7 +235,7 @@ fn clusters_of_the_default_territory_cover_located_holders_once() {
             assert!(c.estimate);
             assert!(c.rounds_per_cycle >= 1);
             if c.members.len() > 1 {
-                let v = boucle::plan::vehicle_types(&t, None, &mut vec![]).unwrap();
+                let v = boucle::rounds::vehicle_types(&t, None, &mut vec![]).unwrap();
                 let cap = v.iter().find(|v| v.id == c.vehicle).unwrap().capacity_kg;
                 assert!(
                     c.kg_per_cycle <= cap + 1e-6,

@@ -192,10 +192,10 @@ fn import_from_sources_with_an_admin_express_shapefile() {
     let vehicles = out.path().join("vehicles.csv");
     assert_eq!(
         std::fs::read_to_string(&vehicles).unwrap(),
-        boucle::scenario::DEFAULT_VEHICLES_CSV
+        boucle::rounds::scenario::DEFAULT_VEHICLES_CSV
     );
     assert!(out.path().join("emission_factors.csv").is_file());
-    let edited = boucle::scenario::DEFAULT_VEHICLES_CSV.replace(",0.60,", ",0.65,");
+    let edited = boucle::rounds::scenario::DEFAULT_VEHICLES_CSV.replace(",0.60,", ",0.65,");
     std::fs::write(&vehicles, &edited).unwrap();
     let o = boucle(&[
         "import",

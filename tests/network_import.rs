@@ -1,10 +1,10 @@
 //! Import of small hand-made OSM fixtures (written as PBF in code): truck profile, oneways,
 //! roundabouts, access restrictions, SCC, chain contraction, maxspeed, corrupt files.
 
-use boucle::cost::Method;
 use boucle::network::fixture::OsmFixture;
 use boucle::network::import::{ImportOptions, build_from_pbf, import_pbf};
 use boucle::network::{GRAPH_FILE, RoadRouter, Router, open_router};
+use boucle::travel::Method;
 use geo::Point;
 
 /// Grid step: 0.001° (≈ 75 m east-west, 111 m north-south at 47.8° N).

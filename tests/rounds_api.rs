@@ -1,8 +1,8 @@
 //! Engine behaviour on territory-like problems: independent checker on every output, reasons for
 //! unassigned stops, determinism per seed, heterogeneous fleet, balance option.
 
-use boucle::cost::{CostMatrix, CrowFlies, DenseMatrix};
-use boucle::rounds::{
+use boucle::travel::{CostMatrix, CrowFlies, DenseMatrix};
+use boucle::vrp::{
     Binding, Problem, SolverParams, Stop, TimeWindow, UnassignedReason, VehicleType, VisitKind,
     check, solve,
 };
@@ -268,7 +268,7 @@ fn balance_shortens_the_longest_round() {
     let balanced = solve(&p, &m, &params(1, 60)).unwrap();
     assert!(check(&p, &m, &balanced).ok());
     let longest =
-        |s: &boucle::rounds::Solution| s.rounds.iter().map(|r| r.duration_s).fold(0.0, f64::max);
+        |s: &boucle::vrp::Solution| s.rounds.iter().map(|r| r.duration_s).fold(0.0, f64::max);
     assert!(longest(&balanced) <= longest(&plain) + 1e-6);
     assert!(balanced.balance_cost > 0.0);
 }

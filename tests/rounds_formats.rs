@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use boucle::cost::CostMatrix;
-use boucle::rounds::formats::{BenchFormat, read};
-use boucle::rounds::{SolverParams, check, solve};
+use boucle::travel::CostMatrix;
+use boucle::vrp::formats::{BenchFormat, read};
+use boucle::vrp::{SolverParams, check, solve};
 
 const CVRP: &str = "NAME : tiny-n6-k2
 COMMENT : test

@@ -2,8 +2,8 @@
 //! the stops and every way to cut it into rounds (and trips, for the multi-trip variant) is
 //! enumerated and evaluated by a separate simple simulation.
 
-use boucle::cost::DenseMatrix;
-use boucle::rounds::{Problem, SolverParams, Stop, TimeWindow, VehicleType, check, solve};
+use boucle::travel::DenseMatrix;
+use boucle::vrp::{Problem, SolverParams, Stop, TimeWindow, VehicleType, check, solve};
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use boucle::cost::Method;
-use boucle::plan::{FactorsSpec, RoundsRequest, VehiclesSpec, plan_rounds};
-use boucle::scenario::{EmissionFactor, Vehicle};
+use boucle::rounds::scenario::{EmissionFactor, Vehicle};
+use boucle::rounds::{FactorsSpec, RoundsRequest, VehiclesSpec, plan_rounds};
 use boucle::territory::{Actor, ActorKind, Direction, Flow, Precision, Territory};
+use boucle::travel::Method;
 use geo::Point;
 
 fn geodata() -> PathBuf {
@@ -466,7 +466,7 @@ fn bad_inputs_give_clear_errors() {
         "vehicle_class,fuel_l_per_100km,kg_co2e_per_l,source\nrigid_19t,30,,x\n",
     )
     .unwrap();
-    let e = boucle::scenario::read_emission_factors(&f)
+    let e = boucle::rounds::scenario::read_emission_factors(&f)
         .unwrap_err()
         .to_string();
     assert!(

@@ -532,9 +532,9 @@ async fn rounds_of_pallets_as_geojson_with_the_scenario() {
     );
     assert_eq!(v["loads_hidden"], true);
     // Same rounds as the library (and so as `boucle rounds`).
-    let req: boucle::plan::RoundsRequest =
+    let req: boucle::rounds::RoundsRequest =
         serde_json::from_str(r#"{"material":"pallets","time_limit_s":0.5,"seed":1}"#).unwrap();
-    let lib = boucle::plan::plan_rounds(territory(), &req).unwrap();
+    let lib = boucle::rounds::plan_rounds(territory(), &req).unwrap();
     assert_eq!(lib.rounds.len(), rounds.len());
     assert_eq!(
         serde_json::to_value(lib.scenario.pooled).unwrap(),

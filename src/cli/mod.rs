@@ -36,6 +36,7 @@ pub mod actors;
 pub mod geocode;
 pub mod network;
 pub mod planning;
+pub mod progress;
 pub mod rounds;
 pub mod serve;
 pub mod territory;

@@ -7,13 +7,13 @@ use geo::Point;
 use serde_json::{Value, json};
 
 use super::DataArg;
-use crate::cost::CostMatrix;
 use crate::error::{InputError, Location};
 use crate::network::import::{DEFAULT_MARGIN_M, parse_bbox, with_margin};
 use crate::network::{
     GRAPH_FILE, ImportOptions, Profile, RoadRouter, Router, RouterOptions, Snapped, import_pbf,
-    open_router_with, territory_bbox,
+    import_pbf_with, open_router_with, territory_bbox,
 };
+use crate::travel::CostMatrix;
 
 /// `boucle network …`
 #[derive(Debug, clap::Subcommand)]
@@ -85,7 +85,7 @@ pub struct RoutingOpts {
 impl RoutingOpts {
     fn router(&self, dir: &Path) -> anyhow::Result<Box<dyn Router>> {
         let opts = RouterOptions {
-            crow_flies: crate::cost::CrowFlies {
+            crow_flies: crate::travel::CrowFlies {
                 circuity: self.circuity,
                 speed_kmh: self.speed,
             },
@@ -162,12 +162,15 @@ fn run_import(a: ImportArgs) -> anyhow::Result<ExitCode> {
         .ok_or_else(|| anyhow::anyhow!("--profile {:?}: expected truck or car", a.profile))?;
     let mut opts = ImportOptions::for_profile(profile);
     opts.clip = clip;
-    opts.progress = !a.json;
     if let Some(x) = a.signal_penalty {
         opts.signal_penalty_s = x;
     }
     opts.intersection_penalty_s = a.intersection_penalty;
-    let s = import_pbf(&a.file, &out, &opts)?;
+    let s = if a.json {
+        import_pbf(&a.file, &out, &opts)?
+    } else {
+        import_pbf_with(&a.file, &out, &opts, &super::progress::Bar::default())?
+    };
     let ts = &s.turn_stats;
     if a.json {
         println!(

@@ -7,8 +7,8 @@ use anyhow::Context;
 
 use crate::cli::DataArg;
 use crate::cluster::{self, ClusterParams};
-use crate::plan::{self, FactorsSpec, RoundsRequest, VehiclesSpec};
-use crate::scenario::Totals;
+use crate::rounds::scenario::Totals;
+use crate::rounds::{self as plan, FactorsSpec, RoundsRequest, VehiclesSpec};
 use crate::territory::Territory;
 
 /// Arguments of `boucle rounds`.

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use crate::rounds::formats::{self, BenchFormat};
-use crate::rounds::{SolverParams, VisitKind, check, solve};
+use crate::vrp::formats::{self, BenchFormat};
+use crate::vrp::{SolverParams, VisitKind, check, solve};
 
 /// `boucle vrp` subcommands.
 #[derive(Debug, clap::Subcommand)]

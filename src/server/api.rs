@@ -95,7 +95,7 @@ pub async fn territory(State(s): State<AppState>) -> Json<Value> {
         .iter()
         .map(|p| json!({ "id": p.id, "name": p.name, "located": p.position.is_some() }))
         .collect();
-    let vehicles: Vec<Value> = crate::plan::vehicle_types(t, None, &mut Vec::new())
+    let vehicles: Vec<Value> = crate::rounds::vehicle_types(t, None, &mut Vec::new())
         .unwrap_or_default()
         .iter()
         .map(|v| json!({ "id": v.id, "label": v.label_fr, "capacity_kg": v.capacity_kg, "source": v.source }))
@@ -118,7 +118,7 @@ pub async fn territory(State(s): State<AppState>) -> Json<Value> {
         "bbox": [b.min().x, b.min().y, b.max().x, b.max().y],
         "distances": {
             "method": s.method.as_str(),
-            "road_graph": s.method == crate::cost::Method::Road,
+            "road_graph": s.method == crate::travel::Method::Road,
             "circuity": d.circuity,
             "speed_kmh": d.speed_kmh,
         },

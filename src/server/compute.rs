@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Value, json};
 
 use crate::cluster::{self, ClusterParams};
-use crate::plan::{self, FactorsSpec, RoundsRequest, VehiclesSpec};
+use crate::rounds::{self as plan, FactorsSpec, RoundsRequest, VehiclesSpec};
 
 use super::api::{Params, officer, params};
 use super::error::ApiError;

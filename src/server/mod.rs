@@ -6,7 +6,7 @@
 //!
 //! - [`state`]: the territory and its indexes, loaded once, shared behind an `Arc`;
 //! - [`api`]: territory summary, layers, point lookup, officer data;
-//! - [`compute`]: pooled rounds and clusters ([`crate::plan`], [`crate::cluster`]);
+//! - [`compute`]: pooled rounds and clusters ([`crate::rounds`], [`crate::cluster`]);
 //! - [`layers`]: GeoJSON layers and the confidentiality rule for flow quantities;
 //! - [`assets`]: the viewer's files (rust-embed);
 //! - [`error`]: `{ "code", "message" }` errors.

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 
-use crate::cost::Method;
 use crate::spatial::SpatialIndex;
 use crate::territory::Territory;
+use crate::travel::Method;
 
 use super::layers;
 

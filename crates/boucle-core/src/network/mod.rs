@@ -1,0 +1,64 @@
+//! The road network: OpenStreetMap import, road graph, snapping, shortest paths, matrices and
+//! route geometry, with a crow-flies fallback when no graph has been imported.
+//!
+//! Map of the module:
+//! - [`pbf`]: streaming two-pass PBF reading (ways, then the nodes they use), and
+//!   `read_osm`, which tells PBF from XML;
+//! - [`osm_xml`]: OSM XML reading (`.osm`), into the same structures;
+//! - [`profile`]: routing profiles: the truck (default; access, oneway, speeds, weight and
+//!   height limits) and [`car`] (OSRM car.lua in Rust, for comparisons);
+//! - [`build`]: clipping, cutting at intersections, degree-2 chain contraction, largest SCC;
+//! - [`graph`]: the compact road graph and its geometry;
+//! - [`turns`]: allowed turns (restrictions, u-turns) and their costs: the edge-based graph;
+//! - [`file`]: the versioned binary graph file (`network.graph`);
+//! - [`snap`]: point → nearest position on an edge (rstar), entering the edge-based graph on
+//!   the directed edges through it;
+//! - [`ch`]: contraction hierarchy (with a core where the graph gets dense), one-to-one,
+//!   bucket and RPHAST many-to-many queries;
+//! - [`router`]: the [`Router`] trait, [`Table`], [`Route`], and [`open_router`];
+//! - [`import`]: the `network import` pipeline;
+//! - [`fixture`]: a small PBF (and OSM XML) writer for tests and synthetic networks.
+//!
+//! Consumers (clustering, rounds, siting) call [`open_router`] on the territory folder and use
+//! [`Router::table`], whose [`Table`] implements [`crate::travel::CostMatrix`].
+
+pub mod build;
+pub mod car;
+pub mod ch;
+pub mod file;
+pub mod fixture;
+pub mod graph;
+pub mod import;
+pub mod osm_xml;
+pub mod pbf;
+pub mod profile;
+pub mod router;
+pub mod snap;
+pub mod turns;
+
+use std::path::Path;
+
+use geo::{Rect, coord};
+
+pub use file::GRAPH_FILE;
+pub use import::{ImportOptions, ImportSummary, import_pbf, import_pbf_with};
+pub use profile::Profile;
+pub use router::{
+    CrowFliesRouter, RoadRouter, Route, Router, RouterOptions, Snapped, Table, open_router,
+    open_router_with,
+};
+
+/// The bounding box of the default territory (Pays Thur Doller), for reference and tests.
+pub const PAYS_THUR_DOLLER_BBOX: [f64; 4] = [6.84102, 47.6989, 7.22359, 48.00942];
+
+/// The bounding box of the territory in `dir` (lon/lat degrees, the communes' extent), without
+/// margin.
+pub fn territory_bbox(dir: &Path) -> crate::Result<Rect<f64>> {
+    Ok(crate::territory::Territory::load(dir)?.bbox())
+}
+
+/// [`PAYS_THUR_DOLLER_BBOX`] as a rectangle.
+pub fn pays_thur_doller_bbox() -> Rect<f64> {
+    let [w, s, e, n] = PAYS_THUR_DOLLER_BBOX;
+    Rect::new(coord! { x: w, y: s }, coord! { x: e, y: n })
+}

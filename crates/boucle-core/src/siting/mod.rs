@@ -1,0 +1,873 @@
+//! Facility location: where to host a new activity (pallet-repair workshop, reuse workshop…)
+//! that receives a material from the actors that hold it.
+//!
+//! [`site`] ranks candidate sites (the territory's business parks with a position, or a list
+//! given by the caller: see [`read_candidates`]) by the yearly transport needed to bring every
+//! "out" flow of the material to them, and chooses the best set of `p` sites (p-median, see
+//! [`pmedian`]): exact branch-and-bound when the instance is small enough, else fast
+//! interchange with a Lagrangian lower bound that states the largest possible gap.
+//!
+//! Transport model (see [`Assumptions`]): each source is collected `trips_per_year` times
+//! (its flows' `collections_per_period`, else [`annual::DEFAULT_TRIPS_PER_YEAR`]), each trip a
+//! round trip site → source → site; tonnes from quantity × `kg_per_unit`. Distances come from
+//! [`travel_costs`]: the road network when available, else crow-flies × circuity
+//! ([`Method::CrowFlies`]); every result says which.
+
+pub mod annual;
+mod candidates;
+pub mod pmedian;
+
+use std::collections::BTreeMap;
+
+use geo::Point;
+use geojson::{FeatureCollection, GeometryValue, JsonObject, JsonValue};
+use serde::{Deserialize, Serialize};
+
+pub use candidates::{parse_candidates, parse_candidates_csv, read_candidates};
+
+use crate::error::{Error, Result};
+use crate::network::{Router, RouterOptions, open_router_with};
+use crate::territory::{Direction, Territory};
+use crate::travel::{CostMatrix, CrowFlies, DenseMatrix, Method};
+
+/// The emission factor of the material's default collection vehicle, in kg CO2e per vehicle-km,
+/// with where it comes from: the territory's `vehicles.csv` and `emission_factors.csv` (the same
+/// cost model as `boucle rounds`), unless the request gives its own.
+pub fn co2e_per_km(t: &Territory, material: &str) -> Result<(f64, String)> {
+    let mut used = Vec::new();
+    let types = crate::rounds::vehicle_types(t, None, &mut used)?;
+    let vehicle = crate::rounds::choose_vehicle(t, material, &types, None, &mut used)?;
+    let factors = crate::rounds::emission_factors(t, None, &mut used)?;
+    let model = crate::rounds::scenario::CostModel::new(&vehicle, &factors)?;
+    let per_km = model.co2e_kg(1000.0);
+    Ok((
+        per_km,
+        format!(
+            "vehicle `{}` ({} L/100 km × {} kg CO2e/L; {}; {})",
+            vehicle.id,
+            model.fuel_l_per_100km,
+            model.kg_co2e_per_l,
+            model.factor.source,
+            used.iter()
+                .map(|d| d.text.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    ))
+}
+
+/// Above this much work (search nodes × sources) the exact search gives way to the heuristic.
+pub const EXACT_WORK_LIMIT: f64 = 2e8;
+
+/// Random starts of the fast-interchange heuristic (besides the greedy start).
+pub const RANDOM_STARTS: usize = 16;
+
+/// The crow-flies parameters of the territory (manifest defaults: circuity, speed).
+pub fn crow_flies_of(t: &Territory) -> CrowFlies {
+    CrowFlies {
+        circuity: t.manifest.defaults.circuity,
+        speed_kmh: t.manifest.defaults.speed_kmh,
+    }
+}
+
+/// The territory's router: its road graph when one has been imported (`network.graph` in the
+/// territory folder), else the crow-flies fallback with the manifest's circuity and speed.
+pub fn router_for(t: &Territory) -> Result<Box<dyn Router>> {
+    open_router_with(
+        &t.dir,
+        &RouterOptions {
+            crow_flies: crow_flies_of(t),
+            ..RouterOptions::default()
+        },
+    )
+}
+
+/// A travel-cost table for siting, synergy matching and indicators.
+#[derive(Debug, Clone)]
+pub struct Travel {
+    /// Distances (m) and durations (s) from every source to every destination.
+    pub matrix: DenseMatrix,
+    /// Pairs with no road path, filled with the crow-flies estimate (0 without a road graph).
+    pub unreachable: usize,
+    /// Why the road graph could not be used at all (e.g. a point too far from any road): the
+    /// whole table is then the crow-flies estimate.
+    pub fallback_reason: Option<String>,
+}
+
+/// Travel costs from every point of `from` to every point of `to` by `router`. Pairs the road
+/// graph cannot join are filled with the `fallback` crow-flies estimate and counted; when the
+/// router fails outright (a point too far from the roads), the whole table falls back to crow
+/// flies and says why.
+pub fn travel_costs(
+    router: &dyn Router,
+    fallback: &CrowFlies,
+    from: &[Point<f64>],
+    to: &[Point<f64>],
+) -> Result<Travel> {
+    if from.is_empty() || to.is_empty() {
+        let mut matrix = fallback.matrix(from, to);
+        matrix.method = router.method();
+        return Ok(Travel {
+            matrix,
+            unreachable: 0,
+            fallback_reason: None,
+        });
+    }
+    let mut matrix = match router.table(from, to) {
+        Ok(t) => t.matrix,
+        Err(e) if router.method() == Method::Road => {
+            return Ok(Travel {
+                matrix: fallback.matrix(from, to),
+                unreachable: 0,
+                fallback_reason: Some(format!(
+                    "road network not used ({e}): crow-flies estimate instead"
+                )),
+            });
+        }
+        Err(e) => return Err(e),
+    };
+    let mut unreachable = 0;
+    for (i, &a) in from.iter().enumerate() {
+        for (j, &b) in to.iter().enumerate() {
+            let k = i * matrix.cols + j;
+            if !matrix.distances_m[k].is_finite() || !matrix.durations_s[k].is_finite() {
+                let d = fallback.distance_m(a, b);
+                matrix.distances_m[k] = d;
+                matrix.durations_s[k] = fallback.duration_for_m(d);
+                unreachable += 1;
+            }
+        }
+    }
+    Ok(Travel {
+        matrix,
+        unreachable,
+        fallback_reason: None,
+    })
+}
+
+/// Which candidate sites to rank.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Candidates {
+    /// A named set: `"parks"`.
+    Named(CandidateSet),
+    /// Explicit points.
+    List(Vec<CandidateInput>),
+    /// The text of a candidates file (CSV or GeoJSON, as `boucle site --candidates FILE`
+    /// reads), e.g. uploaded in the viewer.
+    Upload(CandidateFile),
+}
+
+/// A candidates file sent as text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidateFile {
+    /// The file's name: `.geojson` / `.json` is read as GeoJSON, anything else as CSV. Errors
+    /// name it.
+    pub file_name: String,
+    /// The file's content.
+    pub content: String,
+}
+
+impl Default for Candidates {
+    fn default() -> Self {
+        Candidates::Named(CandidateSet::Parks)
+    }
+}
+
+/// Named candidate sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CandidateSet {
+    /// The territory's business parks that have a position (a neighbour's park included).
+    Parks,
+}
+
+/// A candidate site given by the caller.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidateInput {
+    /// Identifier, unique in the list.
+    pub id: String,
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// Longitude (WGS84).
+    pub lon: f64,
+    /// Latitude (WGS84).
+    pub lat: f64,
+    /// Free land in hectares, if known.
+    #[serde(default)]
+    pub free_ha: Option<f64>,
+    /// Excluded from the choice (listed with its figures, never chosen).
+    #[serde(default)]
+    pub excluded: bool,
+}
+
+/// What the chosen sites minimise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    /// Vehicle-km per year (trips × round-trip distance): what a collection costs.
+    #[default]
+    VehicleKm,
+    /// Tonne-km per year (tonnes × one-way distance).
+    TonneKm,
+}
+
+/// A siting request (`POST /api/siting`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SitingRequest {
+    /// Material slug (a French label or synonym is accepted when it names one material).
+    pub material: String,
+    /// Candidate sites (default: `"parks"`).
+    #[serde(default)]
+    pub candidates: Candidates,
+    /// Number of sites of the best set (default 1).
+    #[serde(default = "one")]
+    pub p: usize,
+    /// What to minimise (default: vehicle-km).
+    #[serde(default)]
+    pub objective: Objective,
+    /// Candidates whose known free land is below this (hectares) are excluded; unknown free
+    /// land is kept.
+    #[serde(default)]
+    pub min_free_ha: Option<f64>,
+    /// Emission factor, kg CO2e per vehicle-km (default: the material's vehicle, see
+    /// [`co2e_per_km`]).
+    #[serde(default)]
+    pub kg_co2e_per_km: Option<f64>,
+    /// Exclude business parks that lie outside the territory (`in_territory = false`).
+    #[serde(default)]
+    pub territory_only: bool,
+}
+
+fn one() -> usize {
+    1
+}
+
+impl SitingRequest {
+    /// A request for `material` over the business parks, p = 1, default objective.
+    pub fn new(material: impl Into<String>) -> SitingRequest {
+        SitingRequest {
+            material: material.into(),
+            candidates: Candidates::default(),
+            p: 1,
+            objective: Objective::default(),
+            min_free_ha: None,
+            kg_co2e_per_km: None,
+            territory_only: false,
+        }
+    }
+}
+
+/// Yearly transport figures of serving sources from one site or a set of sites.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    /// Collection trips per year.
+    pub trips_per_year: f64,
+    /// Vehicle-km per year: Σ trips × 2 × distance.
+    pub vehicle_km_per_year: f64,
+    /// Tonne-km per year: Σ tonnes × distance.
+    pub tonne_km_per_year: f64,
+    /// kg CO2e per year: vehicle-km × emission factor.
+    pub kg_co2e_per_year: f64,
+    /// Tonnage-weighted mean one-way distance, km.
+    pub mean_distance_km: f64,
+    /// Longest one-way distance, km.
+    pub max_distance_km: f64,
+}
+
+/// One ranked candidate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidateResult {
+    /// Identifier.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Longitude (WGS84).
+    pub lon: f64,
+    /// Latitude (WGS84).
+    pub lat: f64,
+    /// 1 = best single site; `None` when excluded.
+    pub rank: Option<usize>,
+    /// Normalised score in [0, 1] among eligible candidates: 1 = best, 0 = worst; `None` when
+    /// excluded.
+    pub score: Option<f64>,
+    /// Whether it may not be chosen.
+    pub excluded: bool,
+    /// Why it is excluded.
+    pub exclusion_reason: Option<String>,
+    /// Free land in hectares, if known.
+    pub free_ha: Option<f64>,
+    /// Whether the candidate lies in the territory (parks: their `in_territory` flag; listed
+    /// points: always true).
+    pub in_territory: bool,
+    /// Whether it belongs to the best set of `p` sites.
+    pub in_best_set: bool,
+    /// Figures if this site alone received the whole material.
+    pub figures: Figures,
+    /// Share of the material's tonnage held within 10 km (by the cost method) of the site.
+    pub share_within_10km: f64,
+    /// Share of the material's tonnage held within 20 km of the site.
+    pub share_within_20km: f64,
+}
+
+/// How the best set was found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Solver {
+    /// `branch_and_bound` (exact), `lagrangian_fixing_branch_and_bound` (exact, after
+    /// Lagrangian variable fixing) or `fast_interchange` (heuristic).
+    pub algorithm: String,
+    /// Whether the set is proven optimal.
+    pub exact: bool,
+    /// Lower bound on the optimum (Lagrangian; not given for plain branch-and-bound), in
+    /// objective units.
+    pub lower_bound: Option<f64>,
+    /// Largest possible relative gap to the optimum, (value − bound) / value (heuristic only).
+    pub gap: Option<f64>,
+    /// Starts of the heuristic (greedy + random), seed 0.
+    pub starts: Option<usize>,
+}
+
+/// A source served by a site of the best set. Planner-level detail (company ids).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    /// Holder id (actor or site).
+    pub source_id: String,
+    /// Chosen site id.
+    pub site_id: String,
+    /// One-way distance, km.
+    pub distance_km: f64,
+    /// Tonnes per year.
+    pub tonnes_per_year: f64,
+    /// Trips per year.
+    pub trips_per_year: f64,
+}
+
+/// The best set of `p` sites.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BestSet {
+    /// Number of sites asked.
+    pub p: usize,
+    /// Chosen site ids (candidate order).
+    pub site_ids: Vec<String>,
+    /// Figures with each source served by its nearest chosen site.
+    pub figures: Figures,
+    /// Objective value (vehicle-km or tonne-km per year).
+    pub objective_value: f64,
+    /// How it was found.
+    pub solver: Solver,
+    /// Which site serves which source.
+    pub assignments: Vec<Assignment>,
+}
+
+/// The assumptions behind the figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assumptions {
+    /// Road distance / great-circle distance (crow-flies method only).
+    pub circuity: f64,
+    /// kg CO2e per vehicle-km.
+    pub kg_co2e_per_km: f64,
+    /// Where `kg_co2e_per_km` comes from.
+    pub kg_co2e_per_km_source: String,
+    /// Each trip is a round trip site → source → site.
+    pub round_trip: bool,
+    /// Trips per year assumed for flows without a collection frequency.
+    pub default_trips_per_year: f64,
+}
+
+/// The answer to a [`SitingRequest`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SitingResult {
+    /// Material slug.
+    pub material: String,
+    /// Material label (French).
+    pub material_label_fr: String,
+    /// What the best set minimises.
+    pub objective: Objective,
+    /// How distances were obtained (`road` / `crow_flies`).
+    pub method: Method,
+    /// Whether any flow used is a demonstration or estimated value.
+    pub estimate: bool,
+    /// Number of sources (holders with a position and an out flow of the material).
+    pub sources: usize,
+    /// Holders of the material left out for lack of a position.
+    pub sources_unlocated: Vec<String>,
+    /// Tonnes per year of the located sources.
+    pub tonnes_per_year: f64,
+    /// Candidates, best first; excluded ones last.
+    pub candidates: Vec<CandidateResult>,
+    /// Id of the best single site.
+    pub best_single: Option<String>,
+    /// Best set of `p` sites.
+    pub best_set: BestSet,
+    /// Assumptions behind the figures.
+    pub assumptions: Assumptions,
+    /// Things the reader should know (assumed frequencies, skipped flows…).
+    pub warnings: Vec<String>,
+}
+
+struct Source {
+    id: String,
+    point: Point<f64>,
+    tonnes: f64,
+    trips: f64,
+}
+
+struct Cand {
+    input: CandidateInput,
+    in_territory: bool,
+    exclusion: Option<String>,
+}
+
+fn resolve_material(t: &Territory, name: &str) -> Result<String> {
+    if t.material(name).is_some() {
+        return Ok(name.to_owned());
+    }
+    let vocab = crate::synergy::Vocabulary::new(&t.materials);
+    if let Some(slug) = vocab.resolve(name).and_then(|r| r.slug) {
+        return Ok(slug);
+    }
+    Err(Error::Invalid(format!(
+        "unknown material `{name}` (known: {})",
+        t.materials
+            .iter()
+            .map(|m| m.slug.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )))
+}
+
+fn sources(
+    t: &Territory,
+    slug: &str,
+    warnings: &mut Vec<String>,
+) -> (Vec<Source>, Vec<String>, bool) {
+    let material = t.material(slug).expect("resolved material");
+    let mut by_holder: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
+    let mut estimate = false;
+    let mut assumed = 0;
+    for f in t
+        .flows
+        .iter()
+        .filter(|f| f.direction == Direction::Out && f.material == slug)
+    {
+        let tonnes = match annual::tonnes_per_year(f, material) {
+            Ok(x) => x,
+            Err(e) => {
+                warnings.push(format!("flow of `{}` skipped: {e}", f.holder));
+                continue;
+            }
+        };
+        let (trips, was_assumed) = annual::trips_per_year(f);
+        assumed += usize::from(was_assumed);
+        estimate |= f.estimate;
+        let e = by_holder.entry(f.holder.as_str()).or_default();
+        e.0 += tonnes;
+        e.1 += trips;
+    }
+    if assumed > 0 {
+        warnings.push(format!(
+            "{assumed} flow(s) without a collection frequency: {} trips/year assumed",
+            annual::DEFAULT_TRIPS_PER_YEAR
+        ));
+    }
+    let mut out = Vec::new();
+    let mut unlocated = Vec::new();
+    for (holder, (tonnes, trips)) in by_holder {
+        let pos = t
+            .actor(holder)
+            .and_then(|a| a.position)
+            .or_else(|| t.site(holder).and_then(|s| s.position));
+        match pos {
+            Some(point) => out.push(Source {
+                id: holder.to_owned(),
+                point,
+                tonnes,
+                trips,
+            }),
+            None => unlocated.push(holder.to_owned()),
+        }
+    }
+    (out, unlocated, estimate)
+}
+
+fn candidates(t: &Territory, req: &SitingRequest) -> Result<Vec<Cand>> {
+    let mut out: Vec<Cand> = match &req.candidates {
+        Candidates::Named(CandidateSet::Parks) => t
+            .parks
+            .iter()
+            .filter_map(|p| {
+                p.position.map(|pos| Cand {
+                    input: CandidateInput {
+                        id: p.id.clone(),
+                        name: p.name.clone(),
+                        lon: pos.x(),
+                        lat: pos.y(),
+                        free_ha: p.free_ha,
+                        excluded: false,
+                    },
+                    in_territory: p.in_territory,
+                    exclusion: None,
+                })
+            })
+            .collect(),
+        Candidates::Upload(f) => {
+            let list = parse_candidates(std::path::Path::new(&f.file_name), f.content.as_bytes())
+                .map_err(|e| Error::Invalid(format!("candidates file: {e}")))?;
+            return candidates(
+                t,
+                &SitingRequest {
+                    candidates: Candidates::List(list),
+                    ..req.clone()
+                },
+            );
+        }
+        Candidates::List(list) => {
+            let mut seen = std::collections::HashSet::new();
+            for c in list {
+                if !seen.insert(c.id.as_str()) {
+                    return Err(Error::Invalid(format!(
+                        "candidate id `{}` appears twice",
+                        c.id
+                    )));
+                }
+                if !(-180.0..=180.0).contains(&c.lon) || !(-90.0..=90.0).contains(&c.lat) {
+                    return Err(Error::Invalid(format!(
+                        "candidate `{}`: position ({}, {}) out of range",
+                        c.id, c.lon, c.lat
+                    )));
+                }
+            }
+            list.iter()
+                .map(|c| Cand {
+                    input: c.clone(),
+                    in_territory: true,
+                    exclusion: None,
+                })
+                .collect()
+        }
+    };
+    for c in &mut out {
+        if c.input.excluded {
+            c.exclusion = Some("excluded by the candidate list".into());
+        } else if req.territory_only && !c.in_territory {
+            c.exclusion = Some("outside the territory".into());
+        } else if let (Some(min), Some(free)) = (req.min_free_ha, c.input.free_ha)
+            && free < min
+        {
+            c.exclusion = Some(format!("free land {free} ha < {min} ha required"));
+        }
+    }
+    Ok(out)
+}
+
+fn figures(src: &[Source], dist_km: impl Fn(usize) -> f64, kg_co2e_per_km: f64) -> Figures {
+    let mut f = Figures::default();
+    let mut tonnes = 0.0;
+    let mut weighted = 0.0;
+    for (i, s) in src.iter().enumerate() {
+        let d = dist_km(i);
+        f.trips_per_year += s.trips;
+        f.vehicle_km_per_year += s.trips * 2.0 * d;
+        f.tonne_km_per_year += s.tonnes * d;
+        f.max_distance_km = f.max_distance_km.max(d);
+        tonnes += s.tonnes;
+        weighted += s.tonnes * d;
+    }
+    f.kg_co2e_per_year = f.vehicle_km_per_year * kg_co2e_per_km;
+    f.mean_distance_km = if tonnes > 0.0 { weighted / tonnes } else { 0.0 };
+    f
+}
+
+fn objective_value(obj: Objective, f: &Figures) -> f64 {
+    match obj {
+        Objective::VehicleKm => f.vehicle_km_per_year,
+        Objective::TonneKm => f.tonne_km_per_year,
+    }
+}
+
+/// Rank candidate sites for an activity receiving `req.material` and choose the best set of
+/// `req.p` sites, with the territory's router ([`router_for`]). Errors: unknown material, no
+/// located holder of it, no eligible candidate, `p` = 0 or larger than the number of eligible
+/// candidates, bad candidate list, a point too far from the road network.
+pub fn site(t: &Territory, req: &SitingRequest) -> Result<SitingResult> {
+    site_with(t, req, router_for(t)?.as_ref())
+}
+
+/// The heuristic's solution with a Lagrangian lower bound and the gap it proves, when exact
+/// search is out of budget.
+fn heuristic_with_bound(
+    inst: &pmedian::Instance,
+    p: usize,
+    heur: pmedian::Solution,
+) -> (pmedian::Solution, Solver) {
+    let lb = pmedian::lagrangian_bound(inst, p, 1.05 * heur.cost, 300);
+    let gap = if heur.cost > 0.0 {
+        ((heur.cost - lb) / heur.cost).max(0.0)
+    } else {
+        0.0
+    };
+    (
+        heur,
+        Solver {
+            algorithm: "fast_interchange".into(),
+            exact: false,
+            lower_bound: Some(lb),
+            gap: Some(gap),
+            starts: Some(RANDOM_STARTS + 1),
+        },
+    )
+}
+
+/// [`site`] with a router the caller keeps (the server opens the road graph once).
+pub fn site_with(t: &Territory, req: &SitingRequest, router: &dyn Router) -> Result<SitingResult> {
+    let slug = resolve_material(t, &req.material)?;
+    let material = t.material(&slug).expect("resolved material");
+    let (kg_co2e_per_km, kg_co2e_per_km_source) = match req.kg_co2e_per_km {
+        Some(v) => (v, "given in the request".to_owned()),
+        None => co2e_per_km(t, &slug)?,
+    };
+    if !(kg_co2e_per_km.is_finite() && kg_co2e_per_km >= 0.0) {
+        return Err(Error::Invalid(format!(
+            "kg_co2e_per_km must be a number ≥ 0, got {kg_co2e_per_km}"
+        )));
+    }
+    let mut warnings = Vec::new();
+    let (src, unlocated, estimate) = sources(t, &slug, &mut warnings);
+    if src.is_empty() {
+        return Err(Error::NoData(format!(
+            "no located actor or site holds material `{slug}` (out flows: none{})",
+            if unlocated.is_empty() {
+                String::new()
+            } else {
+                format!(" with a position; unlocated: {}", unlocated.join(", "))
+            }
+        )));
+    }
+    if !unlocated.is_empty() {
+        warnings.push(format!(
+            "{} holder(s) without a position left out: {}",
+            unlocated.len(),
+            unlocated.join(", ")
+        ));
+    }
+    let cands = candidates(t, req)?;
+    if cands.is_empty() {
+        return Err(Error::Invalid("no candidate site with a position".into()));
+    }
+    let eligible: Vec<usize> = (0..cands.len())
+        .filter(|&j| cands[j].exclusion.is_none())
+        .collect();
+    if req.p == 0 || req.p > eligible.len() {
+        return Err(Error::Invalid(format!(
+            "p must be between 1 and the number of eligible candidates ({}), got {}",
+            eligible.len(),
+            req.p
+        )));
+    }
+    let from: Vec<Point<f64>> = src.iter().map(|s| s.point).collect();
+    let to: Vec<Point<f64>> = cands
+        .iter()
+        .map(|c| Point::new(c.input.lon, c.input.lat))
+        .collect();
+    let travel = travel_costs(router, &crow_flies_of(t), &from, &to)?;
+    if let Some(why) = &travel.fallback_reason {
+        warnings.push(why.clone());
+    }
+    if travel.unreachable > 0 {
+        warnings.push(format!(
+            "{} source–candidate pair(s) without a road path: crow-flies estimate used",
+            travel.unreachable
+        ));
+    }
+    let m = travel.matrix;
+    let km = |i: usize, j: usize| m.distance_m(i, j) / 1000.0;
+    let total_tonnes: f64 = src.iter().map(|s| s.tonnes).sum();
+
+    // Single-site figures and scores.
+    let mut results: Vec<CandidateResult> = cands
+        .iter()
+        .enumerate()
+        .map(|(j, c)| {
+            let fig = figures(&src, |i| km(i, j), kg_co2e_per_km);
+            let within = |r: f64| {
+                if total_tonnes > 0.0 {
+                    src.iter()
+                        .enumerate()
+                        .filter(|(i, _)| km(*i, j) <= r)
+                        .map(|(_, s)| s.tonnes)
+                        .fold(0.0, |a, b| a + b)
+                        / total_tonnes
+                } else {
+                    0.0
+                }
+            };
+            CandidateResult {
+                id: c.input.id.clone(),
+                name: c.input.name.clone(),
+                lon: c.input.lon,
+                lat: c.input.lat,
+                rank: None,
+                score: None,
+                excluded: c.exclusion.is_some(),
+                exclusion_reason: c.exclusion.clone(),
+                free_ha: c.input.free_ha,
+                in_territory: c.in_territory,
+                in_best_set: false,
+                share_within_10km: within(10.0),
+                share_within_20km: within(20.0),
+                figures: fig,
+            }
+        })
+        .collect();
+    let values: Vec<f64> = eligible
+        .iter()
+        .map(|&j| objective_value(req.objective, &results[j].figures))
+        .collect();
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v), b.max(v))
+        });
+    let mut order: Vec<usize> = (0..eligible.len()).collect();
+    order.sort_by(|&a, &b| values[a].total_cmp(&values[b]).then(a.cmp(&b)));
+    for (rank, &k) in order.iter().enumerate() {
+        let r = &mut results[eligible[k]];
+        r.rank = Some(rank + 1);
+        r.score = Some(if hi > lo {
+            (hi - values[k]) / (hi - lo)
+        } else {
+            1.0
+        });
+    }
+    let best_single = order.first().map(|&k| results[eligible[k]].id.clone());
+
+    // p-median over eligible candidates.
+    let weight = |s: &Source| match req.objective {
+        Objective::VehicleKm => 2.0 * s.trips,
+        Objective::TonneKm => s.tonnes,
+    };
+    let mut cost = Vec::with_capacity(src.len() * eligible.len());
+    for (i, s) in src.iter().enumerate() {
+        let w = weight(s);
+        for &j in &eligible {
+            cost.push(w * km(i, j));
+        }
+    }
+    let inst = pmedian::Instance::new(src.len(), eligible.len(), cost);
+    let heur = pmedian::fast_interchange(&inst, req.p, RANDOM_STARTS, 0);
+    let (sol, solver) = match pmedian::exact(&inst, req.p, Some(&heur), EXACT_WORK_LIMIT) {
+        Some(s) => (
+            s,
+            Solver {
+                algorithm: "branch_and_bound".into(),
+                exact: true,
+                lower_bound: None,
+                gap: None,
+                starts: None,
+            },
+        ),
+        None => match pmedian::exact_by_fixing(&inst, req.p, &heur, 300, EXACT_WORK_LIMIT) {
+            Some((s, fixing)) => (
+                s,
+                Solver {
+                    algorithm: "lagrangian_fixing_branch_and_bound".into(),
+                    exact: true,
+                    lower_bound: Some(fixing.bound),
+                    gap: None,
+                    starts: None,
+                },
+            ),
+            None => heuristic_with_bound(&inst, req.p, heur),
+        },
+    };
+    let open: Vec<usize> = sol.open.iter().map(|&k| eligible[k]).collect();
+    let assign = inst.assign(&sol.open);
+    let set_fig = figures(&src, |i| km(i, open[assign[i]]), kg_co2e_per_km);
+    for &j in &open {
+        results[j].in_best_set = true;
+    }
+    let assignments = src
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Assignment {
+            source_id: s.id.clone(),
+            site_id: cands[open[assign[i]]].input.id.clone(),
+            distance_km: km(i, open[assign[i]]),
+            tonnes_per_year: s.tonnes,
+            trips_per_year: s.trips,
+        })
+        .collect();
+    let best_set = BestSet {
+        p: req.p,
+        site_ids: open.iter().map(|&j| cands[j].input.id.clone()).collect(),
+        objective_value: objective_value(req.objective, &set_fig),
+        figures: set_fig,
+        solver,
+        assignments,
+    };
+    results.sort_by_key(|r| (r.rank.is_none(), r.rank));
+    Ok(SitingResult {
+        material: slug.clone(),
+        material_label_fr: material.label_fr.clone(),
+        objective: req.objective,
+        method: m.method(),
+        estimate,
+        sources: src.len(),
+        sources_unlocated: unlocated,
+        tonnes_per_year: total_tonnes,
+        candidates: results,
+        best_single,
+        best_set,
+        assumptions: Assumptions {
+            circuity: t.manifest.defaults.circuity,
+            kg_co2e_per_km,
+            kg_co2e_per_km_source,
+            round_trip: true,
+            default_trips_per_year: annual::DEFAULT_TRIPS_PER_YEAR,
+        },
+        warnings,
+    })
+}
+
+/// The candidates as a GeoJSON FeatureCollection of points for the map layer. Properties: `id`,
+/// `name`, `rank`, `score` (normalised in [0, 1], 1 = best; null when excluded), `excluded`,
+/// `in_best_set`, `vehicle_km_per_year`, `tonne_km_per_year`, `kg_co2e_per_year`,
+/// `share_within_10km`, `share_within_20km`, `material`, `method`, `estimate`.
+pub fn to_geojson(r: &SitingResult) -> FeatureCollection {
+    let features = r
+        .candidates
+        .iter()
+        .map(|c| {
+            let mut p = JsonObject::new();
+            p.insert("id".into(), c.id.clone().into());
+            p.insert("name".into(), c.name.clone().into());
+            p.insert(
+                "rank".into(),
+                c.rank.map_or(JsonValue::Null, JsonValue::from),
+            );
+            p.insert(
+                "score".into(),
+                c.score.map_or(JsonValue::Null, JsonValue::from),
+            );
+            p.insert("excluded".into(), c.excluded.into());
+            p.insert("in_best_set".into(), c.in_best_set.into());
+            p.insert(
+                "vehicle_km_per_year".into(),
+                c.figures.vehicle_km_per_year.into(),
+            );
+            p.insert(
+                "tonne_km_per_year".into(),
+                c.figures.tonne_km_per_year.into(),
+            );
+            p.insert("kg_co2e_per_year".into(), c.figures.kg_co2e_per_year.into());
+            p.insert("share_within_10km".into(), c.share_within_10km.into());
+            p.insert("share_within_20km".into(), c.share_within_20km.into());
+            p.insert("material".into(), r.material.clone().into());
+            p.insert("method".into(), r.method.as_str().into());
+            p.insert("estimate".into(), r.estimate.into());
+            crate::io::geojson::feature(GeometryValue::new_point([c.lon, c.lat]), p)
+        })
+        .collect();
+    crate::io::geojson::to_collection(features)
+}

@@ -1,0 +1,1090 @@
+//! `boucle import territory`: build a territory folder from the raw public files.
+//!
+//! Inputs (paths relative to `--sources`, as laid out in the project's shared sources):
+//! - `communes/decoupage-administratif-6.0.0_communes-68.json`: the COG communes of the
+//!   département (npm @etalab/decoupage-administratif: code, name, SIREN, postcodes,
+//!   population, former codes);
+//! - `communes/pays_thur_doller_epci.json`: the intercommunalities of the territory and their
+//!   members (same package, `epci.json`): they define which communes belong to the territory;
+//! - boundaries: `boundaries/communes-68-haut-rhin.geojson` (IGN ADMIN EXPRESS via
+//!   france-geojson, WGS84) or any ADMIN EXPRESS `COMMUNE.shp` (Lambert-93) given with
+//!   `--boundaries`;
+//! - `business_parks/zones_activites_pays_thur_doller.csv`, `waste/waste_and_reuse_sites.csv`,
+//!   `companies/pilot_companies_pays_thur_doller.csv`: compiled from public pages.
+//!
+//! Outputs: the files named in [`super::manifest::Files`], `territory.toml` and `SOURCES.md`.
+//! Intercommunality and territory outlines are dissolved here from the communes with geo's
+//! boolean operations. Positions of parks, sites and companies are the representative point of
+//! their commune (`precision = commune`) — the compiled pages give no better.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use geo::{MultiPolygon, Point, Validation, unary_union};
+use serde::Deserialize;
+
+use crate::error::{Error, InputError, Location, Result};
+use crate::io::csv::CsvTable;
+use crate::io::geojson::{read_features, round_multipolygon};
+
+use super::files::{self, representative_point};
+use super::manifest::{Defaults, Files, Manifest};
+use super::model::*;
+
+/// Options of the territory import.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// Folder of raw sources.
+    pub sources: PathBuf,
+    /// Output territory folder (created if needed).
+    pub out: PathBuf,
+    /// Commune boundaries: a GeoJSON FeatureCollection (WGS84) or an ESRI shapefile
+    /// (`COMMUNE.shp`, Lambert-93 or WGS84). Default: the france-geojson file of the sources.
+    pub boundaries: Option<PathBuf>,
+    /// Territory name.
+    pub name: String,
+}
+
+/// What the import produced.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ImportSummary {
+    /// Output folder.
+    pub out: PathBuf,
+    /// Communes written.
+    pub communes: usize,
+    /// Intercommunalities written.
+    pub epci: usize,
+    /// Total population.
+    pub population: u64,
+    /// Parks written.
+    pub parks: usize,
+    /// Sites written.
+    pub sites: usize,
+    /// Actors written.
+    pub actors: usize,
+    /// Actors without a position (commune unknown).
+    pub actors_unlocated: usize,
+    /// Demonstration flows written.
+    pub flows: usize,
+    /// Notes on what could not be resolved (kept in the data, reported here).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CogCommune {
+    code: String,
+    nom: String,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default, rename = "codesPostaux")]
+    postcodes: Vec<String>,
+    #[serde(default)]
+    population: Option<u64>,
+    #[serde(default, rename = "anciensCodes")]
+    former_codes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CogEpci {
+    code: String,
+    nom: String,
+    membres: Vec<CogMember>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CogMember {
+    code: String,
+}
+
+const COG_COMMUNES: &str = "communes/decoupage-administratif-6.0.0_communes-68.json";
+const COG_EPCI: &str = "communes/pays_thur_doller_epci.json";
+const BOUNDARIES: &str = "boundaries/communes-68-haut-rhin.geojson";
+const PARKS: &str = "business_parks/zones_activites_pays_thur_doller.csv";
+const SITES: &str = "waste/waste_and_reuse_sites.csv";
+const COMPANIES: &str = "companies/pilot_companies_pays_thur_doller.csv";
+
+fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    serde_json::from_str(&text).map_err(|e| {
+        InputError::new(path, Location::Line(e.line() as u64), None, format!("{e}")).into()
+    })
+}
+
+/// Text normalised for name matching: ASCII, lowercase, words separated by one space.
+pub fn normalise_name(s: &str) -> String {
+    let ascii = deunicode::deunicode(s).to_lowercase();
+    ascii
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A stable slug: ASCII lowercase words joined by `-`, at most 60 characters.
+pub fn slug(s: &str) -> String {
+    let mut out = normalise_name(s).replace(' ', "-");
+    if out.len() > 60 {
+        out.truncate(60);
+        while out.ends_with('-') {
+            out.pop();
+        }
+    }
+    out
+}
+
+fn unique_slug(name: &str, used: &mut HashSet<String>) -> String {
+    let base = slug(name);
+    let mut s = base.clone();
+    let mut i = 2;
+    while !used.insert(s.clone()) {
+        s = format!("{base}-{i}");
+        i += 1;
+    }
+    s
+}
+
+/// Boundaries by INSEE code, read from GeoJSON or a shapefile.
+fn read_boundaries(path: &Path) -> Result<HashMap<String, MultiPolygon<f64>>> {
+    const CODE_KEYS: [&str; 5] = ["code", "insee", "INSEE_COM", "insee_com", "CODE_INSEE"];
+    let is_shp = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("shp"));
+    let mut out = HashMap::new();
+    if is_shp {
+        for r in crate::io::shapefile::read_polygons(path)? {
+            let code = CODE_KEYS
+                .iter()
+                .find_map(|k| r.attributes.get(*k).filter(|v| !v.is_empty()))
+                .ok_or_else(|| {
+                    InputError::new(
+                        path,
+                        Location::Feature {
+                            index: r.index,
+                            id: None,
+                        },
+                        Some("INSEE_COM"),
+                        "no INSEE code attribute (INSEE_COM, code, insee)",
+                    )
+                })?;
+            out.insert(code.clone(), r.geometry);
+        }
+    } else {
+        for f in read_features(path, "code")? {
+            let code = CODE_KEYS
+                .iter()
+                .find_map(|k| f.str_prop_opt(k))
+                .ok_or_else(|| {
+                    f.error(
+                        Some("code"),
+                        "no INSEE code property (code, insee, INSEE_COM)",
+                    )
+                })?;
+            out.insert(code, f.multipolygon()?);
+        }
+    }
+    Ok(out)
+}
+
+/// Run the import.
+pub fn import_territory(opts: &ImportOptions) -> Result<ImportSummary> {
+    let src = &opts.sources;
+    if !src.is_dir() {
+        return Err(Error::Invalid(format!(
+            "{}: sources folder not found",
+            src.display()
+        )));
+    }
+    let mut notes = Vec::new();
+    let cog: Vec<CogCommune> = read_json(&src.join(COG_COMMUNES))?;
+    let cog_epcis: Vec<CogEpci> = read_json(&src.join(COG_EPCI))?;
+    let boundaries_path = opts
+        .boundaries
+        .clone()
+        .unwrap_or_else(|| src.join(BOUNDARIES));
+    let boundaries = read_boundaries(&boundaries_path)?;
+
+    // Current communes of the COG, and every commune's representative point (for names and
+    // positions of neighbours' parks).
+    let current: HashMap<&str, &CogCommune> = cog
+        .iter()
+        .filter(|c| c.kind == "commune-actuelle")
+        .map(|c| (c.code.as_str(), c))
+        .collect();
+    let mut name_to_insee: HashMap<String, String> = HashMap::new();
+    for c in current.values() {
+        name_to_insee.insert(normalise_name(&c.nom), c.code.clone());
+    }
+
+    let mut communes = Vec::new();
+    let mut epcis = Vec::new();
+    for e in &cog_epcis {
+        let mut members = Vec::new();
+        for m in &e.membres {
+            let c = current.get(m.code.as_str()).ok_or_else(|| {
+                InputError::new(
+                    src.join(COG_EPCI),
+                    Location::File,
+                    Some("membres"),
+                    format!(
+                        "EPCI {}: member {} is not a current commune of the COG list",
+                        e.code, m.code
+                    ),
+                )
+            })?;
+            let geometry = match boundaries.get(&c.code) {
+                Some(g) => g.clone(),
+                None => {
+                    // A commune created by merger after the boundaries' vintage: union of the
+                    // former communes.
+                    let parts: Vec<&MultiPolygon<f64>> = c
+                        .former_codes
+                        .iter()
+                        .filter_map(|k| boundaries.get(k))
+                        .collect();
+                    if parts.is_empty() {
+                        return Err(InputError::new(
+                            &boundaries_path,
+                            Location::File,
+                            Some("code"),
+                            format!("no boundary for commune {} ({})", c.code, c.nom),
+                        )
+                        .into());
+                    }
+                    notes.push(format!(
+                        "{} {}: boundary = union of former communes",
+                        c.code, c.nom
+                    ));
+                    unary_union(parts)
+                }
+            };
+            let point = representative_point(&geometry)
+                .ok_or_else(|| Error::Invalid(format!("commune {}: empty boundary", c.code)))?;
+            communes.push(Commune {
+                insee: c.code.clone(),
+                name: c.nom.clone(),
+                epci_siren: e.code.clone(),
+                population: c.population.unwrap_or(0),
+                postcodes: c.postcodes.clone(),
+                geometry,
+                point,
+                source: "IGN ADMIN EXPRESS (france-geojson, 2018 boundaries); INSEE COG 2026 via @etalab/decoupage-administratif 6.0.0".into(),
+            });
+            members.push(c.code.clone());
+        }
+        let parts: Vec<&MultiPolygon<f64>> = communes
+            .iter()
+            .filter(|c| c.epci_siren == e.code)
+            .map(|c| &c.geometry)
+            .collect();
+        let geometry = round_multipolygon(&unary_union(parts), 7);
+        let population = communes
+            .iter()
+            .filter(|c| c.epci_siren == e.code)
+            .map(|c| c.population)
+            .sum();
+        epcis.push(Epci {
+            siren: e.code.clone(),
+            name: e.nom.clone(),
+            members,
+            population,
+            geometry,
+            source: "dissolved by boucle from its member communes; composition DGCL 2026 via @etalab/decoupage-administratif 6.0.0".into(),
+        });
+    }
+    communes.sort_by(|a, b| a.insee.cmp(&b.insee));
+    let outline = round_multipolygon(&unary_union(epcis.iter().map(|e| &e.geometry)), 7);
+    for (what, g) in epcis
+        .iter()
+        .map(|e| (e.name.as_str(), &e.geometry))
+        .chain(std::iter::once(("territory outline", &outline)))
+    {
+        if let Err(e) = g.check_validation() {
+            return Err(Error::Invalid(format!(
+                "dissolved {what} is not a valid geometry: {e}"
+            )));
+        }
+    }
+    let territory_insee: HashSet<String> = communes.iter().map(|c| c.insee.clone()).collect();
+    let epci_sirens: HashSet<String> = epcis.iter().map(|e| e.siren.clone()).collect();
+    let point_of = |insee: &str| -> Option<Point<f64>> {
+        communes
+            .iter()
+            .find(|c| c.insee == insee)
+            .map(|c| c.point)
+            .or_else(|| boundaries.get(insee).and_then(representative_point))
+    };
+
+    let materials = vocabulary();
+
+    // Business parks.
+    let parks_path = src.join(PARKS);
+    let table = CsvTable::read(
+        &parks_path,
+        b',',
+        &["nom", "communes", "insee_ref", "epci_siren", "sources"],
+    )?;
+    let mut used = HashSet::new();
+    let mut parks = Vec::new();
+    for row in table.iter() {
+        let name = row.required("nom")?;
+        let insee = row.optional("insee_ref");
+        let mut park_communes = Vec::new();
+        for n in row.get("communes").split(';') {
+            match name_to_insee.get(&normalise_name(n)) {
+                Some(code) => park_communes.push(code.clone()),
+                None if !n.trim().is_empty() => notes.push(format!(
+                    "{}, line {}: park `{name}`: commune `{}` not resolved to an INSEE code",
+                    parks_path.display(),
+                    row.line(),
+                    n.trim()
+                )),
+                None => {}
+            }
+        }
+        let in_territory = match &insee {
+            Some(c) => territory_insee.contains(c),
+            None => row
+                .optional("epci_siren")
+                .is_some_and(|s| epci_sirens.contains(&s)),
+        };
+        let position = insee.as_deref().and_then(point_of);
+        let (area_ha, free_ha) = parse_area(row.get("surface_ha"));
+        parks.push(Park {
+            id: unique_slug(&name, &mut used),
+            name,
+            precision: if position.is_some() {
+                Precision::Commune
+            } else {
+                Precision::Unknown
+            },
+            position,
+            insee,
+            communes: park_communes,
+            epci_siren: row.optional("epci_siren"),
+            area_ha,
+            free_ha,
+            companies: row.optional("nb_entreprises"),
+            jobs: row.optional("nb_emplois"),
+            in_territory,
+            remarks: row.get("remarques").to_owned(),
+            source: row.required("sources")?,
+            confidence: row.get("confiance").to_owned(),
+        });
+    }
+
+    // Treatment and reuse sites.
+    let sites_path = src.join(SITES);
+    let table = CsvTable::read(
+        &sites_path,
+        b',',
+        &["nom", "type", "insee", "adresse", "sources"],
+    )?;
+    let mut used = HashSet::new();
+    let mut sites = Vec::new();
+    for row in table.iter() {
+        let name = row.required("nom")?;
+        let insee = row.optional("insee");
+        if let Some(c) = &insee
+            && !territory_insee.contains(c)
+        {
+            return Err(row
+                .error(
+                    "insee",
+                    format!("unknown INSEE code {c} (not in the territory)"),
+                )
+                .into());
+        }
+        let position = insee.as_deref().and_then(point_of);
+        let kind = row.get("type").to_owned();
+        let accepts = if treats_waste(&kind) {
+            accepted_materials(&format!("{name} {kind} {}", row.get("remarques")))
+        } else {
+            Vec::new()
+        };
+        sites.push(Site {
+            id: unique_slug(&name, &mut used),
+            name,
+            kind,
+            precision: if position.is_some() {
+                Precision::Commune
+            } else {
+                Precision::Unknown
+            },
+            position,
+            insee,
+            address: known_text(row.get("adresse")),
+            operator: row.get("operateur").to_owned(),
+            accepts,
+            remarks: row.get("remarques").to_owned(),
+            source: row.required("sources")?,
+            confidence: row.get("confiance").to_owned(),
+        });
+    }
+
+    // Pilot companies.
+    let companies_path = src.join(COMPANIES);
+    let table = CsvTable::read(
+        &companies_path,
+        b',',
+        &[
+            "nom_document_projet",
+            "commune",
+            "insee",
+            "secteur",
+            "sources",
+        ],
+    )?;
+    let mut used = HashSet::new();
+    let mut actors = Vec::new();
+    for row in table.iter() {
+        let name = row.required("nom_document_projet")?;
+        let insee = row.optional("insee");
+        if let Some(c) = &insee
+            && !territory_insee.contains(c)
+        {
+            return Err(row
+                .error(
+                    "insee",
+                    format!("unknown INSEE code {c} (not in the territory)"),
+                )
+                .into());
+        }
+        let position = insee.as_deref().and_then(point_of);
+        let (naf, naf_verified) = match row.optional("naf_guess_unverified") {
+            Some(n) => (
+                Some(n.split_whitespace().next().unwrap_or_default().to_owned()),
+                false,
+            ),
+            None => (None, false),
+        };
+        let source = row.optional("sources").unwrap_or_else(|| {
+            "EIT programme's list of pilot companies (no public page found)".into()
+        });
+        let mut remarks = row.get("remarques").to_owned();
+        let commune_text = row.get("commune");
+        if !commune_text.is_empty() && commune_text != "UNKNOWN" && insee.is_some() {
+            let resolved = insee
+                .as_deref()
+                .and_then(|c| current.get(c))
+                .map(|c| c.nom.as_str());
+            if resolved.is_some_and(|r| normalise_name(r) != normalise_name(commune_text)) {
+                remarks = format!("{remarks} [commune in the source: {commune_text}]")
+                    .trim()
+                    .to_owned();
+            }
+        }
+        actors.push(Actor {
+            id: unique_slug(&name, &mut used),
+            name,
+            kind: ActorKind::Company,
+            siret: None,
+            naf,
+            naf_verified,
+            sector: known_text(row.get("secteur")).unwrap_or_default(),
+            precision: if position.is_some() {
+                Precision::Commune
+            } else {
+                Precision::Unknown
+            },
+            position,
+            insee,
+            address: known_text(row.get("adresse")),
+            park_id: None,
+            employees: row.optional("effectif_approx"),
+            score: None,
+            remarks,
+            source,
+        });
+    }
+    let flows = demonstration_flows(&actors, &materials);
+
+    // Write everything.
+    let out = &opts.out;
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    let f = Files::default();
+    files::write_communes(&out.join(&f.communes), &communes, &epcis)?;
+    files::write_epcis(&out.join(&f.epci), &epcis)?;
+    let population: u64 = communes.iter().map(|c| c.population).sum();
+    files::write_outline(
+        &out.join(&f.outline),
+        &opts.name,
+        &outline,
+        population,
+        communes.len(),
+        "dissolved by boucle from the communes (IGN ADMIN EXPRESS via france-geojson)",
+    )?;
+    files::write_parks(&out.join(&f.parks), &parks)?;
+    files::write_sites(&out.join(&f.sites), &sites)?;
+    files::write_actors_file(&out.join(&f.actors), &actors)?;
+    files::write_flows(&out.join(&f.flows), &flows)?;
+    files::write_materials(&out.join(&f.materials), &materials)?;
+    // Default vehicle types and emission factors (editable by the officer): a re-import keeps
+    // an existing file and writes the defaults only when it is missing.
+    for (name, text) in [
+        (&f.vehicles, crate::rounds::scenario::DEFAULT_VEHICLES_CSV),
+        (
+            &f.emission_factors,
+            crate::rounds::scenario::DEFAULT_EMISSION_FACTORS_CSV,
+        ),
+    ] {
+        let path = out.join(name);
+        if !path.exists() {
+            crate::io::atomic::write_atomic(&path, text.as_bytes())?;
+        }
+    }
+    let manifest = Manifest {
+        name: opts.name.clone(),
+        description: format!(
+            "{} communes in {} intercommunalities; business parks, treatment sites and pilot companies of the EIT programme",
+            communes.len(),
+            epcis.len()
+        ),
+        notes: vec![
+            "Population: INSEE population municipale as given by @etalab/decoupage-administratif 6.0.0 communes.json (sum 65,569 for the 46 communes); epci.json carries another census vintage (65,457).".into(),
+            "Positions of parks, sites and companies are their commune's representative point (precision = commune) until geocoded or set by hand.".into(),
+            "flows.csv holds demonstration values (estimate = true), not measurements.".into(),
+        ],
+        files: f,
+        defaults: default_parameters(&sites),
+    };
+    crate::io::atomic::write_atomic(
+        &out.join(super::MANIFEST_FILE),
+        manifest.to_toml()?.as_bytes(),
+    )?;
+    crate::io::atomic::write_atomic(
+        &out.join("SOURCES.md"),
+        sources_md(&boundaries_path).as_bytes(),
+    )?;
+
+    Ok(ImportSummary {
+        out: out.clone(),
+        communes: communes.len(),
+        epci: epcis.len(),
+        population,
+        parks: parks.len(),
+        sites: sites.len(),
+        actors_unlocated: actors.iter().filter(|a| a.position.is_none()).count(),
+        actors: actors.len(),
+        flows: flows.len(),
+        notes,
+    })
+}
+
+fn known_text(s: &str) -> Option<String> {
+    let t = s.trim();
+    let l = t.to_lowercase();
+    if t.is_empty() || l == "unknown" || l.starts_with("inconnu") {
+        None
+    } else {
+        Some(t.to_owned())
+    }
+}
+
+/// "52 (16,5 disponibles)" → (52, 16.5); "44" → (44, None).
+fn parse_area(s: &str) -> (Option<f64>, Option<f64>) {
+    let nums: Vec<f64> = s
+        .split(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+        .filter(|t| !t.is_empty())
+        .filter_map(|t| t.replace(',', ".").parse().ok())
+        .collect();
+    let free = s.contains("dispon").then(|| nums.get(1).copied()).flatten();
+    (nums.first().copied(), free)
+}
+
+/// Whether a site's kind says it takes waste in (not an office, not a producer).
+pub fn treats_waste(kind: &str) -> bool {
+    let k = normalise_name(kind);
+    [
+        "decheterie",
+        "dechetterie",
+        "recycl",
+        "collecte",
+        "traitement",
+        "reemploi",
+        "ressourcerie",
+    ]
+    .iter()
+    .any(|w| k.contains(w))
+}
+
+/// Materials a site accepts, derived from keywords of its name, kind and remarks (the compiled
+/// pages say it in words, not in codes). Documented in SOURCES.md.
+pub fn accepted_materials(text: &str) -> Vec<String> {
+    let t = normalise_name(text);
+    let has = |w: &str| t.contains(w);
+    let mut out = Vec::new();
+    let mut add = |m: &str| {
+        if !out.iter().any(|x: &String| x == m) {
+            out.push(m.to_owned());
+        }
+    };
+    if has("broyeur de bois") || has("palette") {
+        add("pallets");
+    }
+    if has("bois") {
+        add("wood");
+    }
+    if has("papier") || has("carton") {
+        add("paper_cardboard");
+    }
+    if has("dnd") {
+        add("plastics");
+    }
+    if has("ferraille") || has("metaux") || has("vhu") {
+        add("metals");
+    }
+    if has("textile") {
+        add("textiles");
+    }
+    if has("biodechet") {
+        add("organic");
+    }
+    if has("dechetterie publique") || has("decheterie publique") {
+        for m in ["wood", "paper_cardboard", "metals", "weee"] {
+            add(m);
+        }
+    }
+    if has("ressourcerie") || has("reemploi") {
+        for m in ["textiles", "weee"] {
+            add(m);
+        }
+    }
+    if has("mobilier") || has("encombrant") {
+        add("furniture");
+    }
+    out
+}
+
+/// The materials vocabulary: slug, French label, European Waste Catalogue codes (Commission
+/// Decision 2000/532/EC as amended), family, unit, mass per unit, French synonyms.
+pub fn vocabulary() -> Vec<Material> {
+    let m = |slug: &str,
+             label: &str,
+             ewc: &[&str],
+             family: &str,
+             unit: &str,
+             kg: f64,
+             m3: Option<f64>,
+             syn: &[&str]| Material {
+        slug: slug.into(),
+        label_fr: label.into(),
+        ewc_codes: ewc.iter().map(|s| (*s).to_owned()).collect(),
+        family: family.into(),
+        unit: unit.into(),
+        kg_per_unit: kg,
+        m3_per_unit: m3,
+        synonyms_fr: syn.iter().map(|s| (*s).to_owned()).collect(),
+    };
+    vec![
+        m(
+            "pallets",
+            "Palettes bois",
+            &["15 01 03"],
+            "wood",
+            "pallets",
+            25.0,
+            Some(0.14),
+            &[
+                "palette",
+                "palettes",
+                "palette europe",
+                "EPAL",
+                "palette bois",
+                "emballage bois",
+            ],
+        ),
+        m(
+            "paper_cardboard",
+            "Papiers et cartons",
+            &["15 01 01", "20 01 01"],
+            "paper",
+            "t",
+            1000.0,
+            Some(10.0),
+            &[
+                "carton",
+                "cartons",
+                "papier",
+                "papiers",
+                "emballages carton",
+                "papier-carton",
+            ],
+        ),
+        m(
+            "wood",
+            "Bois (hors palettes)",
+            &["03 01 05", "17 02 01", "20 01 38"],
+            "wood",
+            "t",
+            1000.0,
+            Some(4.0),
+            &[
+                "bois",
+                "chutes de bois",
+                "bois de classe A",
+                "bois de classe B",
+            ],
+        ),
+        m(
+            "plastics",
+            "Plastiques (films, emballages)",
+            &["15 01 02", "20 01 39", "07 02 13"],
+            "plastics",
+            "t",
+            1000.0,
+            Some(15.0),
+            &[
+                "plastique",
+                "plastiques",
+                "film",
+                "films étirables",
+                "housses",
+                "PEBD",
+                "PEHD",
+            ],
+        ),
+        m(
+            "big_bags",
+            "Big-bags (GRV souples)",
+            &["15 01 02"],
+            "plastics",
+            "big_bags",
+            2.5,
+            Some(0.02),
+            &["big-bag", "big bag", "GRV", "GRVS", "sac de vrac"],
+        ),
+        m(
+            "metals",
+            "Métaux et ferrailles",
+            &["12 01 01", "12 01 03", "15 01 04", "17 04 05", "20 01 40"],
+            "metals",
+            "t",
+            1000.0,
+            Some(2.0),
+            &[
+                "métal",
+                "métaux",
+                "ferraille",
+                "ferrailles",
+                "copeaux",
+                "chutes métalliques",
+                "inox",
+                "aluminium",
+            ],
+        ),
+        m(
+            "weee",
+            "Déchets d'équipements électriques (DEEE)",
+            &["16 02 14", "20 01 36"],
+            "weee",
+            "t",
+            1000.0,
+            Some(5.0),
+            &["DEEE", "D3E", "équipements électriques", "informatique"],
+        ),
+        m(
+            "textiles",
+            "Textiles",
+            &["04 02 21", "04 02 22", "20 01 10", "20 01 11"],
+            "textiles",
+            "t",
+            1000.0,
+            Some(6.0),
+            &[
+                "textile",
+                "textiles",
+                "chutes de tissu",
+                "fibres",
+                "vêtements de travail",
+            ],
+        ),
+        m(
+            "organic",
+            "Biodéchets",
+            &["02 02 03", "02 03 04", "20 01 08"],
+            "organic",
+            "t",
+            1000.0,
+            Some(1.5),
+            &[
+                "biodéchets",
+                "déchets alimentaires",
+                "déchets verts",
+                "organique",
+            ],
+        ),
+        m(
+            "glass",
+            "Verre",
+            &["15 01 07", "20 01 02"],
+            "glass",
+            "t",
+            1000.0,
+            Some(2.5),
+            &["verre", "calcin"],
+        ),
+        m(
+            "effluents",
+            "Effluents aqueux",
+            &["16 10 02"],
+            "effluents",
+            "m3",
+            1000.0,
+            Some(1.0),
+            &["effluents", "eaux de process", "eaux industrielles"],
+        ),
+        m(
+            "furniture",
+            "Mobilier professionnel",
+            &["20 03 07"],
+            "furniture",
+            "t",
+            1000.0,
+            Some(8.0),
+            &["mobilier", "meubles", "encombrants"],
+        ),
+    ]
+}
+
+/// The first whole number of a published headcount ("~50 (2024)" → 50; "375-380" → 375).
+pub fn headcount(text: &str) -> Option<u32> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|t| !t.is_empty())
+        .and_then(|t| t.parse().ok())
+        .filter(|&n| n > 0 && n < 100_000)
+}
+
+/// Demonstration flows: every pilot company gets pallets and paper/cardboard out-flows, plus
+/// one material typical of its NAF division, sized from its published headcount by fixed
+/// ratios (see SOURCES.md). They are NOT measurements: `estimate = true` and the source says so.
+pub fn demonstration_flows(actors: &[Actor], materials: &[Material]) -> Vec<Flow> {
+    const ASSUMED_HEADCOUNT: u32 = 20;
+    let ewc = |slug: &str| {
+        materials
+            .iter()
+            .find(|m| m.slug == slug)
+            .and_then(|m| m.ewc_codes.first().cloned())
+            .unwrap_or_default()
+    };
+    let mut flows = Vec::new();
+    for a in actors {
+        if a.kind != ActorKind::Company {
+            continue;
+        }
+        let (n, basis) = match a.employees.as_deref().and_then(headcount) {
+            Some(n) => (n, format!("published headcount {n}")),
+            None => (
+                ASSUMED_HEADCOUNT,
+                format!("headcount unknown, {ASSUMED_HEADCOUNT} assumed"),
+            ),
+        };
+        let division = a
+            .naf
+            .as_deref()
+            .and_then(|c| c.get(..2))
+            .and_then(|d| d.parse::<u32>().ok());
+        let retail = division == Some(47);
+        let per_employee_pallets = match division {
+            Some(47) => 10.0,
+            Some(20) => 4.0,
+            Some(10..=33) => 3.0,
+            _ => 2.0,
+        };
+        let per_employee_paper_t = if retail { 0.5 } else { 0.08 };
+        let mut push = |material: &str, quantity: f64, unit: &str, per_year: f64, rule: &str| {
+            flows.push(Flow {
+                holder: a.id.clone(),
+                material: material.to_owned(),
+                ewc_code: ewc(material),
+                direction: Direction::Out,
+                quantity,
+                unit: unit.to_owned(),
+                period: "year".into(),
+                collections_per_period: Some(per_year),
+                estimate: true,
+                source: format!(
+                    "demonstration value, not measured: {rule} × {basis} (boucle import rule)"
+                ),
+            });
+        };
+        let nf = f64::from(n);
+        push(
+            "pallets",
+            (nf * per_employee_pallets).round().max(12.0),
+            "pallets",
+            12.0,
+            &format!("{per_employee_pallets} pallets/employee/year"),
+        );
+        push(
+            "paper_cardboard",
+            round1(nf * per_employee_paper_t).max(0.5),
+            "t",
+            26.0,
+            &format!("{per_employee_paper_t} t/employee/year"),
+        );
+        match division {
+            Some(20) => push(
+                "big_bags",
+                (nf * 0.5).round().max(10.0),
+                "big_bags",
+                4.0,
+                "0.5 big-bags/employee/year",
+            ),
+            Some(25..=30) => push(
+                "metals",
+                round1(nf * 0.3).max(0.5),
+                "t",
+                4.0,
+                "0.3 t/employee/year",
+            ),
+            Some(13) => push(
+                "textiles",
+                round1(nf * 0.2).max(0.5),
+                "t",
+                4.0,
+                "0.2 t/employee/year",
+            ),
+            Some(11) | Some(22) => push(
+                "plastics",
+                round1(nf * 0.1).max(0.5),
+                "t",
+                12.0,
+                "0.1 t/employee/year",
+            ),
+            _ => {}
+        }
+    }
+    flows
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn default_parameters(sites: &[Site]) -> Defaults {
+    let mut d = Defaults::default();
+    // Default treatment site per material: the first located site that accepts it, preferring
+    // private recyclers (professional waste) over public déchèteries.
+    let mut rounds = toml::Table::new();
+    let mut by_material: BTreeMap<String, String> = BTreeMap::new();
+    for pass in [true, false] {
+        for s in sites.iter().filter(|s| s.position.is_some()) {
+            let private = s.kind.to_lowercase().contains("recycleur");
+            if private != pass {
+                continue;
+            }
+            for m in &s.accepts {
+                by_material.entry(m.clone()).or_insert_with(|| s.id.clone());
+            }
+        }
+    }
+    for (m, site) in by_material {
+        let mut t = toml::Table::new();
+        t.insert("treatment_site".into(), toml::Value::String(site));
+        if let Some(v) = crate::rounds::scenario::default_vehicle_for(&m) {
+            t.insert("vehicle".into(), toml::Value::String(v.into()));
+        }
+        rounds.insert(m, toml::Value::Table(t));
+    }
+    d.rounds = rounds;
+    d
+}
+
+fn sources_md(boundaries: &Path) -> String {
+    let b = boundaries
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!(
+        r#"# Sources and licences of this territory folder
+
+Generated by `boucle import territory` (do not edit by hand; edit the CSV files and re-run
+`boucle check`). Boundaries read from `{b}`.
+
+| file | content | source | licence |
+|---|---|---|---|
+| communes.geojson | the 46 communes: INSEE code, current name, EPCI, population, postcodes, boundary (WGS84), representative point | boundaries: IGN ADMIN EXPRESS (COG 2018), simplified, via GitHub gregoiredavid/france-geojson; names, EPCI, populations, postcodes: INSEE COG 2026 via npm @etalab/decoupage-administratif 6.0.0 | Licence Ouverte (Etalab) |
+| epci.geojson | the 3 communautés de communes, dissolved by boucle from their communes, with members and population totals | derived from the above; composition DGCL 2026 via @etalab/decoupage-administratif | Licence Ouverte |
+| territory.geojson | outline of the whole territory, dissolved by boucle | derived | Licence Ouverte |
+| parks.csv | business parks | compiled from public web pages (URLs in `source`) | facts; cite the sources |
+| sites.csv | treatment, collection and reuse sites | compiled from public web pages (URLs in `source`) | facts; cite the sources |
+| actors.csv | the EIT programme's pilot companies | compiled from public web pages (URLs in `source`); NAF codes are unverified guesses (`naf_verified = false`) | facts; cite the sources |
+| flows.csv | DEMONSTRATION flows (every row `estimate = true`) | generated by boucle from published headcounts with fixed ratios, see below | — |
+| materials.csv | materials vocabulary with European Waste Catalogue codes | Commission Decision 2000/532/EC (list of wastes) as amended | public |
+| vehicles.csv | vehicle types for rounds (capacities, €/km, €/h, fixed cost, consumption) | written by boucle when missing; costs are ESTIMATES (orders of magnitude of road-haulage cost indices), see each row's `source`; edit freely | — |
+| emission_factors.csv | L/100 km per vehicle class × kg CO2e/L | written by boucle when missing; arrêté du 10 avril 2012 (annexe II) and ADEME Base Carbone (gazole routier), see each row's `source` and `vintage`; unconfirmed values are labelled estimates | public |
+| synergies.csv | the synergy register (status, actors, dates) | entered by the EIT officer (`boucle synergies record`); not generated | — |
+
+## Population
+`population` is the INSEE population municipale given by @etalab/decoupage-administratif 6.0.0
+(`communes.json`), sum 65,569 for the 46 communes. The package's `epci.json` carries another census
+vintage (65,457); it is not used.
+
+## Positions
+Parks, sites and companies are known only at commune level: they sit at their commune's
+representative point (a point inside the commune polygon, computed by boucle) with
+`precision = commune`. Rows whose commune is unknown are kept without position
+(`precision = unknown`). Geocode them (`boucle geocode actors`) or set them by hand
+(`boucle actors set-position`).
+
+## Materials accepted by sites (`sites.csv`, column `accepts`)
+Derived by keyword rules from each site's name, kind and remarks (e.g. "broyeur de bois" →
+pallets; "papier/carton" → paper_cardboard; "ferrailles", "VHU" → metals; "déchèterie publique" →
+wood, paper_cardboard, metals, weee; "ressourcerie"/"réemploi" → textiles, weee). An
+interpretation of the compiled pages, to be confirmed with the operators.
+
+## Demonstration flows (`flows.csv`)
+Not measured. Until the EIT diagnostics' figures are entered, each pilot company gets:
+- pallets: headcount × 3 pallets/year (manufacturing), × 4 (chemistry, NAF 20), × 10 (retail,
+  NAF 47), × 2 otherwise, at least 12; collected monthly (12/year);
+- paper/cardboard: headcount × 0.08 t/year (× 0.5 for retail), at least 0.5 t; collected every
+  two weeks (26/year);
+- one material typical of its NAF division: big-bags (chemistry, 0.5/employee/year), metals
+  (NAF 25–30, 0.3 t/employee/year), textiles (NAF 13, 0.2 t/employee/year), plastics (NAF 11 and
+  22, 0.1 t/employee/year).
+The headcount is the first number of the published `employees` text; 20 when unknown. NAF codes
+are unverified guesses from the compiled pages.
+"#
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_and_names() {
+        assert_eq!(
+            slug("Cernay Environnement / Alsadis"),
+            "cernay-environnement-alsadis"
+        );
+        assert_eq!(
+            normalise_name("Bitschwiller-lès-Thann"),
+            "bitschwiller les thann"
+        );
+        assert_eq!(headcount("~50 (2024)"), Some(50));
+        assert_eq!(headcount("375-380 (2019-2020)"), Some(375));
+        assert_eq!(headcount(""), None);
+        assert_eq!(
+            parse_area("52 (16,5 disponibles)"),
+            (Some(52.0), Some(16.5))
+        );
+        assert_eq!(parse_area("44"), (Some(44.0), None));
+    }
+
+    #[test]
+    fn accepted_materials_from_words() {
+        let a = accepted_materials(
+            "Cernay Environnement recycleur privé (DND, bois, ferrailles) Broyeur de bois: candidat pour palettes/bois. Pertinent pour tournées papier/carton.",
+        );
+        for m in ["pallets", "wood", "paper_cardboard", "plastics", "metals"] {
+            assert!(a.contains(&m.to_owned()), "{m} missing from {a:?}");
+        }
+        assert!(accepted_materials("Syndicat (siège) administration déchets").is_empty());
+        assert!(!treats_waste("administration déchets"));
+        assert!(!treats_waste(
+            "producteur carton (débouché/partenaire papier-carton potentiel)"
+        ));
+        assert!(treats_waste("déchèterie publique"));
+    }
+}

@@ -1,0 +1,400 @@
+//! # boucle-vrp — the routing engine of boucle
+//!
+//! Vehicle routing for pooled collection rounds, with no knowledge of maps, territories or
+//! servers: locations are indices into a [`CostMatrix`].
+//!
+//! The model ([`Problem`]): stops with a demand in two capacity dimensions, a service time and an
+//! optional time window; vehicle types with capacities, costs per km / per hour / per round,
+//! maximum duration and distance, counts, start and end depots, and a dump (treatment site) where
+//! the load is emptied, possibly several times per round (multi-trip). Travel costs come from any
+//! [`crate::matrix::CostMatrix`].
+//!
+//! The engine ([`solve`]): a hybrid genetic search (giant tours, Split, OX crossover, penalised
+//! infeasible solutions with adaptive penalties, diversity-aware population) whose education is a
+//! granular local search (relocate, or-opt, swaps, 2-opt, 2-opt*, SWAP*) with O(1) move
+//! evaluation: from arc deltas and loads on plain routes (no time windows, limits or
+//! unloadings, as in HGS-CVRP), else by concatenated time-warp segments after an arc-delta lower
+//! bound; plus dynamic re-placement of the unloadings. Three times in the budget (10–30 %,
+//! 40–60 % and 70–90 %), on problems without time windows or balance term, simulated annealing
+//! over ruin-and-recreate moves (SISR: strings removed from neighbouring routes, greedy
+//! reinsertion with blinks) starts from the best solution and hands what it finds back to the
+//! population. Every feasible route met goes to a pool; at 30, 60, 90 and 97 % of the budget
+//! (without balance term) a set-partitioning step picks the cheapest set of pooled routes that
+//! visits each customer once within the fleet, by an exact-cover search with a Lagrangian bound
+//! (`pool.rs`), and its solution joins the population.
+//!
+//! Determinism: for a given problem, matrix and seed, the search is a pure function of the
+//! random generator and of its stopping rule. It stops at the first of: `max_iterations`
+//! genetic iterations, a work budget counted in move evaluations (by default
+//! `time_limit_s ×` [`WORK_PER_SECOND`]), and the wall-clock time limit. The first two are
+//! deterministic; the result differs between runs only when the clock ends the search first (a
+//! slow or loaded machine).
+//!
+//! [`check`] is an independent feasibility checker that recomputes every round from the problem
+//! and the matrix. [`formats`] reads CVRPLIB and Solomon benchmark files.
+//!
+//! ```
+//! use boucle_vrp::{DenseMatrix, Problem, SolverParams, Stop, VehicleType, check, solve};
+//!
+//! // Locations in metres: 0 depot, 1 treatment site, 2.. companies; 50 km/h.
+//! let pts = [(0.0, 0.0), (9000.0, -5000.0), (-2000.0, 2000.0), (3000.0, -1000.0), (-6000.0, 5000.0)];
+//! let matrix = DenseMatrix::planar(&pts, 50.0 / 3.6, false);
+//! let stops = (2..5)
+//!     .map(|loc| Stop { location: loc, demand: [400.0, 2.0], service_s: 600.0, time_window: None })
+//!     .collect();
+//! let mut truck = VehicleType::simple("benne 19 t", 0, [1000.0, 10.0], 1.2);
+//! truck.dump = Some(1); // unload at the treatment site, then back to the depot
+//! truck.max_trips = None; // unload when full and go on
+//! truck.cost_per_hour = 35.0;
+//! truck.fixed_cost = 120.0;
+//! truck.count = Some(1);
+//! let problem = Problem { stops, vehicle_types: vec![truck], balance_cost_per_hour: 0.0 };
+//! let params = SolverParams { time_limit_s: 1.0, seed: 1, max_iterations: Some(20), max_work: None };
+//! let solution = solve(&problem, &matrix, &params).unwrap();
+//! assert!(check(&problem, &matrix, &solution).ok());
+//! assert_eq!(solution.rounds.len(), 1);
+//! assert_eq!(solution.rounds[0].trips, 2); // 1200 kg for a 1000 kg truck
+//! ```
+
+#![expect(
+    clippy::needless_range_loop,
+    reason = "loops over the two capacity dimensions read clearer with an index"
+)]
+#![forbid(unsafe_code)]
+
+pub mod check;
+pub mod error;
+pub mod formats;
+mod hgs;
+mod instance;
+mod ls;
+pub mod matrix;
+pub mod model;
+mod pool;
+mod ruin;
+pub mod solution;
+mod split;
+#[cfg(test)]
+mod testutil;
+
+pub use check::{CheckReport, check};
+pub use error::{Error, FormatError};
+pub use hgs::{SolverParams, WORK_PER_SECOND};
+pub use matrix::{CostMatrix, DenseMatrix, Method};
+pub use model::{DIMS, Problem, Stop, TimeWindow, VehicleType};
+pub use solution::{Binding, Round, Solution, Unassigned, UnassignedReason, Visit, VisitKind};
+
+use instance::{BIG, DUMP, EPS, Inst, Seg};
+
+/// Granular neighbourhood size (nearest customers considered for each customer's moves).
+const GRANULAR: usize = 20;
+
+/// Solves `problem` with travel costs from `matrix` (square, indexed by the problem's locations).
+///
+/// Stops that no vehicle can serve alone (capacity, time window, duration, distance, or no
+/// vehicle at all) are reported as unassigned with the reason; if the search ends without a
+/// feasible solution for the rest (e.g. too small a fleet), stops are removed until it is
+/// feasible and reported too.
+pub fn solve(
+    problem: &Problem,
+    matrix: &dyn CostMatrix,
+    params: &SolverParams,
+) -> Result<Solution, Error> {
+    if matrix.rows() != matrix.cols() {
+        return Err(Error::Invalid(format!(
+            "the cost matrix must be square ({} × {})",
+            matrix.rows(),
+            matrix.cols()
+        )));
+    }
+    problem.validate(matrix.rows())?;
+    let mut unassigned = Vec::new();
+    let all: Vec<usize> = (0..problem.stops.len()).collect();
+    let probe = Inst::new(problem, matrix, &all, 0);
+    let mut customers = Vec::new();
+    for c in 0..problem.stops.len() {
+        match alone_reason(&probe, c) {
+            None => customers.push(c),
+            Some(reason) => unassigned.push(Unassigned { stop: c, reason }),
+        }
+    }
+    let inst = Inst::new(problem, matrix, &customers, GRANULAR);
+    let (slots, iterations, work) = if inst.n == 0 {
+        (vec![Vec::new(); inst.slots.len()], 0, 0)
+    } else {
+        let (best, stats) = hgs::run(&inst, params);
+        let mut slots = best.slots.clone();
+        if !best.feasible {
+            remove_until_feasible(&inst, &mut slots, &mut unassigned);
+        }
+        (slots, stats.iterations, stats.work)
+    };
+    unassigned.sort_by_key(|u| u.stop);
+    Ok(build(
+        &inst, problem, matrix, &slots, unassigned, iterations, work,
+    ))
+}
+
+/// Why stop `c` cannot be served even alone, if so.
+fn alone_reason(inst: &Inst, c: usize) -> Option<UnassignedReason> {
+    let mut best: Option<UnassignedReason> = None;
+    let rank = |r: UnassignedReason| match r {
+        UnassignedReason::NoVehicle => 0,
+        UnassignedReason::Capacity => 1,
+        UnassignedReason::TimeWindow => 2,
+        UnassignedReason::MaxDuration => 3,
+        UnassignedReason::MaxDistance => 4,
+    };
+    let mut any = false;
+    for (t, td) in inst.types.iter().enumerate() {
+        if td.count == 0 {
+            continue;
+        }
+        any = true;
+        let d = inst.demand[c];
+        let seg = inst.route_seg(t, &[c as u32]);
+        let reason = if d[0] > td.cap[0] + EPS || d[1] > td.cap[1] + EPS {
+            UnassignedReason::Capacity
+        } else if seg.tw > EPS {
+            UnassignedReason::TimeWindow
+        } else if seg.dur > td.max_dur + EPS {
+            UnassignedReason::MaxDuration
+        } else if seg.dist > td.max_dist + EPS {
+            UnassignedReason::MaxDistance
+        } else {
+            return None;
+        };
+        if best.is_none_or(|b| rank(reason) > rank(b)) {
+            best = Some(reason);
+        }
+    }
+    if !any {
+        return Some(UnassignedReason::NoVehicle);
+    }
+    best
+}
+
+/// Removes customers from violating routes, most penalised first, until every route is feasible.
+fn remove_until_feasible(inst: &Inst, slots: &mut [Vec<u32>], unassigned: &mut Vec<Unassigned>) {
+    let strong = instance::Pen {
+        cap: [1e6; 2],
+        tw: 1e6,
+        dist: 1e6,
+    };
+    for (s, nodes) in slots.iter_mut().enumerate() {
+        let t = inst.slots[s];
+        loop {
+            let seg = inst.route_seg(t, nodes);
+            let v = inst.viol(t, &seg);
+            if nodes.iter().all(|&x| x == DUMP) || v.feasible() {
+                break;
+            }
+            let reason = if v.cap[0] > EPS || v.cap[1] > EPS || v.trips > 0.0 {
+                UnassignedReason::NoVehicle
+            } else if seg.tw > EPS {
+                UnassignedReason::TimeWindow
+            } else if v.time > EPS {
+                UnassignedReason::MaxDuration
+            } else {
+                UnassignedReason::MaxDistance
+            };
+            let mut best: Option<(f64, usize)> = None;
+            for k in 0..nodes.len() {
+                if nodes[k] == DUMP {
+                    continue;
+                }
+                let mut m = nodes.clone();
+                m.remove(k);
+                let sg = inst.route_seg(t, &m);
+                let c = inst.base_cost(t, &sg) + inst.viol(t, &sg).penalty(&strong);
+                if best.is_none_or(|b| c < b.0) {
+                    best = Some((c, k));
+                }
+            }
+            let (_, k) = best.expect("a customer");
+            let c = nodes.remove(k);
+            unassigned.push(Unassigned {
+                stop: inst.stop_of[c as usize],
+                reason,
+            });
+            // Drop unloadings left without a trip.
+            let mut cleaned: Vec<u32> = Vec::with_capacity(nodes.len());
+            for &x in nodes.iter() {
+                if x == DUMP && (cleaned.is_empty() || cleaned.last() == Some(&DUMP)) {
+                    continue;
+                }
+                cleaned.push(x);
+            }
+            while cleaned.last() == Some(&DUMP) {
+                cleaned.pop();
+            }
+            *nodes = cleaned;
+        }
+    }
+}
+
+/// (kind, stop, location, service, earliest, latest, demand) of a visit to simulate.
+type PlannedVisit = (VisitKind, Option<usize>, usize, f64, f64, f64, [f64; 2]);
+
+fn build(
+    inst: &Inst,
+    problem: &Problem,
+    matrix: &dyn CostMatrix,
+    slots: &[Vec<u32>],
+    unassigned: Vec<Unassigned>,
+    iterations: u64,
+    work: u64,
+) -> Solution {
+    let mut rounds = Vec::new();
+    let mut per_type = vec![0usize; inst.types.len()];
+    let mut min_dem = [f64::INFINITY; 2];
+    for d in &inst.demand {
+        for k in 0..2 {
+            if d[k] > 0.0 {
+                min_dem[k] = min_dem[k].min(d[k]);
+            }
+        }
+    }
+    for (s, nodes) in slots.iter().enumerate() {
+        let t = inst.slots[s];
+        let vehicle = per_type[t];
+        per_type[t] += 1;
+        if nodes.iter().all(|&x| x == DUMP) {
+            continue;
+        }
+        let vt = &problem.vehicle_types[t];
+        let td = &inst.types[t];
+        let seg: Seg = inst.route_seg(t, nodes);
+        let dump_loc = vt.dump.unwrap_or(vt.end);
+        let mut seq: Vec<PlannedVisit> = Vec::new();
+        // (kind, stop, location, service, earliest, latest, demand)
+        for &x in nodes {
+            if x == DUMP {
+                seq.push((
+                    VisitKind::Unload,
+                    None,
+                    dump_loc,
+                    vt.unload_service_s,
+                    0.0,
+                    BIG,
+                    [0.0; 2],
+                ));
+            } else {
+                let st = &problem.stops[inst.stop_of[x as usize]];
+                let (e, l) = st
+                    .time_window
+                    .map(|w| (w.earliest_s, w.latest_s))
+                    .unwrap_or((0.0, BIG));
+                seq.push((
+                    VisitKind::Stop,
+                    Some(inst.stop_of[x as usize]),
+                    st.location,
+                    st.service_s,
+                    e,
+                    l,
+                    st.demand,
+                ));
+            }
+        }
+        seq.push((
+            VisitKind::Unload,
+            None,
+            dump_loc,
+            vt.unload_service_s,
+            0.0,
+            BIG,
+            [0.0; 2],
+        ));
+        let (se, sl) = vt
+            .shift
+            .map(|w| (w.earliest_s, w.latest_s))
+            .unwrap_or((0.0, BIG));
+        seq.push((VisitKind::End, None, vt.end, 0.0, se, sl, [0.0; 2]));
+        let start = seg.early.max(se);
+        let mut t_now = start;
+        let mut prev = vt.start;
+        let mut dist = 0.0;
+        let mut load = [0.0; 2];
+        let mut visits = vec![Visit {
+            kind: VisitKind::Start,
+            stop: None,
+            location: vt.start,
+            arrival_s: start,
+            start_s: start,
+            departure_s: start,
+            load_after: load,
+        }];
+        let mut cap_binds = false;
+        let mut tw_binds = false;
+        for (kind, stop, loc, service, e, l, dem) in seq {
+            dist += matrix.distance_m(prev, loc);
+            t_now += matrix.duration_s(prev, loc);
+            let arrival = t_now;
+            let begin = arrival.max(e);
+            t_now = begin + service;
+            if kind == VisitKind::Unload {
+                for k in 0..2 {
+                    if td.cap[k] > 0.0
+                        && min_dem[k].is_finite()
+                        && load[k] > td.cap[k] - min_dem[k] + EPS
+                    {
+                        cap_binds = true;
+                    }
+                }
+                load = [0.0; 2];
+            } else {
+                load[0] += dem[0];
+                load[1] += dem[1];
+            }
+            if l < BIG && begin >= l - 0.05 * (l - e) - EPS {
+                tw_binds = true;
+            }
+            visits.push(Visit {
+                kind,
+                stop,
+                location: loc,
+                arrival_s: arrival,
+                start_s: begin,
+                departure_s: t_now,
+                load_after: load,
+            });
+            prev = loc;
+        }
+        let duration = t_now - start;
+        let cost = dist * td.c_m + duration * td.c_s + td.fixed;
+        let binding = if cap_binds {
+            Binding::Capacity
+        } else if td.max_dur < BIG && duration >= 0.95 * td.max_dur {
+            Binding::MaxDuration
+        } else if tw_binds {
+            Binding::TimeWindows
+        } else if td.max_dist < BIG && dist >= 0.95 * td.max_dist {
+            Binding::MaxDistance
+        } else {
+            Binding::None
+        };
+        rounds.push(Round {
+            vehicle_type: t,
+            vehicle,
+            trips: nodes.iter().filter(|&&x| x == DUMP).count() + 1,
+            visits,
+            distance_m: dist,
+            duration_s: duration,
+            cost,
+            binding,
+        });
+    }
+    let max_dur = rounds.iter().map(|r| r.duration_s).fold(0.0, f64::max);
+    let balance_cost = problem.balance_cost_per_hour / 3600.0 * max_dur;
+    Solution {
+        cost: rounds.iter().map(|r| r.cost).sum::<f64>() + balance_cost,
+        balance_cost,
+        distance_m: rounds.iter().map(|r| r.distance_m).sum(),
+        duration_s: rounds.iter().map(|r| r.duration_s).sum(),
+        rounds,
+        unassigned,
+        method: matrix.method(),
+        iterations,
+        work,
+    }
+}
