@@ -1,24 +1,11 @@
 //! Territory-level commands through the binary: import-ban, geocode, set-position, geocode
 //! actors, import-sirene; on a copy of the repository's geodata/ with a BAN fixture.
 
+use crate::common::{BAN_HEADER, boucle_in, copy_geodata, ok};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use boucle::territory::{Precision, Territory, write_actors};
-
-fn copy_geodata() -> tempfile::TempDir {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata");
-    let dir = tempfile::tempdir().unwrap();
-    for e in std::fs::read_dir(&src).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_file() {
-            std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
-        }
-    }
-    dir
-}
-
-const BAN_HEADER: &str = "id;id_fantoir;numero;rep;nom_voie;code_postal;code_insee;nom_commune;code_insee_ancienne_commune;nom_ancienne_commune;x;y;lon;lat;type_position;alias;nom_ld;libelle_acheminement;nom_afnor;source_position;source_nom;certification_commune;cad_parcelles";
 
 /// Addresses placed around the communes' representative points (inside their polygons).
 fn write_ban(dir: &Path) -> PathBuf {
@@ -105,34 +92,12 @@ fn write_ban(dir: &Path) -> PathBuf {
     p
 }
 
-fn boucle(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_boucle"))
-        .args(args)
-        .arg("--data")
-        .arg(dir)
-        .env_remove("BOUCLE_DATA")
-        .env_remove("BOUCLE_GEOCODE_URL")
-        .output()
-        .unwrap()
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "status {:?}\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 #[test]
 fn import_geocode_set_position_and_actors() {
     let tmp = copy_geodata();
     let dir = tmp.path();
     let ban = write_ban(dir);
-    let out = ok(&boucle(
+    let out = ok(&boucle_in(
         dir,
         &["geocode", "import-ban", ban.to_str().unwrap(), "--json"],
     ));
@@ -141,7 +106,7 @@ fn import_geocode_set_position_and_actors() {
     assert_eq!(v["records_outside_territory"], 1);
     assert!(dir.join("addresses.idx").is_file());
 
-    let out = ok(&boucle(
+    let out = ok(&boucle_in(
         dir,
         &["geocode", "3 bis r. de la gare 68800 Thann", "--json"],
     ));
@@ -149,7 +114,7 @@ fn import_geocode_set_position_and_actors() {
     assert_eq!(v["type"], "housenumber");
     assert_eq!(v["insee"], "68334");
     assert!((v["lon"].as_f64().unwrap() - 7.0973).abs() < 1e-9);
-    let out = ok(&boucle(dir, &["geocode", "Rue des Vosges, Thann"]));
+    let out = ok(&boucle_in(dir, &["geocode", "Rue des Vosges, Thann"]));
     assert!(
         out.contains("type\tstreet") && out.contains("insee\t68334"),
         "{out}"
@@ -162,7 +127,7 @@ fn import_geocode_set_position_and_actors() {
         "name,adresse\nA,\"3 rue de la Gare, 68800 Thann\"\nB,nulle part\n",
     )
     .unwrap();
-    let out = ok(&boucle(
+    let out = ok(&boucle_in(
         dir,
         &[
             "geocode",
@@ -186,7 +151,7 @@ fn import_geocode_set_position_and_actors() {
             .contains(",housenumber,3 Rue de la Gare 68800 Thann,68334")
     );
     assert_eq!(lines.next(), Some("B,nulle part,,,,,,"));
-    let bad = boucle(dir, &["geocode", "--csv", csv_in.to_str().unwrap()]);
+    let bad = boucle_in(dir, &["geocode", "--csv", csv_in.to_str().unwrap()]);
     assert!(!bad.status.success());
     let err = String::from_utf8_lossy(&bad.stderr);
     assert!(err.contains("in.csv") && err.contains("`address`"), "{err}");
@@ -212,7 +177,7 @@ fn import_geocode_set_position_and_actors() {
     write_actors(dir, &actors).unwrap();
 
     // a manual position first
-    ok(&boucle(
+    ok(&boucle_in(
         dir,
         &[
             "actors",
@@ -226,11 +191,11 @@ fn import_geocode_set_position_and_actors() {
     let clipso = t.actor("clipso-productions").unwrap();
     assert_eq!(clipso.precision, Precision::Manual);
     assert_eq!(clipso.position.unwrap().x(), 7.127);
-    let bad = boucle(dir, &["actors", "set-position", "nobody", "7.1", "47.8"]);
+    let bad = boucle_in(dir, &["actors", "set-position", "nobody", "7.1", "47.8"]);
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("nobody"));
 
-    let out = ok(&boucle(dir, &["geocode", "actors", "--json"]));
+    let out = ok(&boucle_in(dir, &["geocode", "actors", "--json"]));
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["geocoded"], 3, "{v:#}");
     assert_eq!(v["kept_manual"][0], "clipso-productions");
@@ -263,7 +228,7 @@ fn import_geocode_set_position_and_actors() {
     );
 
     // --force replaces the manual position (the hint gives Vieux-Thann's 7 rue de la Gare)
-    let out = ok(&boucle(dir, &["geocode", "actors", "--force", "--json"]));
+    let out = ok(&boucle_in(dir, &["geocode", "actors", "--force", "--json"]));
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["geocoded"], 4, "{v:#}");
     let t = Territory::load(dir).unwrap();
@@ -285,7 +250,7 @@ fn import_sirene_into_the_territory() {
          32345678900013,O,A,1,,RUE,DE RIVOLI,75001,PARIS,75101,X,,47.11B,652000,6862000,00\n",
     )
     .unwrap();
-    let out = ok(&boucle(
+    let out = ok(&boucle_in(
         dir,
         &["actors", "import-sirene", p.to_str().unwrap(), "--json"],
     ));
@@ -301,7 +266,7 @@ fn import_sirene_into_the_territory() {
     assert_eq!(hidden.precision, Precision::Commune);
     // again: updated, not duplicated
     let n = t.actors.len();
-    let out = ok(&boucle(
+    let out = ok(&boucle_in(
         dir,
         &["actors", "import-sirene", p.to_str().unwrap(), "--json"],
     ));

@@ -1,31 +1,19 @@
 //! Synergy matching through the vocabulary, candidate matches on the default territory, and the
 //! synergy register (record, list, bad lines).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use crate::common::{boucle_in, copy_geodata, geodata};
+
+use std::path::Path;
 
 use boucle::synergy::{
     self, MatchReason, Recorded, Status, Synergy, Via, Vocabulary, normalize, normalize_ewc,
 };
 use boucle::territory::{Territory, files};
 
-fn geodata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata")
-}
-
 fn vocab() -> Vocabulary {
     let r = files::read_materials(&geodata().join("materials.csv"));
     assert!(r.errors.is_empty());
     Vocabulary::new(&r.records)
-}
-
-fn copy_geodata() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for e in std::fs::read_dir(geodata()).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
-    }
-    dir
 }
 
 #[test]
@@ -253,15 +241,7 @@ fn register_bad_lines_name_line_and_field() {
 #[test]
 fn cli_record_then_list() {
     let dir = copy_geodata();
-    let bin = env!("CARGO_BIN_EXE_boucle");
-    let run = |args: &[&str]| {
-        Command::new(bin)
-            .args(args)
-            .arg("--data")
-            .arg(dir.path())
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| boucle_in(dir.path(), args);
     let out = run(&[
         "synergies",
         "record",

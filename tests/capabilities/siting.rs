@@ -1,19 +1,12 @@
 //! Siting: the p-median heuristic against exhaustive search, the library API on the default
 //! territory, the map layer, and bad inputs.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use crate::common::{boucle_in, geodata, load};
+
+use std::path::Path;
 
 use boucle::siting::{self, CandidateInput, Candidates, SitingRequest, SitingResult, pmedian};
 use boucle::territory::Territory;
-
-fn geodata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata")
-}
-
-fn load() -> Territory {
-    Territory::load(&geodata()).expect("geodata/ loads")
-}
 
 /// Plain exhaustive enumeration of every p-subset: the oracle.
 fn brute_force(inst: &pmedian::Instance, p: usize) -> f64 {
@@ -218,20 +211,18 @@ fn cli_site_reports_a_bad_candidates_file_and_writes_geojson() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("cands.csv");
     std::fs::write(&bad, "id,name,lon,lat\nx,X,7.1,95\n").unwrap();
-    let bin = env!("CARGO_BIN_EXE_boucle");
-    let out = Command::new(bin)
-        .args(["site", "--material", "pallets", "--candidates"])
-        .arg(&bad)
-        .arg("--data")
-        .arg(geodata())
-        .output()
-        .unwrap();
+    let bad = bad.to_str().unwrap();
+    let out = boucle_in(
+        &geodata(),
+        &["site", "--material", "pallets", "--candidates", bad],
+    );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cands.csv, line 2, field `lat`"), "{err}");
     let layer = dir.path().join("layer.geojson");
-    let out = Command::new(bin)
-        .args([
+    let out = boucle_in(
+        &geodata(),
+        &[
             "site",
             "--material",
             "pallets",
@@ -239,12 +230,9 @@ fn cli_site_reports_a_bad_candidates_file_and_writes_geojson() {
             "2",
             "--json",
             "--geojson",
-        ])
-        .arg(&layer)
-        .arg("--data")
-        .arg(geodata())
-        .output()
-        .unwrap();
+            layer.to_str().unwrap(),
+        ],
+    );
     assert!(
         out.status.success(),
         "{}",

@@ -2,23 +2,15 @@
 //! arithmetic by hand on a 3-company fixture, emission-factor override, bad inputs.
 //! Needs only the repository (no ../shared, no network).
 
+use crate::common::{geodata, load};
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use boucle::rounds::scenario::{EmissionFactor, Vehicle};
 use boucle::rounds::{FactorsSpec, RoundsRequest, VehiclesSpec, plan_rounds};
 use boucle::territory::{Actor, ActorKind, Direction, Flow, Precision, Territory};
 use boucle::travel::Method;
 use geo::Point;
-
-fn geodata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata")
-}
-
-fn load() -> Territory {
-    Territory::load(&geodata()).expect("geodata/ loads")
-}
 
 /// Short engine time limit: the territory's instances are small (≤ 20 stops).
 const TIME_LIMIT_S: f64 = 0.3;
@@ -476,7 +468,7 @@ fn bad_inputs_give_clear_errors() {
 }
 
 fn boucle(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_boucle"))
+    crate::common::command()
         .args(args)
         .args(if args[0] == "rounds" {
             &["--time-limit", "0.3"][..]

@@ -35,7 +35,7 @@ fn map_viewer_in_headless_chromium() {
         root.join("web/vendor/leaflet/leaflet.js").is_file(),
         "web/vendor/leaflet missing: run `(cd web && npm ci)` (its postinstall copies Leaflet)"
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_boucle"))
+    let mut child = crate::common::command()
         .args(["serve", "--addr", "127.0.0.1:0", "--data"])
         .arg(root.join("geodata"))
         .env("BOUCLE_OFFICER_TOKEN", TOKEN)

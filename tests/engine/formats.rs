@@ -2,7 +2,6 @@
 //! field), and the `boucle vrp solve` command.
 
 use std::path::PathBuf;
-use std::process::Command;
 
 use boucle::travel::CostMatrix;
 use boucle::vrp::formats::{BenchFormat, read};
@@ -165,7 +164,7 @@ fn malformed_solomon_files_give_clear_errors() {
 fn cli_solves_with_json_and_fails_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let ok = write(&dir, "tiny.vrp", CVRP);
-    let out = Command::new(env!("CARGO_BIN_EXE_boucle"))
+    let out = crate::common::command()
         .args([
             "vrp",
             "solve",
@@ -199,7 +198,7 @@ fn cli_solves_with_json_and_fails_cleanly() {
         "bad.vrp",
         &CVRP.replace("CAPACITY : 10", "CAPACITY : ten"),
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_boucle"))
+    let out = crate::common::command()
         .args(["vrp", "solve"])
         .arg(&bad)
         .output()
@@ -211,7 +210,7 @@ fn cli_solves_with_json_and_fails_cleanly() {
         "{err}"
     );
 
-    let out = Command::new(env!("CARGO_BIN_EXE_boucle"))
+    let out = crate::common::command()
         .args(["vrp", "solve"])
         .arg(dir.path().join("missing.vrp"))
         .output()

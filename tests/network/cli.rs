@@ -1,12 +1,11 @@
 //! The `network import|info`, `route` and `matrix` commands, run as the real binary on a fixture.
 
 use std::path::Path;
-use std::process::Command;
 
 use boucle::network::fixture::OsmFixture;
 
 fn boucle(args: &[&str], data: &Path) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_boucle"))
+    let out = crate::common::command()
         .args(args)
         .arg("--data")
         .arg(data)

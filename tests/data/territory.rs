@@ -1,37 +1,13 @@
 //! The default territory in geodata/: counts, totals, lookups, outlines, malformed inputs.
 //! Needs only the repository (no ../shared).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use crate::common::{boucle, copy_geodata, geodata, load};
+
+use std::path::Path;
 
 use boucle::spatial::SpatialIndex;
 use boucle::territory::{self, Territory};
 use geo::{ChamberlainDuquetteArea, Validation};
-
-fn geodata() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata")
-}
-
-fn load() -> Territory {
-    Territory::load(&geodata()).expect("geodata/ loads without error")
-}
-
-/// A copy of geodata/ in a temporary folder, to corrupt.
-fn copy_geodata() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for e in std::fs::read_dir(geodata()).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
-    }
-    dir
-}
-
-fn boucle(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_boucle"))
-        .args(args)
-        .output()
-        .expect("boucle runs")
-}
 
 #[test]
 fn forty_six_communes_in_three_epci_with_consistent_populations() {

@@ -1,12 +1,12 @@
 //! Clustering: DBSCAN on a cost matrix against a naive oracle and geo's Dbscan, capacity split,
 //! clusters of the default territory, bad inputs. Needs only the repository.
 
+use crate::common::load;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use boucle::cluster::{ClusterParams, clusters_for, dbscan, split_by_capacity};
 use boucle::rounds::Holder;
-use boucle::territory::Territory;
 use boucle::travel::{DenseMatrix, Method};
 use geo::{Dbscan, Point};
 use rand::{Rng, SeedableRng};
@@ -200,13 +200,9 @@ fn capacity_split_keeps_every_member_once_and_fills_at_most_one_load() {
     assert_eq!(split_by_capacity(&hs, &members, 12.0, 1e6, None).len(), 1);
 }
 
-fn geodata() -> Territory {
-    Territory::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata")).unwrap()
-}
-
 #[test]
 fn clusters_of_the_default_territory_cover_located_holders_once() {
-    let t = geodata();
+    let t = load();
     for (vehicle, material) in [
         (None, "pallets"),
         (Some("van_3_5t"), "pallets"),
@@ -253,7 +249,7 @@ fn clusters_of_the_default_territory_cover_located_holders_once() {
 
 #[test]
 fn unknown_material_is_a_clear_error() {
-    let t = geodata();
+    let t = load();
     let e = clusters_for(&t, "unobtainium", &ClusterParams::default())
         .unwrap_err()
         .to_string();

@@ -1,29 +1,19 @@
 //! `boucle import territory` from a small sources folder written by the test, with commune
 //! boundaries as a Lambert-93 ADMIN EXPRESS-like shapefile; shapefile round trip; missing .prj.
 
+use crate::common::{boucle, load};
+
 use std::path::Path;
-use std::process::Command;
 
 use boucle::io::shapefile::{Crs, read_polygons, write_polygons};
 use boucle::territory::Territory;
 use geo::HausdorffDistance;
 
-fn geodata() -> Territory {
-    Territory::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata")).unwrap()
-}
-
-fn boucle(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_boucle"))
-        .args(args)
-        .output()
-        .expect("boucle runs")
-}
-
 /// Thann, Vieux-Thann, Aspach-Michelbach (a 2016 merger) and Cernay.
 const CODES: [&str; 4] = ["68334", "68348", "68012", "68063"];
 
 fn write_commune_shp(dir: &Path, crs: Crs) -> std::path::PathBuf {
-    let t = geodata();
+    let t = load();
     let shp = dir.join("COMMUNE.shp");
     let records: Vec<(Vec<String>, geo::MultiPolygon<f64>)> = CODES
         .iter()
@@ -41,7 +31,7 @@ fn write_commune_shp(dir: &Path, crs: Crs) -> std::path::PathBuf {
 
 #[test]
 fn lambert93_shapefile_round_trips_to_the_same_wgs84_geometry() {
-    let t = geodata();
+    let t = load();
     let dir = tempfile::tempdir().unwrap();
     let shp = write_commune_shp(dir.path(), Crs::Lambert93);
     let prj = std::fs::read_to_string(shp.with_extension("prj")).unwrap();

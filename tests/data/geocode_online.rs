@@ -158,7 +158,7 @@ fn unreachable_service_is_a_clear_error() {
 #[test]
 fn cli_online_single_and_csv() {
     let url = server();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_boucle"))
+    let out = crate::common::command()
         .args([
             "geocode",
             "3 bis rue de la gare thann",
@@ -184,7 +184,7 @@ fn cli_online_single_and_csv() {
         "address;insee\nrue de la gare Thann;68334\nnowhere;\n",
     )
     .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_boucle"))
+    let out = crate::common::command()
         .args([
             "geocode",
             "--csv",

@@ -1,12 +1,12 @@
 //! Offline geocoding against a small BAN fixture written by the test.
 
+use crate::common::BAN_HEADER;
+
 use std::path::Path;
 
 use boucle::geocode::{
     AddressIndex, AddressReader, CommuneSeed, Geocoder, Hints, IndexBuilder, MatchType, ParkRef,
 };
-
-const BAN_HEADER: &str = "id;id_fantoir;numero;rep;nom_voie;code_postal;code_insee;nom_commune;code_insee_ancienne_commune;nom_ancienne_commune;x;y;lon;lat;type_position;alias;nom_ld;libelle_acheminement;nom_afnor;source_position;source_nom;certification_commune;cad_parcelles";
 
 /// (numero, rep, nom_voie, code_postal, code_insee, nom_commune, lon, lat)
 type Row = (

@@ -1,0 +1,11 @@
+//! Territory data in: the territory folder, imports (Shapefile, sources), geocoding (BAN/BAL, SIRENE, online) and their commands.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod geocode_cli;
+mod geocode_offline;
+mod geocode_online;
+mod geocode_sirene;
+mod import;
+mod territory;

@@ -1,0 +1,8 @@
+//! The routing engine (boucle-vrp): its API, a brute-force oracle, the benchmark formats and `boucle vrp`.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod api;
+mod formats;
+mod oracle;

@@ -1,0 +1,7 @@
+//! The HTTP API in process, and the map viewer end to end in headless Chromium.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod api;
+mod browser;
