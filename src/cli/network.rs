@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::DataArg;
 use crate::error::{InputError, Location};
+use crate::io::date::utc_iso8601;
 use crate::network::import::{DEFAULT_MARGIN_M, parse_bbox, with_margin};
 use crate::network::{
     GRAPH_FILE, ImportOptions, Profile, RoadRouter, Router, RouterOptions, Snapped, import_pbf,
@@ -270,28 +271,6 @@ fn run_info(a: InfoArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ` for seconds since 1970-01-01 UTC (civil-from-days, proleptic
-/// Gregorian).
-pub fn utc_iso8601(unix_s: u64) -> String {
-    let days = (unix_s / 86_400) as i64;
-    let secs = unix_s % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
-
 fn snapped_json(s: &Snapped, name: Option<&str>) -> Value {
     let mut v = json!({
         "location": [s.location.x(), s.location.y()],
@@ -305,15 +284,6 @@ fn snapped_json(s: &Snapped, name: Option<&str>) -> Value {
 
 fn finite(x: f64) -> Value {
     if x.is_finite() { json!(x) } else { Value::Null }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn iso_dates() {
-        assert_eq!(super::utc_iso8601(0), "1970-01-01T00:00:00Z");
-        assert_eq!(super::utc_iso8601(1_709_251_199), "2024-02-29T23:59:59Z");
-    }
 }
 
 /// Run `route`.

@@ -7,8 +7,10 @@ use anyhow::Context;
 
 use crate::cli::DataArg;
 use crate::siting::{self, CandidateSet, Candidates, Objective, SitingRequest};
-use crate::synergy::{self, Status, Synergy};
+use crate::synergy;
 use crate::territory::Territory;
+use crate::territory::register::{self, Recorded};
+use crate::territory::{SYNERGIES_FILE, Status, Synergy};
 
 fn load(data: &DataArg) -> anyhow::Result<Territory> {
     let dir = data.resolve();
@@ -311,24 +313,24 @@ fn record(a: RecordArgs) -> anyhow::Result<ExitCode> {
         notes: a.notes,
         source: a.source,
     };
-    let (outcome, s) = synergy::record(&t, s)?;
+    let (outcome, s) = register::record(&t, s)?;
     println!(
         "{} synergy `{}` ({}, {}) in {}",
         match outcome {
-            synergy::Recorded::Created => "Recorded",
-            synergy::Recorded::Updated => "Updated",
+            Recorded::Created => "Recorded",
+            Recorded::Updated => "Updated",
         },
         s.id,
         s.material,
         s.status.as_str(),
-        t.dir.join(synergy::SYNERGIES_FILE).display()
+        t.dir.join(SYNERGIES_FILE).display()
     );
     Ok(ExitCode::SUCCESS)
 }
 
 fn list(a: ListArgs) -> anyhow::Result<ExitCode> {
     let t = load(&a.data)?;
-    let all = synergy::register_of(&t)?;
+    let all = register::register_of(&t)?;
     let shown: Vec<&Synergy> = all
         .iter()
         .filter(|s| a.status.is_none_or(|st| s.status == st))
@@ -349,7 +351,7 @@ fn list(a: ListArgs) -> anyhow::Result<ExitCode> {
             s.source
         );
     }
-    let counts = synergy::count_by_status(&all);
+    let counts = register::count_by_status(&all);
     println!(
         "by status: {}",
         counts
@@ -375,7 +377,7 @@ pub struct IndicatorsArgs {
 /// Run `boucle indicators`.
 pub fn indicators(a: IndicatorsArgs) -> anyhow::Result<ExitCode> {
     let t = load(&a.data)?;
-    let register = synergy::register_of(&t)?;
+    let register = register::register_of(&t)?;
     let r = crate::indicators::indicators(&t, &register)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&r)?);

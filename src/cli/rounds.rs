@@ -7,9 +7,10 @@ use anyhow::Context;
 
 use crate::cli::DataArg;
 use crate::cluster::{self, ClusterParams};
-use crate::rounds::scenario::Totals;
+use crate::rounds::PlaceKind;
 use crate::rounds::{self as plan, FactorsSpec, RoundsRequest, VehiclesSpec};
 use crate::territory::Territory;
+use crate::territory::Totals;
 
 /// Arguments of `boucle rounds`.
 #[derive(Debug, clap::Args)]
@@ -41,6 +42,10 @@ pub struct RoundsArgs {
     /// Solver random seed.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Stop the routing engine after N genetic iterations; without --time-limit no clock stops
+    /// it, so the same command gives the same plan on any machine.
+    #[arg(long, value_name = "N")]
+    pub max_iterations: Option<u64>,
     /// Print the plan as JSON.
     #[arg(long)]
     pub json: bool,
@@ -98,6 +103,7 @@ pub fn rounds(a: RoundsArgs) -> anyhow::Result<ExitCode> {
         time_limit_s: a.time_limit,
         seed: a.seed,
         vehicle: a.vehicle.clone(),
+        max_iterations: a.max_iterations,
         factors: a
             .factors
             .as_ref()
@@ -161,7 +167,7 @@ pub fn rounds(a: RoundsArgs) -> anyhow::Result<ExitCode> {
         let names: Vec<&str> = r
             .stops
             .iter()
-            .filter(|s| s.kind == "stop")
+            .filter(|s| s.kind == PlaceKind::Stop)
             .map(|s| s.id.as_str())
             .collect();
         println!(
@@ -171,10 +177,14 @@ pub fn rounds(a: RoundsArgs) -> anyhow::Result<ExitCode> {
             r.trips,
             r.distance_m / 1000.0,
             r.duration_s / 3600.0,
-            r.load_kg,
+            r.load_kg.unwrap_or(0.0),
             r.cost_eur,
             r.co2e_kg,
-            r.binding.join(","),
+            r.binding
+                .iter()
+                .map(|b| b.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
             if mixed {
                 format!("{}: {}", r.vehicle, names.join(" → "))
             } else {
@@ -229,8 +239,9 @@ pub fn clusters(a: ClustersArgs) -> anyhow::Result<ExitCode> {
         vehicle: a.vehicle.clone(),
     };
     let cs = cluster::clusters_for(&t, &a.material, &params)?;
-    let mat = plan::material(&t, &a.material)?;
-    let unlocated: Vec<plan::Holder> = plan::holders(&t, mat)?
+    let mat = t.material_or_err(&a.material)?;
+    let unlocated: Vec<crate::territory::Holder> = t
+        .holders(mat)?
         .into_iter()
         .filter(|h| h.position.is_none())
         .collect();
@@ -264,8 +275,8 @@ pub fn clusters(a: ClustersArgs) -> anyhow::Result<ExitCode> {
                 .map(|d| d.to_string())
                 .unwrap_or_else(|| "noise".into()),
             c.members.len(),
-            c.quantity_per_year,
-            c.kg_per_cycle,
+            c.quantity_per_year.unwrap_or_default(),
+            c.kg_per_cycle.unwrap_or_default(),
             c.rounds_per_cycle,
             c.rounds_per_year,
             c.members

@@ -44,7 +44,7 @@ pub fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
         .context("starting the async runtime")?;
     let officer = state.officer_enabled();
     let name = state.territory.manifest.name.clone();
-    let method = state.method.as_str();
+    let method = state.method().as_str();
     rt.block_on(server::serve(a.addr, state, |bound| {
         // The first line is machine-readable: tests wait for it to learn the port.
         println!("listening on http://{bound}/");

@@ -111,6 +111,8 @@ pub fn check(a: CheckArgs) -> anyhow::Result<ExitCode> {
         println!("  flows           {:>6}", r.flows);
         println!("  materials       {:>6}", r.materials);
         println!("  synergies       {:>6}", r.synergies);
+        println!("  vehicle types   {:>6}", r.vehicle_types);
+        println!("  emission factors{:>6}", r.emission_factors);
         if r.errors.is_empty() {
             println!("OK: no errors");
         } else {

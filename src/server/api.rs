@@ -81,7 +81,7 @@ pub async fn territory(State(s): State<AppState>) -> Json<Value> {
                 "ewc_codes": m.ewc_codes,
                 "family": m.family,
                 "actors": holders.len(),
-                "default_treatment_site": d.rounds.get(&m.slug).and_then(|v| v.get("treatment_site")).and_then(|v| v.as_str()),
+                "default_treatment_site": d.rounds.get(&m.slug).and_then(|v| v.treatment_site.as_deref()),
             })
         })
         .collect();
@@ -95,8 +95,9 @@ pub async fn territory(State(s): State<AppState>) -> Json<Value> {
         .iter()
         .map(|p| json!({ "id": p.id, "name": p.name, "located": p.position.is_some() }))
         .collect();
-    let vehicles: Vec<Value> = crate::rounds::vehicle_types(t, None, &mut Vec::new())
-        .unwrap_or_default()
+    let vehicles: Vec<Value> = t
+        .vehicles
+        .types
         .iter()
         .map(|v| json!({ "id": v.id, "label": v.label_fr, "capacity_kg": v.capacity_kg, "source": v.source }))
         .collect();
@@ -117,8 +118,8 @@ pub async fn territory(State(s): State<AppState>) -> Json<Value> {
         "population": t.population(),
         "bbox": [b.min().x, b.min().y, b.max().x, b.max().y],
         "distances": {
-            "method": s.method.as_str(),
-            "road_graph": s.method == crate::travel::Method::Road,
+            "method": s.method().as_str(),
+            "road_graph": s.method() == crate::travel::Method::Road,
             "circuity": d.circuity,
             "speed_kmh": d.speed_kmh,
         },

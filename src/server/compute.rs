@@ -2,23 +2,23 @@
 //! holders (`GET /api/clusters`), calling the same library functions as `boucle rounds` and
 //! `boucle clusters`.
 //!
-//! Confidentiality: the public answer keeps the routes, stops and figures but strips the loads
-//! (per stop, per round) and the per-company quantities of clusters; the officer's answer is the
-//! library's, unchanged.
+//! Confidentiality: the public answer is the library's public view — the routes, stops and
+//! figures without the loads ([`crate::rounds::RoundsPlan::public`]), clusters without per-company quantities
+//! ([`Cluster::public`]), siting without per-holder assignments
+//! ([`crate::siting::SitingResult::public`]); the officer's answer is the library's, unchanged.
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode};
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::cluster::{self, ClusterParams};
+use crate::cluster::{self, Cluster, ClusterParams};
 use crate::rounds::{self as plan, FactorsSpec, RoundsRequest, VehiclesSpec};
 
 use super::api::{Params, officer, params};
 use super::error::ApiError;
-use super::layers::MIN_CONTRIBUTORS;
 use super::state::AppState;
 
 /// Largest solver time limit accepted over HTTP, in seconds.
@@ -92,34 +92,6 @@ async fn compute<T: Send + 'static>(
         .map_err(ApiError::from)
 }
 
-/// Remove loads from a plan's JSON (public view).
-pub fn strip_loads(plan: &mut Value) {
-    for key in ["rounds"] {
-        if let Some(rounds) = plan.get_mut(key).and_then(Value::as_array_mut) {
-            for r in rounds {
-                for k in ["load_kg", "load_m3"] {
-                    if let Some(x) = r.get_mut(k) {
-                        *x = Value::Null;
-                    }
-                }
-                if let Some(stops) = r.get_mut("stops").and_then(Value::as_array_mut) {
-                    for st in stops {
-                        if let Some(x) = st.get_mut("load") {
-                            *x = Value::Null;
-                        }
-                    }
-                }
-            }
-        }
-    }
-    for k in ["depot", "dump"] {
-        if let Some(x) = plan.get_mut(k).and_then(|d| d.get_mut("load")) {
-            *x = Value::Null;
-        }
-    }
-    plan["loads_hidden"] = Value::Bool(true);
-}
-
 /// The request body, or the API error for a body that is too large or unreadable.
 fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
     body.map_err(|e| {
@@ -132,8 +104,9 @@ fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
 }
 
 /// `POST /api/rounds`: the pooled rounds of one material (body: `material`, `depot`, `dump`,
-/// `vehicle`, `vehicles`, `time_limit_s`, `seed`, `factors`), as GeoJSON-ready JSON with the
-/// alone-vs-pooled scenario. Loads are stripped for the public.
+/// `vehicle`, `vehicles`, `time_limit_s`, `seed`, `factors`), as a GeoJSON FeatureCollection
+/// with the plan's fields and the alone-vs-pooled scenario ([`crate::rounds::geojson`]). Loads
+/// are hidden for the public ([`crate::rounds::RoundsPlan::public`]).
 pub async fn rounds(
     State(s): State<AppState>,
     headers: HeaderMap,
@@ -142,81 +115,19 @@ pub async fn rounds(
     let officer = officer(&s, &headers)?;
     let body = body_bytes(body)?;
     let req = rounds_request(&body)?;
-    let plan = compute(&s, move |st| plan::plan_rounds(&st.territory, &req)).await?;
-    let mut v = serde_json::to_value(&plan).map_err(|e| ApiError::internal(e.to_string()))?;
-    if !officer {
-        strip_loads(&mut v);
-    } else {
-        v["loads_hidden"] = Value::Bool(false);
-    }
-    Ok(Json(as_feature_collection(v)))
+    let plan = compute(&s, move |st| {
+        plan::plan_rounds_with(&st.territory, &st.travel, &req)
+    })
+    .await?;
+    let plan = if officer { plan } else { plan.public() };
+    to_json(&plan.feature_collection())
 }
 
-/// The plan as a GeoJSON FeatureCollection: one LineString per round (its figures as
-/// properties) and one Point per place visited (round, order, kind, arrival, load), the plan's
-/// fields kept as foreign members.
-pub fn as_feature_collection(mut plan: Value) -> Value {
-    let mut features = Vec::new();
-    for (i, r) in plan["rounds"].as_array().into_iter().flatten().enumerate() {
-        let stops = r["stops"].as_array().map_or(&[][..], Vec::as_slice);
-        features.push(json!({
-            "type": "Feature",
-            "geometry": r["geometry"],
-            "properties": {
-                "kind": "round",
-                "round": i + 1,
-                "vehicle": r["vehicle"],
-                "stops": stops.iter().filter(|s| s["kind"] == "stop").count(),
-                "distance_m": r["distance_m"],
-                "duration_s": r["duration_s"],
-                "cost_eur": r["cost_eur"],
-                "co2e_kg": r["co2e_kg"],
-                "method": r["method"],
-                "binding": r["binding"],
-            },
-        }));
-        for (order, s) in stops.iter().enumerate() {
-            features.push(json!({
-                "type": "Feature",
-                "geometry": { "type": "Point", "coordinates": [s["lon"], s["lat"]] },
-                "properties": {
-                    "kind": s["kind"],
-                    "round": i + 1,
-                    "order": order,
-                    "id": s["id"],
-                    "name": s["name"],
-                    "arrival_s": s["arrival_s"],
-                    "load": s["load"],
-                },
-            }));
-        }
-    }
-    plan["type"] = json!("FeatureCollection");
-    plan["features"] = Value::Array(features);
-    plan
-}
-
-/// Hide per-company quantities of clusters (public view): members' quantities always, cluster
-/// totals below [`MIN_CONTRIBUTORS`] members.
-pub fn strip_cluster_quantities(clusters: &mut Value) {
-    for c in clusters.as_array_mut().into_iter().flatten() {
-        let n = c["members"].as_array().map_or(0, Vec::len);
-        for m in c["members"].as_array_mut().into_iter().flatten() {
-            m["quantity_per_year"] = Value::Null;
-        }
-        if n < MIN_CONTRIBUTORS {
-            for k in [
-                "quantity_per_year",
-                "kg_per_year",
-                "kg_per_cycle",
-                "m3_per_cycle",
-            ] {
-                if let Some(x) = c.get_mut(k) {
-                    *x = Value::Null;
-                }
-            }
-        }
-    }
+/// An answer as JSON.
+fn to_json(v: &impl serde::Serialize) -> Result<Json<Value>, ApiError> {
+    serde_json::to_value(v)
+        .map(Json)
+        .map_err(|e| ApiError::internal(e.to_string()))
 }
 
 /// `GET /api/clusters?material=SLUG[&eps_m=&min_points=&vehicle=]`: groups of holders of a
@@ -264,14 +175,19 @@ pub async fn clusters(
         )));
     }
     let clusters = compute(&s, move |st| {
-        cluster::clusters_for(&st.territory, &material, &p)
+        cluster::clusters_with(&st.territory, &st.travel, &material, &p)
     })
     .await?;
-    let mut v = serde_json::to_value(&clusters).map_err(|e| ApiError::internal(e.to_string()))?;
-    if !officer {
-        strip_cluster_quantities(&mut v);
+    if officer {
+        to_json(&clusters)
+    } else {
+        to_json(
+            &clusters
+                .into_iter()
+                .map(Cluster::public)
+                .collect::<Vec<_>>(),
+        )
     }
-    Ok(Json(v))
 }
 
 /// Largest `p` accepted over HTTP for siting.
@@ -296,32 +212,21 @@ pub async fn siting(
             req.p
         )));
     }
-    let result = compute(&s, move |st| crate::siting::site(&st.territory, &req)).await?;
-    if !officer && result.sources < MIN_CONTRIBUTORS {
-        return Err(ApiError::unauthorized(format!(
-            "fewer than {MIN_CONTRIBUTORS} located holders of `{}`: their figures are confidential (officer only)",
-            result.material
-        )));
-    }
-    let layer = crate::siting::to_geojson(&result);
-    let mut v = serde_json::to_value(&result).map_err(|e| ApiError::internal(e.to_string()))?;
-    if !officer {
-        v["best_set"]["assignments"] = Value::Null;
-    }
-    v["assignments_hidden"] = Value::Bool(!officer);
-    v["geojson"] = serde_json::to_value(layer).map_err(|e| ApiError::internal(e.to_string()))?;
-    Ok(Json(v))
+    let result = compute(&s, move |st| {
+        crate::siting::site_with(&st.territory, &req, &st.travel)
+    })
+    .await?;
+    let result = if officer { result } else { result.public()? };
+    to_json(&result.with_layer())
 }
 
 /// `GET /api/indicators`: Korhonen's principles and the programme's counts (aggregates only),
 /// the answer of `boucle indicators`.
 pub async fn indicators(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
     let report = compute(&s, |st| {
-        let register = crate::synergy::register_of(&st.territory)?;
-        crate::indicators::indicators(&st.territory, &register)
+        let register = crate::territory::register::register_of(&st.territory)?;
+        crate::indicators::indicators_with(&st.territory, &register, &st.travel)
     })
     .await?;
-    Ok(Json(
-        serde_json::to_value(report).map_err(|e| ApiError::internal(e.to_string()))?,
-    ))
+    to_json(&report)
 }

@@ -95,6 +95,7 @@ impl From<crate::Error> for ApiError {
     fn from(e: crate::Error) -> Self {
         match e {
             crate::Error::Invalid(m) => ApiError::bad_parameter(m),
+            crate::Error::Confidential(m) => ApiError::unauthorized(m),
             crate::Error::NoData(m) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "no_data", m)
             }

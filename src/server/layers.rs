@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::territory::{Actor, Direction, Flow, Territory};
 
 /// Smallest number of contributing actors for a public aggregate quantity.
-pub const MIN_CONTRIBUTORS: usize = 3;
+pub use crate::territory::MIN_CONTRIBUTORS;
 
 /// Names of the layers served at `/api/layers/{name}.geojson`.
 pub const LAYERS: &[&str] = &["communes", "epci", "territory", "parks", "sites", "actors"];

@@ -1,5 +1,6 @@
-//! The server's shared state: the territory and its indexes, loaded once at start, the officer
-//! token, and the public layers serialised once.
+//! The server's shared state: the territory, its indexes and its travel-cost context (the road
+//! graph opened once), loaded at start, the officer token, and the public layers serialised
+//! once.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -8,14 +9,13 @@ use axum::body::Bytes;
 
 use crate::spatial::SpatialIndex;
 use crate::territory::Territory;
-use crate::travel::Method;
+use crate::travel::{Method, Travel};
 
 use super::layers;
 
 /// File name of the imported road graph in a territory folder; its presence switches distances
 /// from the crow-flies fallback to the road network.
 pub use crate::network::GRAPH_FILE;
-
 /// Shared, read-only state of the server (cheap to clone: one `Arc`).
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -28,8 +28,9 @@ pub struct Inner {
     pub index: SpatialIndex,
     /// The officer's secret, if officer access is enabled.
     officer_token: Option<String>,
-    /// How distances are computed: `Road` when a road graph was imported, else `CrowFlies`.
-    pub method: Method,
+    /// Travel costs: the road graph when one was imported (opened once), else the crow-flies
+    /// fallback; every computation uses it.
+    pub travel: Travel,
     /// Public layers, serialised at start: (name, GeoJSON bytes).
     pub public_layers: Vec<(&'static str, Bytes)>,
     /// Limits the number of concurrent heavy computations (rounds, clusters).
@@ -41,7 +42,7 @@ impl std::fmt::Debug for AppState {
         f.debug_struct("AppState")
             .field("territory", &self.0.territory.manifest.name)
             .field("officer", &self.0.officer_token.is_some())
-            .field("method", &self.0.method)
+            .field("method", &self.0.travel.method())
             .finish()
     }
 }
@@ -54,15 +55,12 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    /// State over a loaded territory. `officer_token`: the officer's secret (an empty string
-    /// disables officer access like `None`).
-    pub fn new(territory: Territory, officer_token: Option<String>) -> AppState {
+    /// State over a loaded territory: builds its indexes and opens its road graph, if any.
+    /// `officer_token`: the officer's secret (an empty string disables officer access like
+    /// `None`). A road graph that cannot be read is an error.
+    pub fn new(territory: Territory, officer_token: Option<String>) -> crate::Result<AppState> {
         let index = SpatialIndex::new(&territory);
-        let method = if territory.dir.join(GRAPH_FILE).is_file() {
-            Method::Road
-        } else {
-            Method::CrowFlies
-        };
+        let travel = Travel::for_territory(&territory)?;
         let public_layers = layers::PUBLIC_STATIC
             .iter()
             .map(|&name| {
@@ -74,19 +72,24 @@ impl AppState {
         let permits = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
-        AppState(Arc::new(Inner {
+        Ok(AppState(Arc::new(Inner {
             territory,
             index,
             officer_token: officer_token.filter(|t| !t.is_empty()),
-            method,
+            travel,
             public_layers,
             compute: tokio::sync::Semaphore::new(permits),
-        }))
+        })))
+    }
+
+    /// How distances are computed: `road` when a road graph was imported, else `crow_flies`.
+    pub fn method(&self) -> Method {
+        self.travel.method()
     }
 
     /// Load the territory folder `dir` and build the state.
     pub fn load(dir: &Path, officer_token: Option<String>) -> crate::Result<AppState> {
-        Ok(AppState::new(Territory::load(dir)?, officer_token))
+        AppState::new(Territory::load(dir)?, officer_token)
     }
 
     /// Whether officer access is enabled.

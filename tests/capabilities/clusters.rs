@@ -6,7 +6,7 @@ use crate::common::load;
 use std::collections::{BTreeMap, BTreeSet};
 
 use boucle::cluster::{ClusterParams, clusters_for, dbscan, split_by_capacity};
-use boucle::rounds::Holder;
+use boucle::territory::Holder;
 use boucle::travel::{DenseMatrix, Method};
 use geo::{Dbscan, Point};
 use rand::{Rng, SeedableRng};
@@ -213,8 +213,9 @@ fn clusters_of_the_default_territory_cover_located_holders_once() {
             ..ClusterParams::default()
         };
         let cs = clusters_for(&t, material, &params).unwrap();
-        let mat = boucle::rounds::material(&t, material).unwrap();
-        let located: BTreeSet<String> = boucle::rounds::holders(&t, mat)
+        let mat = t.material_or_err(material).unwrap();
+        let located: BTreeSet<String> = t
+            .holders(mat)
             .unwrap()
             .into_iter()
             .filter(|h| h.position.is_some())
@@ -231,10 +232,9 @@ fn clusters_of_the_default_territory_cover_located_holders_once() {
             assert!(c.estimate);
             assert!(c.rounds_per_cycle >= 1);
             if c.members.len() > 1 {
-                let v = boucle::rounds::vehicle_types(&t, None, &mut vec![]).unwrap();
-                let cap = v.iter().find(|v| v.id == c.vehicle).unwrap().capacity_kg;
+                let cap = t.vehicles.get(&c.vehicle).unwrap().capacity_kg;
                 assert!(
-                    c.kg_per_cycle <= cap + 1e-6,
+                    c.kg_per_cycle.unwrap() <= cap + 1e-6,
                     "{material}: cluster {} over capacity",
                     c.id
                 );

@@ -20,10 +20,9 @@
 use std::path::PathBuf;
 
 use boucle::indicators::{self, naf_section, shannon};
-use boucle::synergy::{Status, Synergy};
 use boucle::territory::{
-    Actor, ActorKind, Commune, Direction, Epci, Flow, Manifest, Material, Precision, Site,
-    Territory,
+    Actor, ActorKind, Commune, Direction, EmissionFactors, Epci, Flow, Manifest, Material, Period,
+    Precision, Site, Status, Synergy, Territory, VehicleTypes,
 };
 use geo::{MultiPolygon, Point, Rect};
 
@@ -73,7 +72,7 @@ fn flow(holder: &str, material: &str, dir: Direction, q: f64, unit: &str, estima
         direction: dir,
         quantity: q,
         unit: unit.into(),
-        period: "year".into(),
+        period: Period::Year,
         collections_per_period: Some(12.0),
         estimate,
         source: "test".into(),
@@ -172,6 +171,8 @@ fn fixture(estimate: bool) -> Territory {
             material("wood", "03 01 05", "wood", "t", 1000.0),
             material("paper_cardboard", "15 01 01", "paper", "t", 1000.0),
         ],
+        vehicles: VehicleTypes::builtin(),
+        emission_factors: EmissionFactors::builtin(),
     }
 }
 

@@ -6,9 +6,9 @@ use crate::common::{geodata, load};
 
 use std::collections::BTreeMap;
 
-use boucle::rounds::scenario::{EmissionFactor, Vehicle};
 use boucle::rounds::{FactorsSpec, RoundsRequest, VehiclesSpec, plan_rounds};
 use boucle::territory::{Actor, ActorKind, Direction, Flow, Precision, Territory};
+use boucle::territory::{EmissionFactor, Period, Vehicle};
 use boucle::travel::Method;
 use geo::Point;
 
@@ -47,9 +47,9 @@ fn every_holder_is_served_once_or_reported_with_a_reason() {
                 .collect::<Vec<_>>(),
             p.defaults_used
         );
-        let taken = |key: &str| p.defaults.iter().find(|d| d.key == key).unwrap();
+        let taken = |key: &str| p.defaults.iter().find(|d| d.key.as_str() == key).unwrap();
         let vehicle = taken("vehicle");
-        assert_eq!(vehicle.origin, "manifest");
+        assert_eq!(vehicle.origin.as_str(), "manifest");
         assert_eq!(vehicle.value, p.vehicle.id);
         assert_eq!(
             vehicle.setting.as_deref(),
@@ -66,7 +66,7 @@ fn every_holder_is_served_once_or_reported_with_a_reason() {
             ("treatment_site", p.dump.id.as_str())
         );
         assert_eq!(taken("service_time").value, "15");
-        assert_eq!(taken("vehicle_types").origin, "territory_file");
+        assert_eq!(taken("vehicle_types").origin.as_str(), "territory_file");
         let holders: Vec<&Flow> = t
             .flows
             .iter()
@@ -74,15 +74,15 @@ fn every_holder_is_served_once_or_reported_with_a_reason() {
             .collect();
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for r in &p.rounds {
-            assert_eq!(r.stops.first().unwrap().kind, "depot");
-            assert_eq!(r.stops.last().unwrap().kind, "depot");
-            assert!(r.stops.iter().any(|s| s.kind == "dump"));
+            assert_eq!(r.stops.first().unwrap().kind.as_str(), "depot");
+            assert_eq!(r.stops.last().unwrap().kind.as_str(), "depot");
+            assert!(r.stops.iter().any(|s| s.kind.as_str() == "dump"));
             assert_eq!(r.geometry["type"], "LineString");
             assert_eq!(
                 r.geometry["coordinates"].as_array().unwrap().len(),
                 r.stops.len()
             );
-            for s in r.stops.iter().filter(|s| s.kind == "stop") {
+            for s in r.stops.iter().filter(|s| s.kind.as_str() == "stop") {
                 *seen.entry(s.id.clone()).or_default() += 1;
             }
         }
@@ -91,11 +91,11 @@ fn every_holder_is_served_once_or_reported_with_a_reason() {
             let unassigned = p.unassigned.iter().find(|u| u.id == f.holder);
             match (actor.position, unassigned) {
                 (None, Some(u)) => {
-                    assert_eq!(u.reason, "unlocated");
+                    assert_eq!(u.reason.as_str(), "unlocated");
                     assert!(!seen.contains_key(&f.holder));
                 }
                 (Some(_), None) => assert_eq!(seen.get(&f.holder), Some(&1), "{}", f.holder),
-                (Some(_), Some(u)) => assert!(!u.reason.is_empty()),
+                (Some(_), Some(u)) => assert!(!u.reason.as_str().is_empty()),
                 (None, None) => panic!("{} unlocated but not reported", f.holder),
             }
         }
@@ -162,7 +162,7 @@ fn flow(holder: &str, pallets_per_year: f64) -> Flow {
         direction: Direction::Out,
         quantity: pallets_per_year,
         unit: "pallets".into(),
-        period: "year".into(),
+        period: Period::Year,
         collections_per_period: Some(12.0),
         estimate: false,
         source: "test".into(),
@@ -236,7 +236,7 @@ fn scenario_arithmetic_by_hand_on_three_companies() {
     // The unlocated company is reported, never dropped.
     assert_eq!(p.unassigned.len(), 1);
     assert_eq!(p.unassigned[0].id, "x");
-    assert_eq!(p.unassigned[0].reason, "unlocated");
+    assert_eq!(p.unassigned[0].reason.as_str(), "unlocated");
     assert_eq!(p.cycles_per_year, 12.0);
 
     let circuity = t.manifest.defaults.circuity;
@@ -275,7 +275,7 @@ fn scenario_arithmetic_by_hand_on_three_companies() {
     assert!((r.duration_s - s).abs() < 1e-6);
     assert!((r.cost_eur - eur).abs() < 1e-6);
     // Load: (120 + 240 + 60) pallets / 12 cycles × 25 kg.
-    assert!((r.load_kg - 420.0 / 12.0 * 25.0).abs() < 1e-9);
+    assert!((r.load_kg.unwrap() - 420.0 / 12.0 * 25.0).abs() < 1e-9);
     assert!((sc.pooled.distance_km - 12.0 * m / 1000.0).abs() < 1e-6);
     assert!((sc.pooled.hours - 12.0 * s / 3600.0).abs() < 1e-6);
     assert!((sc.pooled.cost_eur - 12.0 * eur).abs() < 1e-6);
@@ -317,18 +317,26 @@ fn a_small_vehicle_splits_the_rounds_and_the_limits_bind() {
     for round in &p.rounds {
         // Per trip (between unloadings) the load stays within the capacity.
         for s in &round.stops {
-            assert!(s.load <= 260.0 + 1e-9, "{} kg on board", s.load);
+            assert!(
+                s.load.unwrap() <= 260.0 + 1e-9,
+                "{} kg on board",
+                s.load.unwrap()
+            );
         }
-        let trips = round.stops.iter().filter(|s| s.kind == "dump").count();
+        let trips = round
+            .stops
+            .iter()
+            .filter(|s| s.kind.as_str() == "dump")
+            .count();
         assert_eq!(round.trips, trips);
-        assert!(round.load_kg <= 260.0 * trips as f64 + 1e-9);
+        assert!(round.load_kg.unwrap() <= 260.0 * trips as f64 + 1e-9);
     }
-    let kg: f64 = p.rounds.iter().map(|r| r.load_kg).sum();
+    let kg: f64 = p.rounds.iter().map(|r| r.load_kg.unwrap()).sum();
     assert!((kg - 420.0 / 12.0 * 25.0).abs() < 1e-9);
     assert!(
         p.rounds
             .iter()
-            .any(|r| r.binding.iter().any(|b| b.starts_with("capacity"))),
+            .any(|r| r.binding.iter().any(|b| b.as_str().starts_with("capacity"))),
         "{:?}",
         p.rounds.iter().map(|r| &r.binding).collect::<Vec<_>>()
     );
@@ -372,12 +380,12 @@ fn a_mixed_fleet_gives_each_round_its_own_vehicle_and_cost_model() {
             .expect("a fleet type");
         for s in &r.stops {
             assert!(
-                s.load <= v.capacity_kg + 1e-9,
+                s.load.unwrap() <= v.capacity_kg + 1e-9,
                 "{} kg on a {}",
-                s.load,
+                s.load.unwrap(),
                 v.id
             );
-            if s.kind == "stop" {
+            if s.kind.as_str() == "stop" {
                 served.push((s.id.clone(), r.vehicle.clone()));
             }
         }
@@ -458,7 +466,7 @@ fn bad_inputs_give_clear_errors() {
         "vehicle_class,fuel_l_per_100km,kg_co2e_per_l,source\nrigid_19t,30,,x\n",
     )
     .unwrap();
-    let e = boucle::rounds::scenario::read_emission_factors(&f)
+    let e = boucle::territory::vehicles::read_emission_factors(&f)
         .unwrap_err()
         .to_string();
     assert!(
@@ -647,15 +655,18 @@ fn a_manifest_depot_is_taken_and_reported() {
             .defaults
             .rounds
             .get_mut("pallets")
-            .and_then(|v| v.as_table_mut())
             .expect("defaults.rounds.pallets")
-            .insert("depot".into(), toml::Value::String(id.into()));
+            .depot = Some(id.into());
     };
     set_depot(&mut t, &site.id);
     let p = plan_rounds(&t, &req("pallets")).unwrap();
     assert_eq!(p.depot.id, site.id);
-    let depot = p.defaults.iter().find(|d| d.key == "depot").unwrap();
-    assert_eq!(depot.origin, "manifest");
+    let depot = p
+        .defaults
+        .iter()
+        .find(|d| d.key.as_str() == "depot")
+        .unwrap();
+    assert_eq!(depot.origin.as_str(), "manifest");
     assert_eq!(depot.value, site.id);
     assert_eq!(depot.name.as_deref(), Some(site.name.as_str()));
     assert_eq!(

@@ -82,7 +82,7 @@ fn parks_ranked_for_pallets_on_the_default_territory() {
         r.best_set.figures.vehicle_km_per_year
             <= r.candidates[0].figures.vehicle_km_per_year + 1e-9
     );
-    assert_eq!(r.best_set.assignments.len(), r.sources);
+    assert_eq!(r.best_set.assignments.as_ref().unwrap().len(), r.sources);
     // Tonnes: pallets × 25 kg; every located holder of pallets counted once.
     assert!(r.tonnes_per_year > 0.0);
     assert!(!r.sources_unlocated.is_empty());

@@ -5,10 +5,10 @@ use crate::common::{boucle_in, copy_geodata, geodata};
 
 use std::path::Path;
 
-use boucle::synergy::{
-    self, MatchReason, Recorded, Status, Synergy, Via, Vocabulary, normalize, normalize_ewc,
-};
-use boucle::territory::{Territory, files};
+use boucle::synergy;
+use boucle::territory::register::{self, Recorded};
+use boucle::territory::vocabulary::{Via, normalize, normalize_ewc};
+use boucle::territory::{MatchReason, Status, Synergy, Territory, Vocabulary, files};
 
 fn vocab() -> Vocabulary {
     let r = files::read_materials(&geodata().join("materials.csv"));
@@ -160,11 +160,11 @@ fn register_records_updates_and_lists() {
     let dir = copy_geodata();
     let t = Territory::load(dir.path()).unwrap();
     assert!(
-        synergy::register_of(&t).unwrap().is_empty(),
+        register::register_of(&t).unwrap().is_empty(),
         "shipped header only"
     );
     let (o, s) =
-        synergy::record(&t, syn("s1", Status::Idea, &["angenstein-sa", "super-u"])).unwrap();
+        register::record(&t, syn("s1", Status::Idea, &["angenstein-sa", "super-u"])).unwrap();
     assert_eq!(o, Recorded::Created);
     assert_eq!(
         s.updated.as_deref().map(str::len),
@@ -173,19 +173,19 @@ fn register_records_updates_and_lists() {
     );
     let mut again = syn("s1", Status::Study, &["angenstein-sa"]);
     again.material = "Palettes bois".into();
-    let (o, s) = synergy::record(&t, again).unwrap();
+    let (o, s) = register::record(&t, again).unwrap();
     assert_eq!(o, Recorded::Updated);
     assert_eq!(s.material, "pallets", "label resolved to the slug");
-    synergy::record(
+    register::record(
         &t,
         syn("s2", Status::Implemented, &["cernay-environnement-alsadis"]),
     )
     .unwrap();
-    let all = synergy::register_of(&t).unwrap();
+    let all = register::register_of(&t).unwrap();
     assert_eq!(all.len(), 2);
     assert_eq!(all[0].status, Status::Study);
     assert_eq!(all[0].notes, "note, with a comma");
-    let counts = synergy::count_by_status(&all);
+    let counts = register::count_by_status(&all);
     assert_eq!(counts[&Status::Study], 1);
     assert_eq!(counts[&Status::Implemented], 1);
     assert_eq!(counts[&Status::Abandoned], 0);
@@ -197,22 +197,22 @@ fn register_records_updates_and_lists() {
         .collect();
     assert!(stray.is_empty());
     // Unknown actor, unknown material: refused, file unchanged.
-    let e = synergy::record(&t, syn("s3", Status::Idea, &["nobody"])).unwrap_err();
+    let e = register::record(&t, syn("s3", Status::Idea, &["nobody"])).unwrap_err();
     assert!(
         e.to_string().contains("unknown actor or site `nobody`"),
         "{e}"
     );
     let mut bad = syn("s3", Status::Idea, &[]);
     bad.material = "unobtainium".into();
-    assert!(synergy::record(&t, bad).is_err());
-    assert_eq!(synergy::register_of(&t).unwrap().len(), 2);
+    assert!(register::record(&t, bad).is_err());
+    assert_eq!(register::register_of(&t).unwrap().len(), 2);
 }
 
 #[test]
 fn register_bad_lines_name_line_and_field() {
     let p = Path::new("synergies.csv");
     let head = "id,title,material,status,actors,started,updated,notes,source\n";
-    let e = synergy::parse_register(
+    let e = register::parse_register(
         p,
         format!("{head}a,T,pallets,idée,x;y,2024,,,\nb,T,pallets,maybe,,,,,\n").as_bytes(),
     )
@@ -222,14 +222,14 @@ fn register_bad_lines_name_line_and_field() {
         e.starts_with("synergies.csv, line 3, field `status`: unknown status `maybe`"),
         "{e}"
     );
-    let e = synergy::parse_register(
+    let e = register::parse_register(
         p,
         format!("{head}a,T,pallets,study,,2024-13-01,,,\n").as_bytes(),
     )
     .unwrap_err()
     .to_string();
     assert!(e.contains("line 2, field `started`"), "{e}");
-    let ok = synergy::parse_register(
+    let ok = register::parse_register(
         p,
         format!("{head}a,T,pallets,Négociation,x; y,2024,,,\n").as_bytes(),
     )

@@ -182,10 +182,10 @@ fn import_from_sources_with_an_admin_express_shapefile() {
     let vehicles = out.path().join("vehicles.csv");
     assert_eq!(
         std::fs::read_to_string(&vehicles).unwrap(),
-        boucle::rounds::scenario::DEFAULT_VEHICLES_CSV
+        boucle::territory::vehicles::DEFAULT_VEHICLES_CSV
     );
     assert!(out.path().join("emission_factors.csv").is_file());
-    let edited = boucle::rounds::scenario::DEFAULT_VEHICLES_CSV.replace(",0.60,", ",0.65,");
+    let edited = boucle::territory::vehicles::DEFAULT_VEHICLES_CSV.replace(",0.60,", ",0.65,");
     std::fs::write(&vehicles, &edited).unwrap();
     let o = boucle(&[
         "import",
@@ -203,7 +203,7 @@ fn import_from_sources_with_an_admin_express_shapefile() {
     assert_eq!(std::fs::read_to_string(&vehicles).unwrap(), edited);
     let t = Territory::load(out.path()).unwrap();
     assert_eq!(
-        t.manifest.defaults.rounds["pallets"]["vehicle"].as_str(),
+        t.manifest.defaults.rounds["pallets"].vehicle.as_deref(),
         Some("rigid_19t_tail_lift")
     );
 }

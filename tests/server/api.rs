@@ -23,7 +23,7 @@ fn territory() -> &'static Territory {
 /// State with officer access enabled.
 fn state() -> AppState {
     static S: OnceLock<AppState> = OnceLock::new();
-    S.get_or_init(|| AppState::new(territory().clone(), Some(TOKEN.into())))
+    S.get_or_init(|| AppState::new(territory().clone(), Some(TOKEN.into())).unwrap())
         .clone()
 }
 
@@ -326,7 +326,7 @@ async fn officer_only_flows() {
     .await
     .error(StatusCode::UNAUTHORIZED, "unauthorized");
     // A server without officer token: a bearer token is 403.
-    let no_officer = AppState::new(territory().clone(), None);
+    let no_officer = AppState::new(territory().clone(), None).unwrap();
     call_with(
         no_officer.clone(),
         Method::GET,
@@ -892,7 +892,7 @@ async fn invalid_register_on_the_server_is_named_not_internal() {
     let mut t = territory().clone();
     t.dir = dir.path().to_path_buf();
     let a = call_with(
-        AppState::new(t, None),
+        AppState::new(t, None).unwrap(),
         Method::GET,
         "/api/indicators",
         None,

@@ -14,11 +14,10 @@
 use geo::Point;
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
-use crate::rounds as plan;
-use crate::rounds::scenario;
-use crate::territory::Territory;
-use crate::travel::{CostMatrix, Method};
+use crate::error::{Error, Result};
+use crate::territory::vehicles::loads;
+use crate::territory::{Holder, MIN_CONTRIBUTORS, Territory};
+use crate::travel::{CostMatrix, Method, Travel};
 
 /// Parameters of [`clusters_for`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,8 +52,8 @@ pub struct ClusterMember {
     pub lon: f64,
     /// Latitude.
     pub lat: f64,
-    /// Quantity per year, in the material's unit.
-    pub quantity_per_year: f64,
+    /// Quantity per year, in the material's unit (`None` in public answers).
+    pub quantity_per_year: Option<f64>,
 }
 
 /// A group of holders for pooling.
@@ -68,18 +67,19 @@ pub struct Cluster {
     pub noise: bool,
     /// Members.
     pub members: Vec<ClusterMember>,
-    /// Total quantity per year, in `unit`.
-    pub quantity_per_year: f64,
+    /// Total quantity per year, in `unit` (`None` in public answers below
+    /// [`MIN_CONTRIBUTORS`] members).
+    pub quantity_per_year: Option<f64>,
     /// Unit of the quantities.
     pub unit: String,
-    /// Total mass per year, kg.
-    pub kg_per_year: f64,
+    /// Total mass per year, kg (hidden like `quantity_per_year`).
+    pub kg_per_year: Option<f64>,
     /// Collection cycles per year (highest frequency among members).
     pub cycles_per_year: f64,
-    /// Mass per cycle, kg.
-    pub kg_per_cycle: f64,
-    /// Volume per cycle, m³.
-    pub m3_per_cycle: f64,
+    /// Mass per cycle, kg (hidden like `quantity_per_year`).
+    pub kg_per_cycle: Option<f64>,
+    /// Volume per cycle, m³ (hidden like `quantity_per_year`).
+    pub m3_per_cycle: Option<f64>,
     /// Mean position of the members `[lon, lat]`.
     pub centre: [f64; 2],
     /// Vehicle type used for the capacity split.
@@ -92,6 +92,23 @@ pub struct Cluster {
     pub method: Method,
     /// Whether the quantities are estimates.
     pub estimate: bool,
+}
+
+impl Cluster {
+    /// The cluster as the public may see it: no member's quantity, and no total when fewer
+    /// than [`MIN_CONTRIBUTORS`] members make it.
+    pub fn public(mut self) -> Cluster {
+        for m in &mut self.members {
+            m.quantity_per_year = None;
+        }
+        if self.members.len() < MIN_CONTRIBUTORS {
+            self.quantity_per_year = None;
+            self.kg_per_year = None;
+            self.kg_per_cycle = None;
+            self.m3_per_cycle = None;
+        }
+        self
+    }
 }
 
 /// DBSCAN over a square cost matrix. Returns a label per point: `Some(cluster)` (0-based, in
@@ -139,22 +156,44 @@ pub fn dbscan(m: &dyn CostMatrix, eps_m: f64, min_points: usize) -> Vec<Option<u
     label
 }
 
-/// Clusters of the located holders of `material` (out flows), split by vehicle capacity.
-/// Holders without a position are not in any cluster (see [`crate::rounds::holders`]).
+/// Clusters of the located holders of `material` (out flows), split by vehicle capacity, on the
+/// territory's travel costs. Holders without a position are not in any cluster (see
+/// [`Territory::holders`]).
 pub fn clusters_for(t: &Territory, material: &str, params: &ClusterParams) -> Result<Vec<Cluster>> {
-    let mat = plan::material(t, material)?;
-    let mut used = Vec::new();
-    let types = plan::vehicle_types(t, None, &mut used)?;
-    let vehicle = plan::choose_vehicle(t, &mat.slug, &types, params.vehicle.as_deref(), &mut used)?;
+    clusters_with(t, &Travel::for_territory(t)?, material, params)
+}
+
+/// [`clusters_for`] with a travel context the caller keeps.
+pub fn clusters_with(
+    t: &Territory,
+    travel: &Travel,
+    material: &str,
+    params: &ClusterParams,
+) -> Result<Vec<Cluster>> {
+    let mat = t.material_or_err(material)?;
+    let types = &t.vehicles.types;
+    let vehicle = match params.vehicle.as_deref() {
+        Some(id) => t.vehicles.get(id).ok_or_else(|| {
+            Error::Invalid(format!(
+                "unknown vehicle `{id}` (vehicle types: {})",
+                types
+                    .iter()
+                    .map(|v| v.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })?,
+        None => t.default_vehicle(&mat.slug, types, true)?.0,
+    };
     let vol_cap = vehicle.volume_capacity_m3(&mat.unit, mat.m3_per_unit);
-    let located: Vec<plan::Holder> = plan::holders(t, mat)?
+    let located: Vec<Holder> = t
+        .holders(mat)?
         .into_iter()
         .filter(|h| h.position.is_some() && h.kg_per_year > 0.0)
         .collect();
     let points: Vec<Point<f64>> = located.iter().filter_map(|h| h.position).collect();
-    let router = plan::router(t)?;
-    let matrix = plan::travel_matrix(router.as_ref(), &points)?;
-    let labels = dbscan(matrix.as_ref(), params.eps_m, params.min_points);
+    let matrix = travel.square(&points)?;
+    let labels = dbscan(&matrix, params.eps_m, params.min_points);
 
     let mut groups: Vec<(Option<usize>, Vec<usize>)> = Vec::new();
     let n_clusters = labels.iter().flatten().max().map(|m| m + 1).unwrap_or(0);
@@ -172,19 +211,15 @@ pub fn clusters_for(t: &Territory, material: &str, params: &ClusterParams) -> Re
         }
     }
 
-    let freq = |h: &plan::Holder| {
-        h.collections_per_year
-            .unwrap_or(plan::DEFAULT_COLLECTIONS_PER_YEAR)
-    };
     let mut out = Vec::new();
     for (dbc, members) in groups {
         let cycles = members
             .iter()
-            .map(|&i| freq(&located[i]))
+            .map(|&i| located[i].collections_or_default())
             .fold(0.0, f64::max);
         let parts = split_by_capacity(&located, &members, cycles, vehicle.capacity_kg, vol_cap);
         for part in parts {
-            let hs: Vec<&plan::Holder> = part.iter().map(|&i| &located[i]).collect();
+            let hs: Vec<&Holder> = part.iter().map(|&i| &located[i]).collect();
             let kg: f64 = hs.iter().map(|h| h.kg_per_year).sum();
             let m3: f64 = hs.iter().map(|h| h.m3_per_year).sum();
             let n = hs.len() as f64;
@@ -200,7 +235,7 @@ pub fn clusters_for(t: &Territory, material: &str, params: &ClusterParams) -> Re
                     .sum::<f64>()
                     / n,
             ];
-            let rounds = scenario::loads(kg / cycles, m3 / cycles, vehicle.capacity_kg, vol_cap);
+            let rounds = loads(kg / cycles, m3 / cycles, vehicle.capacity_kg, vol_cap);
             out.push(Cluster {
                 id: out.len() + 1,
                 dbscan_cluster: dbc.map(|c| c + 1),
@@ -214,22 +249,25 @@ pub fn clusters_for(t: &Territory, material: &str, params: &ClusterParams) -> Re
                             name: h.name.clone(),
                             lon: p.x(),
                             lat: p.y(),
-                            quantity_per_year: h.quantity_per_year,
+                            quantity_per_year: Some(h.quantity_per_year),
                         }
                     })
                     .collect(),
-                quantity_per_year: hs.iter().map(|h| h.quantity_per_year).sum(),
+                quantity_per_year: Some(hs.iter().map(|h| h.quantity_per_year).sum()),
                 unit: mat.unit.clone(),
-                kg_per_year: kg,
+                kg_per_year: Some(kg),
                 cycles_per_year: cycles,
-                kg_per_cycle: kg / cycles,
-                m3_per_cycle: m3 / cycles,
+                kg_per_cycle: Some(kg / cycles),
+                m3_per_cycle: Some(m3 / cycles),
                 centre,
                 vehicle: vehicle.id.clone(),
                 rounds_per_cycle: rounds,
                 rounds_per_year: f64::from(rounds) * cycles,
                 method: matrix.method(),
-                estimate: hs.iter().any(|h| h.estimate) || matrix.method() == Method::CrowFlies,
+                estimate: hs.iter().any(|h| h.estimate)
+                    || matrix.method() == Method::CrowFlies
+                    || matrix.unreachable > 0
+                    || matrix.fallback_reason.is_some(),
             });
         }
     }
@@ -239,7 +277,7 @@ pub fn clusters_for(t: &Territory, material: &str, params: &ClusterParams) -> Re
 /// Split `members` (indices into `holders`) into parts whose load per cycle fits one vehicle,
 /// in angular order around their centre; a member too big for one load forms its own part.
 pub fn split_by_capacity(
-    holders: &[plan::Holder],
+    holders: &[Holder],
     members: &[usize],
     cycles: f64,
     capacity_kg: f64,

@@ -88,6 +88,10 @@ pub enum Error {
     /// A request that cannot be served as asked (unknown id, bad parameter…).
     #[error("{0}")]
     Invalid(String),
+    /// An answer that would reveal what fewer than [`crate::territory::MIN_CONTRIBUTORS`]
+    /// companies hold, asked without the officer's rights.
+    #[error("{0}")]
+    Confidential(String),
     /// A well-formed request whose data selection is empty: e.g. no located holder of the
     /// material asked for. Not a bug and not a bad parameter: the territory has no data for it.
     #[error("{0}")]

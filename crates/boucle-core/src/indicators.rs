@@ -8,7 +8,7 @@
 //! flag when it rests on demonstration flows, unverified NAF codes or demonstration register
 //! rows. The output holds **no company-level quantity**.
 //!
-//! A "loop" is an out flow matched, by the [`crate::synergy::Vocabulary`] (same material, same
+//! A "loop" is an out flow matched, by the [`crate::territory::Vocabulary`] (same material, same
 //! EWC code or synonym; a shared family alone does not count), to an "in" side (an in flow or a
 //! treatment site accepting the material) that lies inside the territory; the nearest such side
 //! closes the loop.
@@ -19,12 +19,12 @@ use geo::Point;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::network::Router;
-use crate::siting::{crow_flies_of, router_for, travel_costs};
-use crate::synergy::{self, Status, Synergy, Vocabulary};
-use crate::territory::Territory;
-use crate::travel::CostMatrix;
-use crate::travel::Method;
+use crate::spatial::SpatialIndex;
+use crate::territory::register::count_by_status;
+use crate::territory::sides::{position_index, sides};
+use crate::territory::vocabulary::normalize;
+use crate::territory::{Status, Synergy, Territory, Vocabulary};
+use crate::travel::{CostMatrix, Method, Travel};
 
 /// Reference of the principles.
 pub const KORHONEN_2001: &str = "Korhonen J. (2001). Four ecosystem principles for an industrial ecosystem. Journal of Cleaner Production 9(3), 253–259.";
@@ -141,7 +141,7 @@ pub fn naf_section(naf: &str) -> Option<char> {
 }
 
 fn is_demo(s: &Synergy) -> bool {
-    let src = synergy::normalize(&s.source);
+    let src = normalize(&s.source);
     src.contains("demonstration") || src.contains("demo")
 }
 
@@ -166,24 +166,25 @@ fn ind(
     }
 }
 
-/// Compute the indicators of `t` with its synergy `register`, with the territory's router.
+/// Compute the indicators of `t` with its synergy `register`, on the territory's travel costs.
 pub fn indicators(t: &Territory, register: &[Synergy]) -> Result<IndicatorsReport> {
-    indicators_with(t, register, router_for(t)?.as_ref())
+    indicators_with(t, register, &Travel::for_territory(t)?)
 }
 
-/// [`indicators`] with a router the caller keeps.
+/// [`indicators`] with a travel context the caller keeps.
 pub fn indicators_with(
     t: &Territory,
     register: &[Synergy],
-    router: &dyn Router,
+    travel: &Travel,
 ) -> Result<IndicatorsReport> {
     let vocab = Vocabulary::new(&t.materials);
-    let (outs, ins) = synergy::sides(t);
+    let idx = SpatialIndex::new(t);
+    let (outs, ins) = sides(t, &|p| idx.epci_at(p.x(), p.y()).map(|e| e.siren.clone()));
     let out_pts: Vec<Point<f64>> = outs.iter().filter_map(|s| s.point).collect();
     let in_pts: Vec<Point<f64>> = ins.iter().filter_map(|s| s.point).collect();
-    let out_ix = synergy::position_index(&outs);
-    let in_ix = synergy::position_index(&ins);
-    let m = travel_costs(router, &crow_flies_of(t), &out_pts, &in_pts)?.matrix;
+    let out_ix = position_index(&outs);
+    let in_ix = position_index(&ins);
+    let m = travel.table(&out_pts, &in_pts)?.matrix;
     let flows_estimate = outs.iter().any(|o| o.estimate);
     let mut out = Vec::new();
 
@@ -416,7 +417,7 @@ pub fn indicators_with(
         actors_with_flows: with_flows.len(),
         actors_mobilised: mobilised.len(),
         synergies: register.len(),
-        synergies_by_status: synergy::count_by_status(register)
+        synergies_by_status: count_by_status(register)
             .into_iter()
             .map(|(k, v)| (k.as_str().to_owned(), v))
             .collect(),

@@ -1,86 +1,226 @@
-//! Travel costs between points: one trait for every consumer (clustering, rounds, siting),
-//! implemented by the road graph ([`crate::network`]) and by the great-circle fallback
-//! ([`CrowFlies`]).
+//! One travel-cost context per territory, shared by every capability (rounds, clusters, siting,
+//! synergy matching, indicators): the router is chosen once and the fallback is the same
+//! everywhere.
 //!
-//! Every figure carries the [`Method`] that produced it, so that the CLI, the API and the map can
-//! say whether a distance was measured on roads or estimated as the crow flies.
+//! - With a road graph in the territory folder (`network.graph`), distances and durations are
+//!   shortest paths on it ([`Method::Road`]). A pair of points the graph cannot join gets the
+//!   crow-flies estimate instead, and the table counts such pairs ([`TravelTable::unreachable`])
+//!   so that every answer can say so. If the graph cannot be used at all for a table (a point
+//!   too far from any road), the whole table is the crow-flies estimate and says why.
+//! - Without a graph, every figure is great-circle distance × the manifest's circuity at its
+//!   speed ([`Method::CrowFlies`]): an estimate, flagged as such.
+//!
+//! The server builds the context once at start ([`Travel::for_territory`]) and keeps it; the
+//! CLI builds it per command.
 
-use geo::{Distance, Haversine, Point};
-use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
 
+use geo::Point;
+
+use crate::error::Result;
+pub use crate::network::CrowFlies;
+use crate::network::{GRAPH_FILE, Router, RouterOptions, open_router_with};
+use crate::territory::Territory;
 pub use boucle_vrp::{CostMatrix, DenseMatrix, Method};
 
-/// Fallback travel costs without a road graph: great-circle (haversine) distance multiplied by a
-/// circuity factor, travelled at a constant speed. Every figure it yields is an estimate and is
-/// flagged [`Method::CrowFlies`].
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct CrowFlies {
-    /// Ratio of road distance to great-circle distance (default 1.3).
-    pub circuity: f64,
-    /// Mean speed in km/h used to turn distances into durations (default 50 km/h).
-    pub speed_kmh: f64,
+/// The travel-cost context of a territory: its router and its crow-flies fallback.
+pub struct Travel {
+    router: Box<dyn Router>,
+    crow_flies: CrowFlies,
+    graph: Option<PathBuf>,
 }
 
-impl Default for CrowFlies {
-    fn default() -> Self {
-        CrowFlies {
-            circuity: 1.3,
-            speed_kmh: 50.0,
+impl std::fmt::Debug for Travel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Travel")
+            .field("method", &self.method())
+            .field("crow_flies", &self.crow_flies)
+            .field("graph", &self.graph)
+            .finish()
+    }
+}
+
+/// A table of travel costs from every source to every destination, with how many pairs were
+/// estimated and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TravelTable {
+    /// Distances (m) and durations (s), row-major; always finite.
+    pub matrix: DenseMatrix,
+    /// Pairs with no road path on the graph, filled with the crow-flies estimate (0 without a
+    /// road graph).
+    pub unreachable: usize,
+    /// Why the road graph could not be used at all for this table (e.g. a point too far from
+    /// any road): the whole table is then the crow-flies estimate.
+    pub fallback_reason: Option<String>,
+}
+
+impl CostMatrix for TravelTable {
+    fn rows(&self) -> usize {
+        self.matrix.rows
+    }
+    fn cols(&self) -> usize {
+        self.matrix.cols
+    }
+    fn distance_m(&self, from: usize, to: usize) -> f64 {
+        self.matrix.distance_m(from, to)
+    }
+    fn duration_s(&self, from: usize, to: usize) -> f64 {
+        self.matrix.duration_s(from, to)
+    }
+    fn method(&self) -> Method {
+        self.matrix.method
+    }
+}
+
+impl TravelTable {
+    /// What the reader should know about this table, in words (empty when every pair was
+    /// measured as the method says).
+    pub fn warnings(&self, what: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(why) = &self.fallback_reason {
+            out.push(why.clone());
+        }
+        if self.unreachable > 0 {
+            out.push(format!(
+                "{} {what} pair(s) without a road path: crow-flies estimate used",
+                self.unreachable
+            ));
+        }
+        out
+    }
+}
+
+impl Travel {
+    /// The context of territory `t`: its road graph when `network.graph` exists in its folder,
+    /// else the crow-flies fallback with the manifest's circuity and speed.
+    pub fn for_territory(t: &Territory) -> Result<Travel> {
+        let crow_flies = crow_flies_of(t);
+        let router = open_router_with(
+            &t.dir,
+            &RouterOptions {
+                crow_flies,
+                ..RouterOptions::default()
+            },
+        )?;
+        let graph = t.dir.join(GRAPH_FILE);
+        Ok(Travel {
+            graph: (router.method() == Method::Road).then_some(graph),
+            router,
+            crow_flies,
+        })
+    }
+
+    /// A context over a router the caller built, with `crow_flies` as the fallback.
+    pub fn with_router(router: Box<dyn Router>, crow_flies: CrowFlies) -> Travel {
+        Travel {
+            router,
+            crow_flies,
+            graph: None,
         }
     }
-}
 
-impl CrowFlies {
-    /// Estimated road distance in metres between two WGS84 points (lon, lat).
-    pub fn distance_m(&self, a: Point<f64>, b: Point<f64>) -> f64 {
-        Haversine.distance(a, b) * self.circuity
+    /// How distances are obtained: `road` with a graph, else `crow_flies`.
+    pub fn method(&self) -> Method {
+        self.router.method()
     }
 
-    /// Estimated duration in seconds for a distance in metres.
-    pub fn duration_for_m(&self, distance_m: f64) -> f64 {
-        distance_m / (self.speed_kmh / 3.6)
+    /// The crow-flies fallback (circuity and speed).
+    pub fn crow_flies(&self) -> CrowFlies {
+        self.crow_flies
     }
 
-    /// Dense matrix from every source to every destination.
-    pub fn matrix(&self, sources: &[Point<f64>], destinations: &[Point<f64>]) -> DenseMatrix {
-        let mut distances_m = Vec::with_capacity(sources.len() * destinations.len());
-        for &s in sources {
-            for &d in destinations {
-                distances_m.push(self.distance_m(s, d));
+    /// The router.
+    pub fn router(&self) -> &dyn Router {
+        self.router.as_ref()
+    }
+
+    /// Travel costs from every point of `from` to every point of `to` (see the module
+    /// documentation for the fallback).
+    pub fn table(&self, from: &[Point<f64>], to: &[Point<f64>]) -> Result<TravelTable> {
+        let cf = &self.crow_flies;
+        if from.is_empty() || to.is_empty() {
+            let mut matrix = cf.matrix(from, to);
+            matrix.method = self.method();
+            return Ok(TravelTable {
+                matrix,
+                unreachable: 0,
+                fallback_reason: None,
+            });
+        }
+        let mut matrix = match self.router.table(from, to) {
+            Ok(t) => t.matrix,
+            Err(e) if self.method() == Method::Road => {
+                return Ok(TravelTable {
+                    matrix: cf.matrix(from, to),
+                    unreachable: 0,
+                    fallback_reason: Some(format!(
+                        "road network not used ({e}): crow-flies estimate instead"
+                    )),
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        let mut unreachable = 0;
+        for (i, &a) in from.iter().enumerate() {
+            for (j, &b) in to.iter().enumerate() {
+                let k = i * matrix.cols + j;
+                if !matrix.distances_m[k].is_finite() || !matrix.durations_s[k].is_finite() {
+                    let d = cf.distance_m(a, b);
+                    matrix.distances_m[k] = d;
+                    matrix.durations_s[k] = cf.duration_for_m(d);
+                    unreachable += 1;
+                }
             }
         }
-        let durations_s = distances_m
-            .iter()
-            .map(|&d| self.duration_for_m(d))
-            .collect();
-        DenseMatrix {
-            rows: sources.len(),
-            cols: destinations.len(),
-            distances_m,
-            durations_s,
-            method: Method::CrowFlies,
+        Ok(TravelTable {
+            matrix,
+            unreachable,
+            fallback_reason: None,
+        })
+    }
+
+    /// Travel costs between every pair of `points`.
+    pub fn square(&self, points: &[Point<f64>]) -> Result<TravelTable> {
+        self.table(points, points)
+    }
+
+    /// The geometry of one leg, `[lon, lat]` pairs: the road path with a road graph, else (or
+    /// when the graph has no path) the straight segment.
+    pub fn leg(&self, from: Point<f64>, to: Point<f64>) -> Vec<[f64; 2]> {
+        let straight = vec![[from.x(), from.y()], [to.x(), to.y()]];
+        if from == to || self.method() == Method::CrowFlies {
+            return straight;
+        }
+        match self.router.route(from, to) {
+            Ok(r) => {
+                let mut coords: Vec<[f64; 2]> = vec![[from.x(), from.y()]];
+                coords.extend(r.geometry.coords().map(|c| [c.x, c.y]));
+                coords.push([to.x(), to.y()]);
+                coords
+            }
+            Err(_) => straight,
+        }
+    }
+
+    /// How distances were obtained, in a sentence for answers' notes.
+    pub fn describe(&self) -> String {
+        match &self.graph {
+            Some(g) if self.method() == Method::Road => format!(
+                "distances, durations and geometries on the OpenStreetMap road graph ({})",
+                g.display()
+            ),
+            _ if self.method() == Method::Road => {
+                "distances, durations and geometries on the OpenStreetMap road graph".into()
+            }
+            _ => "no road graph in the territory folder: distances are great-circle × circuity and route geometries are straight segments (method crow_flies)".into(),
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn crow_flies_thann_cernay_is_about_road_scale() {
-        // Thann and Cernay town representative points, ~6.2 km apart as the crow flies.
-        let thann = Point::new(7.09666, 47.81592);
-        let cernay = Point::new(7.17703, 47.79404);
-        let cf = CrowFlies::default();
-        let m = cf.matrix(&[thann, cernay], &[thann, cernay]);
-        assert_eq!(m.method(), Method::CrowFlies);
-        assert_eq!(m.distance_m(0, 0), 0.0);
-        let d = m.distance_m(0, 1);
-        let gc = Haversine.distance(thann, cernay);
-        assert!((6000.0..6600.0).contains(&gc), "great circle {gc}");
-        assert!((d - gc * 1.3).abs() < 1e-6);
-        assert!((m.duration_s(0, 1) - d / (50.0 / 3.6)).abs() < 1e-6);
-        assert_eq!(m.distance_m(0, 1), m.distance_m(1, 0));
+/// The crow-flies parameters of territory `t` (manifest defaults: circuity, speed).
+pub fn crow_flies_of(t: &Territory) -> CrowFlies {
+    CrowFlies {
+        circuity: t.manifest.defaults.circuity,
+        speed_kmh: t.manifest.defaults.speed_kmh,
     }
 }

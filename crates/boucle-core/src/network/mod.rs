@@ -20,11 +20,12 @@
 //! - [`fixture`]: a small PBF (and OSM XML) writer for tests and synthetic networks.
 //!
 //! Consumers (clustering, rounds, siting) call [`open_router`] on the territory folder and use
-//! [`Router::table`], whose [`Table`] implements [`crate::travel::CostMatrix`].
+//! [`Router::table`], whose [`Table`] implements [`boucle_vrp::CostMatrix`].
 
 pub mod build;
 pub mod car;
 pub mod ch;
+pub mod crow_flies;
 pub mod file;
 pub mod fixture;
 pub mod graph;
@@ -40,6 +41,7 @@ use std::path::Path;
 
 use geo::{Rect, coord};
 
+pub use crow_flies::CrowFlies;
 pub use file::GRAPH_FILE;
 pub use import::{ImportOptions, ImportSummary, import_pbf, import_pbf_with};
 pub use profile::Profile;

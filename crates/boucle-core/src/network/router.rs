@@ -8,11 +8,12 @@ use geo::{LineString, Point};
 use serde::Serialize;
 
 use super::ch::{Ch, INF, Seed};
+use super::crow_flies::CrowFlies;
 use super::file::{GRAPH_FILE, GraphFile, GraphMeta};
 use super::graph::RoadGraph;
 use super::snap::{DEFAULT_MAX_SNAP_M, Snap, Snapper, edge_slice};
 use crate::error::{Error, Result};
-use crate::travel::{CostMatrix, CrowFlies, DenseMatrix, Method};
+use boucle_vrp::{CostMatrix, DenseMatrix, Method};
 
 /// A point as given and where it was placed on the network.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

@@ -1,7 +1,27 @@
 //! Pooled collection rounds of one material on a territory, and what pooling saves against each
-//! company hauling alone.
+//! company hauling alone: the function behind `boucle rounds` and `POST /api/rounds`.
+//!
+//! - [`request`]: what the user asks ([`RoundsRequest`]);
+//! - [`defaults`]: the settings the request leaves out, each reported with where it comes from;
+//! - [`plan`]: [`plan_rounds`], the request → rounds → scenario in named steps;
+//! - [`solve`] and [`savings`]: the routing problem of a cycle, run by the engine
+//!   ([`boucle_vrp`]) and by the savings floor;
+//! - [`scenario`]: alone vs pooled;
+//! - [`answer`]: the plan ([`RoundsPlan`]) and its public view; [`geojson`]: the plan as a
+//!   FeatureCollection.
 
+pub mod answer;
+pub mod defaults;
+pub mod geojson;
 pub mod plan;
+pub mod request;
+mod savings;
 pub mod scenario;
+mod solve;
 
-pub use plan::*;
+pub use answer::{
+    Binding, DefaultKey, DefaultTaken, Origin, PlaceKind, PlanRound, PlanStop, Reason, RoundsPlan,
+    Solver, Unassigned,
+};
+pub use plan::{DEFAULT_MAX_ITERATIONS, DEFAULT_TIME_LIMIT_S, plan_rounds, plan_rounds_with};
+pub use request::{FactorsSpec, RoundsRequest, VehiclesSpec};

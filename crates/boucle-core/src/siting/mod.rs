@@ -8,16 +8,14 @@
 //! interchange with a Lagrangian lower bound that states the largest possible gap.
 //!
 //! Transport model (see [`Assumptions`]): each source is collected `trips_per_year` times
-//! (its flows' `collections_per_period`, else [`annual::DEFAULT_TRIPS_PER_YEAR`]), each trip a
+//! (its flows' `collections_per_period`, else
+//! [`crate::territory::DEFAULT_COLLECTIONS_PER_YEAR`]), each trip a
 //! round trip site → source → site; tonnes from quantity × `kg_per_unit`. Distances come from
-//! [`travel_costs`]: the road network when available, else crow-flies × circuity
+//! the territory's [`Travel`] context: the road network when available, else crow-flies × circuity
 //! ([`Method::CrowFlies`]); every result says which.
 
-pub mod annual;
 mod candidates;
 pub mod pmedian;
-
-use std::collections::BTreeMap;
 
 use geo::Point;
 use geojson::{FeatureCollection, GeometryValue, JsonObject, JsonValue};
@@ -26,32 +24,40 @@ use serde::{Deserialize, Serialize};
 pub use candidates::{parse_candidates, parse_candidates_csv, read_candidates};
 
 use crate::error::{Error, Result};
-use crate::network::{Router, RouterOptions, open_router_with};
-use crate::territory::{Direction, Territory};
-use crate::travel::{CostMatrix, CrowFlies, DenseMatrix, Method};
+use crate::territory::{
+    DEFAULT_COLLECTIONS_PER_YEAR, DataOrigin, MIN_CONTRIBUTORS, Territory, VehicleChoice,
+    Vocabulary,
+};
+use crate::travel::{CostMatrix, Method, Travel};
 
 /// The emission factor of the material's default collection vehicle, in kg CO2e per vehicle-km,
-/// with where it comes from: the territory's `vehicles.csv` and `emission_factors.csv` (the same
-/// cost model as `boucle rounds`), unless the request gives its own.
+/// with where it comes from: the territory's vehicle types and emission factors (the same cost
+/// model as `boucle rounds`), unless the request gives its own.
 pub fn co2e_per_km(t: &Territory, material: &str) -> Result<(f64, String)> {
-    let mut used = Vec::new();
-    let types = crate::rounds::vehicle_types(t, None, &mut used)?;
-    let vehicle = crate::rounds::choose_vehicle(t, material, &types, None, &mut used)?;
-    let factors = crate::rounds::emission_factors(t, None, &mut used)?;
-    let model = crate::rounds::scenario::CostModel::new(&vehicle, &factors)?;
-    let per_km = model.co2e_kg(1000.0);
+    let (vehicle, choice) = t.default_vehicle(material, &t.vehicles.types, true)?;
+    let model = t.cost_model(vehicle)?;
+    let origin = |o: &DataOrigin, file: &str| match o {
+        DataOrigin::TerritoryFile(f) => format!("{f} of the territory folder"),
+        DataOrigin::Builtin => format!("built-in defaults (no {file} in the territory)"),
+    };
+    let why = match choice {
+        VehicleChoice::Manifest => {
+            format!("territory.toml defaults.rounds.{material}.vehicle")
+        }
+        VehicleChoice::Builtin => format!("built-in default for {material}"),
+        VehicleChoice::FirstType => "first vehicle type".to_owned(),
+    };
     Ok((
-        per_km,
+        model.co2e_kg(1000.0),
         format!(
-            "vehicle `{}` ({} L/100 km × {} kg CO2e/L; {}; {})",
+            "vehicle `{}` ({} L/100 km × {} kg CO2e/L; {}; vehicle types: {}; vehicle: {} ({why}); emission factors: {})",
             vehicle.id,
             model.fuel_l_per_100km,
             model.kg_co2e_per_l,
             model.factor.source,
-            used.iter()
-                .map(|d| d.text.as_str())
-                .collect::<Vec<_>>()
-                .join("; ")
+            origin(&t.vehicles.origin, "vehicles.csv"),
+            vehicle.id,
+            origin(&t.emission_factors.origin, "emission_factors.csv"),
         ),
     ))
 }
@@ -61,89 +67,6 @@ pub const EXACT_WORK_LIMIT: f64 = 2e8;
 
 /// Random starts of the fast-interchange heuristic (besides the greedy start).
 pub const RANDOM_STARTS: usize = 16;
-
-/// The crow-flies parameters of the territory (manifest defaults: circuity, speed).
-pub fn crow_flies_of(t: &Territory) -> CrowFlies {
-    CrowFlies {
-        circuity: t.manifest.defaults.circuity,
-        speed_kmh: t.manifest.defaults.speed_kmh,
-    }
-}
-
-/// The territory's router: its road graph when one has been imported (`network.graph` in the
-/// territory folder), else the crow-flies fallback with the manifest's circuity and speed.
-pub fn router_for(t: &Territory) -> Result<Box<dyn Router>> {
-    open_router_with(
-        &t.dir,
-        &RouterOptions {
-            crow_flies: crow_flies_of(t),
-            ..RouterOptions::default()
-        },
-    )
-}
-
-/// A travel-cost table for siting, synergy matching and indicators.
-#[derive(Debug, Clone)]
-pub struct Travel {
-    /// Distances (m) and durations (s) from every source to every destination.
-    pub matrix: DenseMatrix,
-    /// Pairs with no road path, filled with the crow-flies estimate (0 without a road graph).
-    pub unreachable: usize,
-    /// Why the road graph could not be used at all (e.g. a point too far from any road): the
-    /// whole table is then the crow-flies estimate.
-    pub fallback_reason: Option<String>,
-}
-
-/// Travel costs from every point of `from` to every point of `to` by `router`. Pairs the road
-/// graph cannot join are filled with the `fallback` crow-flies estimate and counted; when the
-/// router fails outright (a point too far from the roads), the whole table falls back to crow
-/// flies and says why.
-pub fn travel_costs(
-    router: &dyn Router,
-    fallback: &CrowFlies,
-    from: &[Point<f64>],
-    to: &[Point<f64>],
-) -> Result<Travel> {
-    if from.is_empty() || to.is_empty() {
-        let mut matrix = fallback.matrix(from, to);
-        matrix.method = router.method();
-        return Ok(Travel {
-            matrix,
-            unreachable: 0,
-            fallback_reason: None,
-        });
-    }
-    let mut matrix = match router.table(from, to) {
-        Ok(t) => t.matrix,
-        Err(e) if router.method() == Method::Road => {
-            return Ok(Travel {
-                matrix: fallback.matrix(from, to),
-                unreachable: 0,
-                fallback_reason: Some(format!(
-                    "road network not used ({e}): crow-flies estimate instead"
-                )),
-            });
-        }
-        Err(e) => return Err(e),
-    };
-    let mut unreachable = 0;
-    for (i, &a) in from.iter().enumerate() {
-        for (j, &b) in to.iter().enumerate() {
-            let k = i * matrix.cols + j;
-            if !matrix.distances_m[k].is_finite() || !matrix.durations_s[k].is_finite() {
-                let d = fallback.distance_m(a, b);
-                matrix.distances_m[k] = d;
-                matrix.durations_s[k] = fallback.duration_for_m(d);
-                unreachable += 1;
-            }
-        }
-    }
-    Ok(Travel {
-        matrix,
-        unreachable,
-        fallback_reason: None,
-    })
-}
 
 /// Which candidate sites to rank.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -356,8 +279,9 @@ pub struct BestSet {
     pub objective_value: f64,
     /// How it was found.
     pub solver: Solver,
-    /// Which site serves which source.
-    pub assignments: Vec<Assignment>,
+    /// Which site serves which source (`None` in public answers: it would give each company's
+    /// tonnes).
+    pub assignments: Option<Vec<Assignment>>,
 }
 
 /// The assumptions behind the figures.
@@ -404,6 +328,44 @@ pub struct SitingResult {
     pub assumptions: Assumptions,
     /// Things the reader should know (assumed frequencies, skipped flows…).
     pub warnings: Vec<String>,
+    /// Whether the per-holder assignments are hidden (public answers).
+    #[serde(default)]
+    pub assignments_hidden: bool,
+}
+
+/// A siting answer with its GeoJSON layer of candidates (`POST /api/siting`).
+#[derive(Debug, Serialize)]
+pub struct SitingAnswer<'a> {
+    /// The result.
+    #[serde(flatten)]
+    pub result: &'a SitingResult,
+    /// The candidates as a GeoJSON layer ([`to_geojson`]).
+    pub geojson: FeatureCollection,
+}
+
+impl SitingResult {
+    /// The result as the public may see it: refused when fewer than
+    /// [`crate::territory::MIN_CONTRIBUTORS`] located holders stand behind it, and without the
+    /// per-holder assignments (each company's tonnes).
+    pub fn public(mut self) -> Result<SitingResult> {
+        if self.sources < MIN_CONTRIBUTORS {
+            return Err(Error::Confidential(format!(
+                "fewer than {MIN_CONTRIBUTORS} located holders of `{}`: their figures are confidential (officer only)",
+                self.material
+            )));
+        }
+        self.best_set.assignments = None;
+        self.assignments_hidden = true;
+        Ok(self)
+    }
+
+    /// The result with its GeoJSON layer of candidates.
+    pub fn with_layer(&self) -> SitingAnswer<'_> {
+        SitingAnswer {
+            result: self,
+            geojson: to_geojson(self),
+        }
+    }
 }
 
 struct Source {
@@ -423,7 +385,7 @@ fn resolve_material(t: &Territory, name: &str) -> Result<String> {
     if t.material(name).is_some() {
         return Ok(name.to_owned());
     }
-    let vocab = crate::synergy::Vocabulary::new(&t.materials);
+    let vocab = Vocabulary::new(&t.materials);
     if let Some(slug) = vocab.resolve(name).and_then(|r| r.slug) {
         return Ok(slug);
     }
@@ -437,58 +399,40 @@ fn resolve_material(t: &Territory, name: &str) -> Result<String> {
     )))
 }
 
+/// The located holders of the material (sorted by id) with their tonnes and trips per year,
+/// the unlocated ones, and whether any flow is an estimate.
 fn sources(
     t: &Territory,
     slug: &str,
     warnings: &mut Vec<String>,
-) -> (Vec<Source>, Vec<String>, bool) {
-    let material = t.material(slug).expect("resolved material");
-    let mut by_holder: BTreeMap<&str, (f64, f64)> = BTreeMap::new();
-    let mut estimate = false;
-    let mut assumed = 0;
-    for f in t
-        .flows
+) -> Result<(Vec<Source>, Vec<String>, bool)> {
+    let material = t.material_or_err(slug)?;
+    let mut holders = t.holders(material)?;
+    holders.sort_by(|a, b| a.id.cmp(&b.id));
+    let assumed = holders
         .iter()
-        .filter(|f| f.direction == Direction::Out && f.material == slug)
-    {
-        let tonnes = match annual::tonnes_per_year(f, material) {
-            Ok(x) => x,
-            Err(e) => {
-                warnings.push(format!("flow of `{}` skipped: {e}", f.holder));
-                continue;
-            }
-        };
-        let (trips, was_assumed) = annual::trips_per_year(f);
-        assumed += usize::from(was_assumed);
-        estimate |= f.estimate;
-        let e = by_holder.entry(f.holder.as_str()).or_default();
-        e.0 += tonnes;
-        e.1 += trips;
-    }
+        .filter(|h| h.collections_per_year.is_none())
+        .count();
     if assumed > 0 {
         warnings.push(format!(
-            "{assumed} flow(s) without a collection frequency: {} trips/year assumed",
-            annual::DEFAULT_TRIPS_PER_YEAR
+            "{assumed} holder(s) without a collection frequency: {DEFAULT_COLLECTIONS_PER_YEAR} trips/year assumed"
         ));
     }
+    let estimate = holders.iter().any(|h| h.estimate);
     let mut out = Vec::new();
     let mut unlocated = Vec::new();
-    for (holder, (tonnes, trips)) in by_holder {
-        let pos = t
-            .actor(holder)
-            .and_then(|a| a.position)
-            .or_else(|| t.site(holder).and_then(|s| s.position));
-        match pos {
+    for h in holders {
+        match h.position {
             Some(point) => out.push(Source {
-                id: holder.to_owned(),
+                trips: h.collections_or_default(),
+                id: h.id,
                 point,
-                tonnes,
-                trips,
+                tonnes: h.kg_per_year / 1000.0,
             }),
-            None => unlocated.push(holder.to_owned()),
+            None => unlocated.push(h.id),
         }
     }
-    (out, unlocated, estimate)
+    Ok((out, unlocated, estimate))
 }
 
 fn candidates(t: &Territory, req: &SitingRequest) -> Result<Vec<Cand>> {
@@ -587,11 +531,11 @@ fn objective_value(obj: Objective, f: &Figures) -> f64 {
 }
 
 /// Rank candidate sites for an activity receiving `req.material` and choose the best set of
-/// `req.p` sites, with the territory's router ([`router_for`]). Errors: unknown material, no
+/// `req.p` sites, on the territory's travel costs ([`Travel::for_territory`]). Errors: unknown material, no
 /// located holder of it, no eligible candidate, `p` = 0 or larger than the number of eligible
 /// candidates, bad candidate list, a point too far from the road network.
 pub fn site(t: &Territory, req: &SitingRequest) -> Result<SitingResult> {
-    site_with(t, req, router_for(t)?.as_ref())
+    site_with(t, req, &Travel::for_territory(t)?)
 }
 
 /// The heuristic's solution with a Lagrangian lower bound and the gap it proves, when exact
@@ -619,10 +563,10 @@ fn heuristic_with_bound(
     )
 }
 
-/// [`site`] with a router the caller keeps (the server opens the road graph once).
-pub fn site_with(t: &Territory, req: &SitingRequest, router: &dyn Router) -> Result<SitingResult> {
+/// [`site`] with a travel context the caller keeps (the server builds it once).
+pub fn site_with(t: &Territory, req: &SitingRequest, travel: &Travel) -> Result<SitingResult> {
     let slug = resolve_material(t, &req.material)?;
-    let material = t.material(&slug).expect("resolved material");
+    let material = t.material_or_err(&slug)?;
     let (kg_co2e_per_km, kg_co2e_per_km_source) = match req.kg_co2e_per_km {
         Some(v) => (v, "given in the request".to_owned()),
         None => co2e_per_km(t, &slug)?,
@@ -633,7 +577,7 @@ pub fn site_with(t: &Territory, req: &SitingRequest, router: &dyn Router) -> Res
         )));
     }
     let mut warnings = Vec::new();
-    let (src, unlocated, estimate) = sources(t, &slug, &mut warnings);
+    let (src, unlocated, estimate) = sources(t, &slug, &mut warnings)?;
     if src.is_empty() {
         return Err(Error::NoData(format!(
             "no located actor or site holds material `{slug}` (out flows: none{})",
@@ -670,17 +614,9 @@ pub fn site_with(t: &Territory, req: &SitingRequest, router: &dyn Router) -> Res
         .iter()
         .map(|c| Point::new(c.input.lon, c.input.lat))
         .collect();
-    let travel = travel_costs(router, &crow_flies_of(t), &from, &to)?;
-    if let Some(why) = &travel.fallback_reason {
-        warnings.push(why.clone());
-    }
-    if travel.unreachable > 0 {
-        warnings.push(format!(
-            "{} source–candidate pair(s) without a road path: crow-flies estimate used",
-            travel.unreachable
-        ));
-    }
-    let m = travel.matrix;
+    let table = travel.table(&from, &to)?;
+    warnings.extend(table.warnings("source–candidate"));
+    let m = table.matrix;
     let km = |i: usize, j: usize| m.distance_m(i, j) / 1000.0;
     let total_tonnes: f64 = src.iter().map(|s| s.tonnes).sum();
 
@@ -804,7 +740,7 @@ pub fn site_with(t: &Territory, req: &SitingRequest, router: &dyn Router) -> Res
         objective_value: objective_value(req.objective, &set_fig),
         figures: set_fig,
         solver,
-        assignments,
+        assignments: Some(assignments),
     };
     results.sort_by_key(|r| (r.rank.is_none(), r.rank));
     Ok(SitingResult {
@@ -824,9 +760,10 @@ pub fn site_with(t: &Territory, req: &SitingRequest, router: &dyn Router) -> Res
             kg_co2e_per_km,
             kg_co2e_per_km_source,
             round_trip: true,
-            default_trips_per_year: annual::DEFAULT_TRIPS_PER_YEAR,
+            default_trips_per_year: DEFAULT_COLLECTIONS_PER_YEAR,
         },
         warnings,
+        assignments_hidden: false,
     })
 }
 

@@ -105,9 +105,32 @@ pub struct Read<T> {
 fn collect<T>(
     path: &Path,
     required: &[&str],
+    parse: impl FnMut(&Row<'_>) -> Result<T, InputError>,
+) -> Read<T> {
+    collect_table(path, CsvTable::read_lenient(path, b',', required), parse)
+}
+
+/// Records of a comma-separated file given as bytes (read as if from `path`), each parsed by
+/// `parse`, with every problem found.
+pub(crate) fn collect_bytes<T>(
+    path: &Path,
+    bytes: &[u8],
+    required: &[&str],
+    parse: impl FnMut(&Row<'_>) -> Result<T, InputError>,
+) -> Read<T> {
+    collect_table(
+        path,
+        CsvTable::from_bytes_lenient(path, bytes, b',', required),
+        parse,
+    )
+}
+
+fn collect_table<T>(
+    path: &Path,
+    table: Result<CsvTable>,
     mut parse: impl FnMut(&Row<'_>) -> Result<T, InputError>,
 ) -> Read<T> {
-    match CsvTable::read_lenient(path, b',', required) {
+    match table {
         Err(e) => Read {
             records: Vec::new(),
             errors: e.into_input_errors(path),
@@ -264,13 +287,13 @@ pub fn read_flows(path: &Path) -> Read<Flow> {
             if quantity < 0.0 {
                 return Err(row.error("quantity", format!("negative quantity {quantity}")));
             }
-            let period = row.required("period")?;
-            if !matches!(period.as_str(), "year" | "month" | "week" | "day") {
-                return Err(row.error(
+            let raw = row.required("period")?;
+            let period = super::Period::parse(&raw).ok_or_else(|| {
+                row.error(
                     "period",
-                    format!("`{period}` is not one of year, month, week, day"),
-                ));
-            }
+                    format!("`{raw}` is not a period ({})", super::Period::NAMES),
+                )
+            })?;
             let collections = row.f64_opt("collections_per_period")?;
             if let Some(c) = collections
                 && c <= 0.0
@@ -534,7 +557,7 @@ pub fn write_flows(path: &Path, flows: &[Flow]) -> Result<()> {
                 f.direction.as_str().to_owned(),
                 fmt_num(f.quantity),
                 f.unit.clone(),
-                f.period.clone(),
+                f.period.as_str().to_owned(),
                 fmt_opt(f.collections_per_period),
                 f.estimate.to_string(),
                 f.source.clone(),

@@ -26,10 +26,12 @@ use serde::Deserialize;
 use crate::error::{Error, InputError, Location, Result};
 use crate::io::csv::CsvTable;
 use crate::io::geojson::{read_features, round_multipolygon};
+use crate::io::text::{normalize, slug};
 
 use super::files::{self, representative_point};
-use super::manifest::{Defaults, Files, Manifest};
+use super::manifest::{Defaults, Files, Manifest, RoundsDefaults};
 use super::model::*;
+use super::vehicles::{DEFAULT_EMISSION_FACTORS_CSV, DEFAULT_VEHICLES_CSV, default_vehicle_for};
 
 /// Options of the territory import.
 #[derive(Debug, Clone)]
@@ -108,28 +110,6 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
     serde_json::from_str(&text).map_err(|e| {
         InputError::new(path, Location::Line(e.line() as u64), None, format!("{e}")).into()
     })
-}
-
-/// Text normalised for name matching: ASCII, lowercase, words separated by one space.
-pub fn normalise_name(s: &str) -> String {
-    let ascii = deunicode::deunicode(s).to_lowercase();
-    ascii
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// A stable slug: ASCII lowercase words joined by `-`, at most 60 characters.
-pub fn slug(s: &str) -> String {
-    let mut out = normalise_name(s).replace(' ', "-");
-    if out.len() > 60 {
-        out.truncate(60);
-        while out.ends_with('-') {
-            out.pop();
-        }
-    }
-    out
 }
 
 fn unique_slug(name: &str, used: &mut HashSet<String>) -> String {
@@ -212,7 +192,7 @@ pub fn import_territory(opts: &ImportOptions) -> Result<ImportSummary> {
         .collect();
     let mut name_to_insee: HashMap<String, String> = HashMap::new();
     for c in current.values() {
-        name_to_insee.insert(normalise_name(&c.nom), c.code.clone());
+        name_to_insee.insert(normalize(&c.nom), c.code.clone());
     }
 
     let mut communes = Vec::new();
@@ -330,7 +310,7 @@ pub fn import_territory(opts: &ImportOptions) -> Result<ImportSummary> {
         let insee = row.optional("insee_ref");
         let mut park_communes = Vec::new();
         for n in row.get("communes").split(';') {
-            match name_to_insee.get(&normalise_name(n)) {
+            match name_to_insee.get(&normalize(n)) {
                 Some(code) => park_communes.push(code.clone()),
                 None if !n.trim().is_empty() => notes.push(format!(
                     "{}, line {}: park `{name}`: commune `{}` not resolved to an INSEE code",
@@ -467,7 +447,7 @@ pub fn import_territory(opts: &ImportOptions) -> Result<ImportSummary> {
                 .as_deref()
                 .and_then(|c| current.get(c))
                 .map(|c| c.nom.as_str());
-            if resolved.is_some_and(|r| normalise_name(r) != normalise_name(commune_text)) {
+            if resolved.is_some_and(|r| normalize(r) != normalize(commune_text)) {
                 remarks = format!("{remarks} [commune in the source: {commune_text}]")
                     .trim()
                     .to_owned();
@@ -521,11 +501,8 @@ pub fn import_territory(opts: &ImportOptions) -> Result<ImportSummary> {
     // Default vehicle types and emission factors (editable by the officer): a re-import keeps
     // an existing file and writes the defaults only when it is missing.
     for (name, text) in [
-        (&f.vehicles, crate::rounds::scenario::DEFAULT_VEHICLES_CSV),
-        (
-            &f.emission_factors,
-            crate::rounds::scenario::DEFAULT_EMISSION_FACTORS_CSV,
-        ),
+        (&f.vehicles, DEFAULT_VEHICLES_CSV),
+        (&f.emission_factors, DEFAULT_EMISSION_FACTORS_CSV),
     ] {
         let path = out.join(name);
         if !path.exists() {
@@ -546,6 +523,7 @@ pub fn import_territory(opts: &ImportOptions) -> Result<ImportSummary> {
         ],
         files: f,
         defaults: default_parameters(&sites),
+        lines: Default::default(),
     };
     crate::io::atomic::write_atomic(
         &out.join(super::MANIFEST_FILE),
@@ -593,7 +571,7 @@ fn parse_area(s: &str) -> (Option<f64>, Option<f64>) {
 
 /// Whether a site's kind says it takes waste in (not an office, not a producer).
 pub fn treats_waste(kind: &str) -> bool {
-    let k = normalise_name(kind);
+    let k = normalize(kind);
     [
         "decheterie",
         "dechetterie",
@@ -610,7 +588,7 @@ pub fn treats_waste(kind: &str) -> bool {
 /// Materials a site accepts, derived from keywords of its name, kind and remarks (the compiled
 /// pages say it in words, not in codes). Documented in SOURCES.md.
 pub fn accepted_materials(text: &str) -> Vec<String> {
-    let t = normalise_name(text);
+    let t = normalize(text);
     let has = |w: &str| t.contains(w);
     let mut out = Vec::new();
     let mut add = |m: &str| {
@@ -899,7 +877,7 @@ pub fn demonstration_flows(actors: &[Actor], materials: &[Material]) -> Vec<Flow
                 direction: Direction::Out,
                 quantity,
                 unit: unit.to_owned(),
-                period: "year".into(),
+                period: super::Period::Year,
                 collections_per_period: Some(per_year),
                 estimate: true,
                 source: format!(
@@ -965,7 +943,7 @@ fn default_parameters(sites: &[Site]) -> Defaults {
     let mut d = Defaults::default();
     // Default treatment site per material: the first located site that accepts it, preferring
     // private recyclers (professional waste) over public déchèteries.
-    let mut rounds = toml::Table::new();
+    let mut rounds = BTreeMap::new();
     let mut by_material: BTreeMap<String, String> = BTreeMap::new();
     for pass in [true, false] {
         for s in sites.iter().filter(|s| s.position.is_some()) {
@@ -979,12 +957,12 @@ fn default_parameters(sites: &[Site]) -> Defaults {
         }
     }
     for (m, site) in by_material {
-        let mut t = toml::Table::new();
-        t.insert("treatment_site".into(), toml::Value::String(site));
-        if let Some(v) = crate::rounds::scenario::default_vehicle_for(&m) {
-            t.insert("vehicle".into(), toml::Value::String(v.into()));
-        }
-        rounds.insert(m, toml::Value::Table(t));
+        let d = RoundsDefaults {
+            treatment_site: Some(site),
+            vehicle: default_vehicle_for(&m).map(str::to_owned),
+            ..RoundsDefaults::default()
+        };
+        rounds.insert(m, d);
     }
     d.rounds = rounds;
     d
@@ -1059,7 +1037,7 @@ mod tests {
             "cernay-environnement-alsadis"
         );
         assert_eq!(
-            normalise_name("Bitschwiller-lès-Thann"),
+            normalize("Bitschwiller-lès-Thann"),
             "bitschwiller les thann"
         );
         assert_eq!(headcount("~50 (2024)"), Some(50));

@@ -1,5 +1,7 @@
-//! The territory manifest (`territory.toml`): name, files, default parameters.
+//! The territory manifest (`territory.toml`): name, files, default parameters, and the
+//! per-material defaults of collection rounds.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -24,6 +26,10 @@ pub struct Manifest {
     /// Default parameters of computations.
     #[serde(default)]
     pub defaults: Defaults,
+    /// Line of each `key = value` setting in the file, by dotted path (e.g.
+    /// `defaults.rounds.pallets.vehicle`), for error messages.
+    #[serde(skip)]
+    pub lines: BTreeMap<String, u64>,
 }
 
 /// File names of a territory folder.
@@ -46,10 +52,10 @@ pub struct Files {
     pub flows: String,
     /// Materials vocabulary (CSV).
     pub materials: String,
-    /// Vehicle types for collection rounds (CSV, see [`crate::rounds::scenario::Vehicle`]).
+    /// Vehicle types for collection rounds (CSV, see [`super::Vehicle`]).
     pub vehicles: String,
     /// Fuel consumption and emission factors per vehicle class (CSV, see
-    /// [`crate::rounds::scenario::EmissionFactor`]).
+    /// [`super::EmissionFactor`]).
     pub emission_factors: String,
 }
 
@@ -80,8 +86,33 @@ pub struct Defaults {
     pub circuity: f64,
     /// Mean speed (km/h) of the crow-flies fallback.
     pub speed_kmh: f64,
-    /// Per-material defaults for rounds (vehicle, treatment site…), keyed by material slug.
-    pub rounds: toml::Table,
+    /// Per-material defaults for rounds (vehicle, treatment site…), keyed by material slug
+    /// (`[defaults.rounds.<material>]`).
+    pub rounds: BTreeMap<String, RoundsDefaults>,
+}
+
+/// The defaults of collection rounds for one material (`[defaults.rounds.<material>]`). Each
+/// id is checked with the territory: a setting naming a missing vehicle, site or actor is an
+/// error, never a silent fallback.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoundsDefaults {
+    /// Treatment site where the rounds unload: a site id, an actor id or `LON,LAT`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub treatment_site: Option<String>,
+    /// Depot where the rounds start and end: a site id, an actor id or `LON,LAT` (default: the
+    /// treatment site).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depot: Option<String>,
+    /// Vehicle type id (`vehicles.csv`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vehicle: Option<String>,
+    /// Service time at each stop, minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_min: Option<f64>,
+    /// Unloading time at the treatment site, minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unload_min: Option<f64>,
 }
 
 impl Default for Defaults {
@@ -90,7 +121,7 @@ impl Default for Defaults {
             park_max_distance_m: 5000.0,
             circuity: 1.3,
             speed_kmh: 50.0,
-            rounds: toml::Table::new(),
+            rounds: BTreeMap::new(),
         }
     }
 }
@@ -104,7 +135,7 @@ impl Manifest {
 
     /// Parse manifest text as if read from `path`.
     pub fn parse(path: &Path, text: &str) -> Result<Manifest> {
-        toml::from_str(text).map_err(|e| {
+        let mut m: Manifest = toml::from_str(text).map_err(|e| -> Error {
             let line = e
                 .span()
                 .map(|s| text[..s.start.min(text.len())].matches('\n').count() as u64 + 1);
@@ -115,13 +146,47 @@ impl Manifest {
                 e.message().to_owned(),
             )
             .into()
-        })
+        })?;
+        m.lines = setting_lines(text);
+        Ok(m)
+    }
+
+    /// The location of the setting at the dotted `key` (its line when the manifest was read
+    /// from a file).
+    pub fn location_of(&self, key: &str) -> Location {
+        self.lines
+            .get(key)
+            .map_or(Location::File, |&l| Location::Line(l))
     }
 
     /// Serialise as TOML.
     pub fn to_toml(&self) -> Result<String> {
         toml::to_string_pretty(self).map_err(|e| Error::Invalid(format!("manifest encoding: {e}")))
     }
+}
+
+/// The line of each `key = value` under its `[table]` header, by dotted path (plain keys and
+/// headers only: enough to point at a setting in an error message).
+fn setting_lines(text: &str) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    let mut table = String::new();
+    for (i, line) in text.lines().enumerate() {
+        let l = line.trim();
+        if let Some(h) = l.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+            table = h.trim().to_owned();
+        } else if let Some((k, _)) = l.split_once('=')
+            && !l.starts_with('#')
+        {
+            let k = k.trim().trim_matches('"');
+            let key = if table.is_empty() {
+                k.to_owned()
+            } else {
+                format!("{table}.{k}")
+            };
+            out.entry(key).or_insert(i as u64 + 1);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -146,5 +211,27 @@ mod tests {
         assert_eq!(m.files.communes, "communes.geojson");
         let again = Manifest::parse(Path::new("t.toml"), &m.to_toml().unwrap()).unwrap();
         assert_eq!(again.name, "X");
+    }
+
+    #[test]
+    fn rounds_defaults_are_typed_and_located() {
+        let text = "name = \"X\"\n[defaults.rounds.pallets]\nvehicle = \"van\"\nservice_min = 10\n";
+        let m = Manifest::parse(Path::new("t.toml"), text).unwrap();
+        let d = &m.defaults.rounds["pallets"];
+        assert_eq!(d.vehicle.as_deref(), Some("van"));
+        assert_eq!(d.service_min, Some(10.0));
+        assert_eq!(
+            m.location_of("defaults.rounds.pallets.vehicle"),
+            Location::Line(3)
+        );
+        let again = Manifest::parse(Path::new("t.toml"), &m.to_toml().unwrap()).unwrap();
+        assert_eq!(again.defaults.rounds, m.defaults.rounds);
+        let e = Manifest::parse(
+            Path::new("t.toml"),
+            "name = \"X\"\n[defaults.rounds.pallets]\nvehicule = \"van\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("line 3") && e.contains("vehicule"), "{e}");
     }
 }

@@ -1,5 +1,15 @@
 //! The territory: communes, intercommunalities (EPCI), business parks, treatment sites, actors,
-//! flows and materials, loaded from a territory folder (see [`MANIFEST_FILE`]) and validated.
+//! flows and materials, loaded from a territory folder (see [`MANIFEST_FILE`]) and validated,
+//! with the rules every capability shares:
+//! - [`period`] and [`quantities`]: a flow's period ([`Period`]) and its yearly figures
+//!   (units, kg, tonnes, collections per year), the holders of a material ([`Holder`]);
+//! - [`vehicles`]: vehicle types and emission factors, read and checked with the territory, and
+//!   the cost and CO2e model of a vehicle ([`CostModel`]);
+//! - [`manifest`]: names, files, default parameters and the typed per-material defaults of
+//!   collection rounds ([`RoundsDefaults`]), each checked against the data;
+//! - [`vocabulary`]: the materials vocabulary (slugs, EWC codes, synonyms, families);
+//! - [`register`]: the programme's synergy register;
+//! - [`sides`]: out flows and in sides of potential exchanges, placed.
 //!
 //! [`Territory::load`] is strict (any problem is an error listing all of them);
 //! [`check`] loads leniently and reports counts and every problem found.
@@ -8,6 +18,12 @@ pub mod files;
 pub mod import;
 pub mod manifest;
 pub mod model;
+pub mod period;
+pub mod quantities;
+pub mod register;
+pub mod sides;
+pub mod vehicles;
+pub mod vocabulary;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -16,8 +32,19 @@ use geo::{BoundingRect, MultiPolygon, Rect};
 use serde::Serialize;
 
 use crate::error::{Error, InputError, Location, Result};
-pub use manifest::Manifest;
+pub use manifest::{Manifest, RoundsDefaults};
 pub use model::*;
+pub use period::Period;
+pub use quantities::{DEFAULT_COLLECTIONS_PER_YEAR, Holder};
+pub use register::{SYNERGIES_FILE, Status, Synergy};
+pub use vehicles::{
+    CostModel, DataOrigin, EmissionFactor, EmissionFactors, Factor, Totals, Vehicle, VehicleTypes,
+};
+pub use vocabulary::{MatchReason, Vocabulary};
+
+/// Fewest companies behind a quantity shown without the officer's token: below this, a figure
+/// would let one of them recover another's quantity.
+pub const MIN_CONTRIBUTORS: usize = 3;
 
 /// Name of the manifest file at the root of a territory folder.
 pub const MANIFEST_FILE: &str = "territory.toml";
@@ -45,6 +72,11 @@ pub struct Territory {
     pub flows: Vec<Flow>,
     /// Materials vocabulary.
     pub materials: Vec<Material>,
+    /// Vehicle types for collection rounds (`vehicles.csv`, else the built-in ones).
+    pub vehicles: VehicleTypes,
+    /// Fuel consumption and emission factors per vehicle class (`emission_factors.csv`, else
+    /// the built-in ones).
+    pub emission_factors: EmissionFactors,
 }
 
 /// What `boucle check` reports.
@@ -70,6 +102,10 @@ pub struct CheckReport {
     pub materials: usize,
     /// Number of synergies in the programme's register (`synergies.csv`; 0 when absent).
     pub synergies: usize,
+    /// Number of vehicle types (`vehicles.csv`, else the built-in ones).
+    pub vehicle_types: usize,
+    /// Number of emission factors (`emission_factors.csv`, else the built-in ones).
+    pub emission_factors: usize,
     /// Total population of the communes.
     pub population: u64,
     /// Every problem found, as text naming file, line or feature, and field.
@@ -107,6 +143,20 @@ fn load_lenient(dir: &Path) -> Result<Loaded> {
     let actors = take(&mut errors, files::read_actors(&dir.join(&f.actors)));
     let flows = take(&mut errors, files::read_flows(&dir.join(&f.flows)));
     let materials = take(&mut errors, files::read_materials(&dir.join(&f.materials)));
+    let (types, origin, e) =
+        vehicles::read_or_builtin(dir, &f.vehicles, vehicles::parse_vehicles_lenient, || {
+            VehicleTypes::builtin().types
+        });
+    errors.extend(e);
+    let vehicles = VehicleTypes { types, origin };
+    let (factors, origin, e) = vehicles::read_or_builtin(
+        dir,
+        &f.emission_factors,
+        vehicles::parse_emission_factors_lenient,
+        || EmissionFactors::builtin().factors,
+    );
+    errors.extend(e);
+    let emission_factors = EmissionFactors { factors, origin };
     let territory = Territory {
         dir: dir.to_path_buf(),
         manifest,
@@ -118,8 +168,11 @@ fn load_lenient(dir: &Path) -> Result<Loaded> {
         actors,
         flows,
         materials,
+        vehicles,
+        emission_factors,
     };
     errors.extend(cross_check(&territory));
+    errors.extend(check_rules(&territory));
     Ok(Loaded { territory, errors })
 }
 
@@ -301,7 +354,217 @@ fn cross_check(t: &Territory) -> Vec<InputError> {
     errors
 }
 
+/// The shared rules checked against the data: every vehicle class has an emission factor, every
+/// flow's unit converts for its material, and every per-material default of the manifest names a
+/// known material, vehicle and place. Errors name the file, the line and the field.
+fn check_rules(t: &Territory) -> Vec<InputError> {
+    let f = &t.manifest.files;
+    let mut errors = Vec::new();
+    for v in &t.vehicles.types {
+        if !t
+            .emission_factors
+            .factors
+            .iter()
+            .any(|e| e.vehicle_class == v.vehicle_class)
+        {
+            let file = match &t.vehicles.origin {
+                DataOrigin::TerritoryFile(name) => t.dir.join(name),
+                DataOrigin::Builtin => PathBuf::from("<built-in vehicles.csv>"),
+            };
+            errors.push(InputError::new(
+                file,
+                Location::File,
+                Some("vehicle_class"),
+                format!(
+                    "vehicle `{}`: no emission factor for class `{}` in {}",
+                    v.id, v.vehicle_class, f.emission_factors
+                ),
+            ));
+        }
+    }
+    for (i, fl) in t.flows.iter().enumerate() {
+        if let Some(m) = t.material(&fl.material)
+            && let Err(e) = fl.kg_per_flow_unit(m)
+        {
+            errors.push(InputError::new(
+                t.dir.join(&f.flows),
+                Location::Line(i as u64 + 2),
+                Some(e.field),
+                e.message,
+            ));
+        }
+    }
+    let manifest = t.dir.join(MANIFEST_FILE);
+    for (material, d) in &t.manifest.defaults.rounds {
+        let key = |k: &str| format!("defaults.rounds.{material}.{k}");
+        let err = |k: &str, msg: String| {
+            InputError::new(
+                &manifest,
+                t.manifest.location_of(&key(k)),
+                Some(&key(k)),
+                msg,
+            )
+        };
+        if t.material(material).is_none() {
+            errors.push(InputError::new(
+                &manifest,
+                Location::File,
+                Some(&format!("defaults.rounds.{material}")),
+                format!("unknown material `{material}` (not in {})", f.materials),
+            ));
+        }
+        if let Some(id) = &d.vehicle
+            && t.vehicles.get(id).is_none()
+        {
+            errors.push(err(
+                "vehicle",
+                format!(
+                    "unknown vehicle `{id}` (vehicle types in {}: {})",
+                    origin_name(&t.vehicles.origin, &f.vehicles),
+                    t.vehicles
+                        .types
+                        .iter()
+                        .map(|v| v.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        for (k, what, spec) in [
+            ("treatment_site", "treatment site", &d.treatment_site),
+            ("depot", "depot", &d.depot),
+        ] {
+            if let Some(spec) = spec
+                && let Err(e) = t.place(spec, what)
+            {
+                errors.push(err(k, e.to_string()));
+            }
+        }
+        for (k, v) in [("service_min", d.service_min), ("unload_min", d.unload_min)] {
+            if let Some(v) = v
+                && !(v.is_finite() && (0.0..=24.0 * 60.0).contains(&v))
+            {
+                errors.push(err(
+                    k,
+                    format!("{v} is not a number of minutes in [0, 1440]"),
+                ));
+            }
+        }
+    }
+    errors
+}
+
+/// The name of a table's source: the file of the folder, or the built-in copy.
+fn origin_name(origin: &DataOrigin, file: &str) -> String {
+    match origin {
+        DataOrigin::TerritoryFile(_) => file.to_owned(),
+        DataOrigin::Builtin => format!("the built-in {file}"),
+    }
+}
+
+/// A place named in a request or the manifest: a site, an actor, or a point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// The site or actor id, or the `LON,LAT` text as given.
+    pub id: String,
+    /// The site's or actor's name, or `role (LON,LAT)` for a point.
+    pub name: String,
+    /// Its position.
+    pub position: geo::Point<f64>,
+}
+
+/// Parse `"LON,LAT"` (WGS84 degrees, in range).
+pub fn parse_lonlat(s: &str) -> Option<geo::Point<f64>> {
+    let (a, b) = s.split_once(',')?;
+    let lon: f64 = a.trim().parse().ok()?;
+    let lat: f64 = b.trim().parse().ok()?;
+    ((-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat))
+        .then(|| geo::Point::new(lon, lat))
+}
+
 impl Territory {
+    /// The place named by `spec`: a site id, an actor id or `"LON,LAT"`; `what` names its role
+    /// in messages (`depot`, `treatment site`). An unknown id, or a site or actor without a
+    /// position, is an error.
+    pub fn place(&self, spec: &str, what: &str) -> Result<Place> {
+        let spec = spec.trim();
+        if let Some(p) = parse_lonlat(spec) {
+            return Ok(Place {
+                id: spec.to_owned(),
+                name: format!("{what} ({spec})"),
+                position: p,
+            });
+        }
+        let (name, pos) = if let Some(s) = self.site(spec) {
+            (s.name.clone(), s.position)
+        } else if let Some(a) = self.actor(spec) {
+            (a.name.clone(), a.position)
+        } else {
+            return Err(Error::Invalid(format!(
+                "unknown {what} `{spec}`: not a site id ({}), an actor id ({}) or LON,LAT",
+                self.manifest.files.sites, self.manifest.files.actors
+            )));
+        };
+        let position = pos.ok_or_else(|| {
+            Error::Invalid(format!(
+                "{what} `{spec}` ({name}) has no position: set lon/lat or pass LON,LAT"
+            ))
+        })?;
+        Ok(Place {
+            id: spec.to_owned(),
+            name,
+            position,
+        })
+    }
+
+    /// The vehicle type to use for `material` among `types`, and why: the manifest's
+    /// `defaults.rounds.<material>.vehicle`, else boucle's built-in choice for the material,
+    /// else the first type. When `types` are the territory's own (`own_types`), a manifest id
+    /// missing from them is an error; when a request brings its own types, the manifest's id
+    /// applies only if it is among them.
+    pub fn default_vehicle<'a>(
+        &self,
+        material: &str,
+        types: &'a [Vehicle],
+        own_types: bool,
+    ) -> Result<(&'a Vehicle, VehicleChoice)> {
+        let find = |id: &str| types.iter().find(|v| v.id == id);
+        if let Some(id) = self
+            .manifest
+            .defaults
+            .rounds
+            .get(material)
+            .and_then(|d| d.vehicle.as_deref())
+        {
+            match find(id) {
+                Some(v) => return Ok((v, VehicleChoice::Manifest)),
+                None if own_types => {
+                    return Err(Error::Invalid(format!(
+                        "territory.toml defaults.rounds.{material}.vehicle: unknown vehicle `{id}` (vehicle types: {})",
+                        types
+                            .iter()
+                            .map(|v| v.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                }
+                None => {}
+            }
+        }
+        if let Some(v) = vehicles::default_vehicle_for(material).and_then(find) {
+            return Ok((v, VehicleChoice::Builtin));
+        }
+        types
+            .first()
+            .map(|v| (v, VehicleChoice::FirstType))
+            .ok_or_else(|| Error::Invalid("no vehicle type".into()))
+    }
+
+    /// The cost model of the vehicle type `id` with the territory's emission factors.
+    pub fn cost_model(&self, vehicle: &Vehicle) -> Result<CostModel> {
+        CostModel::new(vehicle, &self.emission_factors.factors)
+    }
+
     /// Load and validate a territory folder; any problem is an error listing all of them.
     pub fn load(dir: &Path) -> Result<Territory> {
         let loaded = load_lenient(dir)?;
@@ -370,16 +633,28 @@ impl Territory {
     }
 }
 
-/// Validate a territory folder leniently: counts and every problem found, the programme's
-/// synergy register included (see [`crate::synergy::check_register`]).
+/// Why a default vehicle type was chosen ([`Territory::default_vehicle`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VehicleChoice {
+    /// The manifest's `defaults.rounds.<material>.vehicle`.
+    Manifest,
+    /// boucle's built-in choice for the material.
+    Builtin,
+    /// The first vehicle type.
+    FirstType,
+}
+
+/// Validate a territory folder leniently: counts and every problem found, the vehicle types,
+/// emission factors, manifest defaults and the programme's synergy register included (see
+/// [`register::check_register`]).
 pub fn check(dir: &Path) -> CheckReport {
     match load_lenient(dir) {
         Ok(Loaded {
             territory: t,
             mut errors,
         }) => {
-            let register = dir.join(crate::synergy::SYNERGIES_FILE);
-            let (synergies, register_errors) = crate::synergy::check_register(&t, &register);
+            let register = dir.join(SYNERGIES_FILE);
+            let (synergies, register_errors) = register::check_register(&t, &register);
             errors.extend(register_errors);
             CheckReport {
                 name: Some(t.manifest.name.clone()),
@@ -392,6 +667,8 @@ pub fn check(dir: &Path) -> CheckReport {
                 flows: t.flows.len(),
                 materials: t.materials.len(),
                 synergies,
+                vehicle_types: t.vehicles.types.len(),
+                emission_factors: t.emission_factors.factors.len(),
                 population: t.population(),
                 errors: errors.iter().map(ToString::to_string).collect(),
             }
@@ -407,6 +684,8 @@ pub fn check(dir: &Path) -> CheckReport {
             flows: 0,
             materials: 0,
             synergies: 0,
+            vehicle_types: 0,
+            emission_factors: 0,
             population: 0,
             errors: vec![e.to_string()],
         },

@@ -256,8 +256,8 @@ pub struct Flow {
     pub quantity: f64,
     /// Unit of `quantity` ("pallets", "t", "m3", "kg").
     pub unit: String,
-    /// Period of `quantity` ("year", "month", "week").
-    pub period: String,
+    /// Period of `quantity` (and of `collections_per_period`).
+    pub period: super::Period,
     /// Collections per period when hauled (frequency), if known.
     pub collections_per_period: Option<f64>,
     /// Whether the figure is measured (false) or illustrative/estimated (true).

@@ -1,0 +1,396 @@
+//! What the collection rounds answer: the rounds of one collection cycle, the holders left out
+//! and why, the defaults taken and where they come from, and the alone-vs-pooled scenario.
+//! Every closed set of values is an enum that serialises to the snake_case word the JSON has
+//! always carried.
+
+use serde::{Deserialize, Serialize};
+
+use super::scenario::Scenario;
+use crate::territory::Vehicle;
+use crate::travel::Method;
+
+/// What a place of a round is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceKind {
+    /// Where the rounds start and end.
+    Depot,
+    /// A holder collected.
+    Stop,
+    /// The treatment site where the load is emptied.
+    Dump,
+}
+
+/// A place of a round: depot, stop or treatment site.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanStop {
+    /// Actor or site id (`"LON,LAT"` for a depot or dump given by coordinates).
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// `depot`, `stop` or `dump`.
+    pub kind: PlaceKind,
+    /// Longitude (WGS84).
+    pub lon: f64,
+    /// Latitude (WGS84).
+    pub lat: f64,
+    /// Arrival time from the start of the round, in seconds.
+    pub arrival_s: f64,
+    /// Load on board on leaving the place, in kg (`None` in public answers).
+    pub load: Option<f64>,
+}
+
+/// A constraint that limits a round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Binding {
+    /// A trip is full (routing engine).
+    Capacity,
+    /// The round is at its maximum duration.
+    MaxDuration,
+    /// The round is at its maximum distance.
+    MaxDistance,
+    /// A stop is served at the end of its time window.
+    TimeWindows,
+    /// The load is at ≥ 90 % of the payload (savings construction).
+    CapacityKg,
+    /// The load is at ≥ 90 % of the volume (savings construction).
+    CapacityM3,
+}
+
+/// One round of one vehicle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanRound {
+    /// Vehicle type id.
+    pub vehicle: String,
+    /// Depot, stops, treatment site, depot.
+    pub stops: Vec<PlanStop>,
+    /// Length in metres.
+    pub distance_m: f64,
+    /// Duration in seconds (driving, service, unloading).
+    pub duration_s: f64,
+    /// Cost in euros (cost model of the vehicle).
+    pub cost_eur: f64,
+    /// Emissions in kg CO2e.
+    pub co2e_kg: f64,
+    /// Trips (unloadings at the treatment site) in the round.
+    pub trips: usize,
+    /// Load collected, in kg (`None` in public answers).
+    pub load_kg: Option<f64>,
+    /// Load collected, in m³ (`None` in public answers).
+    pub load_m3: Option<f64>,
+    /// How distances were obtained (`road` / `crow_flies`).
+    pub method: Method,
+    /// GeoJSON LineString of the round; straight segments between places unless `method` is
+    /// `road`.
+    pub geometry: serde_json::Value,
+    /// The constraints that limit the round: from the routing engine `capacity` (a trip is
+    /// full), `max_duration`, `max_distance`, `time_windows`; from the savings construction the
+    /// constraints at ≥ 90 % of their limit (`capacity_kg`, `capacity_m3`, `max_duration`,
+    /// `max_distance`). Empty: nothing binds.
+    pub binding: Vec<Binding>,
+}
+
+/// Why a holder is left out of the rounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// It has no position.
+    Unlocated,
+    /// Its yearly quantity is zero.
+    ZeroQuantity,
+    /// Its load per collection exceeds every vehicle (routing engine).
+    Capacity,
+    /// No vehicle reaches it within its time window.
+    TimeWindow,
+    /// Even alone it exceeds the maximum duration.
+    MaxDuration,
+    /// Even alone it exceeds the maximum distance.
+    MaxDistance,
+    /// No vehicle is available for it.
+    NoVehicle,
+    /// Its load exceeds the payload (savings construction).
+    CapacityKg,
+    /// Its load exceeds the volume (savings construction).
+    CapacityM3,
+}
+
+impl From<boucle_vrp::UnassignedReason> for Reason {
+    fn from(r: boucle_vrp::UnassignedReason) -> Self {
+        use boucle_vrp::UnassignedReason as U;
+        match r {
+            U::Capacity => Reason::Capacity,
+            U::TimeWindow => Reason::TimeWindow,
+            U::MaxDuration => Reason::MaxDuration,
+            U::MaxDistance => Reason::MaxDistance,
+            U::NoVehicle => Reason::NoVehicle,
+        }
+    }
+}
+
+/// A holder left out of the rounds, with the reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unassigned {
+    /// Actor or site id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Why.
+    pub reason: Reason,
+}
+
+/// What a default is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DefaultKey {
+    /// The treatment site where the rounds unload.
+    TreatmentSite,
+    /// The depot where they start and end.
+    Depot,
+    /// The list of vehicle types.
+    VehicleTypes,
+    /// The vehicle type used.
+    Vehicle,
+    /// The emission factors.
+    EmissionFactors,
+    /// Service time per stop.
+    ServiceTime,
+    /// Unloading time at the treatment site.
+    UnloadTime,
+    /// Collections per year of holders whose flows give none.
+    CollectionsPerYear,
+    /// A mixed fleet asked in the request.
+    Fleet,
+}
+
+/// Where a default comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// The territory.toml setting named in `setting`.
+    Manifest,
+    /// A file of the territory folder.
+    TerritoryFile,
+    /// boucle's own default.
+    Builtin,
+    /// The first located site accepting the material.
+    FirstLocatedSite,
+    /// The depot is the treatment site.
+    TreatmentSite,
+    /// The first vehicle type.
+    FirstType,
+    /// The request.
+    Request,
+}
+
+/// A default the planner took because the request did not say: what, which, and from where.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DefaultTaken {
+    /// What was defaulted.
+    pub key: DefaultKey,
+    /// What was taken: a site or vehicle type id, a file name, minutes (`service_time`,
+    /// `unload_time`), collections per year, or the fleet's type ids (comma-separated).
+    pub value: String,
+    /// The name of what was taken, when it has one (a site).
+    pub name: Option<String>,
+    /// Where it comes from.
+    pub origin: Origin,
+    /// The territory.toml setting read, when `origin` is `manifest`.
+    pub setting: Option<String>,
+    /// The same in an English sentence (as in [`RoundsPlan::defaults_used`]).
+    pub text: String,
+}
+
+impl DefaultTaken {
+    /// A default taken, described by `text`.
+    pub fn new(key: DefaultKey, value: impl Into<String>, origin: Origin, text: String) -> Self {
+        DefaultTaken {
+            key,
+            value: value.into(),
+            name: None,
+            origin,
+            setting: None,
+            text,
+        }
+    }
+
+    /// With the name of what was taken.
+    pub fn named(mut self, name: &str) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// With the territory.toml setting read.
+    pub fn setting(mut self, setting: String) -> Self {
+        self.setting = Some(setting);
+        self
+    }
+}
+
+/// Which construction produced the rounds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Solver {
+    /// The routing engine (boucle-vrp's hybrid genetic search).
+    Hgs,
+    /// The Clarke–Wright savings construction + 2-opt, kept when cheaper.
+    Savings,
+}
+
+/// The rounds of one collection cycle and the yearly alone-vs-pooled comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundsPlan {
+    /// Material slug.
+    pub material: String,
+    /// Unit of the material's quantities.
+    pub unit: String,
+    /// How distances and durations were obtained.
+    pub method: Method,
+    /// Which routing engine produced the rounds, in words.
+    pub engine: String,
+    /// Which routing engine produced the rounds.
+    pub solver: Solver,
+    /// Defaults taken because the request did not say (in words).
+    pub defaults_used: Vec<String>,
+    /// The same defaults as data (what, which, from where), for display in any language.
+    #[serde(default)]
+    pub defaults: Vec<DefaultTaken>,
+    /// The depot.
+    pub depot: PlanStop,
+    /// The treatment site.
+    pub dump: PlanStop,
+    /// The vehicle type (the primary one of the fleet: the alone baseline uses it).
+    pub vehicle: Vehicle,
+    /// The fleet the rounds may use: `vehicle` first, then the other types asked (`vehicle`
+    /// of the request as a comma-separated list); each round names its type.
+    #[serde(default)]
+    pub fleet: Vec<Vehicle>,
+    /// Collection cycles per year (the pooled rounds run once per cycle).
+    pub cycles_per_year: f64,
+    /// The rounds of one collection cycle.
+    pub rounds: Vec<PlanRound>,
+    /// Holders not served, with the reason.
+    pub unassigned: Vec<Unassigned>,
+    /// Alone vs pooled, per year.
+    pub scenario: Scenario,
+    /// Remarks on the plan (fleet use, engine, estimated distances), in words.
+    pub notes: Vec<String>,
+    /// Whether the loads are hidden (public answers): `load`, `load_kg` and `load_m3` are then
+    /// `null`.
+    #[serde(default)]
+    pub loads_hidden: bool,
+}
+
+impl RoundsPlan {
+    /// The plan as the public may see it: the routes, stops and figures, without the loads
+    /// (per stop, per round) from which a company's quantity could be read.
+    pub fn public(mut self) -> RoundsPlan {
+        for r in &mut self.rounds {
+            r.load_kg = None;
+            r.load_m3 = None;
+            for s in &mut r.stops {
+                s.load = None;
+            }
+        }
+        self.depot.load = None;
+        self.dump.load = None;
+        self.loads_hidden = true;
+        self
+    }
+}
+
+/// `as_str` (the snake_case word of the JSON) and `Display` for the answer's enums.
+macro_rules! words {
+    ($t:ty { $($v:ident => $w:literal),* $(,)? }) => {
+        impl $t {
+            /// The snake_case word, as in the JSON.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(<$t>::$v => $w,)*
+                }
+            }
+        }
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+words!(PlaceKind { Depot => "depot", Stop => "stop", Dump => "dump" });
+words!(Binding {
+    Capacity => "capacity",
+    MaxDuration => "max_duration",
+    MaxDistance => "max_distance",
+    TimeWindows => "time_windows",
+    CapacityKg => "capacity_kg",
+    CapacityM3 => "capacity_m3",
+});
+words!(Reason {
+    Unlocated => "unlocated",
+    ZeroQuantity => "zero_quantity",
+    Capacity => "capacity",
+    TimeWindow => "time_window",
+    MaxDuration => "max_duration",
+    MaxDistance => "max_distance",
+    NoVehicle => "no_vehicle",
+    CapacityKg => "capacity_kg",
+    CapacityM3 => "capacity_m3",
+});
+words!(Origin {
+    Manifest => "manifest",
+    TerritoryFile => "territory_file",
+    Builtin => "builtin",
+    FirstLocatedSite => "first_located_site",
+    TreatmentSite => "treatment_site",
+    FirstType => "first_type",
+    Request => "request",
+});
+words!(DefaultKey {
+    TreatmentSite => "treatment_site",
+    Depot => "depot",
+    VehicleTypes => "vehicle_types",
+    Vehicle => "vehicle",
+    EmissionFactors => "emission_factors",
+    ServiceTime => "service_time",
+    UnloadTime => "unload_time",
+    CollectionsPerYear => "collections_per_year",
+    Fleet => "fleet",
+});
+words!(Solver { Hgs => "hgs", Savings => "savings" });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The words of `as_str` are the JSON's.
+    #[test]
+    fn words_match_serde() {
+        let same = |v: serde_json::Value, w: &str| assert_eq!(v, serde_json::json!(w));
+        same(
+            serde_json::to_value(Reason::ZeroQuantity).unwrap(),
+            Reason::ZeroQuantity.as_str(),
+        );
+        same(
+            serde_json::to_value(Binding::CapacityM3).unwrap(),
+            Binding::CapacityM3.as_str(),
+        );
+        same(
+            serde_json::to_value(Origin::FirstLocatedSite).unwrap(),
+            Origin::FirstLocatedSite.as_str(),
+        );
+        same(
+            serde_json::to_value(DefaultKey::CollectionsPerYear).unwrap(),
+            DefaultKey::CollectionsPerYear.as_str(),
+        );
+        same(
+            serde_json::to_value(PlaceKind::Dump).unwrap(),
+            PlaceKind::Dump.as_str(),
+        );
+        same(
+            serde_json::to_value(Solver::Savings).unwrap(),
+            Solver::Savings.as_str(),
+        );
+    }
+}

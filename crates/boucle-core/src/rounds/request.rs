@@ -1,0 +1,59 @@
+//! What a user asks of the collection rounds (`boucle rounds`, `POST /api/rounds`).
+
+use serde::{Deserialize, Serialize};
+
+use crate::territory::{EmissionFactor, Vehicle};
+
+/// Vehicle types given inline (API) or as a CSV path (CLI).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum VehiclesSpec {
+    /// Vehicle types given inline.
+    Inline(Vec<Vehicle>),
+    /// Path of a vehicles CSV (same columns as `vehicles.csv`).
+    File(String),
+}
+
+/// Emission factors given inline (API) or as a CSV path (CLI).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FactorsSpec {
+    /// Factors given inline.
+    Inline(Vec<EmissionFactor>),
+    /// Path of an emission-factor CSV (same columns as `emission_factors.csv`).
+    File(String),
+}
+
+/// What to plan.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RoundsRequest {
+    /// Material slug, e.g. `pallets`.
+    pub material: String,
+    /// Depot: a site or actor id, or `"LON,LAT"`.
+    #[serde(default)]
+    pub depot: Option<String>,
+    /// Treatment site (dump): a site id, or `"LON,LAT"`.
+    #[serde(default)]
+    pub dump: Option<String>,
+    /// Vehicle types (inline or a CSV path); default: the territory's `vehicles.csv`.
+    #[serde(default)]
+    pub vehicles: Option<VehiclesSpec>,
+    /// Time limit of the solver in seconds.
+    #[serde(default)]
+    pub time_limit_s: Option<f64>,
+    /// Random seed of the solver.
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// Vehicle type id to use among `vehicles` (default: the material's default vehicle);
+    /// several ids, comma-separated, make a mixed fleet whose first type is the primary one.
+    #[serde(default)]
+    pub vehicle: Option<String>,
+    /// Emission factors (inline or a CSV path); default: the territory's
+    /// `emission_factors.csv`.
+    #[serde(default)]
+    pub factors: Option<FactorsSpec>,
+    /// Stop the routing engine after this many genetic iterations, with no clock: the same
+    /// request gives the same plan on any machine (library and CLI; not accepted over HTTP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_iterations: Option<u64>,
+}

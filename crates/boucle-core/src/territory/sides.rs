@@ -1,0 +1,154 @@
+//! The two sides of potential exchanges in a territory: every out flow (what a holder gives
+//! away) and every in side (an in flow, or a material a treatment site accepts), each with its
+//! position, intercommunality and yearly tonnes. Synergy matching and the indicators both read
+//! them here.
+
+use std::collections::HashSet;
+
+use geo::Point;
+
+use super::{Direction, Territory};
+
+/// Whether a side is an actor or a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SideKind {
+    /// A company or organisation (`actors.csv`).
+    Actor,
+    /// A treatment or reuse site (`sites.csv`).
+    Site,
+}
+
+impl SideKind {
+    /// `actor` or `site`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SideKind::Actor => "actor",
+            SideKind::Site => "site",
+        }
+    }
+}
+
+/// A side of a potential exchange, with its position and administrative place.
+#[derive(Debug, Clone)]
+pub struct Side {
+    /// Actor or site id.
+    pub holder: String,
+    /// Its name.
+    pub name: String,
+    /// Actor or site.
+    pub kind: SideKind,
+    /// Material slug.
+    pub material: String,
+    /// EWC code declared on the flow (empty for a site's `accepts`).
+    pub ewc: String,
+    /// Tonnes per year, when the flow gives a convertible quantity.
+    pub tonnes: Option<f64>,
+    /// Position, if known.
+    pub point: Option<Point<f64>>,
+    /// SIREN of its intercommunality, when known.
+    pub epci: Option<String>,
+    /// Whether it lies in the territory (its commune, or its position, is one of ours).
+    pub in_territory: bool,
+    /// Whether the flow is a demonstration or estimated value.
+    pub estimate: bool,
+}
+
+/// Out flows and in sides of the territory. `epci_at` gives the intercommunality (SIREN) at a
+/// position, for holders whose commune is not known. Out flows whose tonnage cannot be computed
+/// are left out; in flows keep `None` tonnes.
+pub fn sides(
+    t: &Territory,
+    epci_at: &dyn Fn(Point<f64>) -> Option<String>,
+) -> (Vec<Side>, Vec<Side>) {
+    let place = |insee: Option<&str>, point: Option<Point<f64>>| {
+        if let Some(c) = insee.and_then(|i| t.commune(i)) {
+            return (Some(c.epci_siren.clone()), true);
+        }
+        match point.and_then(epci_at) {
+            Some(e) => (Some(e), true),
+            None => (None, false),
+        }
+    };
+    let mut outs = Vec::new();
+    let mut ins = Vec::new();
+    let mut in_keys = HashSet::new();
+    for f in &t.flows {
+        let Some(material) = t.material(&f.material) else {
+            continue;
+        };
+        let tonnes = f.tonnes_per_year(material).ok();
+        let (name, insee, point, kind) = if let Some(a) = t.actor(&f.holder) {
+            (
+                a.name.clone(),
+                a.insee.as_deref(),
+                a.position,
+                SideKind::Actor,
+            )
+        } else if let Some(s) = t.site(&f.holder) {
+            (
+                s.name.clone(),
+                s.insee.as_deref(),
+                s.position,
+                SideKind::Site,
+            )
+        } else {
+            continue;
+        };
+        let (epci, in_territory) = place(insee, point);
+        let side = Side {
+            holder: f.holder.clone(),
+            name,
+            kind,
+            material: f.material.clone(),
+            ewc: f.ewc_code.clone(),
+            tonnes,
+            point,
+            epci,
+            in_territory,
+            estimate: f.estimate,
+        };
+        match f.direction {
+            Direction::Out if tonnes.is_some() => outs.push(side),
+            Direction::Out => {}
+            Direction::In => {
+                in_keys.insert((f.holder.clone(), f.material.clone()));
+                ins.push(side);
+            }
+        }
+    }
+    for s in &t.sites {
+        let (epci, in_territory) = place(s.insee.as_deref(), s.position);
+        for m in &s.accepts {
+            if in_keys.insert((s.id.clone(), m.clone())) {
+                ins.push(Side {
+                    holder: s.id.clone(),
+                    name: s.name.clone(),
+                    kind: SideKind::Site,
+                    material: m.clone(),
+                    ewc: String::new(),
+                    tonnes: None,
+                    point: s.position,
+                    epci: epci.clone(),
+                    in_territory,
+                    estimate: false,
+                });
+            }
+        }
+    }
+    (outs, ins)
+}
+
+/// For each side, its row/column in a matrix built from the sides that have a position (in
+/// order), or `None` without a position.
+pub fn position_index(sides: &[Side]) -> Vec<Option<usize>> {
+    let mut k = 0;
+    sides
+        .iter()
+        .map(|s| {
+            s.point.map(|_| {
+                k += 1;
+                k - 1
+            })
+        })
+        .collect()
+}
