@@ -366,3 +366,101 @@ s7,Ligne courte\n"
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("synergies            9"), "{text}");
 }
+
+/// A file cut in the middle of a row, as a failed copy leaves it.
+fn truncate_mid_row(p: &Path, row: usize) {
+    let text = std::fs::read_to_string(p).unwrap();
+    let start: usize = text.lines().take(row - 1).map(|l| l.len() + 1).sum();
+    let line = text.lines().nth(row - 1).unwrap();
+    std::fs::write(p, &text[..start + line.len() / 3]).unwrap();
+}
+
+#[test]
+fn truncated_vehicles_and_emission_factors_name_file_and_line() {
+    let dir = copy_geodata();
+    truncate_mid_row(&dir.path().join("vehicles.csv"), 4);
+    truncate_mid_row(&dir.path().join("emission_factors.csv"), 3);
+    let errors = check_errors(dir.path());
+    assert!(
+        errors.iter().any(|e| e.contains("vehicles.csv, line 4")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("emission_factors.csv, line 3")),
+        "{errors:?}"
+    );
+    // Vehicles whose class has lost its emission factor are named too.
+    assert!(
+        errors.iter().any(|e| e.contains("vehicles.csv")
+            && e.contains("field `vehicle_class`")
+            && e.contains("no emission factor for class")),
+        "{errors:?}"
+    );
+    let out = boucle(&["check", "--data", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("vehicles.csv, line 4"), "{stdout}");
+    // Nothing runs on such a folder: rounds cannot fall back to another vehicle in silence.
+    let out = boucle(&[
+        "rounds",
+        "--material",
+        "pallets",
+        "--data",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("vehicles.csv, line 4"), "{stderr}");
+}
+
+#[test]
+fn manifest_defaults_naming_missing_things_are_errors_with_their_line() {
+    let dir = copy_geodata();
+    let p = dir.path().join("territory.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let text = text
+        .replacen(
+            "vehicle = \"rigid_19t_tail_lift\"",
+            "vehicle = \"rigid_40t\"",
+            1,
+        )
+        .replacen(
+            "treatment_site = \"communaute-emmaus-cernay\"",
+            "treatment_site = \"no-such-site\"",
+            1,
+        );
+    std::fs::write(&p, &text).unwrap();
+    let line_of = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+    let errors = check_errors(dir.path());
+    let vehicle = format!("territory.toml, line {}", line_of("rigid_40t"));
+    assert!(
+        errors.iter().any(|e| e.contains(&vehicle)
+            && e.contains("field `defaults.rounds.")
+            && e.contains("unknown vehicle `rigid_40t`")),
+        "{errors:?}"
+    );
+    let site = format!("territory.toml, line {}", line_of("no-such-site"));
+    assert!(
+        errors.iter().any(|e| e.contains(&site)
+            && e.contains(".treatment_site`")
+            && e.contains("unknown treatment site `no-such-site`")),
+        "{errors:?}"
+    );
+    assert!(Territory::load(dir.path()).is_err());
+}
+
+#[test]
+fn a_folder_without_vehicles_uses_the_builtin_ones_and_says_so() {
+    let dir = copy_geodata();
+    std::fs::remove_file(dir.path().join("vehicles.csv")).unwrap();
+    std::fs::remove_file(dir.path().join("emission_factors.csv")).unwrap();
+    let t = Territory::load(dir.path()).unwrap();
+    assert_eq!(t.vehicles.origin, boucle::territory::DataOrigin::Builtin);
+    assert_eq!(t.vehicles.types, load().vehicles.types);
+    let r = territory::check(dir.path());
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!(r.vehicle_types, 4);
+    assert_eq!(r.emission_factors, 4);
+}

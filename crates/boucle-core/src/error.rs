@@ -88,7 +88,7 @@ pub enum Error {
     /// A request that cannot be served as asked (unknown id, bad parameter…).
     #[error("{0}")]
     Invalid(String),
-    /// An answer that would reveal what fewer than [`crate::territory::MIN_CONTRIBUTORS`]
+    /// An answer that would reveal what fewer than `territory::MIN_CONTRIBUTORS`
     /// companies hold, asked without the officer's rights.
     #[error("{0}")]
     Confidential(String),
