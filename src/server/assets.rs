@@ -1,6 +1,6 @@
 //! The web viewer's files: `web/static/` (our HTML, CSS, ES modules) and `web/vendor/` (Leaflet,
 //! copied from npm by `npm ci` in `web/`). Read from disk in debug builds, embedded in release
-//! builds (so `web/vendor` must exist before `cargo build --release`).
+//! builds; `build.rs` makes a release build embed Leaflet again once `web/vendor` appears.
 
 use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -21,7 +21,7 @@ pub const LEAFLET_MISSING_FR: &str = "<!doctype html><html lang=\"fr\"><meta cha
 <body style=\"font-family:sans-serif;max-width:40em;margin:3em auto\"><h1>La carte ne peut pas s'afficher</h1>\
 <p>La bibliothèque cartographique Leaflet n'est pas installée (dossier <code>web/vendor/leaflet</code> absent).</p>\
 <p>Installez-la puis relancez le serveur :</p><pre>(cd web &amp;&amp; npm ci) &amp;&amp; cargo run --release -- serve</pre>\
-<p>En version compilée (<code>--release</code>), Leaflet est intégré au binaire : il faut lancer <code>npm ci</code> <em>avant</em> la compilation.</p>\
+<p>En version compilée (<code>--release</code>), Leaflet est intégré au binaire : après <code>npm ci</code>, <code>cargo run --release</code> recompile le binaire pour l'y inclure.</p>\
 <p>L'API reste disponible : <a href=\"/api/territory\">/api/territory</a>.</p></body></html>";
 
 /// Whether Leaflet is available (embedded or on disk).
