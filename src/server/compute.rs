@@ -195,7 +195,7 @@ pub const MAX_SITING_P: usize = 10;
 
 /// `POST /api/siting`: candidate sites ranked for an activity receiving a material (the
 /// answer of `boucle site`), with a GeoJSON layer of the candidates (`geojson`, property
-/// `score` in [0, 1]). Public answers need at least [`MIN_CONTRIBUTORS`] holders of the
+/// `score` in [0, 1]). Public answers need at least [`crate::territory::MIN_CONTRIBUTORS`] holders of the
 /// material and leave out the per-holder assignments (tonnes of each company).
 pub async fn siting(
     State(s): State<AppState>,

@@ -14,8 +14,8 @@
 use geo::Point;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
-use crate::territory::vehicles::loads;
+use crate::error::Result;
+use crate::territory::vehicles::{find_vehicle, loads};
 use crate::territory::{Holder, MIN_CONTRIBUTORS, Territory};
 use crate::travel::{CostMatrix, Method, Travel};
 
@@ -173,16 +173,7 @@ pub fn clusters_with(
     let mat = t.material_or_err(material)?;
     let types = &t.vehicles.types;
     let vehicle = match params.vehicle.as_deref() {
-        Some(id) => t.vehicles.get(id).ok_or_else(|| {
-            Error::Invalid(format!(
-                "unknown vehicle `{id}` (vehicle types: {})",
-                types
-                    .iter()
-                    .map(|v| v.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        })?,
+        Some(id) => find_vehicle(types, id)?,
         None => t.default_vehicle(&mat.slug, types, true)?.0,
     };
     let vol_cap = vehicle.volume_capacity_m3(&mat.unit, mat.m3_per_unit);
@@ -193,7 +184,7 @@ pub fn clusters_with(
         .collect();
     let points: Vec<Point<f64>> = located.iter().filter_map(|h| h.position).collect();
     let matrix = travel.square(&points)?;
-    let labels = dbscan(&matrix, params.eps_m, params.min_points);
+    let labels = dbscan(&matrix.matrix, params.eps_m, params.min_points);
 
     let mut groups: Vec<(Option<usize>, Vec<usize>)> = Vec::new();
     let n_clusters = labels.iter().flatten().max().map(|m| m + 1).unwrap_or(0);

@@ -15,13 +15,11 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use geo::Point;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::spatial::SpatialIndex;
 use crate::territory::register::count_by_status;
-use crate::territory::sides::{position_index, sides};
+use crate::territory::sides::Exchanges;
 use crate::territory::vocabulary::normalize;
 use crate::territory::{Status, Synergy, Territory, Vocabulary};
 use crate::travel::{CostMatrix, Method, Travel};
@@ -178,13 +176,9 @@ pub fn indicators_with(
     travel: &Travel,
 ) -> Result<IndicatorsReport> {
     let vocab = Vocabulary::new(&t.materials);
-    let idx = SpatialIndex::new(t);
-    let (outs, ins) = sides(t, &|p| idx.epci_at(p.x(), p.y()).map(|e| e.siren.clone()));
-    let out_pts: Vec<Point<f64>> = outs.iter().filter_map(|s| s.point).collect();
-    let in_pts: Vec<Point<f64>> = ins.iter().filter_map(|s| s.point).collect();
-    let out_ix = position_index(&outs);
-    let in_ix = position_index(&ins);
-    let m = travel.table(&out_pts, &in_pts)?.matrix;
+    let ex = Exchanges::of(t);
+    let m = travel.table(&ex.out_points, &ex.in_points)?.matrix;
+    let (outs, ins, out_ix, in_ix) = (&ex.outs, &ex.ins, &ex.out_ix, &ex.in_ix);
     let flows_estimate = outs.iter().any(|o| o.estimate);
     let mut out = Vec::new();
 

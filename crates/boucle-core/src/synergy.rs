@@ -3,12 +3,10 @@
 //! controlled vocabulary ([`crate::territory::Vocabulary`]). The register of synergies followed
 //! by the programme lives with the territory ([`crate::territory::register`]).
 
-use geo::Point;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::spatial::SpatialIndex;
-use crate::territory::sides::{position_index, sides};
+use crate::territory::sides::Exchanges;
 use crate::territory::{MatchReason, Territory, Vocabulary};
 use crate::travel::{CostMatrix, Method, Travel};
 
@@ -78,13 +76,9 @@ pub fn find_candidates(t: &Territory) -> Result<MatchReport> {
 /// [`find_candidates`] with a travel context the caller keeps.
 pub fn find_candidates_with(t: &Territory, travel: &Travel) -> Result<MatchReport> {
     let vocab = Vocabulary::new(&t.materials);
-    let idx = SpatialIndex::new(t);
-    let (outs, ins) = sides(t, &|p| idx.epci_at(p.x(), p.y()).map(|e| e.siren.clone()));
-    let out_pts: Vec<Point<f64>> = outs.iter().filter_map(|s| s.point).collect();
-    let in_pts: Vec<Point<f64>> = ins.iter().filter_map(|s| s.point).collect();
-    let out_ix = position_index(&outs);
-    let in_ix = position_index(&ins);
-    let m = travel.table(&out_pts, &in_pts)?.matrix;
+    let ex = Exchanges::of(t);
+    let m = travel.table(&ex.out_points, &ex.in_points)?.matrix;
+    let (outs, ins, out_ix, in_ix) = (&ex.outs, &ex.ins, &ex.out_ix, &ex.in_ix);
     let mut candidates = Vec::new();
     let mut unmatched = Vec::new();
     for (i, o) in outs.iter().enumerate() {

@@ -54,25 +54,12 @@ pub struct TravelTable {
     pub fallback_reason: Option<String>,
 }
 
-impl CostMatrix for TravelTable {
-    fn rows(&self) -> usize {
-        self.matrix.rows
-    }
-    fn cols(&self) -> usize {
-        self.matrix.cols
-    }
-    fn distance_m(&self, from: usize, to: usize) -> f64 {
-        self.matrix.distance_m(from, to)
-    }
-    fn duration_s(&self, from: usize, to: usize) -> f64 {
-        self.matrix.duration_s(from, to)
-    }
-    fn method(&self) -> Method {
+impl TravelTable {
+    /// How the table was obtained (`crow_flies` when the whole table fell back).
+    pub fn method(&self) -> Method {
         self.matrix.method
     }
-}
 
-impl TravelTable {
     /// What the reader should know about this table, in words (empty when every pair was
     /// measured as the method says).
     pub fn warnings(&self, what: &str) -> Vec<String> {

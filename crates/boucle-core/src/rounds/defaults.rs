@@ -18,7 +18,7 @@ use super::answer::{DefaultKey, DefaultTaken, Origin};
 use super::request::{FactorsSpec, RoundsRequest, VehiclesSpec};
 use super::scenario::Timing;
 use crate::error::{Error, Result};
-use crate::territory::vehicles::{read_emission_factors, read_vehicles};
+use crate::territory::vehicles::{find_vehicle, read_emission_factors, read_vehicles};
 use crate::territory::{
     DataOrigin, EmissionFactor, Material, Place, Territory, Vehicle, VehicleChoice,
 };
@@ -206,20 +206,6 @@ pub fn vehicle_types(
     }
 }
 
-/// The type `id` among `types`, or an error listing them.
-fn find_type(types: &[Vehicle], id: &str) -> Result<Vehicle> {
-    types.iter().find(|v| v.id == id).cloned().ok_or_else(|| {
-        Error::Invalid(format!(
-            "unknown vehicle `{id}` (vehicle types: {})",
-            types
-                .iter()
-                .map(|v| v.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-    })
-}
-
 /// The fleet: the types listed in `wanted` (comma-separated, the first is the primary one),
 /// else the material's default vehicle.
 pub fn fleet(
@@ -239,7 +225,7 @@ pub fn fleet(
         })
         .unwrap_or_default();
     let primary = match wanted.first() {
-        Some(id) => find_type(types, id)?,
+        Some(id) => find_vehicle(types, id)?.clone(),
         None => {
             let (v, choice) = t.default_vehicle(material, types, own_types)?;
             used.push(match choice {
@@ -271,7 +257,7 @@ pub fn fleet(
     };
     let mut fleet = vec![primary];
     for id in wanted.iter().skip(1) {
-        let v = find_type(types, id)?;
+        let v = find_vehicle(types, id)?.clone();
         if !fleet.iter().any(|f| f.id == v.id) {
             fleet.push(v);
         }

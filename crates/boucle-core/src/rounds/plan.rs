@@ -28,7 +28,7 @@ use crate::territory::vehicles::loads;
 use crate::territory::{
     CostModel, DEFAULT_COLLECTIONS_PER_YEAR, Factor, Material, Place, Territory, Totals,
 };
-use crate::travel::{CostMatrix, Method, Travel, TravelTable};
+use crate::travel::{Method, Travel, TravelTable};
 
 /// Time limit of the routing engine when the request gives none, seconds.
 pub const DEFAULT_TIME_LIMIT_S: f64 = 2.0;
@@ -244,7 +244,7 @@ fn routing_problem<'a>(
         }
     }
     Problem {
-        m: table,
+        m: &table.matrix,
         depot: 0,
         dump: 1,
         stops,
@@ -459,7 +459,7 @@ fn scenario_of(
 ) -> Scenario {
     let model = &models[0];
     let volume_cap = s.fleet[0].volume_capacity_m3(&material.unit, material.m3_per_unit);
-    let alone = scenario::alone(served, 0, 1, table, model, volume_cap, s.timing);
+    let alone = scenario::alone(served, 0, 1, &table.matrix, model, volume_cap, s.timing);
     let mut factors = model.factors();
     for m in &models[1..] {
         for f in m.factors() {

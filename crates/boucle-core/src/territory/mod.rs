@@ -592,6 +592,16 @@ impl Territory {
         })
     }
 
+    /// The commune containing `p` (the first in file order when `p` lies on a shared edge), by
+    /// exact point-in-polygon; [`crate::spatial::SpatialIndex`] answers the same faster.
+    pub fn commune_at(&self, p: geo::Point<f64>) -> Option<&Commune> {
+        use geo::{BoundingRect, Intersects};
+        self.communes.iter().find(|c| {
+            c.geometry.bounding_rect().is_some_and(|r| r.intersects(&p))
+                && c.geometry.intersects(&p)
+        })
+    }
+
     /// The commune with this INSEE code.
     pub fn commune(&self, insee: &str) -> Option<&Commune> {
         self.communes.iter().find(|c| c.insee == insee)

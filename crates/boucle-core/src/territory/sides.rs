@@ -1,7 +1,7 @@
 //! The two sides of potential exchanges in a territory: every out flow (what a holder gives
 //! away) and every in side (an in flow, or a material a treatment site accepts), each with its
-//! position, intercommunality and yearly tonnes. Synergy matching and the indicators both read
-//! them here.
+//! position, intercommunality and yearly tonnes ([`Exchanges`]). Synergy matching and the
+//! indicators both read them here.
 
 use std::collections::HashSet;
 
@@ -53,19 +53,49 @@ pub struct Side {
     pub estimate: bool,
 }
 
-/// Out flows and in sides of the territory. `epci_at` gives the intercommunality (SIREN) at a
-/// position, for holders whose commune is not known. Out flows whose tonnage cannot be computed
-/// are left out; in flows keep `None` tonnes.
-pub fn sides(
-    t: &Territory,
-    epci_at: &dyn Fn(Point<f64>) -> Option<String>,
-) -> (Vec<Side>, Vec<Side>) {
-    let place = |insee: Option<&str>, point: Option<Point<f64>>| {
-        if let Some(c) = insee.and_then(|i| t.commune(i)) {
-            return (Some(c.epci_siren.clone()), true);
+/// The out and in sides of a territory's potential exchanges, and the points of those that have
+/// a position (the rows and columns of a travel table between them).
+#[derive(Debug, Clone)]
+pub struct Exchanges {
+    /// Out flows with a tonnage.
+    pub outs: Vec<Side>,
+    /// In flows and materials accepted by sites.
+    pub ins: Vec<Side>,
+    /// Positions of the out sides that have one, in order.
+    pub out_points: Vec<Point<f64>>,
+    /// Positions of the in sides that have one, in order.
+    pub in_points: Vec<Point<f64>>,
+    /// For each out side, its row among `out_points`.
+    pub out_ix: Vec<Option<usize>>,
+    /// For each in side, its column among `in_points`.
+    pub in_ix: Vec<Option<usize>>,
+}
+
+impl Exchanges {
+    /// The exchanges of territory `t` (see [`sides`]).
+    pub fn of(t: &Territory) -> Exchanges {
+        let (outs, ins) = sides(t);
+        Exchanges {
+            out_points: outs.iter().filter_map(|s| s.point).collect(),
+            in_points: ins.iter().filter_map(|s| s.point).collect(),
+            out_ix: position_index(&outs),
+            in_ix: position_index(&ins),
+            outs,
+            ins,
         }
-        match point.and_then(epci_at) {
-            Some(e) => (Some(e), true),
+    }
+}
+
+/// Out flows and in sides of the territory. A holder's intercommunality is its commune's, else
+/// the one its position lies in. Out flows whose tonnage cannot be computed are left out; in
+/// flows keep `None` tonnes.
+pub fn sides(t: &Territory) -> (Vec<Side>, Vec<Side>) {
+    let place = |insee: Option<&str>, point: Option<Point<f64>>| {
+        let commune = insee
+            .and_then(|i| t.commune(i))
+            .or_else(|| point.and_then(|p| t.commune_at(p)));
+        match commune {
+            Some(c) => (Some(c.epci_siren.clone()), true),
             None => (None, false),
         }
     };

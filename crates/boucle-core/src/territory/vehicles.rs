@@ -150,34 +150,53 @@ fn vehicle_row(row: &Row<'_>) -> Result<Vehicle, InputError> {
 /// Every vehicle type of a vehicles CSV given as bytes (read as if from `path`) and every
 /// problem: file, line and field of each bad row, duplicate ids, an empty file.
 pub fn parse_vehicles_lenient(path: &Path, bytes: &[u8]) -> Read<Vehicle> {
+    unique_rows(
+        path,
+        bytes,
+        VEHICLE_REQUIRED,
+        vehicle_row,
+        ("id", |v| v.id.clone(), "duplicate vehicle id"),
+        "no vehicle type",
+    )
+}
+
+/// The rows of a CSV, each parsed by `parse`, keeping the first of the rows that share a key
+/// (`key.1`) and reporting the others on the key's column (`key.0`, message `key.2`); an empty
+/// file is the problem `empty`.
+fn unique_rows<T>(
+    path: &Path,
+    bytes: &[u8],
+    required: &[&str],
+    parse: fn(&Row<'_>) -> Result<T, InputError>,
+    key: (&str, fn(&T) -> String, &str),
+    empty: &str,
+) -> Read<T> {
+    let (column, key_of, duplicate) = key;
     let mut lines = Vec::new();
-    let mut read = collect_bytes(path, bytes, VEHICLE_REQUIRED, |row| {
-        let v = vehicle_row(row)?;
-        lines.push((v.id.clone(), row.line()));
-        Ok(v)
+    let mut read = collect_bytes(path, bytes, required, |row| {
+        let r = parse(row)?;
+        lines.push(row.line());
+        Ok(r)
     });
     let mut seen = std::collections::HashSet::new();
     let mut keep = Vec::new();
-    for (v, (_, line)) in read.records.drain(..).zip(lines) {
-        if seen.insert(v.id.clone()) {
-            keep.push(v);
+    for (r, line) in read.records.drain(..).zip(lines) {
+        let k = key_of(&r);
+        if seen.insert(k.clone()) {
+            keep.push(r);
         } else {
             read.errors.push(InputError::new(
                 path,
                 Location::Line(line),
-                Some("id"),
-                format!("duplicate vehicle id `{}`", v.id),
+                Some(column),
+                format!("{duplicate} `{k}`"),
             ));
         }
     }
     read.records = keep;
     if read.records.is_empty() && read.errors.is_empty() {
-        read.errors.push(InputError::new(
-            path,
-            Location::File,
-            None,
-            "no vehicle type",
-        ));
+        read.errors
+            .push(InputError::new(path, Location::File, None, empty));
     }
     read
 }
@@ -251,36 +270,32 @@ fn factor_row(row: &Row<'_>) -> Result<EmissionFactor, InputError> {
 /// Every emission factor of an emission-factor CSV given as bytes (read as if from `path`) and
 /// every problem: file, line and field of each bad row, a class given twice, an empty file.
 pub fn parse_emission_factors_lenient(path: &Path, bytes: &[u8]) -> Read<EmissionFactor> {
-    let mut lines = Vec::new();
-    let mut read = collect_bytes(path, bytes, FACTOR_REQUIRED, |row| {
-        let f = factor_row(row)?;
-        lines.push(row.line());
-        Ok(f)
-    });
-    let mut seen = std::collections::HashSet::new();
-    let mut keep = Vec::new();
-    for (f, line) in read.records.drain(..).zip(lines) {
-        if seen.insert(f.vehicle_class.clone()) {
-            keep.push(f);
-        } else {
-            read.errors.push(InputError::new(
-                path,
-                Location::Line(line),
-                Some("vehicle_class"),
-                format!("vehicle class `{}` given twice", f.vehicle_class),
-            ));
-        }
-    }
-    read.records = keep;
-    if read.records.is_empty() && read.errors.is_empty() {
-        read.errors.push(InputError::new(
-            path,
-            Location::File,
-            None,
-            "no emission factor",
-        ));
-    }
-    read
+    unique_rows(
+        path,
+        bytes,
+        FACTOR_REQUIRED,
+        factor_row,
+        (
+            "vehicle_class",
+            |f| f.vehicle_class.clone(),
+            "a second row for vehicle class",
+        ),
+        "no emission factor",
+    )
+}
+
+/// The vehicle type `id` among `types`, or an error listing them.
+pub fn find_vehicle<'a>(types: &'a [Vehicle], id: &str) -> Result<&'a Vehicle> {
+    types.iter().find(|v| v.id == id).ok_or_else(|| {
+        Error::Invalid(format!(
+            "unknown vehicle `{id}` (vehicle types: {})",
+            types
+                .iter()
+                .map(|v| v.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })
 }
 
 /// Parse emission-factor CSV bytes as if read from `path`; any problem is an error naming the
