@@ -181,10 +181,14 @@ fn check_json_has_the_documented_keys() {
         "actors",
         "actors_located",
         "flows",
+        "materials",
         "synergies",
+        "vehicle_types",
+        "emission_factors",
     ] {
         assert!(v[k].is_u64(), "{k}");
     }
+    assert_eq!(v["vehicle_types"], 4);
     assert_eq!(v["communes"], 46);
     assert_eq!(v["epci"], 3);
     assert_eq!(v["errors"], serde_json::json!([]));
