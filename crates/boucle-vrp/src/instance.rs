@@ -404,8 +404,9 @@ impl Inst {
             .collect()
     }
 
-    /// Concatenation of two segments, with the capacity of the route's type.
-    #[inline]
+    /// Concatenation of two segments, with the capacity of the route's type. Always inlined: the
+    /// moves' prices then read the segment from registers, not from a copy just written.
+    #[inline(always)]
     pub fn cat(&self, a: &Seg, b: &Seg, cap: &[f64; DIMS]) -> Seg {
         let t = self.t(a.last, b.first);
         let delta = a.dur - a.tw + t;

@@ -63,14 +63,6 @@ pub(super) enum Part {
 }
 
 impl Part {
-    /// Route whose vehicle runs the new order.
-    #[inline(always)]
-    fn route(&self) -> usize {
-        match *self {
-            Part::Edit { r, .. } | Part::Join { r, .. } => r,
-        }
-    }
-
     /// Whether the move leaves the route, which has `ncust` customers, empty.
     #[inline(always)]
     fn empties(&self, ncust: usize) -> bool {
@@ -78,11 +70,11 @@ impl Part {
             if out.len() > ins.len() && ncust == out.len() - ins.len())
     }
 
-    /// Customers of the new order.
+    /// Customers of the new order, when the route has `ncust` customers.
     #[inline(always)]
-    fn customers(&self, ls: &Ls) -> usize {
+    fn customers(&self, ls: &Ls, ncust: usize) -> usize {
         match *self {
-            Part::Edit { r, out, ins, .. } => ls.routes[r].ncust + ins.len() - out.len(),
+            Part::Edit { out, ins, .. } => ncust + ins.len() - out.len(),
             Part::Join { r, i, s, j } => before(ls, r, i) + ls.routes[s].ncust - before(ls, s, j),
         }
     }
@@ -353,6 +345,8 @@ impl IntraPricer for Plain {
 pub(super) struct Segs {
     /// Customers of routes A and B.
     ncust: [usize; 2],
+    /// Vehicle types of routes A and B.
+    ty: [usize; 2],
     old: f64,
     slack: f64,
     /// Best improving move so far and its gain (negative).
@@ -371,6 +365,7 @@ impl Segs {
         let (a, b) = (&ls.routes[ra], &ls.routes[rb]);
         Segs {
             ncust: [a.ncust, b.ncust],
+            ty: [a.ty, b.ty],
             old,
             slack: a.slack + b.slack,
             best: None,
@@ -392,7 +387,10 @@ impl Pricer for Segs {
             return;
         }
         self.work += 1;
-        let (na, nb) = (a.customers(ls), b.customers(ls));
+        let (na, nb) = (
+            a.customers(ls, self.ncust[0]),
+            b.customers(ls, self.ncust[1]),
+        );
         let known = match (*a, self.last_a) {
             (Part::Edit { i, out, ins, .. }, Some((li, lout, lins, c)))
                 if (i, out, ins) == (li, lout, lins) =>
@@ -408,14 +406,14 @@ impl Pricer for Segs {
             None => {
                 let sa = a.seg(ls);
                 let sb = b.seg(ls);
-                let c = ls.cost_of(ls.routes[a.route()].ty, &sa, na);
+                let c = ls.cost_of(self.ty[0], &sa, na);
                 if let Part::Edit { i, out, ins, .. } = *a {
                     self.last_a = Some((i, out, ins, c));
                 }
                 (c, sb)
             }
         };
-        let delta = ca + ls.cost_of(ls.routes[b.route()].ty, &sb, nb) - self.old;
+        let delta = ca + ls.cost_of(self.ty[1], &sb, nb) - self.old;
         if delta < -IMPROVE && self.best.is_none_or(|bb| delta < bb.0) {
             self.best = Some((delta, m));
         }
