@@ -16,13 +16,19 @@ pub(crate) const EPS: f64 = 1e-6;
 /// A summary of a sequence of visits, concatenable in O(1).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Seg {
+    /// Location of the first visit.
     pub first: u32,
+    /// Location of the last visit.
     pub last: u32,
+    /// Distance travelled.
     pub dist: f64,
     /// Minimal duration (travel, service, waiting), time warp excluded.
     pub dur: f64,
+    /// Time warp (lateness forced by the time windows).
     pub tw: f64,
+    /// Earliest start of the first visit at which the minimal duration is reached.
     pub early: f64,
+    /// Latest start of the first visit without more time warp.
     pub late: f64,
     /// Load before the first unloading (whole load if none).
     pub front: [f64; DIMS],
@@ -39,15 +45,25 @@ pub(crate) struct Seg {
 /// Per vehicle-type data, in compact locations.
 #[derive(Debug, Clone)]
 pub(crate) struct TypeData {
+    /// Capacity per dimension (per trip).
     pub cap: [f64; DIMS],
+    /// Cost per metre.
     pub c_m: f64,
+    /// Cost per second.
     pub c_s: f64,
+    /// Fixed cost of a used vehicle.
     pub fixed: f64,
+    /// Longest route duration (s).
     pub max_dur: f64,
+    /// Longest route distance (m).
     pub max_dist: f64,
+    /// Most trips per route.
     pub max_trips: u32,
+    /// Segment of the start depot.
     pub start_seg: Seg,
+    /// Segment of the route's end: the final unloading, then the end depot.
     pub end_seg: Seg,
+    /// Segment of an intermediate unloading.
     pub dump_seg: Seg,
     /// Count of vehicles (usize::MAX when unbounded).
     pub count: usize,
@@ -61,12 +77,22 @@ pub(crate) struct TypeData {
 /// Penalty weights of the relaxed constraints.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Pen {
+    /// Per unit of load over capacity, per dimension.
     pub cap: [f64; DIMS],
+    /// Per second of time warp or of duration over the limit.
     pub tw: f64,
+    /// Per metre over the distance limit.
     pub dist: f64,
 }
 
 impl Pen {
+    /// Penalty of the loads `load` over the capacities `cap`.
+    #[inline]
+    pub fn excess(&self, load: [f64; DIMS], cap: [f64; DIMS]) -> f64 {
+        (load[0] - cap[0]).max(0.0) * self.cap[0] + (load[1] - cap[1]).max(0.0) * self.cap[1]
+    }
+
+    /// Every weight multiplied by `k`.
     pub fn scaled(&self, k: f64) -> Pen {
         Pen {
             cap: [self.cap[0] * k, self.cap[1] * k],
@@ -79,13 +105,18 @@ impl Pen {
 /// Violations of a route, in natural units.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Viol {
+    /// Load over capacity, per dimension.
     pub cap: [f64; DIMS],
+    /// Time warp plus duration over the limit (s).
     pub time: f64,
+    /// Distance over the limit (m).
     pub dist: f64,
+    /// Trips over the limit.
     pub trips: f64,
 }
 
 impl Viol {
+    /// Whether nothing is violated (up to [`EPS`]).
     pub fn feasible(&self) -> bool {
         self.cap[0] <= EPS
             && self.cap[1] <= EPS
@@ -93,6 +124,8 @@ impl Viol {
             && self.dist <= EPS
             && self.trips <= 0.0
     }
+
+    /// Adds the violations `o`.
     pub fn add(&mut self, o: &Viol) {
         self.cap[0] += o.cap[0];
         self.cap[1] += o.cap[1];
@@ -100,6 +133,8 @@ impl Viol {
         self.dist += o.dist;
         self.trips += o.trips;
     }
+
+    /// Penalty of the violations with weights `p`.
     pub fn penalty(&self, p: &Pen) -> f64 {
         p.cap[0] * self.cap[0]
             + p.cap[1] * self.cap[1]
@@ -117,9 +152,13 @@ pub(crate) struct Inst {
     nloc: usize,
     dist: Vec<f64>,
     time: Vec<f64>,
+    /// Compact location of each customer.
     pub cust_loc: Vec<u32>,
+    /// Segment of each customer alone.
     pub cust_seg: Vec<Seg>,
+    /// Demand of each customer.
     pub demand: Vec<[f64; DIMS]>,
+    /// Data of each vehicle type.
     pub types: Vec<TypeData>,
     /// Vehicle type of each route slot.
     pub slots: Vec<usize>,
@@ -311,6 +350,24 @@ impl Inst {
         self.types[ty].arc[a as usize * self.nloc + b as usize]
     }
 
+    /// Service cost of customer `c` in a vehicle of type `ty`.
+    #[inline]
+    pub fn svc(&self, ty: usize, c: u32) -> f64 {
+        self.cust_seg[c as usize].dur * self.types[ty].c_s
+    }
+
+    /// Change in travel cost when a visit at location `l` is inserted between `p` and `x`.
+    #[inline]
+    pub fn detour(&self, ty: usize, p: u32, l: u32, x: u32) -> f64 {
+        self.arc(ty, p, l) + self.arc(ty, l, x) - self.arc(ty, p, x)
+    }
+
+    /// Change in travel cost when the visit at location `l` between `p` and `x` is removed.
+    #[inline]
+    pub fn removal(&self, ty: usize, p: u32, l: u32, x: u32) -> f64 {
+        self.arc(ty, p, x) - self.arc(ty, p, l) - self.arc(ty, l, x)
+    }
+
     fn granular(&self, k: usize) -> Vec<Vec<u32>> {
         let (c_m, c_s) = self
             .types
@@ -347,8 +404,9 @@ impl Inst {
             .collect()
     }
 
-    /// Concatenation of two segments, with the capacity of the route's type.
-    #[inline]
+    /// Concatenation of two segments, with the capacity of the route's type. Always inlined: the
+    /// moves' prices then read the segment from registers, not from a copy just written.
+    #[inline(always)]
     pub fn cat(&self, a: &Seg, b: &Seg, cap: &[f64; DIMS]) -> Seg {
         let t = self.t(a.last, b.first);
         let delta = a.dur - a.tw + t;

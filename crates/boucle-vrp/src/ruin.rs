@@ -288,9 +288,9 @@ impl<'a> Anneal<'a> {
             if !ok && best_ok.is_some() {
                 continue;
             }
-            let pen_now = excess(l, td.cap, &self.pen);
-            let pen_add = excess([l[0] + dem[0], l[1] + dem[1]], td.cap, &self.pen) - pen_now;
-            let svc = inst.cust_seg[c as usize].dur * td.c_s;
+            let pen_now = self.pen.excess(l, td.cap);
+            let pen_add = self.pen.excess([l[0] + dem[0], l[1] + dem[1]], td.cap) - pen_now;
+            let svc = inst.svc(ty, c);
             let start = td.start_seg.last;
             let end = td.end_seg.first;
             let mut prev = start;
@@ -302,9 +302,7 @@ impl<'a> Anneal<'a> {
                 };
                 if !rng.random_bool(BLINK) {
                     *work += 1;
-                    let d = inst.arc(ty, prev, lc) + inst.arc(ty, lc, next)
-                        - inst.arc(ty, prev, next)
-                        + svc;
+                    let d = inst.detour(ty, prev, lc, next) + svc;
                     if ok {
                         keep(&mut best_ok, (d, s, p));
                     }
@@ -365,10 +363,6 @@ fn keep(best: &mut Option<(f64, usize, usize)>, c: (f64, usize, usize)) {
     if best.is_none_or(|b| c.0 < b.0) {
         *best = Some(c);
     }
-}
-
-fn excess(l: [f64; 2], cap: [f64; 2], pen: &Pen) -> f64 {
-    (l[0] - cap[0]).max(0.0) * pen.cap[0] + (l[1] - cap[1]).max(0.0) * pen.cap[1]
 }
 
 /// SISR's insertion orders: random (4), by demand (4), farthest from the depot (2), closest (1).
