@@ -14,7 +14,7 @@ use rand_pcg::Pcg64;
 fn osm_dir() -> PathBuf {
     std::env::var_os("BOUCLE_OSM_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/shared/osm"))
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/osm")))
 }
 
 fn extracts() -> Vec<PathBuf> {

@@ -3,9 +3,9 @@
 
 Usage (needs the `osrm-bindings` wheel, Python >= 3.12, which ships osrm-extract/contract/routed
 and the Lua profiles):
-    ~/.pyenv/versions/3.12*/bin/python -m venv /tmp/osrmenv && /tmp/osrmenv/bin/pip install osrm-bindings
+    python3.12 -m venv .osrmenv && .osrmenv/bin/pip install osrm-bindings
     cargo build --release
-    /tmp/osrmenv/bin/python benches/osrm_compare.py /work/shared/osm/osrm_monaco.osm.pbf [--points 33] [--seed 1]
+    .osrmenv/bin/python benches/osrm_compare.py ../shared/osm/osrm_monaco.osm.pbf [--points 33] [--seed 1]
 
 Steps: osrm-extract + osrm-contract (timed) and `boucle network import --no-clip --profile car`
 (timed; the car profile is boucle's reading of OSRM's car.lua, for an apples-to-apples comparison;
@@ -23,7 +23,7 @@ mismatches, `--geometry N` also fetches OSRM's /route (overview=full) and boucle
 the share of each route's points lying within 20 m of the other.
 
 Valhalla (PyPI `pyvalhalla`, in-process, `auto` costing), when it is installed in the same venv
-(`/tmp/osrmenv/bin/pip install pyvalhalla`; `--no-valhalla` skips it): its tiles are built from the
+(`.osrmenv/bin/pip install pyvalhalla`; `--no-valhalla` skips it): its tiles are built from the
 same extract (timed), its matrix on the same points is timed in-process, and the output gives the
 share of pairs where boucle's distance, and OSRM's, is within 0.5 % of Valhalla's (how far two
 established engines agree on the same data) and the median duration ratios. Valhalla's `auto`

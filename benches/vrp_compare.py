@@ -7,9 +7,9 @@ Euclidean distances) after a feasibility check, and compared with bks.csv.
 
 Usage:
     cargo build --release
-    python3 -m venv /tmp/vrpenv && /tmp/vrpenv/bin/pip install pyvrp pyvroom ortools
-    /tmp/vrpenv/bin/python benches/vrp_compare.py [--all] [--solomon] [--budgets 1,10]
-        [--solvers boucle,pyvrp,vroom,ortools] [--bench-dir /work/shared/bench]
+    python3 -m venv .vrpenv && .vrpenv/bin/pip install pyvrp pyvroom ortools
+    .vrpenv/bin/python benches/vrp_compare.py [--all] [--solomon] [--budgets 1,10]
+        [--solvers boucle,pyvrp,vroom,ortools] [--bench-dir ../shared/bench]
 
 Fleet (--fleet): the best-known solutions of the Augerat A, B and P sets use exactly the k
 vehicles of the instance name (e.g. P-n55-k15: 15), while the files do not state a fleet; with an
@@ -309,7 +309,8 @@ IMPORTS = {"pyvrp": "pyvrp", "vroom": "vroom", "ortools": "ortools"}
 def main():
     global BOUCLE
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--bench-dir", default="/work/shared/bench")
+    ap.add_argument("--bench-dir", default=str(Path(__file__).resolve().parent.parent.parent / "shared" / "bench"),
+                    help="CVRPLIB/Solomon instances and bks.csv (default: ../shared/bench beside the repository)")
     ap.add_argument("--all", action="store_true", help="every CVRPLIB instance of bks.csv")
     ap.add_argument("--solomon", action="store_true", help="add the Solomon instances")
     ap.add_argument("--budgets", default="1,10")

@@ -32,11 +32,10 @@ pub struct SolverParams {
     pub max_work: Option<u64>,
 }
 
-/// Work units (move evaluations) per second of time limit used for the default work budget.
-/// Measured on the 2-core development machine (2026-11-29, X-n101-k25): about 27 million units
-/// per second with the machine partly loaded (load average 5), 6–9 million under heavier load.
-/// At this rate the deterministic work budget ends the search near the time limit on a fast idle
-/// machine; on a loaded or slower one the clock ends it first.
+/// Work units (move evaluations) per second of time limit used for the default work budget:
+/// about the engine's rate on one core of a current machine, so that the deterministic work
+/// budget ends the search near the time limit; on a slower or busier machine the clock ends it
+/// first.
 pub const WORK_PER_SECOND: f64 = 25.0e6;
 
 impl Default for SolverParams {
