@@ -11,7 +11,7 @@ use super::car::CAR_SIGNAL_PENALTY_S;
 use super::ch::{Ch, InputArc};
 use super::file::{GraphFile, GraphMeta, VERSION};
 use super::graph::RoadGraph;
-use super::pbf::read_osm;
+use super::osm::read_osm;
 use super::profile::Profile;
 use super::turns::{Turn, TurnModel, TurnStats, compute_turns, duration_ms};
 use crate::error::{Error, Result};

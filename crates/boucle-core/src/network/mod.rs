@@ -2,9 +2,9 @@
 //! route geometry, with a crow-flies fallback when no graph has been imported.
 //!
 //! Map of the module:
-//! - [`pbf`]: streaming two-pass PBF reading (ways, then the nodes they use), and
-//!   `read_osm`, which tells PBF from XML;
-//! - [`osm_xml`]: OSM XML reading (`.osm`), into the same structures;
+//! - [`osm`]: the OpenStreetMap model ([`osm::RawOsm`]: ways, nodes, turn restrictions) and
+//!   [`osm::read_osm`], which tells PBF from XML; its readers [`osm::pbf`] (streaming two-pass
+//!   PBF reading) and [`osm::xml`] (OSM XML, `.osm`) fill the same model;
 //! - [`profile`]: routing profiles: the truck (default; access, oneway, speeds, weight and
 //!   height limits) and [`car`] (OSRM car.lua in Rust, for comparisons);
 //! - [`build`]: clipping, cutting at intersections, degree-2 chain contraction, largest SCC;
@@ -29,8 +29,7 @@ pub mod file;
 pub mod fixture;
 pub mod graph;
 pub mod import;
-pub mod osm_xml;
-pub mod pbf;
+pub mod osm;
 pub mod profile;
 pub mod router;
 pub mod snap;
