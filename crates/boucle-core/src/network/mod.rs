@@ -5,8 +5,9 @@
 //! - [`osm`]: the OpenStreetMap model ([`osm::RawOsm`]: ways, nodes, turn restrictions) and
 //!   [`osm::read_osm`], which tells PBF from XML; its readers [`osm::pbf`] (streaming two-pass
 //!   PBF reading) and [`osm::xml`] (OSM XML, `.osm`) fill the same model;
-//! - [`profile`]: routing profiles: the truck (default; access, oneway, speeds, weight and
-//!   height limits) and [`car`] (OSRM car.lua in Rust, for comparisons);
+//! - [`profile`]: routing profiles ([`Profile`]) and what they share (road classes, way
+//!   profiles, barriers, tag parsing); [`profile::truck`] (default; access, oneway, speeds,
+//!   weight and height limits) and [`profile::car`] (OSRM car.lua in Rust, for comparisons);
 //! - [`build`]: clipping, cutting at intersections, degree-2 chain contraction, largest SCC;
 //! - [`graph`]: the compact road graph and its geometry;
 //! - [`turns`]: allowed turns (restrictions, u-turns) and their costs: the edge-based graph;
@@ -23,7 +24,6 @@
 //! [`Router::table`], whose [`Table`] implements [`crate::travel::CostMatrix`].
 
 pub mod build;
-pub mod car;
 pub mod ch;
 pub mod file;
 pub mod fixture;
