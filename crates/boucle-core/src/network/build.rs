@@ -5,7 +5,7 @@
 use geo::Rect;
 
 use super::graph::{BACKWARD, Edge, FORWARD, RoadGraph, dist_e7};
-use super::pbf::{RawOsm, Via};
+use super::osm::{RawOsm, Via};
 use super::profile::NodeBarrier;
 
 /// Graph-building options.

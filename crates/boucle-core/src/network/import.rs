@@ -7,12 +7,12 @@ use std::time::Instant;
 use geo::{Rect, coord};
 
 use super::build::{BuildOptions, build};
-use super::car::CAR_SIGNAL_PENALTY_S;
 use super::ch::{Ch, InputArc};
 use super::file::{GraphFile, GraphMeta, VERSION};
 use super::graph::RoadGraph;
-use super::pbf::read_osm;
+use super::osm::read_osm;
 use super::profile::Profile;
+use super::profile::car::CAR_SIGNAL_PENALTY_S;
 use super::turns::{Turn, TurnModel, TurnStats, compute_turns, duration_ms};
 use crate::error::{Error, Result};
 use crate::progress::{Progress, Silent};

@@ -2,36 +2,43 @@
 //! route geometry, with a crow-flies fallback when no graph has been imported.
 //!
 //! Map of the module:
-//! - [`pbf`]: streaming two-pass PBF reading (ways, then the nodes they use), and
-//!   `read_osm`, which tells PBF from XML;
-//! - [`osm_xml`]: OSM XML reading (`.osm`), into the same structures;
-//! - [`profile`]: routing profiles: the truck (default; access, oneway, speeds, weight and
-//!   height limits) and [`car`] (OSRM car.lua in Rust, for comparisons);
+//! - [`osm`]: the OpenStreetMap model ([`osm::RawOsm`]: ways, nodes, turn restrictions) and
+//!   [`osm::read_osm`], which tells PBF from XML; its readers [`osm::pbf`] (streaming two-pass
+//!   PBF reading) and [`osm::xml`] (OSM XML, `.osm`) fill the same model;
+//! - [`profile`]: routing profiles ([`Profile`]) and what they share (road classes, way
+//!   profiles, barriers, tag parsing); [`profile::truck`] (default; access, oneway, speeds,
+//!   weight and height limits) and [`profile::car`] (OSRM car.lua in Rust, for comparisons);
 //! - [`build`]: clipping, cutting at intersections, degree-2 chain contraction, largest SCC;
 //! - [`graph`]: the compact road graph and its geometry;
 //! - [`turns`]: allowed turns (restrictions, u-turns) and their costs: the edge-based graph;
-//! - [`file`]: the versioned binary graph file (`network.graph`);
+//! - [`ch`]: contraction hierarchy (with a core where the graph gets dense): contraction and
+//!   witness search, one-to-one, bucket and RPHAST many-to-many queries;
+//! - [`mod@file`]: the versioned binary graph file (`network.graph`);
 //! - [`snap`]: point → nearest position on an edge (rstar), entering the edge-based graph on
 //!   the directed edges through it;
-//! - [`ch`]: contraction hierarchy (with a core where the graph gets dense), one-to-one,
-//!   bucket and RPHAST many-to-many queries;
 //! - [`router`]: the [`Router`] trait, [`Table`], [`Route`], and [`open_router`];
 //! - [`import`]: the `network import` pipeline;
 //! - [`fixture`]: a small PBF (and OSM XML) writer for tests and synthetic networks.
+//!
+//! Between these modules uses point one way (none uses a module that uses it back):
+//! `profile`, `graph`, `ch` and `fixture` use no other network module; `osm` → `profile`;
+//! `build` → `osm`, `profile`, `graph`; `turns` → `build`, `osm`, `profile`, `graph`; `snap` →
+//! `graph`; `file` → `ch`, `turns`, `profile`, `graph`; `router` → `ch`, `file`, `snap`,
+//! `turns`, `graph`; `import` → the whole pipeline. Inside `osm`, `profile` and `ch`, the files
+//! take their shared items from the `mod.rs` and no two siblings use each other; the only calls
+//! down are [`osm::read_osm`] picking a reader and [`Profile`] dispatching to its vehicle.
 //!
 //! Consumers (clustering, rounds, siting) call [`open_router`] on the territory folder and use
 //! [`Router::table`], whose [`Table`] implements [`boucle_vrp::CostMatrix`].
 
 pub mod build;
-pub mod car;
 pub mod ch;
 pub mod crow_flies;
 pub mod file;
 pub mod fixture;
 pub mod graph;
 pub mod import;
-pub mod osm_xml;
-pub mod pbf;
+pub mod osm;
 pub mod profile;
 pub mod router;
 pub mod snap;

@@ -22,7 +22,7 @@
 
 use super::build::EdgeInfo;
 use super::graph::{RoadGraph, dist_e7};
-use super::pbf::{Restriction, Via};
+use super::osm::{Restriction, Via};
 use super::profile::{GATE_PENALTY_S, NodeBarrier};
 
 /// Parameters of the turn cost model.

@@ -1,6 +1,6 @@
 //! Reading OpenStreetMap XML files (`.osm`, as JOSM, the Overpass API or `osmium cat -f osm`
-//! write them): the same ways, nodes and restrictions as [`super::pbf`] reads from a PBF file,
-//! in one streaming pass.
+//! write them) into the OSM model ([`super::RawOsm`]): the same ways, nodes and restrictions as
+//! the PBF reader finds in a PBF file, in one streaming pass.
 //!
 //! Elements marked `action="delete"` (JOSM) or `visible="false"` are skipped. Coordinates are
 //! rounded to 1e-7 degree, the PBF resolution, so that a file and its PBF conversion give the
@@ -14,9 +14,9 @@ use std::path::Path;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::pbf::{NodeFacts, Via, WayChunk, node_facts, restriction_of};
-use super::profile::Profile;
+use super::{ByteProgress, NodeFacts, Via, WayChunk, node_facts, restriction_of};
 use crate::error::{Error, InputError, Location, Result};
+use crate::network::profile::Profile;
 use crate::progress::Progress;
 
 /// The element being read, with what its children add.
@@ -106,7 +106,7 @@ fn decimicro(s: &str, max: f64) -> Option<i32> {
 /// Read an OSM XML file: the ways `profile` may drive, every node with what the profile needs
 /// to know about it, and the restrictions for the profile.
 pub(super) fn read_xml(path: &Path, profile: Profile, progress: &dyn Progress) -> Result<WayChunk> {
-    let pb = super::pbf::ByteProgress::new(progress, path, "xml");
+    let pb = ByteProgress::new(progress, path, "xml");
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut reader = Reader::from_reader(std::io::BufReader::with_capacity(1 << 16, file));
     let mut chunk = WayChunk::default();

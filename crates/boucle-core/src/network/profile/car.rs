@@ -13,8 +13,8 @@
 //! - access, per direction (`:forward`/`:backward`), first of `motorcar`, `motor_vehicle`,
 //!   `vehicle`, `access`: `private`, `delivery`, `destination`, `customers`, `permit`,
 //!   `residents` are *restricted* (usable, but entering them from an unrestricted road costs
-//!   a prohibitive turn weight, see [`super::turns`]); `no`, `agricultural`, `forestry`,
-//!   `emergency`, `psv`, `bus`, `military`, `official`, `foot`… forbid;
+//!   a prohibitive turn weight, see [`crate::network::turns`]); `no`, `agricultural`,
+//!   `forestry`, `emergency`, `psv`, `bus`, `military`, `official`, `foot`… forbid;
 //! - oneway from `oneway:motorcar|motor_vehicle|vehicle` then `oneway`; motorways and
 //!   roundabouts (`junction=roundabout|circular`) are implied oneway;
 //! - `maxspeed:advisory`, `maxspeed`, `source:maxspeed`, `maxspeed:type` (per direction):
@@ -30,13 +30,13 @@
 //!   duration (documented in the README: car durations on penalised roads are longer than
 //!   OSRM's reported ones).
 //!
-//! Barriers on nodes follow `process_node` ([`super::profile::Profile::node_barrier`]); traffic
+//! Barriers on nodes follow `process_node` ([`super::Profile::node_barrier`]); traffic
 //! lights cost 2 s, stop signs 2 s and give-way signs 1 s when passing the node (OSRM applies
 //! them per direction and skips minor-road stops; here they apply both ways).
 //! Not reproduced: ferries and movable bridges (ways without `highway` are not read), HOV lanes,
 //! `highway=track` with explicit access.
 
-use super::profile::{HighwayClass, WayProfile, parse_height_m, parse_weight_t};
+use super::{HighwayClass, WayProfile, parse_height_m, parse_weight_t};
 
 /// OSRM car.lua `speed_reduction`: a signed limit is driven at this share.
 pub const CAR_SPEED_REDUCTION: f32 = 0.8;
