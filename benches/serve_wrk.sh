@@ -52,7 +52,7 @@ if curl -fsS "$BASE/api/territory" | grep -q '"rounds"'; then
     # wait longer than wrk's default 2 s socket timeout, so allow 30 s.
     run rounds_pallets --timeout 30s -s "$OUT/rounds.lua" "$BASE/api/rounds"
 else
-    echo "== rounds: not offered by this build (no boucle::plan), skipped"
+    echo "== rounds: not offered by this build (no rounds in /api/territory computations), skipped"
 fi
 
 if [ -x /usr/bin/chromium ] && [ -d web/node_modules/playwright-core ]; then

@@ -24,6 +24,9 @@ use super::state::AppState;
 /// Largest solver time limit accepted over HTTP, in seconds.
 pub const MAX_TIME_LIMIT_S: f64 = 30.0;
 
+/// Largest iteration count accepted over HTTP (`max_iterations`); the time limit still applies.
+pub const MAX_ITERATIONS: u64 = 10_000;
+
 /// Fields accepted in the body of `POST /api/rounds`.
 pub const ROUNDS_FIELDS: &[&str] = &[
     "material",
@@ -34,6 +37,7 @@ pub const ROUNDS_FIELDS: &[&str] = &[
     "time_limit_s",
     "seed",
     "factors",
+    "max_iterations",
 ];
 
 /// Parse and check the body of `POST /api/rounds`.
@@ -71,6 +75,17 @@ pub fn rounds_request(body: &[u8]) -> Result<RoundsRequest, ApiError> {
         return Err(ApiError::bad_parameter(format!(
             "`time_limit_s` must be in (0, {MAX_TIME_LIMIT_S}], got {t}"
         )));
+    }
+    let mut req = req;
+    if let Some(i) = req.max_iterations {
+        if !(1..=MAX_ITERATIONS).contains(&i) {
+            return Err(ApiError::bad_parameter(format!(
+                "`max_iterations` must be in [1, {MAX_ITERATIONS}], got {i}"
+            )));
+        }
+        // Over HTTP the clock always bounds the work: the iteration count stops the search
+        // first on any reasonable machine, the time limit keeps the server responsive.
+        req.time_limit_s.get_or_insert(MAX_TIME_LIMIT_S);
     }
     Ok(req)
 }

@@ -531,15 +531,27 @@ async fn rounds_of_pallets_as_geojson_with_the_scenario() {
             .all(|f| !f["source"].as_str().unwrap().is_empty())
     );
     assert_eq!(v["loads_hidden"], true);
-    // Same rounds as the library (and so as `boucle rounds`).
-    let req: boucle::rounds::RoundsRequest =
-        serde_json::from_str(r#"{"material":"pallets","time_limit_s":0.5,"seed":1}"#).unwrap();
+    // Same rounds as the library (and so as `boucle rounds`), both stopped by the same
+    // iteration count rather than by the clock.
+    let body = r#"{"material":"pallets","max_iterations":40,"seed":1}"#;
+    let api = post("/api/rounds", body, None).await.json();
+    let mut req: boucle::rounds::RoundsRequest = serde_json::from_str(body).unwrap();
+    req.time_limit_s = Some(30.0);
     let lib = boucle::rounds::plan_rounds(territory(), &req).unwrap();
-    assert_eq!(lib.rounds.len(), rounds.len());
+    assert_eq!(lib.rounds.len(), api["rounds"].as_array().unwrap().len());
     assert_eq!(
-        serde_json::to_value(lib.scenario.pooled).unwrap(),
-        sc["pooled"]
+        serde_json::to_value(&lib.scenario).unwrap(),
+        api["scenario"]
     );
+    for r in &api["rounds"].as_array().unwrap()[..] {
+        assert!(
+            r["stops"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s["load"].is_null())
+        );
+    }
     // The officer gets the loads.
     let o = post(
         "/api/rounds",
@@ -569,6 +581,14 @@ async fn rounds_errors() {
             "bad_parameter",
         ),
         (r#"{"material":"pallets","seed":"x"}"#, "bad_parameter"),
+        (
+            r#"{"material":"pallets","max_iterations":0}"#,
+            "bad_parameter",
+        ),
+        (
+            r#"{"material":"pallets","max_iterations":100000}"#,
+            "bad_parameter",
+        ),
         (
             r#"{"material":"pallets","dump":"nowhere"}"#,
             "bad_parameter",

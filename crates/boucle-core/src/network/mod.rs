@@ -17,14 +17,15 @@
 //! - [`snap`]: point → nearest position on an edge (rstar), entering the edge-based graph on
 //!   the directed edges through it;
 //! - [`router`]: the [`Router`] trait, [`Table`], [`Route`], and [`open_router`];
+//! - [`crow_flies`]: the fallback without a graph (great circle × circuity at a speed);
 //! - [`import`]: the `network import` pipeline;
 //! - [`fixture`]: a small PBF (and OSM XML) writer for tests and synthetic networks.
 //!
 //! Between these modules uses point one way (none uses a module that uses it back):
 //! `profile`, `graph`, `ch` and `fixture` use no other network module; `osm` → `profile`;
 //! `build` → `osm`, `profile`, `graph`; `turns` → `build`, `osm`, `profile`, `graph`; `snap` →
-//! `graph`; `file` → `ch`, `turns`, `profile`, `graph`; `router` → `ch`, `file`, `snap`,
-//! `turns`, `graph`; `import` → the whole pipeline. Inside `osm`, `profile` and `ch`, the files
+//! `graph`; `file` → `ch`, `turns`, `profile`, `graph`; `router` → `ch`, `crow_flies`, `file`,
+//! `snap`, `turns`, `graph`; `import` → the whole pipeline. Inside `osm`, `profile` and `ch`, the files
 //! take their shared items from the `mod.rs` and no two siblings use each other; the only calls
 //! down are [`osm::read_osm`] picking a reader and [`Profile`] dispatching to its vehicle.
 //!

@@ -185,7 +185,7 @@ impl Ch {
                     if fw == INF {
                         continue;
                     }
-                    let cw = fw + w;
+                    let cw = fw.saturating_add(w);
                     let cd = fd + f64::from(d);
                     if cw < bw || (cw == bw && cd < bd) {
                         bw = cw;
