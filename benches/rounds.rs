@@ -2,57 +2,20 @@
 //! the depot, two capacity dimensions, time windows, multi-trip trucks) at a fixed iteration
 //! budget, and generated CVRP instances of several sizes.
 
-use boucle::travel::{CrowFlies, DenseMatrix};
-use boucle::vrp::{Problem, SolverParams, Stop, TimeWindow, VehicleType, check, solve};
+use boucle::travel::DenseMatrix;
+use boucle::vrp::{Problem, SolverParams, Stop, VehicleType, check, solve};
 use criterion::{Criterion, criterion_group, criterion_main};
-use geo::Point;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 
+#[path = "../tests/common/territory_vrp.rs"]
+mod territory_vrp;
+
+/// The territory-like instance of the engine's tests (seed 1) with 4 trucks.
 fn territory(n: usize) -> (Problem, DenseMatrix) {
-    let mut rng = Pcg64::seed_from_u64(1);
-    let mut pts = vec![Point::new(7.13, 47.80), Point::new(7.25, 47.75)];
-    for _ in 0..n {
-        pts.push(Point::new(
-            rng.random_range(6.95..7.25),
-            rng.random_range(47.72..47.90),
-        ));
-    }
-    let m = CrowFlies::default().matrix(&pts, &pts);
-    let stops = (0..n)
-        .map(|i| Stop {
-            location: 2 + i,
-            demand: [rng.random_range(50.0..900.0), rng.random_range(0.5..6.0)],
-            service_s: rng.random_range(300.0..900.0),
-            time_window: (i % 3 == 0).then(|| {
-                let e = 6.0 * 3600.0 + rng.random_range(0.0..5.0) * 3600.0;
-                TimeWindow {
-                    earliest_s: e,
-                    latest_s: e + 2.0 * 3600.0,
-                }
-            }),
-        })
-        .collect();
-    let mut v = VehicleType::simple("porteur 19 t", 0, [8000.0, 30.0], 1.1);
-    v.dump = Some(1);
-    v.unload_service_s = 1200.0;
-    v.max_trips = None;
-    v.cost_per_hour = 35.0;
-    v.fixed_cost = 120.0;
-    v.count = Some(4);
-    v.max_duration_s = Some(8.0 * 3600.0);
-    v.shift = Some(TimeWindow {
-        earliest_s: 5.0 * 3600.0,
-        latest_s: 18.0 * 3600.0,
-    });
-    (
-        Problem {
-            stops,
-            vehicle_types: vec![v],
-            balance_cost_per_hour: 0.0,
-        },
-        m,
-    )
+    let (mut p, m) = territory_vrp::territory_problem(n, 1);
+    p.vehicle_types[0].count = Some(4);
+    (p, m)
 }
 
 fn cvrp(n: usize) -> (Problem, DenseMatrix) {

@@ -8,30 +8,12 @@ use std::path::Path;
 use boucle::siting::{self, CandidateInput, Candidates, SitingRequest, SitingResult, pmedian};
 use boucle::territory::Territory;
 
-/// Plain exhaustive enumeration of every p-subset: the oracle.
-fn brute_force(inst: &pmedian::Instance, p: usize) -> f64 {
-    fn rec(inst: &pmedian::Instance, p: usize, next: usize, cur: &mut Vec<usize>, best: &mut f64) {
-        if cur.len() == p {
-            *best = best.min(inst.evaluate(cur));
-            return;
-        }
-        for j in next..inst.m {
-            cur.push(j);
-            rec(inst, p, j + 1, cur, best);
-            cur.pop();
-        }
-    }
-    let mut best = f64::INFINITY;
-    rec(inst, p, 0, &mut Vec::new(), &mut best);
-    best
-}
-
 #[test]
 fn heuristic_and_branch_and_bound_equal_exhaustive_search_on_small_cases() {
     for seed in 0..12 {
         let inst = pmedian::random_instance(40, 12, 30.0, seed);
         for p in 1..=4 {
-            let opt = brute_force(&inst, p);
+            let opt = pmedian::brute_force(&inst, p);
             let h = pmedian::fast_interchange(&inst, p, siting::RANDOM_STARTS, 0);
             assert!(
                 (h.cost - opt).abs() <= 1e-9 * opt,

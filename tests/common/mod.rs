@@ -8,6 +8,8 @@ use std::process::{Command, Output};
 
 use boucle::territory::Territory;
 
+pub mod territory_vrp;
+
 /// The default territory folder (`geodata/` at the repository root).
 pub fn geodata() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata")

@@ -1,64 +1,23 @@
 //! Engine behaviour on territory-like problems: independent checker on every output, reasons for
 //! unassigned stops, determinism per seed, heterogeneous fleet, balance option.
 
-use boucle::travel::{CostMatrix, CrowFlies, DenseMatrix};
+use crate::common::territory_vrp::territory_problem;
+use boucle::travel::{CostMatrix, DenseMatrix};
 use boucle::vrp::{
-    Binding, Problem, SolverParams, Stop, TimeWindow, UnassignedReason, VehicleType, VisitKind,
-    check, solve,
+    Binding, Problem, SolverParams, TimeWindow, UnassignedReason, VisitKind, check, solve,
 };
-use geo::Point;
-use rand::{Rng, SeedableRng};
-use rand_pcg::Pcg64;
 
-/// A territory-like instance around Thann-Cernay: location 0 depot, 1 treatment site, then
-/// `n` companies; two dimensions (kg, m³), windows on some stops, multi-trip trucks.
+/// The territory-like instance of `n` companies with a mixed fleet: 3 trucks of 19 t and 2
+/// vans.
 fn territory(n: usize, seed: u64) -> (Problem, DenseMatrix) {
-    let mut rng = Pcg64::seed_from_u64(seed);
-    let mut pts = vec![Point::new(7.13, 47.80), Point::new(7.25, 47.75)];
-    for _ in 0..n {
-        pts.push(Point::new(
-            rng.random_range(6.95..7.25),
-            rng.random_range(47.72..47.90),
-        ));
-    }
-    let m = CrowFlies::default().matrix(&pts, &pts);
-    let stops = (0..n)
-        .map(|i| Stop {
-            location: 2 + i,
-            demand: [rng.random_range(50.0..900.0), rng.random_range(0.5..6.0)],
-            service_s: rng.random_range(300.0..900.0),
-            time_window: (i % 3 == 0).then(|| {
-                let e = 6.0 * 3600.0 + rng.random_range(0.0..5.0) * 3600.0;
-                TimeWindow {
-                    earliest_s: e,
-                    latest_s: e + 2.0 * 3600.0,
-                }
-            }),
-        })
-        .collect();
-    let mut big = VehicleType::simple("porteur 19 t", 0, [8000.0, 30.0], 1.1);
-    big.dump = Some(1);
-    big.unload_service_s = 1200.0;
-    big.max_trips = None;
-    big.cost_per_hour = 35.0;
-    big.fixed_cost = 120.0;
-    big.count = Some(3);
-    big.max_duration_s = Some(8.0 * 3600.0);
-    big.shift = Some(TimeWindow {
-        earliest_s: 5.0 * 3600.0,
-        latest_s: 18.0 * 3600.0,
-    });
-    let mut small = big.clone();
+    let (mut p, m) = territory_problem(n, seed);
+    let mut small = p.vehicle_types[0].clone();
     small.name = "utilitaire".into();
     small.capacity = [1500.0, 12.0];
     small.cost_per_km = 0.6;
     small.fixed_cost = 60.0;
     small.count = Some(2);
-    let p = Problem {
-        stops,
-        vehicle_types: vec![big, small],
-        balance_cost_per_hour: 0.0,
-    };
+    p.vehicle_types.push(small);
     (p, m)
 }
 

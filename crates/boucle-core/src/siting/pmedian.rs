@@ -510,26 +510,29 @@ pub fn random_instance(n: usize, m: usize, side_km: f64, seed: u64) -> Instance 
     Instance::new(n, m, cost)
 }
 
+/// The optimum of every `p`-subset of the candidates by plain enumeration: the oracle the
+/// searches are tested against. It looks at C(m, p) subsets ([`combinations`]): small
+/// instances only.
+pub fn brute_force(inst: &Instance, p: usize) -> f64 {
+    fn rec(inst: &Instance, p: usize, next: usize, cur: &mut Vec<usize>, best: &mut f64) {
+        if cur.len() == p {
+            *best = best.min(inst.evaluate(cur));
+            return;
+        }
+        for j in next..inst.m {
+            cur.push(j);
+            rec(inst, p, j + 1, cur, best);
+            cur.pop();
+        }
+    }
+    let mut best = f64::INFINITY;
+    rec(inst, p, 0, &mut Vec::new(), &mut best);
+    best
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn brute(inst: &Instance, p: usize) -> f64 {
-        fn rec(inst: &Instance, p: usize, next: usize, cur: &mut Vec<usize>, best: &mut f64) {
-            if cur.len() == p {
-                *best = best.min(inst.evaluate(cur));
-                return;
-            }
-            for j in next..inst.m {
-                cur.push(j);
-                rec(inst, p, j + 1, cur, best);
-                cur.pop();
-            }
-        }
-        let mut best = f64::INFINITY;
-        rec(inst, p, 0, &mut Vec::new(), &mut best);
-        best
-    }
 
     #[test]
     fn branch_and_bound_equals_brute_force() {
@@ -537,7 +540,7 @@ mod tests {
             let inst = random_instance(25, 9, 30.0, seed);
             for p in 1..=4 {
                 let e = exact(&inst, p, None, 1e9).unwrap();
-                let b = brute(&inst, p);
+                let b = brute_force(&inst, p);
                 assert!((e.cost - b).abs() <= 1e-9 * b, "seed {seed} p {p}");
                 // A loose target, so that the clip to `upper` cannot hide an invalid bound.
                 let lb = lagrangian_bound(&inst, p, 1.5 * e.cost, 300);
@@ -555,7 +558,7 @@ mod tests {
         for seed in 0..6 {
             let inst = random_instance(40, 14, 30.0, seed);
             for p in 1..=5 {
-                let b = brute(&inst, p);
+                let b = brute_force(&inst, p);
                 // From the greedy start and from a poor start: fixing must never drop the optimum.
                 let poor = Solution {
                     open: (0..p).collect(),
