@@ -211,3 +211,104 @@ pub fn crow_flies_of(t: &Territory) -> CrowFlies {
         speed_kmh: t.manifest.defaults.speed_kmh,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+    use crate::network::{Route, Snapped, Table};
+
+    /// A road router whose graph cannot join `cut` to any other point, and that fails outright
+    /// when asked about more than `max` points.
+    struct Cut {
+        cut: usize,
+        max: usize,
+    }
+
+    impl Router for Cut {
+        fn method(&self) -> Method {
+            Method::Road
+        }
+        fn table(&self, sources: &[Point<f64>], destinations: &[Point<f64>]) -> Result<Table> {
+            if sources.len() > self.max {
+                return Err(Error::Invalid(
+                    "point 7 is 900 m from the nearest road".into(),
+                ));
+            }
+            let mut matrix = CrowFlies {
+                circuity: 1.0,
+                speed_kmh: 36.0,
+            }
+            .matrix(sources, destinations);
+            matrix.method = Method::Road;
+            for i in 0..sources.len() {
+                for j in 0..destinations.len() {
+                    if (i == self.cut) != (j == self.cut) {
+                        matrix.distances_m[i * matrix.cols + j] = f64::INFINITY;
+                        matrix.durations_s[i * matrix.cols + j] = f64::INFINITY;
+                    }
+                }
+            }
+            let snap = |p: &Point<f64>| Snapped {
+                input: *p,
+                location: *p,
+                distance_m: 0.0,
+            };
+            Ok(Table {
+                matrix,
+                sources: sources.iter().map(snap).collect(),
+                destinations: destinations.iter().map(snap).collect(),
+            })
+        }
+        fn route(&self, from: Point<f64>, to: Point<f64>) -> Result<Route> {
+            Err(Error::Invalid(format!(
+                "no road path from {from:?} to {to:?}"
+            )))
+        }
+    }
+
+    #[test]
+    fn pairs_without_a_road_path_get_the_crow_flies_estimate_and_are_counted() {
+        let cf = CrowFlies::default();
+        let travel = Travel::with_router(Box::new(Cut { cut: 1, max: 3 }), cf);
+        let pts = [
+            Point::new(7.10, 47.80),
+            Point::new(7.15, 47.81),
+            Point::new(7.20, 47.79),
+        ];
+        let t = travel.square(&pts).unwrap();
+        assert_eq!(t.method(), Method::Road);
+        // Point 1 cannot reach or be reached from the two others: 4 pairs.
+        assert_eq!(t.unreachable, 4);
+        assert!(t.matrix.distances_m.iter().all(|d| d.is_finite()));
+        let k = 3; // row 1, column 0
+        assert_eq!(t.matrix.distances_m[k], cf.distance_m(pts[1], pts[0]));
+        assert_eq!(
+            t.matrix.durations_s[k],
+            cf.duration_for_m(t.matrix.distances_m[k])
+        );
+        assert!(t.fallback_reason.is_none());
+        let w = t.warnings("place");
+        assert_eq!(
+            w,
+            ["4 place pair(s) without a road path: crow-flies estimate used"]
+        );
+        // A leg the graph cannot route is drawn straight.
+        assert_eq!(
+            travel.leg(pts[0], pts[1]),
+            vec![[7.10, 47.80], [7.15, 47.81]]
+        );
+    }
+
+    #[test]
+    fn a_router_that_fails_gives_a_crow_flies_table_that_says_why() {
+        let cf = CrowFlies::default();
+        let travel = Travel::with_router(Box::new(Cut { cut: 9, max: 1 }), cf);
+        let pts = [Point::new(7.10, 47.80), Point::new(7.15, 47.81)];
+        let t = travel.square(&pts).unwrap();
+        assert_eq!(t.method(), Method::CrowFlies);
+        assert_eq!(t.matrix, cf.matrix(&pts, &pts));
+        let why = t.fallback_reason.as_deref().unwrap();
+        assert!(why.contains("900 m from the nearest road"), "{why}");
+    }
+}
