@@ -30,7 +30,7 @@
 //! deterministic; the result differs between runs only when the clock ends the search first (a
 //! slow or loaded machine).
 //!
-//! [`check`] is an independent feasibility checker that recomputes every round from the problem
+//! [`check()`] is an independent feasibility checker that recomputes every round from the problem
 //! and the matrix. [`formats`] reads CVRPLIB and Solomon benchmark files.
 //!
 //! ```

@@ -4,7 +4,7 @@
 //! - [`request`]: what the user asks ([`RoundsRequest`]);
 //! - [`defaults`]: the settings the request leaves out, each reported with where it comes from;
 //! - [`plan`]: [`plan_rounds`], the request → rounds → scenario in named steps;
-//! - [`solve`] and [`savings`]: the routing problem of a cycle, run by the engine
+//! - `solve` and `savings` (private): the routing problem of a cycle, run by the engine
 //!   ([`boucle_vrp`]) and by the savings floor;
 //! - [`scenario`]: alone vs pooled;
 //! - [`answer`]: the plan ([`RoundsPlan`]) and its public view; [`geojson`]: the plan as a

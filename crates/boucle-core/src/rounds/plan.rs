@@ -8,7 +8,7 @@
 //!
 //! Routing: the routing engine ([`boucle_vrp::solve`]: hybrid genetic search, the fleet's
 //! types, multi-trip with unloading at the treatment site, as many vehicles as needed within a
-//! cycle) and the savings floor ([`super::savings`]); the cheaper plan serving as many stops is
+//! cycle) and the savings floor (Clarke–Wright + 2-opt); the cheaper plan serving as many stops is
 //! kept and [`RoundsPlan::solver`] says which.
 
 use std::collections::BTreeSet;
