@@ -125,7 +125,12 @@ fn vehicle_row(row: &Row<'_>) -> Result<Vehicle, InputError> {
     let count = match row.f64_opt("count")? {
         None => 1,
         Some(c) if c >= 1.0 && c.fract() == 0.0 && c <= f64::from(u32::MAX) => c as u32,
-        Some(c) => return Err(row.error("count", format!("{c} is not a whole number ≥ 1"))),
+        Some(c) => {
+            return Err(row.error(
+                "count",
+                format!("{c} is not a whole number from 1 to {}", u32::MAX),
+            ));
+        }
     };
     Ok(Vehicle {
         id: row.required("id")?,
