@@ -58,10 +58,11 @@ try {
     const legend = document.getElementById('legend').getBoundingClientRect();
     const boxes = [...document.querySelectorAll(sel)].map((e) => e.getBoundingClientRect());
     const right = Math.max(...boxes.map((b) => (b.left + b.right) / 2 + (sel.startsWith('path') ? (b.right - b.left) / 2 : 0)));
-    return { right: Math.round(right), legend: Math.round(legend.left), ok: boxes.length > 0 && right <= legend.left + 1 };
+    const side = document.getElementById('sidebar').getBoundingClientRect().width;
+    return { right: Math.round(right), legend: Math.round(legend.left), side: Math.round(side), ok: boxes.length > 0 && right <= legend.left + 1 };
   }, sel);
   const first = await besideLegend('path.epci');
-  check(first.ok, `territory drawn left of the legend (${first.right} ≤ ${first.legend})`);
+  check(first.ok, `territory drawn left of the legend (${first.right} ≤ ${first.legend}; sidebar ${first.side} px)`);
   out.actors = await page.locator('path.actor').count();
   check(out.actors > 0, `actors drawn (${out.actors})`);
   check((await page.locator('#legend .item').count()) > 3, 'legend drawn');

@@ -36,6 +36,8 @@ async function start() {
   await indicators;
   if (sessionStorage.getItem('boucle.officerToken')) await reloadConfidential();
   state.onChange();
+  // The panels were built after the map: take the map's final size before the first view.
+  map.invalidateSize({ pan: false });
   fitTerritory(map, terr.bbox);
   window.boucle = { map, state, drawnMs: performance.now() - t0 };
   document.body.dataset.ready = '1';
