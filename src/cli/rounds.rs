@@ -204,14 +204,17 @@ pub fn rounds(a: RoundsArgs) -> anyhow::Result<ExitCode> {
     let s = &p.scenario;
     println!();
     println!(
-        "Per year — alone vs pooled (method: {}{}):",
-        s.method.as_str(),
-        if s.estimate {
-            "; ESTIMATE: demonstration flows and/or crow-flies distances and/or estimated factors"
-        } else {
-            ""
-        }
+        "Per year — alone vs pooled (method: {}):",
+        s.method.as_str()
     );
+    println!("  alone = {}", p.baseline.definition);
+    println!(
+        "  baseline treatment site: {} ({})",
+        p.baseline.treatment_site.name, p.baseline.treatment_site.id
+    );
+    for n in &p.baseline.notes {
+        println!("  note: {n}");
+    }
     println!(
         "  {:<9} {:>10} {:>8} {:>10} {:>10}",
         "", "km", "hours", "EUR", "kgCO2e"
@@ -219,6 +222,52 @@ pub fn rounds(a: RoundsArgs) -> anyhow::Result<ExitCode> {
     println!("{}", row("alone", &s.alone));
     println!("{}", row("pooled", &s.pooled));
     println!("{}", row("savings", &s.savings));
+    let sens = &s.sensitivity;
+    println!(
+        "  savings range (uncertain cost factors at their plausible ends): {:.0} to {:.0} EUR, {:.1} to {:.1} kgCO2e a year",
+        sens.savings_eur.low,
+        sens.savings_eur.high,
+        sens.savings_co2e_kg.low,
+        sens.savings_co2e_kg.high
+    );
+    for e in &sens.factors {
+        println!(
+            "    - {} ({}): {:.0} to {:.0} EUR",
+            e.factor.as_str(),
+            e.values
+                .iter()
+                .map(|v| format!(
+                    "{} {:.2}–{:.2} {}, {}",
+                    v.vehicle, v.low, v.high, e.unit, v.source
+                ))
+                .collect::<Vec<_>>()
+                .join("; "),
+            e.savings_eur.low,
+            e.savings_eur.high
+        );
+    }
+    println!("  {}", sens.conclusion);
+    if let Some(b) = &sens.break_even {
+        println!("  break-even: {}", b.text);
+    }
+    println!("  not varied: {}", sens.not_varied.join("; "));
+    if let Some(e) = &s.estimate {
+        println!(
+            "  ESTIMATE ({}): {}",
+            e.reasons
+                .iter()
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            e.describe()
+        );
+        if let Some(share) = e.commune_precision_share {
+            println!(
+                "  {:.0} % of the quantity is held by companies placed at their commune's centre",
+                share * 100.0
+            );
+        }
+    }
     println!("Factors:");
     for f in &s.factors {
         println!("  - {} = {} {} — {}", f.name, f.value, f.unit, f.source);

@@ -1,9 +1,10 @@
-//! The capabilities on a territory: collection rounds, clusters, siting, synergies, indicators, and their commands.
+//! The capabilities on a territory: collection rounds, the honesty of their figures (baseline, sensitivity), clusters, siting, synergies, indicators, and their commands.
 
 #[path = "../common/mod.rs"]
 mod common;
 
 mod clusters;
+mod figures;
 mod indicators;
 mod rounds;
 mod siting;

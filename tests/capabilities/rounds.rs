@@ -6,6 +6,7 @@ use crate::common::{geodata, load};
 
 use std::collections::BTreeMap;
 
+use boucle::estimate::EstimateReason;
 use boucle::rounds::{FactorsSpec, RoundsRequest, VehiclesSpec, plan_rounds};
 use boucle::territory::{Actor, ActorKind, Direction, Flow, Precision, Territory};
 use boucle::territory::{EmissionFactor, Period, Vehicle};
@@ -30,7 +31,24 @@ fn every_holder_is_served_once_or_reported_with_a_reason() {
     for material in ["pallets", "paper_cardboard"] {
         let p = plan_rounds(&t, &req(material)).unwrap();
         assert_eq!(p.method, Method::CrowFlies);
-        assert!(p.scenario.estimate, "demonstration flows are estimates");
+        let e = p.scenario.estimate.as_ref().expect("an estimate");
+        for code in [
+            EstimateReason::DemonstrationFlows,
+            EstimateReason::CrowFlies,
+            EstimateReason::EstimatedCost,
+            EstimateReason::CommunePrecision,
+        ] {
+            assert!(e.has(code), "{material}: {code} in {:?}", e.reasons);
+        }
+        let share = e.commune_precision_share.unwrap();
+        assert!(share > 0.0 && share <= 1.0, "{share}");
+        for r in &p.rounds {
+            let re = r
+                .estimate
+                .as_ref()
+                .expect("each round's cost is an estimate");
+            assert!(re.has(EstimateReason::CrowFlies) && re.has(EstimateReason::EstimatedCost));
+        }
         assert!(!p.defaults_used.is_empty());
         assert!(p.defaults_used.iter().any(|d| d.starts_with("depot:")));
         assert!(p.defaults_used.iter().any(|d| d.starts_with("vehicle:")));
@@ -171,8 +189,10 @@ fn flow(holder: &str, pallets_per_year: f64) -> Flow {
 
 /// The default territory with its actors and flows replaced by three companies on a line
 /// west → east: depot, A, B, C, dump.
-fn fixture() -> Territory {
+pub(crate) fn fixture() -> Territory {
     let mut t = load();
+    // No site of the territory: the request's treatment site is also the baseline's.
+    t.sites.clear();
     t.actors = vec![actor("a", A), actor("b", B), actor("c", C), {
         let mut x = actor("x", A);
         x.position = None;
@@ -187,7 +207,7 @@ fn fixture() -> Territory {
     t
 }
 
-fn test_vehicle() -> Vehicle {
+pub(crate) fn test_vehicle() -> Vehicle {
     Vehicle {
         id: "truck".into(),
         label_fr: "Camion test".into(),
@@ -203,10 +223,11 @@ fn test_vehicle() -> Vehicle {
         fuel_l_per_100km: None,
         vehicle_class: "test_class".into(),
         source: "test".into(),
+        uncertainty: Default::default(),
     }
 }
 
-fn test_factor(kg_co2e_per_l: f64) -> EmissionFactor {
+pub(crate) fn test_factor(kg_co2e_per_l: f64) -> EmissionFactor {
     EmissionFactor {
         vehicle_class: "test_class".into(),
         fuel: "diesel".into(),
@@ -214,10 +235,12 @@ fn test_factor(kg_co2e_per_l: f64) -> EmissionFactor {
         kg_co2e_per_l,
         source: "test".into(),
         vintage: "test".into(),
+        fuel_l_per_100km_low: None,
+        fuel_l_per_100km_high: None,
     }
 }
 
-fn fixture_request(kg_co2e_per_l: f64) -> RoundsRequest {
+pub(crate) fn fixture_request(kg_co2e_per_l: f64) -> RoundsRequest {
     RoundsRequest {
         material: "pallets".into(),
         depot: Some(format!("{},{}", DEPOT.0, DEPOT.1)),
@@ -245,12 +268,23 @@ fn scenario_arithmetic_by_hand_on_three_companies() {
     let (service, unload) = (900.0, 1200.0);
     let co2_per_m = 30.0 / 100.0 * 2.5 / 1000.0;
 
-    // Alone: 12 collections a year of depot → X → dump → depot for each of A, B, C.
+    // Alone: 12 collections a year of X → dump → X for each of A, B, C (the depot plays no
+    // part), with the only vehicle type of the request.
+    assert_eq!(
+        p.baseline.treatment_site.id,
+        format!("{},{}", DUMP.0, DUMP.1)
+    );
+    assert!(p.baseline.same_site_as_pooled);
+    let alone_vehicles = p.baseline.vehicles.as_ref().unwrap();
+    assert_eq!(alone_vehicles.len(), 1);
+    assert_eq!(alone_vehicles[0].vehicle, "truck");
+    assert_eq!(alone_vehicles[0].companies, 3);
+    assert_eq!(alone_vehicles[0].trips_per_year, 36.0);
     let mut alone_m = 0.0;
     let mut alone_s = 0.0;
     let mut alone_eur = 0.0;
     for x in [A, B, C] {
-        let m = d(DEPOT, x) + d(x, DUMP) + d(DUMP, DEPOT);
+        let m = d(x, DUMP) + d(DUMP, x);
         let s = m / speed_ms + service + unload;
         alone_m += 12.0 * m;
         alone_s += 12.0 * s;
@@ -285,8 +319,11 @@ fn scenario_arithmetic_by_hand_on_three_companies() {
     // Arrival times along the round.
     let arr_b = d(DEPOT, A) / speed_ms + service + d(A, B) / speed_ms;
     assert!((r.stops[2].arrival_s - arr_b).abs() < 1e-6);
-    // Measured flows, but crow-flies distances: still an estimate.
-    assert!(sc.estimate);
+    // Measured flows, placed by hand, but crow-flies distances: still an estimate, for that
+    // reason only.
+    let e = sc.estimate.as_ref().unwrap();
+    assert_eq!(e.reasons, [EstimateReason::CrowFlies]);
+    assert_eq!(e.commune_precision_share, Some(0.0));
     assert_eq!(sc.method, Method::CrowFlies);
 }
 
@@ -340,8 +377,16 @@ fn a_small_vehicle_splits_the_rounds_and_the_limits_bind() {
         "{:?}",
         p.rounds.iter().map(|r| &r.binding).collect::<Vec<_>>()
     );
-    // Alone, b needs 2 loads per collection as well.
-    assert!(p.scenario.pooled.distance_km <= p.scenario.alone.distance_km + 1e-9);
+    // Alone, b needs 2 loads per collection as well: 12 × (1 + 2 + 1) trips a year.
+    let trips: f64 = p
+        .baseline
+        .vehicles
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|b| b.trips_per_year)
+        .sum();
+    assert_eq!(trips, 48.0);
 }
 
 #[test]
@@ -406,9 +451,21 @@ fn a_mixed_fleet_gives_each_round_its_own_vehicle_and_cost_model() {
     let truck_only = with("truck");
     assert_eq!(truck_only.fleet.len(), 1);
     assert!(mixed.scenario.pooled.cost_eur <= truck_only.scenario.pooled.cost_eur + 1e-6);
-    // The alone baseline is the primary type's.
+    // The alone baseline takes, for each company, the smallest type of the list that carries
+    // its quantity per collection, whatever the fleet of the pooled plan.
     let small_only = with("small");
     assert_eq!(mixed.scenario.alone, small_only.scenario.alone);
+    assert_eq!(mixed.scenario.alone, truck_only.scenario.alone);
+    let mut by_type: Vec<(String, usize)> = mixed
+        .baseline
+        .vehicles
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|b| (b.vehicle.clone(), b.companies))
+        .collect();
+    by_type.sort();
+    assert_eq!(by_type, [("small".to_owned(), 2), ("truck".to_owned(), 1)]);
     // An unknown id in the list is named.
     let mut r = fixture_request(2.5);
     r.vehicles = Some(VehiclesSpec::Inline(vec![big.clone(), small.clone()]));
@@ -507,7 +564,18 @@ fn cli_rounds_and_clusters() {
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["method"], "crow_flies");
-    assert_eq!(v["scenario"]["estimate"], true);
+    let reasons = v["scenario"]["estimate"]["reasons"].as_array().unwrap();
+    assert!(
+        reasons.contains(&serde_json::json!("demonstration_flows")),
+        "{reasons:?}"
+    );
+    assert!(
+        v["baseline"]["definition"]
+            .as_str()
+            .unwrap()
+            .starts_with("Each company alone")
+    );
+    assert!(v["scenario"]["sensitivity"]["savings_eur"]["low"].is_number());
     let co2 = v["scenario"]["alone"]["co2e_kg"].as_f64().unwrap();
 
     // --factors FILE: the same CSV with every kg CO2e/L doubled doubles the CO2e.
@@ -583,7 +651,13 @@ fn request_and_plan_are_serde() {
         assert!(v.get(k).is_some(), "{k}");
     }
     for k in [
-        "alone", "pooled", "savings", "method", "factors", "estimate",
+        "alone",
+        "pooled",
+        "savings",
+        "method",
+        "factors",
+        "estimate",
+        "sensitivity",
     ] {
         assert!(v["scenario"].get(k).is_some(), "scenario.{k}");
     }
@@ -619,6 +693,10 @@ fn with_a_road_graph_the_plan_is_on_roads() {
     let p = plan_rounds(&t, &fixture_request(2.5)).unwrap();
     assert_eq!(p.method, Method::Road);
     assert_eq!(p.scenario.method, Method::Road);
+    // Measured flows, hand-placed companies, road distances, a vehicle and factor of known
+    // source: nothing left to call an estimate.
+    assert_eq!(p.scenario.estimate, None);
+    assert!(p.rounds.iter().all(|r| r.estimate.is_none()));
     assert!(p.notes.iter().any(|n| n.contains("road graph")));
     assert!(!p.scenario.factors.iter().any(|f| f.name == "circuity"));
     assert_eq!(p.rounds.len(), 1);

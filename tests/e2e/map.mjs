@@ -208,6 +208,12 @@ try {
     check(stopsView.ok, `round stops drawn left of the legend (${stopsView.right} ≤ ${stopsView.legend})`);
     const fig = await page.textContent('#plan-figures');
     check(fig.includes('Mutualisé') && fig.includes('kg CO2e'), 'alone-vs-pooled figures shown');
+    const baselineText = await page.textContent('#plan-baseline');
+    check(baselineText.startsWith('Chacun seul :'), `baseline defined beside the figures: « ${baselineText.slice(0, 60)}… »`);
+    const rangeText = await page.textContent('#plan-range');
+    check(/entre -?[\d\s ]+ € et [\d\s ]+ € par an/.test(rangeText) && (await page.locator('#plan-range .range-bar .central').count()) === 1, `savings range shown with its bar: « ${rangeText.trim().slice(0, 90)}… »`);
+    const why = await page.textContent('#plan-estimate');
+    check(why.includes('quantités de démonstration') && why.includes('% de la quantité'), `estimate reasons in French: « ${why.trim().slice(0, 90)}… »`);
     const method = await page.textContent('#plan-method');
     check(terr.distances.method !== 'crow_flies' || (method.includes("vol d'oiseau") && method.includes('estimation')), 'crow-flies estimate labelled');
     // The defaults taken and the factors are worded in French (the sources quoted are the data

@@ -522,7 +522,21 @@ async fn rounds_of_pallets_as_geojson_with_the_scenario() {
         }
     }
     assert_eq!(sc["method"], "crow_flies");
-    assert_eq!(sc["estimate"], true);
+    let reasons = sc["estimate"]["reasons"].as_array().unwrap();
+    for code in ["demonstration_flows", "crow_flies", "estimated_cost"] {
+        assert!(
+            reasons.contains(&serde_json::json!(code)),
+            "{code} in {reasons:?}"
+        );
+    }
+    assert!(
+        v["baseline"]["definition_fr"]
+            .as_str()
+            .unwrap()
+            .starts_with("Chacun seul")
+    );
+    // Public: which vehicle each company would take alone is hidden.
+    assert!(v["baseline"]["vehicles"].is_null());
     assert!(
         sc["factors"]
             .as_array()

@@ -28,6 +28,7 @@
 
 pub mod cluster;
 pub mod error;
+pub mod estimate;
 pub mod geocode;
 pub mod indicators;
 pub mod io;

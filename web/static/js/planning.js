@@ -8,6 +8,7 @@ import { state } from './layers.js';
 import { download, roundGPX } from './exports.js';
 import { legendRoom } from './map.js';
 import { stopIcon, stopGroups } from './stops.js';
+import { estimateText } from './estimate.js';
 
 const L = window.L;
 
@@ -188,6 +189,44 @@ function defaultItem(d, vehicleName) {
   return `<li data-default="${esc(d.key)}"><strong>${what}</strong> : ${value} — <small>${origin}</small></li>`;
 }
 
+/** The savings' range as a small bar (least favourable … most favourable, central value marked, zero shown when inside). */
+function rangeBar(r) {
+  const lo = Math.min(r.low, 0, r.central);
+  const hi = Math.max(r.high, 0, r.central);
+  const span = hi - lo || 1;
+  const pos = (v) => `${(100 * (v - lo)) / span}%`;
+  const zero = r.low < 0 && r.high > 0 ? `<span class="zero" style="left:${pos(0)}" title="0 €"></span>` : '';
+  return `<div class="range-bar" role="img" aria-label="${esc(t('plan.range', { low: num(r.low, 0), high: num(r.high, 0), central: num(r.central, 0) }))}">
+    <span class="span" style="left:${pos(r.low)};width:${(100 * (r.high - r.low)) / span}%"></span>${zero}<span class="central" style="left:${pos(r.central)}"></span></div>`;
+}
+
+/** The baseline's definition, the savings' range and break-even, and why the figures are estimates. */
+function honesty(plan) {
+  const s = plan.scenario;
+  const b = plan.baseline;
+  let html = b ? `<p class="small definition" id="plan-baseline">${esc(b.definition_fr)}</p>` : '';
+  if (b && !b.same_site_as_pooled) html += `<p class="small warn">${esc(t('plan.baseline_other_site', { pooled: plan.dump?.name ?? '', baseline: b.treatment_site.name }))}</p>`;
+  const sens = s.sensitivity;
+  if (sens) {
+    const r = sens.savings_eur;
+    const verdict = r.low > 0 ? t('plan.range_safe') : r.high < 0 ? t('plan.range_never') : t('plan.range_mixed');
+    let be = '';
+    if (sens.break_even) {
+      const x = sens.break_even;
+      const vehicle = (plan.fleet || []).find((v) => v.id === x.vehicle)?.label_fr || x.vehicle;
+      const f = sens.factors.find((e) => e.factor === x.factor)?.values.find((v) => v.vehicle === x.vehicle);
+      be = `<p class="small" id="plan-break-even">${esc(t(`plan.break_even.${x.pooling_cheaper}`, { factor: factorName(x.factor).toLowerCase(), vehicle, value: factorFormat.format(x.value), unit: factorUnit(x.unit) }))}${!x.within_range && f ? ` ${esc(t('plan.break_even.outside', { low: factorFormat.format(f.low), high: factorFormat.format(f.high), unit: factorUnit(x.unit) }))}` : ''}</p>`;
+    }
+    const most = sens.factors?.[0] ? ` ${t('plan.range_most', { factor: factorName(sens.factors[0].factor).toLowerCase() })}` : '';
+    html += `<div id="plan-range"><p class="small"><strong>${t('plan.range_title')}</strong> : ${t('plan.range', { low: num(r.low, 0), high: num(r.high, 0), central: num(r.central, 0) })}</p>
+      ${rangeBar(r)}<p class="small">${verdict}${most} ${t('plan.range_not_varied')}</p>${be}
+      <p class="small muted">${t('plan.range_co2', { low: num(sens.savings_co2e_kg.low, 0), high: num(sens.savings_co2e_kg.high, 0) })}</p></div>`;
+  }
+  const why = estimateText(s.estimate);
+  if (why) html += `<p class="small estimate-why" id="plan-estimate">${esc(why)}</p>`;
+  return html;
+}
+
 function figures(plan) {
   const s = plan.scenario;
   const estimate = s.estimate || plan.method !== 'road';
@@ -212,6 +251,7 @@ function figures(plan) {
   return `<p class="method ${estimate ? 'estimate' : ''}" id="plan-method">${estimate ? `<span class="estimate">${t('estimate')}</span> ` : ''}${methodLabel(plan.method)}</p>
     <table class="figures" id="plan-figures"><thead><tr><th></th><th>${t('plan.alone')}</th><th>${t('plan.pooled')}</th><th>${t('plan.savings')}</th></tr></thead>
     <tbody>${line('km')}${line('hours')}${line('eur')}${line('co2')}</tbody></table>
+    ${honesty(plan)}
     <ol class="rounds">${rounds}</ol>${unassigned}${defaults}
     <details><summary>${t('plan.factors')}</summary><ul class="small">${factors}</ul></details>`;
 }

@@ -5,6 +5,7 @@ import { t, num, esc, clock } from './i18n.js';
 import { get, errorMessage } from './api.js';
 import { indicatorsHtml } from './indicators.js';
 import { stopIcon, stopGroups } from './stops.js';
+import { estimateText } from './estimate.js';
 
 const L = window.L;
 
@@ -39,6 +40,7 @@ function render() {
     <div id="print-map"></div>
     <table class="stops"><thead><tr><th>${t('print.order')}</th><th>${t('print.name')}</th><th>${t('print.kind')}</th><th>${t('print.arrival')}</th><th>${t('print.load')}</th></tr></thead><tbody>${rows}</tbody></table>
     <p class="figures">${num(r.distance_m / 1000)} km · ${clock(r.duration_s)} · ${num(r.cost_eur, 0)} € · ${num(r.co2e_kg)} kg CO2e</p>
+    ${r.estimate ? `<p class="small" id="sheet-estimate">${esc(estimateText(r.estimate))}</p>` : ''}
     <p class="small">${t('attrib.osm')}</p>`;
   document.getElementById('print').addEventListener('click', () => window.print());
   const map = L.map('print-map', { zoomControl: false, attributionControl: true });

@@ -5,7 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::baseline::Baseline;
 use super::scenario::Scenario;
+use crate::estimate::Estimate;
 use crate::territory::Vehicle;
 use crate::travel::Method;
 
@@ -89,6 +91,9 @@ pub struct PlanRound {
     /// constraints at ≥ 90 % of their limit (`capacity_kg`, `capacity_m3`, `max_duration`,
     /// `max_distance`). Empty: nothing binds.
     pub binding: Vec<Binding>,
+    /// Why its cost and CO2e are estimates (stable reason codes), `None` when measured.
+    #[serde(default)]
+    pub estimate: Option<Estimate>,
 }
 
 /// Why a holder is left out of the rounds.
@@ -259,7 +264,7 @@ pub struct RoundsPlan {
     pub depot: PlanStop,
     /// The treatment site.
     pub dump: PlanStop,
-    /// The vehicle type (the primary one of the fleet: the alone baseline uses it).
+    /// The vehicle type (the primary one of the fleet).
     pub vehicle: Vehicle,
     /// The fleet the rounds may use: `vehicle` first, then the other types asked (`vehicle`
     /// of the request as a comma-separated list); each round names its type.
@@ -271,6 +276,8 @@ pub struct RoundsPlan {
     pub rounds: Vec<PlanRound>,
     /// Holders not served, with the reason.
     pub unassigned: Vec<Unassigned>,
+    /// The "each company alone" baseline: its definition, treatment site and vehicles.
+    pub baseline: Baseline,
     /// Alone vs pooled, per year.
     pub scenario: Scenario,
     /// Remarks on the plan (fleet use, engine, estimated distances), in words.
@@ -294,6 +301,8 @@ impl RoundsPlan {
         }
         self.depot.load = None;
         self.dump.load = None;
+        // Which vehicle each company would take alone tells its quantity per collection.
+        self.baseline.vehicles = None;
         self.loads_hidden = true;
         self
     }

@@ -37,6 +37,12 @@ pub struct Settings {
     pub depot: Place,
     /// The fleet: the primary type first.
     pub fleet: Vec<Vehicle>,
+    /// Every vehicle type available (the request's list, else the territory's): the baseline
+    /// takes the smallest that carries each company's quantity.
+    pub types: Vec<Vehicle>,
+    /// The treatment site of the baseline: the material's default, whatever the request's
+    /// `dump` (the request's when the territory has no default).
+    pub baseline_dump: Place,
     /// The emission factors.
     pub factors: Vec<EmissionFactor>,
     /// Service and unloading times.
@@ -55,10 +61,16 @@ pub fn resolve(t: &Territory, material: &Material, req: &RoundsRequest) -> Resul
     let fleet = fleet(t, slug, &types, own, req.vehicle.as_deref(), &mut used)?;
     let factors = emission_factors(t, req.factors.as_ref(), &mut used)?;
     let timing = timing(t, slug, &mut used);
+    let baseline_dump = match req.dump {
+        Some(_) => treatment_site(t, slug, None, &mut Vec::new()).unwrap_or_else(|_| dump.clone()),
+        None => dump.clone(),
+    };
     Ok(Settings {
         dump,
         depot,
         fleet,
+        types,
+        baseline_dump,
         factors,
         timing,
         used,

@@ -6,17 +6,20 @@
 //! - [`plan`]: [`plan_rounds`], the request → rounds → scenario in named steps;
 //! - `solve` and `savings` (private): the routing problem of a cycle, run by the engine
 //!   ([`boucle_vrp`]) and by the savings floor;
-//! - [`scenario`]: alone vs pooled;
+//! - [`baseline`]: the "each company alone" baseline, defined once; [`scenario`]: alone vs
+//!   pooled; [`sensitivity`]: how the savings move with the uncertain cost factors;
 //! - [`answer`]: the plan ([`RoundsPlan`]) and its public view; [`geojson`]: the plan as a
 //!   FeatureCollection.
 
 pub mod answer;
+pub mod baseline;
 pub mod defaults;
 pub mod geojson;
 pub mod plan;
 pub mod request;
 mod savings;
 pub mod scenario;
+pub mod sensitivity;
 mod solve;
 
 pub use answer::{

@@ -19,14 +19,17 @@ use super::answer::{
     DefaultKey, DefaultTaken, Origin, PlaceKind, PlanRound, PlanStop, Reason, RoundsPlan, Solver,
     Unassigned,
 };
+use super::baseline::{self, Baseline, BaselineSite};
 use super::defaults::{self, Settings};
 use super::request::RoundsRequest;
-use super::scenario::{self, Demand, Scenario};
+use super::scenario::{Demand, Scenario};
+use super::sensitivity::{self, Usage, add_usage};
 use super::solve::{Problem, Solved, SolvedRound, SolverStop, TypeSpec, VisitKind};
 use crate::error::Result;
+use crate::estimate::{EstimateReason, Reasons};
 use crate::territory::vehicles::loads;
 use crate::territory::{
-    CostModel, DEFAULT_COLLECTIONS_PER_YEAR, Factor, Material, Place, Territory, Totals,
+    CostModel, DEFAULT_COLLECTIONS_PER_YEAR, Factor, Material, Place, Precision, Territory, Totals,
 };
 use crate::travel::{Method, Travel, TravelTable};
 
@@ -50,9 +53,16 @@ pub fn plan_rounds_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
     let Holders {
         demands,
         mut unassigned,
-        points,
-        estimate,
+        mut points,
+        mut reasons,
     } = holders(t, material, &settings)?;
+    // The baseline's treatment site, when it is not the pooled plan's: one more point.
+    let baseline_dump = if settings.baseline_dump.id == settings.dump.id {
+        1
+    } else {
+        points.push(settings.baseline_dump.position);
+        points.len() - 1
+    };
     if demands.iter().any(|d| d.defaulted) {
         settings.used.push(DefaultTaken::new(
             DefaultKey::CollectionsPerYear,
@@ -74,20 +84,28 @@ pub fn plan_rounds_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
         engine,
     } = best_construction(&problem, &params)?;
     let served = left_out(&problem, &demands, dropped, &mut unassigned);
+    reasons
+        .when(
+            table.method() == Method::CrowFlies || table.fallback_reason.is_some(),
+            EstimateReason::CrowFlies,
+        )
+        .when(table.unreachable > 0, EstimateReason::UnreachablePairs);
     let (rounds, pooled_cycle) = describe_rounds(
         travel, &table, &problem, &solved, &demands, &settings, &models, &points,
     );
-    let scenario = scenario_of(
+    let (scenario, baseline) = scenario_of(
         t,
         &served,
         &table,
         &models,
         &settings,
         material,
+        &rounds,
         pooled_cycle,
         cycles,
-        estimate,
-    );
+        reasons,
+        baseline_dump,
+    )?;
     let mut notes = fleet_notes(&settings, &rounds);
     if settings.fleet.len() > 1 {
         settings.used.push(fleet_default(&settings));
@@ -117,6 +135,7 @@ pub fn plan_rounds_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
         cycles_per_year: cycles,
         rounds,
         unassigned,
+        baseline,
         scenario,
         loads_hidden: false,
     })
@@ -135,6 +154,10 @@ struct Collected {
     demand: Demand,
     /// Whether its frequency is the default (its flows give none).
     defaulted: bool,
+    /// Whether any of its flows is an estimate.
+    estimate: bool,
+    /// Whether it is placed at its commune's centre only.
+    at_commune: bool,
 }
 
 impl std::ops::Deref for Collected {
@@ -152,8 +175,9 @@ struct Holders {
     unassigned: Vec<Unassigned>,
     /// The points of the matrix: depot, treatment site, then the holders to collect.
     points: Vec<Point<f64>>,
-    /// Whether any of their flows is an estimate.
-    estimate: bool,
+    /// Why their data are estimates (demonstration flows, default frequencies, commune
+    /// positions), with the share of the quantity at commune precision.
+    reasons: Reasons,
 }
 
 /// The holders of `material`: those to collect and those left out.
@@ -161,7 +185,7 @@ fn holders(t: &Territory, material: &Material, s: &Settings) -> Result<Holders> 
     let mut unassigned = Vec::new();
     let mut points = vec![s.depot.position, s.dump.position];
     let mut out = Vec::new();
-    let mut estimate = false;
+    let mut reasons = Reasons::new();
     for h in t.holders(material)? {
         let reason = match h.position {
             None => Some(Reason::Unlocated),
@@ -176,9 +200,18 @@ fn holders(t: &Territory, material: &Material, s: &Settings) -> Result<Holders> 
             });
             continue;
         }
-        estimate |= h.estimate;
+        let at_commune = t.position_precision(&h.id) == Some(Precision::Commune);
+        reasons
+            .when(h.estimate, EstimateReason::DemonstrationFlows)
+            .when(
+                h.collections_per_year.is_none(),
+                EstimateReason::DefaultFrequency,
+            )
+            .quantity(h.kg_per_year, at_commune);
         out.push(Collected {
             defaulted: h.collections_per_year.is_none(),
+            estimate: h.estimate,
+            at_commune,
             demand: Demand {
                 id: h.id.clone(),
                 name: h.name.clone(),
@@ -195,7 +228,7 @@ fn holders(t: &Territory, material: &Material, s: &Settings) -> Result<Holders> 
         demands: out,
         unassigned,
         points,
-        estimate,
+        reasons,
     })
 }
 
@@ -387,6 +420,21 @@ fn describe_rounds(
     for r in solved {
         let mut stops = Vec::with_capacity(r.visits.len());
         let (mut kg, mut m3) = (0.0, 0.0);
+        let mut reasons = Reasons::new();
+        reasons
+            .when(
+                table.method() == Method::CrowFlies || table.fallback_reason.is_some(),
+                EstimateReason::CrowFlies,
+            )
+            .when(table.unreachable > 0, EstimateReason::UnreachablePairs)
+            .when(
+                models[r.ty].vehicle.source.contains("estimate"),
+                EstimateReason::EstimatedCost,
+            )
+            .when(
+                factor_is_estimate(&models[r.ty]),
+                EstimateReason::EstimatedFactor,
+            );
         for v in &r.visits {
             let at = points[v.location];
             let stop = match (v.kind, v.stop) {
@@ -395,6 +443,10 @@ fn describe_rounds(
                     kg += st.kg;
                     m3 += st.m3;
                     let d = &demands[st.holder];
+                    reasons
+                        .when(d.estimate, EstimateReason::DemonstrationFlows)
+                        .when(d.defaulted, EstimateReason::DefaultFrequency)
+                        .quantity(st.kg, d.at_commune);
                     PlanStop {
                         id: d.id.clone(),
                         name: d.name.clone(),
@@ -436,12 +488,23 @@ fn describe_rounds(
             method: table.method(),
             geometry: serde_json::json!({ "type": "LineString", "coordinates": coords }),
             binding: r.binding.clone(),
+            estimate: reasons.build(),
         });
     }
     (rounds, pooled_cycle)
 }
 
-/// Alone vs pooled per year, with every factor used and whether any input is an estimate.
+/// Whether the consumption or emission factor of `m` is marked as an estimate.
+fn factor_is_estimate(m: &CostModel) -> bool {
+    if m.vehicle.fuel_l_per_100km.is_some() {
+        m.vehicle.source.contains("estimate")
+    } else {
+        m.factor.source.contains("estimate") || m.factor.vintage.contains("estimate")
+    }
+}
+
+/// Alone (the baseline) vs pooled per year, with every factor used, why the figures are
+/// estimates and how sure the savings are; and the baseline's description.
 #[expect(
     clippy::too_many_arguments,
     reason = "the pieces of one plan, each named at the call"
@@ -453,15 +516,58 @@ fn scenario_of(
     models: &[CostModel],
     s: &Settings,
     material: &Material,
+    rounds: &[PlanRound],
     pooled_cycle: Totals,
     cycles: f64,
-    estimate: bool,
-) -> Scenario {
-    let model = &models[0];
-    let volume_cap = s.fleet[0].volume_capacity_m3(&material.unit, material.m3_per_unit);
-    let alone = scenario::alone(served, 0, 1, &table.matrix, model, volume_cap, s.timing);
-    let mut factors = model.factors();
-    for m in &models[1..] {
+    mut reasons: Reasons,
+    baseline_dump: usize,
+) -> Result<(Scenario, Baseline)> {
+    // The baseline takes every type of the fleet's list that has an emission factor.
+    let mut all: Vec<CostModel> = models.to_vec();
+    let mut skipped = Vec::new();
+    for v in &s.types {
+        if all.iter().any(|m| m.vehicle.id == v.id) {
+            continue;
+        }
+        match CostModel::new(v, &s.factors) {
+            Ok(m) => all.push(m),
+            Err(_) => skipped.push(v.id.clone()),
+        }
+    }
+    let volume = |m: &CostModel| {
+        m.vehicle
+            .volume_capacity_m3(&material.unit, material.m3_per_unit)
+    };
+    let (alone, alone_usage, by_type) = baseline::alone(
+        served,
+        baseline_dump,
+        &table.matrix,
+        &all,
+        &volume,
+        s.timing,
+    );
+    let mut pooled_usage: Vec<Usage> = Vec::new();
+    for r in rounds {
+        add_usage(
+            &mut pooled_usage,
+            &r.vehicle,
+            cycles,
+            r.distance_m / 1000.0 * cycles,
+            r.duration_s / 3600.0 * cycles,
+        );
+    }
+    let used: Vec<CostModel> = all
+        .iter()
+        .filter(|m| {
+            alone_usage.iter().any(|u| u.vehicle == m.vehicle.id)
+                || pooled_usage.iter().any(|u| u.vehicle == m.vehicle.id)
+                || m.vehicle.id == models[0].vehicle.id
+        })
+        .cloned()
+        .collect();
+    let sens = sensitivity::sensitivity(&used, &alone_usage, &pooled_usage);
+    let mut factors = Vec::new();
+    for m in &used {
         for f in m.factors() {
             if !factors.contains(&f) {
                 factors.push(f);
@@ -483,23 +589,51 @@ fn scenario_of(
             source: "territory.toml defaults.speed_kmh (crow-flies fallback)".into(),
         });
     }
-    let factor_estimate = models.iter().any(|m| {
-        m.factor.source.contains("estimate")
-            || m.factor.vintage.contains("estimate")
-            || m.vehicle.source.contains("estimate")
-    });
-    Scenario::new(
-        alone,
-        pooled_cycle,
-        cycles,
-        method,
-        factors,
-        estimate
-            || method == Method::CrowFlies
-            || table.unreachable > 0
-            || table.fallback_reason.is_some()
-            || factor_estimate,
-    )
+    reasons
+        .when(
+            used.iter().any(|m| m.vehicle.source.contains("estimate")),
+            EstimateReason::EstimatedCost,
+        )
+        .when(
+            used.iter().any(factor_is_estimate),
+            EstimateReason::EstimatedFactor,
+        );
+    let estimate = reasons.build();
+    let same_site = s.baseline_dump.id == s.dump.id;
+    let mut notes = Vec::new();
+    let named = |p: &Place| {
+        if p.name.contains(&p.id) {
+            p.name.clone()
+        } else {
+            format!("{} ({})", p.name, p.id)
+        }
+    };
+    if !same_site {
+        notes.push(format!(
+            "the pooled rounds unload at {} but the baseline at the material's default treatment site {}: the comparison includes the change of site",
+            named(&s.dump),
+            named(&s.baseline_dump)
+        ));
+    }
+    if !skipped.is_empty() {
+        notes.push(format!(
+            "vehicle types without an emission factor left out of the baseline: {}",
+            skipped.join(", ")
+        ));
+    }
+    let scenario = Scenario::new(alone, pooled_cycle, cycles, method, factors, estimate, sens);
+    let baseline = Baseline {
+        definition: baseline::DEFINITION.into(),
+        definition_fr: baseline::DEFINITION_FR.into(),
+        treatment_site: BaselineSite {
+            id: s.baseline_dump.id.clone(),
+            name: s.baseline_dump.name.clone(),
+        },
+        same_site_as_pooled: same_site,
+        vehicles: Some(by_type),
+        notes,
+    };
+    Ok((scenario, baseline))
 }
 
 /// How each type of the fleet is used, in words.
@@ -545,7 +679,7 @@ fn fleet_default(s: &Settings) -> DefaultTaken {
             .join(","),
         Origin::Request,
         format!(
-            "fleet: {} (request); each round takes the type that makes the plan cheapest, loads are cut to fit `{}`, the alone baseline and the savings construction use `{}`",
+            "fleet: {} (request); each round takes the type that makes the plan cheapest, loads are cut to fit `{}`, the savings construction uses `{}`",
             s.fleet
                 .iter()
                 .map(|v| format!("`{}`", v.id))

@@ -1,12 +1,15 @@
-//! The alone-vs-pooled scenario: [`alone`], the baseline where each company is served alone at
-//! its own frequency, and [`Scenario`], alone, pooled and the savings per year with the factors
-//! used. Costs and CO2e come from the vehicle's [`CostModel`].
+//! The alone-vs-pooled scenario: [`Scenario`], alone (the baseline of [`super::baseline`]),
+//! pooled and the savings per year with the factors used, why they are estimates, and how
+//! sure the savings are ([`super::sensitivity`]). Costs and CO2e come from each vehicle's
+//! cost model.
 
 use serde::{Deserialize, Serialize};
 
-use crate::territory::vehicles::loads;
-use crate::territory::{CostModel, Factor, Totals};
-use crate::travel::{CostMatrix, Method};
+use super::baseline::DEFINITION;
+use super::sensitivity::Sensitivity;
+use crate::estimate::Estimate;
+use crate::territory::{Factor, Totals};
+use crate::travel::Method;
 
 /// One company's yearly demand of a material, for the scenario.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,49 +48,10 @@ impl Default for Timing {
     }
 }
 
-/// The yearly totals of the baseline where each company is served alone: per collection,
-/// `loads` trips depot → company → treatment site → depot, `collections_per_year` times a year.
-///
-/// `depot` and `dump` are indices in `matrix`; `volume_capacity_m3` is the vehicle's effective
-/// volume capacity for the material.
-pub fn alone(
-    demands: &[Demand],
-    depot: usize,
-    dump: usize,
-    matrix: &dyn CostMatrix,
-    model: &CostModel,
-    volume_capacity_m3: Option<f64>,
-    timing: Timing,
-) -> Totals {
-    let mut total = Totals::default();
-    for d in demands {
-        let f = d.collections_per_year;
-        if f <= 0.0 {
-            continue;
-        }
-        let n = loads(
-            d.kg_per_year / f,
-            d.m3_per_year / f,
-            model.vehicle.capacity_kg,
-            volume_capacity_m3,
-        );
-        let dist = matrix.distance_m(depot, d.index)
-            + matrix.distance_m(d.index, dump)
-            + matrix.distance_m(dump, depot);
-        let dur = matrix.duration_s(depot, d.index)
-            + matrix.duration_s(d.index, dump)
-            + matrix.duration_s(dump, depot)
-            + timing.service_s
-            + timing.unload_s;
-        total = total.plus(model.round(dist, dur).scaled(f64::from(n) * f));
-    }
-    total
-}
-
 /// Alone vs pooled, per year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scenario {
-    /// Each company served alone, at its own frequency.
+    /// Each company alone (see the plan's `baseline` for the definition).
     pub alone: Totals,
     /// The pooled rounds, scaled to the year (one set of rounds per collection cycle).
     pub pooled: Totals,
@@ -99,9 +63,11 @@ pub struct Scenario {
     pub cycles_per_year: f64,
     /// The factors used, with units and sources.
     pub factors: Vec<Factor>,
-    /// Whether any input is an estimate (demonstration flows, crow-flies distances, estimated
-    /// factors).
-    pub estimate: bool,
+    /// Why the figures are estimates (stable reason codes), `None` when they rest on measured
+    /// data only.
+    pub estimate: Option<Estimate>,
+    /// How the savings move with the uncertain cost factors.
+    pub sensitivity: Sensitivity,
     /// How the figures were computed, in words.
     pub notes: Vec<String>,
 }
@@ -114,7 +80,8 @@ impl Scenario {
         cycles_per_year: f64,
         method: Method,
         factors: Vec<Factor>,
-        estimate: bool,
+        estimate: Option<Estimate>,
+        sensitivity: Sensitivity,
     ) -> Scenario {
         let pooled = pooled_cycle.scaled(cycles_per_year);
         Scenario {
@@ -125,8 +92,9 @@ impl Scenario {
             cycles_per_year,
             factors,
             estimate,
+            sensitivity,
             notes: vec![
-                "alone: per company and per collection, depot → company → treatment site → depot, as many loads as its quantity per collection needs, at the company's own frequency (collections_per_period), summed over the year".into(),
+                format!("alone: {DEFINITION}"),
                 format!("pooled: the rounds of one collection cycle × {cycles_per_year} cycles per year (the highest frequency asked by the companies, so nobody is collected less often than asked); per-stop demand = yearly quantity / cycles"),
                 "cost per round = fixed cost + EUR/km × km + EUR/h × hours (driving + service at stops + unloading); CO2e = km × L/100km / 100 × kgCO2e/L".into(),
             ],

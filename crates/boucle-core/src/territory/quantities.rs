@@ -172,6 +172,13 @@ impl Territory {
         Ok(out)
     }
 
+    /// How precisely the actor or site `id` is placed (`None` when it is neither).
+    pub fn position_precision(&self, id: &str) -> Option<super::Precision> {
+        self.actor(id)
+            .map(|a| a.precision)
+            .or_else(|| self.site(id).map(|s| s.precision))
+    }
+
     /// The name and position of an actor or site id (the id itself and no position when it is
     /// neither).
     pub fn holder_name_position(&self, id: &str) -> (String, Option<Point<f64>>) {

@@ -71,6 +71,67 @@ pub struct Vehicle {
     /// Provenance of the figures.
     #[serde(default)]
     pub source: String,
+    /// Low and high plausible values of the uncertain costs (columns `<column>_low`,
+    /// `<column>_high`; empty: boucle's documented default range, see [`Uncertainty`]).
+    #[serde(default, flatten)]
+    pub uncertainty: Uncertainty,
+}
+
+/// Low and high plausible values of a vehicle's uncertain figures, as given in `vehicles.csv`
+/// (`fixed_cost_eur_low`, `fixed_cost_eur_high`, `cost_per_km_eur_low`, …). Where a bound is
+/// missing the sensitivity takes a default range around the value: ±30 % for costs whose source
+/// says `estimate`, ±10 % otherwise; ±20 % / ±10 % for the fuel consumption.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Uncertainty {
+    /// Lowest plausible fixed cost per round, €.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_cost_eur_low: Option<f64>,
+    /// Highest plausible fixed cost per round, €.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed_cost_eur_high: Option<f64>,
+    /// Lowest plausible cost per km, €.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_km_eur_low: Option<f64>,
+    /// Highest plausible cost per km, €.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_km_eur_high: Option<f64>,
+    /// Lowest plausible cost per hour, €.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_hour_eur_low: Option<f64>,
+    /// Highest plausible cost per hour, €.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_per_hour_eur_high: Option<f64>,
+    /// Lowest plausible fuel consumption, L/100 km (the vehicle's own, overriding its class's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fuel_l_per_100km_low: Option<f64>,
+    /// Highest plausible fuel consumption, L/100 km.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fuel_l_per_100km_high: Option<f64>,
+}
+
+/// Read the optional `<column>_low` and `<column>_high` of `row`: each ≥ 0, low ≤ `value` ≤ high.
+fn bounds(
+    row: &Row<'_>,
+    column: &str,
+    value: Option<f64>,
+) -> Result<(Option<f64>, Option<f64>), InputError> {
+    let (lc, hc) = (format!("{column}_low"), format!("{column}_high"));
+    let low = row.f64_opt(&lc)?;
+    let high = row.f64_opt(&hc)?;
+    for (c, b) in [(&lc, low), (&hc, high)] {
+        if b.is_some_and(|b| b < 0.0) {
+            return Err(row.error(c, "is negative"));
+        }
+    }
+    if let Some(v) = value {
+        if low.is_some_and(|l| l > v) {
+            return Err(row.error(&lc, format!("is above `{column}` ({v})")));
+        }
+        if high.is_some_and(|h| h < v) {
+            return Err(row.error(&hc, format!("is below `{column}` ({v})")));
+        }
+    }
+    Ok((low, high))
 }
 
 fn one() -> u32 {
@@ -132,23 +193,45 @@ fn vehicle_row(row: &Row<'_>) -> Result<Vehicle, InputError> {
             ));
         }
     };
+    let cost_per_km_eur =
+        positive("cost_per_km_eur", Some(row.f64_req("cost_per_km_eur")?))?.unwrap_or(0.0);
+    let cost_per_hour_eur =
+        positive("cost_per_hour_eur", Some(row.f64_req("cost_per_hour_eur")?))?.unwrap_or(0.0);
+    let fixed_cost_eur = positive("fixed_cost_eur", row.f64_opt("fixed_cost_eur")?)?.unwrap_or(0.0);
+    let fuel_l_per_100km = positive("fuel_l_per_100km", row.f64_opt("fuel_l_per_100km")?)?;
+    let (fixed_cost_eur_low, fixed_cost_eur_high) =
+        bounds(row, "fixed_cost_eur", Some(fixed_cost_eur))?;
+    let (cost_per_km_eur_low, cost_per_km_eur_high) =
+        bounds(row, "cost_per_km_eur", Some(cost_per_km_eur))?;
+    let (cost_per_hour_eur_low, cost_per_hour_eur_high) =
+        bounds(row, "cost_per_hour_eur", Some(cost_per_hour_eur))?;
+    let (fuel_l_per_100km_low, fuel_l_per_100km_high) =
+        bounds(row, "fuel_l_per_100km", fuel_l_per_100km)?;
     Ok(Vehicle {
         id: row.required("id")?,
         label_fr: row.get("label_fr").to_owned(),
         capacity_kg,
         capacity_m3: positive("capacity_m3", row.f64_opt("capacity_m3")?)?,
         capacity_units: positive("capacity_units", row.f64_opt("capacity_units")?)?,
-        cost_per_km_eur: positive("cost_per_km_eur", Some(row.f64_req("cost_per_km_eur")?))?
-            .unwrap_or(0.0),
-        cost_per_hour_eur: positive("cost_per_hour_eur", Some(row.f64_req("cost_per_hour_eur")?))?
-            .unwrap_or(0.0),
-        fixed_cost_eur: positive("fixed_cost_eur", row.f64_opt("fixed_cost_eur")?)?.unwrap_or(0.0),
+        cost_per_km_eur,
+        cost_per_hour_eur,
+        fixed_cost_eur,
         max_duration_h: positive("max_duration_h", row.f64_opt("max_duration_h")?)?,
         max_distance_km: positive("max_distance_km", row.f64_opt("max_distance_km")?)?,
         count,
-        fuel_l_per_100km: positive("fuel_l_per_100km", row.f64_opt("fuel_l_per_100km")?)?,
+        fuel_l_per_100km,
         vehicle_class: row.required("vehicle_class")?,
         source: row.get("source").to_owned(),
+        uncertainty: Uncertainty {
+            fixed_cost_eur_low,
+            fixed_cost_eur_high,
+            cost_per_km_eur_low,
+            cost_per_km_eur_high,
+            cost_per_hour_eur_low,
+            cost_per_hour_eur_high,
+            fuel_l_per_100km_low,
+            fuel_l_per_100km_high,
+        },
     })
 }
 
@@ -243,6 +326,12 @@ pub struct EmissionFactor {
     pub source: String,
     /// Vintage of the figures.
     pub vintage: String,
+    /// Lowest plausible consumption, L/100 km (none: the default range, see [`Uncertainty`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fuel_l_per_100km_low: Option<f64>,
+    /// Highest plausible consumption, L/100 km.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fuel_l_per_100km_high: Option<f64>,
 }
 
 /// Columns `emission_factors.csv` must have.
@@ -262,7 +351,11 @@ fn factor_row(row: &Row<'_>) -> Result<EmissionFactor, InputError> {
     if kg_co2e_per_l < 0.0 {
         return Err(row.error("kg_co2e_per_l", "is negative"));
     }
+    let (fuel_l_per_100km_low, fuel_l_per_100km_high) =
+        bounds(row, "fuel_l_per_100km", Some(fuel_l_per_100km))?;
     Ok(EmissionFactor {
+        fuel_l_per_100km_low,
+        fuel_l_per_100km_high,
         vehicle_class: row.required("vehicle_class")?,
         fuel: row.optional("fuel").unwrap_or_else(|| "diesel".into()),
         fuel_l_per_100km,
