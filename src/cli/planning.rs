@@ -66,6 +66,21 @@ pub enum ObjectiveArg {
     TonneKm,
 }
 
+/// What a candidate's row says about ties, shared positions and a commune-centre position.
+fn tie_note(c: &siting::CandidateResult) -> String {
+    let mut out = String::new();
+    if !c.tied_with.is_empty() {
+        out += &format!("  (ex aequo with {})", c.tied_with.join(", "));
+    }
+    if !c.same_position_as.is_empty() {
+        out += &format!("  (same position as {})", c.same_position_as.join(", "));
+    }
+    if c.precision == "commune" {
+        out += "  (placed at its commune's centre)";
+    }
+    out
+}
+
 /// Run `boucle site`.
 pub fn site(a: SiteArgs) -> anyhow::Result<ExitCode> {
     let t = load(&a.data)?;
@@ -105,10 +120,17 @@ pub fn site(a: SiteArgs) -> anyhow::Result<ExitCode> {
         r.sources,
         r.tonnes_per_year,
         r.method.as_str(),
-        if r.estimate {
-            "; flows are demonstration values (estimate)"
-        } else {
-            ""
+        match &r.estimate {
+            Some(e) => format!(
+                "; ESTIMATE ({}): {}",
+                e.reasons
+                    .iter()
+                    .map(|x| x.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                e.describe()
+            ),
+            None => String::new(),
         }
     );
     println!(
@@ -131,6 +153,14 @@ pub fn site(a: SiteArgs) -> anyhow::Result<ExitCode> {
                 .as_deref()
                 .map(|x| format!("  (excluded: {x})"))
                 .unwrap_or_default()
+                + &tie_note(c)
+        );
+    }
+    if r.best_single_tied.len() > 1 {
+        println!(
+            "Best single site: a tie (ex aequo, within {} %) between {}",
+            siting::TIE_TOLERANCE * 100.0,
+            r.best_single_tied.join(", ")
         );
     }
     let b = &r.best_set;

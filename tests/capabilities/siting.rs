@@ -2,6 +2,7 @@
 //! territory, the map layer, and bad inputs.
 
 use crate::common::{boucle_in, geodata, load};
+use boucle::estimate::EstimateReason;
 
 use std::path::Path;
 
@@ -42,7 +43,11 @@ fn parks_ranked_for_pallets_on_the_default_territory() {
     let r = pallets(2);
     assert_eq!(r.material, "pallets");
     assert_eq!(r.method.as_str(), "crow_flies");
-    assert!(r.estimate, "flows.csv holds demonstration values");
+    let e = r.estimate.as_ref().expect("an estimate");
+    assert!(e.has(EstimateReason::DemonstrationFlows), "{:?}", e.reasons);
+    assert!(e.has(EstimateReason::CrowFlies));
+    assert!(e.has(EstimateReason::CommunePrecision));
+    assert!(r.candidates.iter().all(|c| !c.precision.is_empty()));
     let located = load().parks.iter().filter(|p| p.position.is_some()).count();
     assert_eq!(r.candidates.len(), located);
     // Ranks 1..n in order, scores in [0, 1] from 1 (best) down to 0 (worst).
@@ -96,7 +101,42 @@ fn geojson_layer_carries_a_normalised_score() {
         assert!((0.0..=1.0).contains(&s));
         assert_eq!(p["method"], "crow_flies");
         assert_eq!(p["estimate"], true);
+        assert!(
+            p["estimate_reasons"]
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!("crow_flies"))
+        );
     }
+}
+
+/// Two candidates at one point: a tie, both named, none picked silently; both flagged as
+/// sharing their position.
+#[test]
+fn two_candidates_at_one_point_are_a_tie() {
+    let list: Vec<siting::CandidateInput> = serde_json::from_str(
+        r#"[{"id": "east", "name": "Est", "lon": 7.30, "lat": 47.79},
+            {"id": "a", "name": "A", "lon": 7.1775, "lat": 47.7931},
+            {"id": "b", "name": "B", "lon": 7.1775, "lat": 47.7931}]"#,
+    )
+    .unwrap();
+    let mut req = SitingRequest::new("pallets");
+    req.candidates = siting::Candidates::List(list);
+    let r = siting::site(&load(), &req).unwrap();
+    let mut tied = r.best_single_tied.clone();
+    tied.sort();
+    assert_eq!(tied, ["a", "b"]);
+    let a = r.candidates.iter().find(|c| c.id == "a").unwrap();
+    assert_eq!(a.tied_with, ["b"]);
+    assert_eq!(a.same_position_as, ["b"]);
+    assert_eq!(a.precision, "given");
+    let east = r.candidates.iter().find(|c| c.id == "east").unwrap();
+    assert!(east.tied_with.is_empty() && east.same_position_as.is_empty());
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.starts_with("tie for the best single site"))
+    );
 }
 
 #[test]

@@ -348,6 +348,10 @@ try {
   await page.waitForSelector('#site-figures', { timeout: 60000 });
   const oneSet = await page.evaluate(() => window.boucle.state.siting.best_set);
   check(oneSet.p === 1 && (await page.locator('#site-best-set').count()) === 0 && (await page.locator('#site-figures td[data-k^="set-"]').count()) === 0 && (await page.locator('#site-figures td[data-k^="single-"]').count()) > 0, 'p = 1: the best set is not repeated beside the best single site');
+  const tiedIds = await page.evaluate(() => window.boucle.state.siting.best_single_tied);
+  const bestText = await page.textContent('#site-best-single');
+  check(tiedIds.length < 2 || (bestText.includes('ex aequo') && (await page.locator('#site-ranking li', { hasText: 'ex aequo' }).count()) >= 2), `siting: a tie for the best single site is said, never picked silently (« ${bestText.trim()} »)`);
+  check((await page.textContent('#site-estimate')).includes('Estimation'), 'siting: estimate reasons in French');
   // The p = 2 answer below is waited for afresh.
   await page.evaluate(() => delete document.body.dataset.siting);
   await page.fill('#site-p', '2');

@@ -10,6 +10,7 @@ import { scoreColour } from './colours.js';
 import { state, spread } from './layers.js';
 import { sitingPopup, exclusionReason } from './popups.js';
 import { legendRoom } from './map.js';
+import { estimateText } from './estimate.js';
 
 const L = window.L;
 
@@ -201,10 +202,13 @@ function summary(a) {
   const several = !(a.best_set.site_ids.length === 1 && a.best_set.site_ids[0] === a.best_single);
   const setNames = a.best_set.site_ids.map((id) => esc(byId.get(id)?.name || id)).join(' ; ');
   const solver = a.best_set.solver?.exact ? t('site.solver.exact') : t('site.solver.heuristic', { gap: num(100 * (a.best_set.solver?.gap ?? 0), 1) });
+  const tied = a.best_single_tied || [];
+  const sharedBest = tied.length > 1 && tied.every((id) => id === tied[0] || (byId.get(tied[0])?.same_position_as || []).includes(id));
+  const why = estimateText(a.estimate);
   const ranking = a.candidates
     .map(
       (c) => `<li><button type="button" class="link" data-site="${esc(c.id)}"><span class="sw dot" style="background:${scoreColour(c.score)}"></span>
-        ${esc(c.name)}</button> <small>${c.score === null ? esc(t('site.excluded', { why: exclusionReason(c.exclusion_reason) })) : `${t('site.score')} ${num(c.score, 2)}`}</small></li>`,
+        ${esc(c.name)}</button> <small>${c.score === null ? esc(t('site.excluded', { why: exclusionReason(c.exclusion_reason) })) : `${t('site.score')} ${num(c.score, 2)}`}${c.tied_with?.length ? ` — ${t('site.ex_aequo')}` : ''}${c.precision === 'commune' ? ` — ${t('site.commune_centre')}` : ''}</small></li>`,
     )
     .join('');
   const as = a.assumptions || {};
@@ -213,7 +217,7 @@ function summary(a) {
     t('site.assume.trips', { n: num(as.default_trips_per_year, 0) }),
     as.round_trip ? t('site.assume.round_trip') : '',
     crow ? t('site.assume.circuity', { c: circuity }) : '',
-    a.estimate ? t('site.assume.demo') : '',
+    a.estimate?.reasons?.includes('demonstration_flows') ? t('site.assume.demo') : '',
   ]
     .filter(Boolean)
     .map((x) => `<li>${esc(x)}</li>`)
@@ -226,7 +230,10 @@ function summary(a) {
     : '';
   return `<p class="method ${estimate ? 'estimate' : ''}" id="site-method">${estimate ? `<span class="estimate">${t('estimate')}</span> ` : ''}${crow ? t('plan.method.crow_flies', { c: circuity }) : t('plan.method.road')}</p>
     <p class="small">${esc(t('site.summary', { n: a.sources, t: num(a.tonnes_per_year), label: a.material_label_fr, u: a.sources_unlocated.length }))}</p>
-    <p class="small" id="site-best-single"><strong>${t('site.best_single')} :</strong> ${esc(single?.name || '—')}</p>
+    ${tied.length > 1
+      ? `<p class="small" id="site-best-single"><strong>${t('site.best_single')} :</strong> ${t('site.tie', { names: esc(tied.map((id) => byId.get(id)?.name || id).join(' ; ')) })}${sharedBest ? ` ${t('site.tie_same_position')}` : ''}</p>`
+      : `<p class="small" id="site-best-single"><strong>${t('site.best_single')} :</strong> ${esc(single?.name || '—')}</p>`}
+    ${why ? `<p class="small estimate-why" id="site-estimate">${esc(why)}</p>` : ''}
     ${several ? `<p class="small" id="site-best-set"><strong>${t('site.best_set', { p: a.best_set.p })} :</strong> ${setNames} <small>(${esc(solver)})</small></p>` : ''}
     <table class="figures" id="site-figures"><thead><tr><th>${t('site.per_year')}</th><th>${t('site.best_single')}</th>${several ? `<th>${t('site.best_set', { p: a.best_set.p })}</th>` : ''}</tr></thead>
     <tbody>${figureRows(single?.figures, several ? a.best_set.figures : null)}</tbody></table>

@@ -17,16 +17,17 @@
 mod candidates;
 pub mod pmedian;
 
-use geo::Point;
+use geo::{Distance, Haversine, Point};
 use geojson::{FeatureCollection, GeometryValue, JsonObject, JsonValue};
 use serde::{Deserialize, Serialize};
 
 pub use candidates::{parse_candidates, parse_candidates_csv, read_candidates};
 
 use crate::error::{Error, Result};
+use crate::estimate::{Estimate, EstimateReason, Reasons};
 use crate::territory::{
-    DEFAULT_COLLECTIONS_PER_YEAR, DataOrigin, MIN_CONTRIBUTORS, Territory, VehicleChoice,
-    Vocabulary,
+    DEFAULT_COLLECTIONS_PER_YEAR, DataOrigin, MIN_CONTRIBUTORS, Precision, Territory,
+    VehicleChoice, Vocabulary,
 };
 use crate::travel::{CostMatrix, Method, Travel};
 
@@ -232,7 +233,21 @@ pub struct CandidateResult {
     pub share_within_10km: f64,
     /// Share of the material's tonnage held within 20 km of the site.
     pub share_within_20km: f64,
+    /// How precisely its position is known: a park's `precision` (`commune` when the park is
+    /// placed at its commune's centre), `given` for a listed or uploaded point.
+    #[serde(default)]
+    pub precision: String,
+    /// Eligible candidates whose objective value is within [`TIE_TOLERANCE`] of this one's:
+    /// the data cannot tell them apart (ex aequo).
+    #[serde(default)]
+    pub tied_with: Vec<String>,
+    /// Candidates at the same position (within 1 m): their figures are necessarily equal.
+    #[serde(default)]
+    pub same_position_as: Vec<String>,
 }
+
+/// Relative difference of objective values under which two candidates are reported as tied.
+pub const TIE_TOLERANCE: f64 = 0.005;
 
 /// How the best set was found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -310,8 +325,8 @@ pub struct SitingResult {
     pub objective: Objective,
     /// How distances were obtained (`road` / `crow_flies`).
     pub method: Method,
-    /// Whether any flow used is a demonstration or estimated value.
-    pub estimate: bool,
+    /// Why the figures are estimates (stable reason codes; `None`: measured data only).
+    pub estimate: Option<Estimate>,
     /// Number of sources (holders with a position and an out flow of the material).
     pub sources: usize,
     /// Holders of the material left out for lack of a position.
@@ -320,8 +335,12 @@ pub struct SitingResult {
     pub tonnes_per_year: f64,
     /// Candidates, best first; excluded ones last.
     pub candidates: Vec<CandidateResult>,
-    /// Id of the best single site.
+    /// Id of the best single site (the first of `best_single_tied` when there is a tie).
     pub best_single: Option<String>,
+    /// Every candidate tied with the best single site (within [`TIE_TOLERANCE`]), the best
+    /// included; more than one: the best single site is a tie, none is picked silently.
+    #[serde(default)]
+    pub best_single_tied: Vec<String>,
     /// Best set of `p` sites.
     pub best_set: BestSet,
     /// Assumptions behind the figures.
@@ -377,6 +396,8 @@ struct Source {
 
 struct Cand {
     input: CandidateInput,
+    /// How precisely its position is known.
+    precision: String,
     in_territory: bool,
     exclusion: Option<String>,
 }
@@ -400,12 +421,12 @@ fn resolve_material(t: &Territory, name: &str) -> Result<String> {
 }
 
 /// The located holders of the material (sorted by id) with their tonnes and trips per year,
-/// the unlocated ones, and whether any flow is an estimate.
+/// the unlocated ones, and why their data are estimates.
 fn sources(
     t: &Territory,
     slug: &str,
     warnings: &mut Vec<String>,
-) -> Result<(Vec<Source>, Vec<String>, bool)> {
+) -> Result<(Vec<Source>, Vec<String>, Reasons)> {
     let material = t.material_or_err(slug)?;
     let mut holders = t.holders(material)?;
     holders.sort_by(|a, b| a.id.cmp(&b.id));
@@ -418,10 +439,22 @@ fn sources(
             "{assumed} holder(s) without a collection frequency: {DEFAULT_COLLECTIONS_PER_YEAR} trips/year assumed"
         ));
     }
-    let estimate = holders.iter().any(|h| h.estimate);
+    let mut reasons = Reasons::new();
     let mut out = Vec::new();
     let mut unlocated = Vec::new();
     for h in holders {
+        if h.position.is_some() {
+            reasons
+                .when(h.estimate, EstimateReason::DemonstrationFlows)
+                .when(
+                    h.collections_per_year.is_none(),
+                    EstimateReason::DefaultFrequency,
+                )
+                .quantity(
+                    h.kg_per_year,
+                    t.position_precision(&h.id) == Some(Precision::Commune),
+                );
+        }
         match h.position {
             Some(point) => out.push(Source {
                 trips: h.collections_or_default(),
@@ -432,7 +465,7 @@ fn sources(
             None => unlocated.push(h.id),
         }
     }
-    Ok((out, unlocated, estimate))
+    Ok((out, unlocated, reasons))
 }
 
 fn candidates(t: &Territory, req: &SitingRequest) -> Result<Vec<Cand>> {
@@ -450,6 +483,7 @@ fn candidates(t: &Territory, req: &SitingRequest) -> Result<Vec<Cand>> {
                         free_ha: p.free_ha,
                         excluded: false,
                     },
+                    precision: p.precision.as_str().to_owned(),
                     in_territory: p.in_territory,
                     exclusion: None,
                 })
@@ -485,6 +519,7 @@ fn candidates(t: &Territory, req: &SitingRequest) -> Result<Vec<Cand>> {
             list.iter()
                 .map(|c| Cand {
                     input: c.clone(),
+                    precision: "given".into(),
                     in_territory: true,
                     exclusion: None,
                 })
@@ -577,7 +612,7 @@ pub fn site_with(t: &Territory, req: &SitingRequest, travel: &Travel) -> Result<
         )));
     }
     let mut warnings = Vec::new();
-    let (src, unlocated, estimate) = sources(t, &slug, &mut warnings)?;
+    let (src, unlocated, mut reasons) = sources(t, &slug, &mut warnings)?;
     if src.is_empty() {
         return Err(Error::NoData(format!(
             "no located actor or site holds material `{slug}` (out flows: none{})",
@@ -616,6 +651,16 @@ pub fn site_with(t: &Territory, req: &SitingRequest, travel: &Travel) -> Result<
         .collect();
     let table = travel.table(&from, &to)?;
     warnings.extend(table.warnings("source–candidate"));
+    reasons
+        .when(
+            table.method() == Method::CrowFlies || table.fallback_reason.is_some(),
+            EstimateReason::CrowFlies,
+        )
+        .when(table.unreachable > 0, EstimateReason::UnreachablePairs)
+        .when(
+            kg_co2e_per_km_source.contains("estimate"),
+            EstimateReason::EstimatedFactor,
+        );
     let m = table.matrix;
     let km = |i: usize, j: usize| m.distance_m(i, j) / 1000.0;
     let total_tonnes: f64 = src.iter().map(|s| s.tonnes).sum();
@@ -653,6 +698,9 @@ pub fn site_with(t: &Territory, req: &SitingRequest, travel: &Travel) -> Result<
                 share_within_10km: within(10.0),
                 share_within_20km: within(20.0),
                 figures: fig,
+                precision: c.precision.clone(),
+                tied_with: Vec::new(),
+                same_position_as: Vec::new(),
             }
         })
         .collect();
@@ -677,6 +725,42 @@ pub fn site_with(t: &Territory, req: &SitingRequest, travel: &Travel) -> Result<
         });
     }
     let best_single = order.first().map(|&k| results[eligible[k]].id.clone());
+    let tie = |a: f64, b: f64| (a - b).abs() <= TIE_TOLERANCE * a.abs().max(b.abs()).max(1e-9);
+    for (a, &ja) in eligible.iter().enumerate() {
+        let tied: Vec<String> = eligible
+            .iter()
+            .enumerate()
+            .filter(|&(b, _)| b != a && tie(values[a], values[b]))
+            .map(|(_, &jb)| results[jb].id.clone())
+            .collect();
+        results[ja].tied_with = tied;
+    }
+    for ja in 0..results.len() {
+        let same: Vec<String> = (0..results.len())
+            .filter(|&jb| {
+                jb != ja
+                    && Haversine.distance(
+                        Point::new(results[ja].lon, results[ja].lat),
+                        Point::new(results[jb].lon, results[jb].lat),
+                    ) < 1.0
+            })
+            .map(|jb| results[jb].id.clone())
+            .collect();
+        results[ja].same_position_as = same;
+    }
+    let best_single_tied: Vec<String> = match order.first() {
+        Some(&k) => std::iter::once(results[eligible[k]].id.clone())
+            .chain(results[eligible[k]].tied_with.iter().cloned())
+            .collect(),
+        None => Vec::new(),
+    };
+    if best_single_tied.len() > 1 {
+        warnings.push(format!(
+            "tie for the best single site (within {} %): {}",
+            TIE_TOLERANCE * 100.0,
+            best_single_tied.join(", ")
+        ));
+    }
 
     // p-median over eligible candidates.
     let weight = |s: &Source| match req.objective {
@@ -748,12 +832,13 @@ pub fn site_with(t: &Territory, req: &SitingRequest, travel: &Travel) -> Result<
         material_label_fr: material.label_fr.clone(),
         objective: req.objective,
         method: m.method(),
-        estimate,
+        estimate: reasons.build(),
         sources: src.len(),
         sources_unlocated: unlocated,
         tonnes_per_year: total_tonnes,
         candidates: results,
         best_single,
+        best_single_tied,
         best_set,
         assumptions: Assumptions {
             circuity: t.manifest.defaults.circuity,
@@ -802,7 +887,24 @@ pub fn to_geojson(r: &SitingResult) -> FeatureCollection {
             p.insert("share_within_20km".into(), c.share_within_20km.into());
             p.insert("material".into(), r.material.clone().into());
             p.insert("method".into(), r.method.as_str().into());
-            p.insert("estimate".into(), r.estimate.into());
+            p.insert("estimate".into(), r.estimate.is_some().into());
+            p.insert(
+                "estimate_reasons".into(),
+                r.estimate
+                    .iter()
+                    .flat_map(|e| e.reasons.iter().map(|x| JsonValue::from(x.as_str())))
+                    .collect::<Vec<_>>()
+                    .into(),
+            );
+            p.insert("precision".into(), c.precision.clone().into());
+            p.insert(
+                "tied_with".into(),
+                c.tied_with
+                    .iter()
+                    .map(|x| JsonValue::from(x.as_str()))
+                    .collect::<Vec<_>>()
+                    .into(),
+            );
             crate::io::geojson::feature(GeometryValue::new_point([c.lon, c.lat]), p)
         })
         .collect();
