@@ -119,6 +119,7 @@ pub fn plan_rounds_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
         unassigned,
         scenario,
         loads_hidden: false,
+        suppressed_rounds: 0,
     })
 }
 
