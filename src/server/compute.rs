@@ -148,6 +148,14 @@ pub async fn rounds(
 ) -> Result<Json<Value>, ApiError> {
     let officer = officer(&s, &headers)?;
     let body = body_bytes(body)?;
+    if !officer && let Ok(Value::Object(o)) = serde_json::from_slice::<Value>(&body) {
+        // Before any parsing: whatever its form, the field is the officer's.
+        for field in ["vehicles", "factors"] {
+            if o.contains_key(field) {
+                return Err(ApiError::officer_only(field));
+            }
+        }
+    }
     let req = rounds_request(&body)?;
     if !officer {
         public_rounds_request(&req)?;

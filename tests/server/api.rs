@@ -573,10 +573,6 @@ async fn rounds_errors() {
         (r#"{"material":"uranium"}"#, "bad_parameter"),
         (r#"{"material":"pallets","trucks":2}"#, "bad_parameter"),
         (
-            r#"{"material":"pallets","vehicles":"/etc/passwd"}"#,
-            "bad_parameter",
-        ),
-        (
             r#"{"material":"pallets","time_limit_s":1000}"#,
             "bad_parameter",
         ),
@@ -601,6 +597,26 @@ async fn rounds_errors() {
         post("/api/rounds", body, None)
             .await
             .error(StatusCode::BAD_REQUEST, code);
+    }
+    // File paths are for the CLI, even for the officer.
+    post(
+        "/api/rounds",
+        r#"{"material":"pallets","vehicles":"/etc/passwd"}"#,
+        Some(TOKEN),
+    )
+    .await
+    .error(StatusCode::BAD_REQUEST, "bad_parameter");
+    // Parameters of the caller's own are the officer's.
+    for body in [
+        r#"{"material":"pallets","vehicles":[{"id":"v","capacity_kg":10}],"vehicle":"v"}"#,
+        r#"{"material":"pallets","factors":[]}"#,
+        r#"{"material":"pallets","vehicles":"/etc/passwd"}"#,
+        r#"{"material":"pallets","depot":"7.1,47.8"}"#,
+        r#"{"material":"pallets","dump":"7.1,47.8"}"#,
+    ] {
+        let a = post("/api/rounds", body, None).await;
+        a.error(StatusCode::FORBIDDEN, "officer_only_parameter");
+        assert!(a.json()["message"].as_str().unwrap().contains("réservé"));
     }
     get("/api/rounds")
         .await
@@ -641,6 +657,7 @@ async fn clusters_of_a_material() {
         }
         if c["members"].as_array().unwrap().len() < server::layers::MIN_CONTRIBUTORS {
             assert!(c["quantity_per_year"].is_null());
+            assert!(c["kg_per_year"].is_null() && c["kg_per_cycle"].is_null());
         }
     }
     let o = get_as_officer("/api/clusters?material=pallets")
@@ -653,10 +670,18 @@ async fn clusters_of_a_material() {
     get("/api/clusters?material=uranium")
         .await
         .error(StatusCode::BAD_REQUEST, "bad_parameter");
-    get("/api/clusters?material=pallets&eps_m=-3")
+    // The clustering radius and density are the officer's: changing them regroups holders,
+    // and the difference between two groupings' totals would isolate one of them.
+    get("/api/clusters?material=pallets&eps_m=4000")
+        .await
+        .error(StatusCode::FORBIDDEN, "officer_only_parameter");
+    get("/api/clusters?material=pallets&min_points=3")
+        .await
+        .error(StatusCode::FORBIDDEN, "officer_only_parameter");
+    get_as_officer("/api/clusters?material=pallets&eps_m=-3")
         .await
         .error(StatusCode::BAD_REQUEST, "bad_parameter");
-    get("/api/clusters?material=pallets&min_points=zero")
+    get_as_officer("/api/clusters?material=pallets&min_points=zero")
         .await
         .error(StatusCode::BAD_REQUEST, "bad_parameter");
     get("/api/clusters?material=pallets&colour=red")
@@ -779,6 +804,16 @@ async fn siting_ranks_parks_publicly_without_company_tonnes() {
         .collect();
     assert!(!scores.is_empty() && scores.iter().all(|s| (0.0..=1.0).contains(s)));
     assert!(scores.contains(&1.0));
+    // Public scores are classes (0, 0.25, …, 1) and no candidate carries a figure summing
+    // the holders' tonnes or trips.
+    assert!(scores.iter().all(|s| (s * 4.0).fract() == 0.0), "{scores:?}");
+    assert_eq!(v["figures_hidden"], true);
+    for c in cands {
+        for k in ["figures", "share_within_10km", "share_within_20km"] {
+            assert!(c[k].is_null(), "{k}: {c}");
+        }
+    }
+    assert!(v["best_set"]["figures"].is_null() && v["best_set"]["objective_value"].is_null());
     assert!(
         v["assumptions"]["kg_co2e_per_km_source"]
             .as_str()
@@ -794,6 +829,7 @@ async fn siting_ranks_parks_publicly_without_company_tonnes() {
     assert_eq!(a.status, StatusCode::OK);
     let v = a.json();
     assert_eq!(v["assignments_hidden"], false);
+    assert!(v["candidates"][0]["figures"]["tonne_km_per_year"].as_f64().is_some());
     assert!(!v["best_set"]["assignments"].as_array().unwrap().is_empty());
 }
 
@@ -811,7 +847,12 @@ async fn siting_ranks_an_uploaded_candidates_file() {
         "candidates": {"file_name": "candidats.csv", "content": csv},
     })
     .to_string();
-    let a = post("/api/siting", &body, None).await;
+    // Candidates of the caller's choosing would let the public place points where the
+    // figures isolate one holder: the officer's only.
+    post("/api/siting", &body, None)
+        .await
+        .error(StatusCode::FORBIDDEN, "officer_only_parameter");
+    let a = post("/api/siting", &body, Some(TOKEN)).await;
     assert_eq!(
         a.status,
         StatusCode::OK,
@@ -846,7 +887,7 @@ async fn siting_ranks_an_uploaded_candidates_file() {
         "candidates": {"file_name": "sites.geojson", "content": gj.to_string()},
     })
     .to_string();
-    let a = post("/api/siting", &body, None).await;
+    let a = post("/api/siting", &body, Some(TOKEN)).await;
     assert_eq!(
         a.status,
         StatusCode::OK,
@@ -862,7 +903,7 @@ async fn siting_ranks_an_uploaded_candidates_file() {
         "candidates": {"file_name": "candidats.csv", "content": bad},
     })
     .to_string();
-    let a = post("/api/siting", &body, None).await;
+    let a = post("/api/siting", &body, Some(TOKEN)).await;
     a.error(StatusCode::BAD_REQUEST, "bad_parameter");
     let m = a.json()["message"].as_str().unwrap().to_owned();
     assert!(
