@@ -425,17 +425,14 @@ try {
   await page.selectOption('#site-candidates', 'file');
   check(await page.isVisible('#site-file'), 'file input shown for « Mes propres points »');
   const ownCsv = 'id,name,lon,lat,free_ha,excluded\nthann,Friche de Thann,7.104,47.807,2.5,false\ncernay,Terrain de Cernay,7.176,47.806,,false\nmasevaux,Site de Masevaux,6.996,47.776,1,false\n';
+  // Without the token, the planner's own points are refused (they could isolate a company):
+  // a French message, no layer.
   await page.setInputFiles('#site-file', { name: 'candidats.csv', mimeType: 'text/csv', buffer: Buffer.from(ownCsv) });
-  await page.click('#site-compute');
-  await page.waitForSelector('body[data-siting="3"]', { timeout: 30000 });
-  check((await page.locator('path.siting').count()) === 3, 'uploaded CSV: one marker per row (3)');
-  check((await page.textContent('#site-result')).includes('Friche de Thann') || (await page.textContent('#site-result')).includes('Terrain de Cernay'), 'uploaded CSV: the result names the uploaded sites');
-  await page.setInputFiles('#site-file', { name: 'candidats.csv', mimeType: 'text/csv', buffer: Buffer.from('id,name,lon,lat\nthann,Thann,7.104,47.807\ncernay,Cernay,sept,47.806\n') });
+  await page.evaluate(() => delete document.body.dataset.siting);
   await page.click('#site-compute');
   await page.waitForSelector('body[data-siting="error"]', { timeout: 30000 });
-  const badFile = await page.textContent('#site-status');
-  check(badFile.includes('Classement impossible') && badFile.includes('candidats.csv') && badFile.includes('line 3') && badFile.includes('lon'), `bad uploaded CSV refused with file, line and field: « ${badFile} »`);
-  check((await page.locator('path.siting').count()) === 0, 'no siting layer after a bad file');
+  const ownRefused = await page.textContent('#site-status');
+  check(ownRefused.includes('réservé au chargé de mission') && (await page.locator('path.siting').count()) === 0, `public upload refused in French: « ${ownRefused} »`);
   await page.selectOption('#site-candidates', 'parks');
   await page.selectOption('#site-material', secret);
   if (token) {
@@ -443,6 +440,24 @@ try {
     await page.click('#officer-login');
     await page.waitForSelector('.officer-on', { timeout: 5000 });
     await page.waitForFunction(() => window.boucle.state.data.actors.officer === true, null, { timeout: 5000 });
+    // The officer ranks their own points (CSV as `boucle site --candidates FILE` reads it).
+    await page.selectOption('#site-material', 'pallets');
+    await page.selectOption('#site-candidates', 'file');
+    await page.evaluate(() => delete document.body.dataset.siting);
+    await page.setInputFiles('#site-file', { name: 'candidats.csv', mimeType: 'text/csv', buffer: Buffer.from(ownCsv) });
+    await page.click('#site-compute');
+    await page.waitForSelector('body[data-siting="3"]', { timeout: 30000 });
+    check((await page.locator('path.siting').count()) === 3, 'uploaded CSV: one marker per row (3)');
+    check((await page.textContent('#site-result')).includes('Friche de Thann') || (await page.textContent('#site-result')).includes('Terrain de Cernay'), 'uploaded CSV: the result names the uploaded sites');
+    await page.setInputFiles('#site-file', { name: 'candidats.csv', mimeType: 'text/csv', buffer: Buffer.from('id,name,lon,lat\nthann,Thann,7.104,47.807\ncernay,Cernay,sept,47.806\n') });
+    await page.click('#site-compute');
+    await page.waitForSelector('body[data-siting="error"]', { timeout: 30000 });
+    const badFile = await page.textContent('#site-status');
+    check(badFile.includes('Classement impossible') && badFile.includes('candidats.csv') && badFile.includes('line 3') && badFile.includes('lon'), `bad uploaded CSV refused with file, line and field: « ${badFile} »`);
+    check((await page.locator('path.siting').count()) === 0, 'no siting layer after a bad file');
+    await page.selectOption('#site-candidates', 'parks');
+    await page.selectOption('#site-material', secret);
+    await page.evaluate(() => delete document.body.dataset.siting);
     await page.click('#site-compute');
     await page.waitForSelector('body[data-siting]:not([data-siting="denied"])', { timeout: 30000 });
     check(Number(await page.getAttribute('body', 'data-siting')) > 0 && (await page.locator('path.siting').count()) > 0, `officer sees the confidential material's siting (${secret})`);

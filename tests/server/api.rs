@@ -806,7 +806,10 @@ async fn siting_ranks_parks_publicly_without_company_tonnes() {
     assert!(scores.contains(&1.0));
     // Public scores are classes (0, 0.25, …, 1) and no candidate carries a figure summing
     // the holders' tonnes or trips.
-    assert!(scores.iter().all(|s| (s * 4.0).fract() == 0.0), "{scores:?}");
+    assert!(
+        scores.iter().all(|s| (s * 4.0).fract() == 0.0),
+        "{scores:?}"
+    );
     assert_eq!(v["figures_hidden"], true);
     for c in cands {
         for k in ["figures", "share_within_10km", "share_within_20km"] {
@@ -829,7 +832,11 @@ async fn siting_ranks_parks_publicly_without_company_tonnes() {
     assert_eq!(a.status, StatusCode::OK);
     let v = a.json();
     assert_eq!(v["assignments_hidden"], false);
-    assert!(v["candidates"][0]["figures"]["tonne_km_per_year"].as_f64().is_some());
+    assert!(
+        v["candidates"][0]["figures"]["tonne_km_per_year"]
+            .as_f64()
+            .is_some()
+    );
     assert!(!v["best_set"]["assignments"].as_array().unwrap().is_empty());
 }
 

@@ -230,7 +230,10 @@ async fn siting_tonne_km_solving_recovers_no_company() {
             let (st, public) = post(&s, "/api/siting", &body, None).await;
             assert_eq!(st, StatusCode::OK, "{public}");
             let got = solve_siting(&t, slug, &public);
-            assert!(got.is_empty(), "{slug}/{objective}: public answer gives {got:?}");
+            assert!(
+                got.is_empty(),
+                "{slug}/{objective}: public answer gives {got:?}"
+            );
             let (st, officer) = post(&s, "/api/siting", &body, Some(TOKEN)).await;
             assert_eq!(st, StatusCode::OK);
             officer_recovered += solve_siting(&t, slug, &officer).len();
@@ -253,7 +256,10 @@ async fn rounds_with_a_probe_vehicle_are_refused() {
     assert_eq!(v["code"], "officer_only_parameter");
     let pallets = body.replace("plastics", "pallets");
     let (st, v) = post(&s, "/api/rounds", &pallets, None).await;
-    assert_eq!((st, v["code"].as_str()), (StatusCode::FORBIDDEN, Some("officer_only_parameter")));
+    assert_eq!(
+        (st, v["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("officer_only_parameter"))
+    );
     let (st, v) = post(&s, "/api/rounds", &pallets, Some(TOKEN)).await;
     assert_eq!(st, StatusCode::OK, "{v}");
 }
@@ -267,11 +273,17 @@ async fn public_rounds_never_count_a_company() {
     let s = state_of(t.clone());
     let mut checked = 0;
     for m in &t.materials {
-        let body = format!(r#"{{"material":"{}","max_iterations":20,"seed":1}}"#, m.slug);
+        let body = format!(
+            r#"{{"material":"{}","max_iterations":20,"seed":1}}"#,
+            m.slug
+        );
         let (st, v) = post(&s, "/api/rounds", &body, None).await;
         if st != StatusCode::OK {
             assert!(
-                matches!(v["code"].as_str(), Some("confidential" | "no_data" | "bad_parameter")),
+                matches!(
+                    v["code"].as_str(),
+                    Some("confidential" | "no_data" | "bad_parameter")
+                ),
                 "{}: {v}",
                 m.slug
             );
@@ -286,10 +298,17 @@ async fn public_rounds_never_count_a_company() {
                 .iter()
                 .filter(|x| x["kind"] == "stop")
                 .collect();
-            assert!(stops.len() >= t.min_contributors(), "{}: a round of {} stops", m.slug, stops.len());
+            assert!(
+                stops.len() >= t.min_contributors(),
+                "{}: a round of {} stops",
+                m.slug,
+                stops.len()
+            );
             for x in stops {
                 assert!(x["load"].is_null());
-                *visits.entry(x["id"].as_str().unwrap().to_owned()).or_default() += 1;
+                *visits
+                    .entry(x["id"].as_str().unwrap().to_owned())
+                    .or_default() += 1;
             }
         }
         assert!(visits.values().all(|&n| n == 1), "{}: {visits:?}", m.slug);
@@ -311,12 +330,30 @@ async fn a_material_with_two_holders_gives_no_figure() {
     let holders = t.holders(t.material("plastics").unwrap()).unwrap();
     assert_eq!(holders.len(), 2, "geodata/ has 2 holders of plastics");
     let s = state_of(t.clone());
-    let (st, v) = post(&s, "/api/rounds", r#"{"material":"plastics","max_iterations":5}"#, None).await;
-    assert_eq!((st, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("confidential")), "{v}");
+    let (st, v) = post(
+        &s,
+        "/api/rounds",
+        r#"{"material":"plastics","max_iterations":5}"#,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (st, v["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("confidential")),
+        "{v}"
+    );
     let (st, v) = get(&s, "/api/clusters?material=plastics").await;
-    assert_eq!((st, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("confidential")), "{v}");
+    assert_eq!(
+        (st, v["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("confidential")),
+        "{v}"
+    );
     let (st, v) = post(&s, "/api/siting", r#"{"material":"plastics"}"#, None).await;
-    assert_eq!((st, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("confidential")), "{v}");
+    assert_eq!(
+        (st, v["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("confidential")),
+        "{v}"
+    );
     assert!(v["message"].as_str().unwrap().contains("confidentiel"));
     for l in server::layers::LAYERS {
         for uri in [
@@ -337,9 +374,16 @@ async fn a_material_with_two_holders_gives_no_figure() {
         }
     }
     // The officer sees them.
-    let (st, _) = call(&s, Method::GET, "/api/clusters?material=plastics", Some(TOKEN), None, None)
-        .await
-        .into_parts();
+    let (st, _) = call(
+        &s,
+        Method::GET,
+        "/api/clusters?material=plastics",
+        Some(TOKEN),
+        None,
+        None,
+    )
+    .await
+    .into_parts();
     assert_eq!(st, StatusCode::OK);
 }
 
@@ -377,13 +421,22 @@ async fn wrong_tokens_are_slowed_and_the_right_one_works_after_the_delay() {
         max_delay: Duration::from_millis(200),
         max_clients: 100,
     };
-    let s = AppState::with_policy(load(&crate::common::geodata()), Some(TOKEN.into()), policy).unwrap();
+    let s =
+        AppState::with_policy(load(&crate::common::geodata()), Some(TOKEN.into()), policy).unwrap();
     let attacker: SocketAddr = "192.0.2.7:40000".parse().unwrap();
     let other: SocketAddr = "192.0.2.8:40000".parse().unwrap();
     let mut refused = 0;
     let mut limited = 0;
     for i in 0..1000 {
-        let (st, v, h) = call(&s, Method::GET, "/api/me", Some(&format!("guess-{i}")), None, Some(attacker)).await;
+        let (st, v, h) = call(
+            &s,
+            Method::GET,
+            "/api/me",
+            Some(&format!("guess-{i}")),
+            None,
+            Some(attacker),
+        )
+        .await;
         match st {
             StatusCode::UNAUTHORIZED => refused += 1,
             StatusCode::TOO_MANY_REQUESTS => {
@@ -395,9 +448,20 @@ async fn wrong_tokens_are_slowed_and_the_right_one_works_after_the_delay() {
             s => panic!("unexpected {s}: {v}"),
         }
     }
-    assert!(refused >= 5 && limited > 900, "refused {refused}, limited {limited}");
+    assert!(
+        refused >= 5 && limited > 900,
+        "refused {refused}, limited {limited}"
+    );
     // The right token while the delay runs: still 429.
-    let (st, _, _) = call(&s, Method::GET, "/api/me", Some(TOKEN), None, Some(attacker)).await;
+    let (st, _, _) = call(
+        &s,
+        Method::GET,
+        "/api/me",
+        Some(TOKEN),
+        None,
+        Some(attacker),
+    )
+    .await;
     assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
     // Another client is not slowed, and the public view stays open to the attacker.
     let (st, v, _) = call(&s, Method::GET, "/api/me", Some(TOKEN), None, Some(other)).await;
@@ -406,10 +470,30 @@ async fn wrong_tokens_are_slowed_and_the_right_one_works_after_the_delay() {
     assert_eq!(st, StatusCode::OK);
     // After the delay (at most max_delay), the right token works.
     tokio::time::sleep(policy.max_delay + Duration::from_millis(50)).await;
-    let (st, v, _) = call(&s, Method::GET, "/api/me", Some(TOKEN), None, Some(attacker)).await;
-    assert_eq!((st, v["officer"].as_bool()), (StatusCode::OK, Some(true)), "{v}");
+    let (st, v, _) = call(
+        &s,
+        Method::GET,
+        "/api/me",
+        Some(TOKEN),
+        None,
+        Some(attacker),
+    )
+    .await;
+    assert_eq!(
+        (st, v["officer"].as_bool()),
+        (StatusCode::OK, Some(true)),
+        "{v}"
+    );
     // And its failures are forgotten: a wrong token is a plain 401 again.
-    let (st, _, _) = call(&s, Method::GET, "/api/me", Some("again"), None, Some(attacker)).await;
+    let (st, _, _) = call(
+        &s,
+        Method::GET,
+        "/api/me",
+        Some("again"),
+        None,
+        Some(attacker),
+    )
+    .await;
     assert_eq!(st, StatusCode::UNAUTHORIZED);
 }
 
@@ -423,7 +507,12 @@ fn numbers(prefix: String, v: &Value, out: &mut BTreeMap<String, f64>) {
 /// Every number of a JSON answer by its path, with the contributors the answer says stand
 /// behind it: those of the nearest enclosing object that counts them (`contributors` of an
 /// aggregate, the `members` of a cluster, the `sources` of a siting answer), else 0.
-fn numbers_backed(prefix: String, v: &Value, backed: usize, out: &mut BTreeMap<String, (f64, usize)>) {
+fn numbers_backed(
+    prefix: String,
+    v: &Value,
+    backed: usize,
+    out: &mut BTreeMap<String, (f64, usize)>,
+) {
     match v {
         Value::Number(n) => {
             out.insert(prefix, (n.as_f64().unwrap(), backed));

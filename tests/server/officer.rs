@@ -62,7 +62,10 @@ fn http_get(addr: &str, path: &str, token: Option<&str>) -> (u16, String) {
     let mut text = String::new();
     s.read_to_string(&mut text).unwrap();
     let status = text[9..12].parse().unwrap();
-    let body = text.split_once("\r\n\r\n").map_or("", |(_, b)| b).to_owned();
+    let body = text
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_owned();
     (status, body)
 }
 
@@ -100,7 +103,9 @@ fn the_token_from_the_environment_is_not_in_the_process_list() {
     assert_eq!(http_get(&s.addr, "/api/me", Some("wrong")).0, 401);
     let err = stderr_of(s);
     assert!(
-        err.contains("officer action:") && err.contains("GET /api/flows") && err.contains("client=127.0.0.1"),
+        err.contains("officer action:")
+            && err.contains("GET /api/flows")
+            && err.contains("client=127.0.0.1"),
         "{err}"
     );
     assert!(!err.contains(SECRET), "token in the log: {err}");
@@ -141,10 +146,20 @@ fn without_a_token_the_server_is_public_only_and_bad_token_files_are_refused() {
     std::fs::write(&empty, "\n").unwrap();
     for (arg, why) in [
         (empty.to_str().unwrap().to_owned(), "empty"),
-        (dir.path().join("missing").to_str().unwrap().to_owned(), "reading"),
+        (
+            dir.path().join("missing").to_str().unwrap().to_owned(),
+            "reading",
+        ),
     ] {
         let out = crate::common::command()
-            .args(["serve", "--addr", "127.0.0.1:0", "--officer-token-file", &arg, "--data"])
+            .args([
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--officer-token-file",
+                &arg,
+                "--data",
+            ])
             .arg(crate::common::geodata())
             .output()
             .unwrap();
@@ -160,5 +175,8 @@ fn the_deprecated_flag_still_works_and_warns() {
     let (st, _) = http_get(&s.addr, "/api/me", Some(SECRET));
     assert_eq!(st, 200);
     let err = stderr_of(s);
-    assert!(err.contains("déprécié") && err.contains("BOUCLE_OFFICER_TOKEN"), "{err}");
+    assert!(
+        err.contains("déprécié") && err.contains("BOUCLE_OFFICER_TOKEN"),
+        "{err}"
+    );
 }
