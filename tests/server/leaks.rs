@@ -105,11 +105,12 @@ fn least_squares(a: &[Vec<f64>], b: &[f64]) -> Vec<f64> {
         if d.abs() < 1e-12 {
             continue;
         }
-        for r in 0..n {
+        let pivot = m[c].clone();
+        for (r, row) in m.iter_mut().enumerate() {
             if r != c {
-                let f = m[r][c] / d;
-                for k in c..=n {
-                    m[r][k] -= f * m[c][k];
+                let f = row[c] / d;
+                for (x, p) in row.iter_mut().zip(&pivot).skip(c) {
+                    *x -= f * p;
                 }
             }
         }
