@@ -124,7 +124,7 @@ pub async fn territory(State(s): State<AppState>) -> Json<Value> {
             "speed_kmh": d.speed_kmh,
         },
         "officer_enabled": s.officer_enabled(),
-        "min_contributors": layers::MIN_CONTRIBUTORS,
+        "min_contributors": s.territory.min_contributors(),
         "layers": layers::LAYERS,
         "materials": materials,
         "sites": sites,

@@ -14,7 +14,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::Value;
 
-use crate::cluster::{self, Cluster, ClusterParams};
+use crate::cluster::{self, ClusterParams};
 use crate::rounds::{self as plan, FactorsSpec, RoundsRequest, VehiclesSpec};
 
 use super::api::{Params, officer, params};
@@ -90,6 +90,25 @@ pub fn rounds_request(body: &[u8]) -> Result<RoundsRequest, ApiError> {
     Ok(req)
 }
 
+/// Without the token, rounds use the territory's own parameters only: vehicle types and
+/// emission factors of the territory folder (chosen by id with `vehicle`), depot and treatment
+/// site by id. Inline vehicles, factors or coordinates would let a caller probe quantities
+/// (a 10 kg vehicle splits each load into countable stops): 403 `officer_only_parameter`.
+fn public_rounds_request(req: &RoundsRequest) -> Result<(), ApiError> {
+    if req.vehicles.is_some() {
+        return Err(ApiError::officer_only("vehicles"));
+    }
+    if req.factors.is_some() {
+        return Err(ApiError::officer_only("factors"));
+    }
+    for (field, v) in [("depot", &req.depot), ("dump", &req.dump)] {
+        if v.as_deref().is_some_and(|v| v.contains(',')) {
+            return Err(ApiError::officer_only(field));
+        }
+    }
+    Ok(())
+}
+
 /// Run a CPU-bound computation on the blocking pool, a bounded number at a time.
 async fn compute<T: Send + 'static>(
     s: &AppState,
@@ -129,12 +148,27 @@ pub async fn rounds(
 ) -> Result<Json<Value>, ApiError> {
     let officer = officer(&s, &headers)?;
     let body = body_bytes(body)?;
+    if !officer && let Ok(Value::Object(o)) = serde_json::from_slice::<Value>(&body) {
+        // Before any parsing: whatever its form, the field is the officer's.
+        for field in ["vehicles", "factors"] {
+            if o.contains_key(field) {
+                return Err(ApiError::officer_only(field));
+            }
+        }
+    }
     let req = rounds_request(&body)?;
+    if !officer {
+        public_rounds_request(&req)?;
+    }
     let plan = compute(&s, move |st| {
         plan::plan_rounds_with(&st.territory, &st.travel, &req)
     })
     .await?;
-    let plan = if officer { plan } else { plan.public() };
+    let plan = if officer {
+        plan
+    } else {
+        plan.public(s.rule())?
+    };
     to_json(&plan.feature_collection())
 }
 
@@ -160,6 +194,9 @@ pub async fn clusters(
     for (k, v) in &q {
         match k.as_str() {
             "material" => material = Some(v.clone()),
+            "eps_m" | "min_points" if !officer => {
+                return Err(ApiError::officer_only(k));
+            }
             "eps_m" => {
                 p.eps_m = v
                     .parse()
@@ -196,12 +233,7 @@ pub async fn clusters(
     if officer {
         to_json(&clusters)
     } else {
-        to_json(
-            &clusters
-                .into_iter()
-                .map(Cluster::public)
-                .collect::<Vec<_>>(),
-        )
+        to_json(&cluster::public(clusters, s.rule())?)
     }
 }
 
@@ -221,6 +253,9 @@ pub async fn siting(
     let body = body_bytes(body)?;
     let req: crate::siting::SitingRequest = serde_json::from_slice(&body)
         .map_err(|e| ApiError::invalid_json(format!("request body: {e}")))?;
+    if !officer {
+        public_siting_request(&req)?;
+    }
     if req.p == 0 || req.p > MAX_SITING_P {
         return Err(ApiError::bad_parameter(format!(
             "`p` must be between 1 and {MAX_SITING_P}, got {}",
@@ -231,8 +266,28 @@ pub async fn siting(
         crate::siting::site_with(&st.territory, &req, &st.travel)
     })
     .await?;
-    let result = if officer { result } else { result.public()? };
-    to_json(&result.with_layer())
+    if officer {
+        to_json(&result.with_layer())
+    } else {
+        Ok(Json(result.public_answer(s.rule())?))
+    }
+}
+
+/// Without the token, siting ranks the territory's own business parks with the territory's
+/// emission factors: candidate points or files, and an inline emission factor, are the
+/// officer's (403 `officer_only_parameter`).
+fn public_siting_request(req: &crate::siting::SitingRequest) -> Result<(), ApiError> {
+    use crate::siting::Candidates;
+    match req.candidates {
+        Candidates::Named(_) => {}
+        Candidates::List(_) | Candidates::Upload(_) => {
+            return Err(ApiError::officer_only("candidates"));
+        }
+    }
+    if req.kg_co2e_per_km.is_some() {
+        return Err(ApiError::officer_only("kg_co2e_per_km"));
+    }
+    Ok(())
 }
 
 /// `GET /api/indicators`: Korhonen's principles and the programme's counts (aggregates only),

@@ -58,7 +58,42 @@ impl ApiError {
         Self::new(
             StatusCode::FORBIDDEN,
             "officer_disabled",
-            "officer access is not enabled on this server (start it with --officer-token or BOUCLE_OFFICER_TOKEN)",
+            "officer access is not enabled on this server (start it with BOUCLE_OFFICER_TOKEN or --officer-token-file)",
+        )
+    }
+
+    /// 403 `officer_only_parameter`: a parameter that only the officer may set (inline
+    /// vehicles, factors, coordinates, candidates, clustering radius…), sent without the
+    /// token. Public computations use the territory's own parameters. French message.
+    pub fn officer_only(field: &str) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "officer_only_parameter",
+            format!(
+                "Le paramètre « {field} » est réservé au chargé de mission (jeton) : sans jeton, les calculs publics n'utilisent que les paramètres du territoire, pour qu'aucune réponse ne révèle les quantités d'une entreprise."
+            ),
+        )
+    }
+
+    /// 401 `confidential`: the answer would rest on fewer companies than the territory's
+    /// `min_contributors`; only the officer may see it. French message, the detail after it.
+    pub fn confidential(detail: impl std::fmt::Display) -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "confidential",
+            format!(
+                "Résultat confidentiel : il reposerait sur trop peu d'entreprises ; réservé au chargé de mission (jeton). ({detail})"
+            ),
+        )
+    }
+
+    /// 429 `too_many_attempts`: too many wrong officer tokens from this client; retry after
+    /// the delay given in `Retry-After`.
+    pub fn too_many_attempts(retry_after_s: u64) -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            format!("Trop de jetons erronés depuis ce client : réessayez dans {retry_after_s} s."),
         )
     }
 
@@ -95,7 +130,7 @@ impl From<crate::Error> for ApiError {
     fn from(e: crate::Error) -> Self {
         match e {
             crate::Error::Invalid(m) => ApiError::bad_parameter(m),
-            crate::Error::Confidential(m) => ApiError::unauthorized(m),
+            crate::Error::Confidential(m) => ApiError::confidential(m),
             crate::Error::NoData(m) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "no_data", m)
             }

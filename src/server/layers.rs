@@ -2,13 +2,16 @@
 //!
 //! Confidentiality: company-level flow quantities appear only in the officer's view. The public
 //! view shows, per commune, intercommunality and business park, aggregates of a material only
-//! where at least [`MIN_CONTRIBUTORS`] actors contribute; below that the quantity is `null`.
+//! where at least the territory's `min_contributors` actors (default [`MIN_CONTRIBUTORS`])
+//! contribute and where no difference with another published aggregate isolates fewer (see
+//! [`public_mask`]), rounded to two significant digits; elsewhere the quantity is `null`.
 
 use std::collections::{BTreeMap, HashMap};
 
 use geo::{Coord, LineString, MultiPolygon, Point};
 use serde_json::{Map, Value, json};
 
+use crate::disclosure::{Contributors, Rule, coarsen};
 use crate::territory::{Actor, Direction, Flow, Territory};
 
 /// Smallest number of contributing actors for a public aggregate quantity.
@@ -115,41 +118,199 @@ fn per_year(f: &Flow) -> f64 {
     f.quantity * k
 }
 
-/// Aggregates of the flows of `actors`, per material and direction: contributors and, when at
-/// least [`MIN_CONTRIBUTORS`] contribute or for the officer, the total per year.
+/// A cell of an aggregate table: (material, direction, unit).
+type Key = (String, String, String);
+
+/// One aggregate: contributors (actor ids), total per year, whether any flow is an estimate.
+#[derive(Debug, Clone, Default)]
+struct Cell {
+    contributors: Contributors,
+    total: f64,
+    estimate: bool,
+}
+
+/// The aggregates of the flows of `actors`, per material, direction and unit.
+fn cells(by_holder: &HashMap<&str, Vec<&Flow>>, actors: &[&Actor]) -> BTreeMap<Key, Cell> {
+    let mut acc: BTreeMap<Key, Cell> = BTreeMap::new();
+    for a in actors {
+        for f in by_holder.get(a.id.as_str()).into_iter().flatten() {
+            let key = (
+                f.material.clone(),
+                f.direction.as_str().to_owned(),
+                f.unit.clone(),
+            );
+            let e = acc.entry(key).or_default();
+            e.contributors.insert(a.id.clone());
+            e.total += per_year(f);
+            e.estimate |= f.estimate;
+        }
+    }
+    acc
+}
+
+/// The actors of each commune, intercommunality and located business park (the features of
+/// the three layers that carry aggregates, in layer order).
+struct Groups<'a> {
+    communes: Vec<Vec<&'a Actor>>,
+    epcis: Vec<Vec<&'a Actor>>,
+    parks: Vec<Vec<&'a Actor>>,
+}
+
+fn groups(t: &Territory) -> Groups<'_> {
+    Groups {
+        communes: t
+            .communes
+            .iter()
+            .map(|c| {
+                t.actors
+                    .iter()
+                    .filter(|a| a.insee.as_deref() == Some(c.insee.as_str()))
+                    .collect()
+            })
+            .collect(),
+        epcis: t
+            .epcis
+            .iter()
+            .map(|e| {
+                t.actors
+                    .iter()
+                    .filter(|a| actor_epci(t, a) == Some(e.siren.as_str()))
+                    .collect()
+            })
+            .collect(),
+        parks: t
+            .parks
+            .iter()
+            .map(|p| {
+                t.actors
+                    .iter()
+                    .filter(|a| a.park_id.as_deref() == Some(p.id.as_str()))
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+/// Which public aggregates may be published, per layer (`communes`, `epci`, `parks`), feature
+/// and cell, by the territory's disclosure rule ([`crate::disclosure`]): primary suppression
+/// (fewer than k contributors), secondary suppression of the communes of each
+/// intercommunality (the intercommunality's total minus its communes' must rest on none or at
+/// least k actors), and of any published cell whose contributors are those of a larger one
+/// but 1 to k − 1 (commune and park, park and intercommunality…), until nothing changes.
+pub struct PublicMask {
+    shown: std::collections::HashSet<(&'static str, usize, Key)>,
+}
+
+impl PublicMask {
+    /// Whether the cell `key` of feature `index` of `layer` may be published.
+    fn shows(&self, layer: &'static str, index: usize, key: &Key) -> bool {
+        self.shown.contains(&(layer, index, key.clone()))
+    }
+}
+
+/// The public mask of the territory's aggregates.
+pub fn public_mask(t: &Territory) -> PublicMask {
+    let rule = Rule::of(t);
+    let by_holder = flows_by_holder(t);
+    let g = groups(t);
+    let mut all: Vec<(&'static str, usize, Key, Cell)> = Vec::new();
+    for (layer, features) in [
+        ("communes", &g.communes),
+        ("epci", &g.epcis),
+        ("parks", &g.parks),
+    ] {
+        for (i, actors) in features.iter().enumerate() {
+            for (k, c) in cells(&by_holder, actors) {
+                all.push((layer, i, k, c));
+            }
+        }
+    }
+    let mut on: Vec<bool> = all
+        .iter()
+        .map(|(_, _, _, c)| rule.allows(c.contributors.len()))
+        .collect();
+    let epci_of_commune: Vec<Option<usize>> = t
+        .communes
+        .iter()
+        .map(|c| t.epcis.iter().position(|e| e.siren == c.epci_siren))
+        .collect();
+    loop {
+        let before = on.clone();
+        // Communes inside each published intercommunality cell.
+        for (ei, e) in all.iter().enumerate() {
+            if e.0 != "epci" || !on[ei] {
+                continue;
+            }
+            let parts: Vec<usize> = (0..all.len())
+                .filter(|&j| {
+                    all[j].0 == "communes"
+                        && all[j].2 == e.2
+                        && epci_of_commune[all[j].1] == Some(e.1)
+                })
+                .collect();
+            let sets: Vec<&Contributors> = parts.iter().map(|&j| &all[j].3.contributors).collect();
+            for (j, keep) in parts
+                .iter()
+                .zip(rule.protect_parts(&e.3.contributors, &sets))
+            {
+                on[*j] &= keep;
+            }
+        }
+        // Nested cells of the same material across layers.
+        let mut keys: Vec<&Key> = all.iter().map(|x| &x.2).collect();
+        keys.sort();
+        keys.dedup();
+        for key in keys {
+            let idx: Vec<usize> = (0..all.len()).filter(|&j| &all[j].2 == key).collect();
+            let sets: Vec<&Contributors> = idx.iter().map(|&j| &all[j].3.contributors).collect();
+            let mut flags: Vec<bool> = idx.iter().map(|&j| on[j]).collect();
+            rule.protect_nested(&sets, &mut flags);
+            for (j, f) in idx.iter().zip(flags) {
+                on[*j] = f;
+            }
+        }
+        if on == before {
+            break;
+        }
+    }
+    PublicMask {
+        shown: all
+            .into_iter()
+            .zip(on)
+            .filter(|(_, on)| *on)
+            .map(|((l, i, k, _), _)| (l, i, k))
+            .collect(),
+    }
+}
+
+/// Aggregates of the flows of `actors`, per material and direction: contributors and, for the
+/// officer or where `mask` allows, the total per year (rounded to two significant digits in
+/// the public view).
 fn aggregates(
     t: &Territory,
     by_holder: &HashMap<&str, Vec<&Flow>>,
     actors: &[&Actor],
-    officer: bool,
+    public: Option<(&PublicMask, &'static str, usize)>,
 ) -> Value {
-    // (material, direction, unit) → (contributors, total per year, any estimate)
-    let mut acc: BTreeMap<(&str, &str, &str), (usize, f64, bool)> = BTreeMap::new();
-    for a in actors {
-        let mut seen = std::collections::HashSet::new();
-        for f in by_holder.get(a.id.as_str()).into_iter().flatten() {
-            let key = (f.material.as_str(), f.direction.as_str(), f.unit.as_str());
-            let e = acc.entry(key).or_insert((0, 0.0, false));
-            if seen.insert(key) {
-                e.0 += 1;
-            }
-            e.1 += per_year(f);
-            e.2 |= f.estimate;
-        }
-    }
     Value::Array(
-        acc.into_iter()
-            .map(|((material, direction, unit), (n, total, estimate))| {
-                let shown = officer || n >= MIN_CONTRIBUTORS;
+        cells(by_holder, actors)
+            .into_iter()
+            .map(|(key, c)| {
+                let quantity = match public {
+                    None => json!((c.total * 100.0).round() / 100.0),
+                    Some((mask, layer, i)) if mask.shows(layer, i, &key) => json!(coarsen(c.total)),
+                    Some(_) => Value::Null,
+                };
+                let (material, direction, unit) = key;
                 json!({
+                    "label": t.material(&material).map(|m| m.label_fr.as_str()).unwrap_or(&material),
                     "material": material,
-                    "label": t.material(material).map(|m| m.label_fr.as_str()).unwrap_or(material),
                     "direction": direction,
                     "unit": unit,
                     "period": "year",
-                    "contributors": n,
-                    "quantity": if shown { json!((total * 100.0).round() / 100.0) } else { Value::Null },
-                    "estimate": estimate,
+                    "contributors": c.contributors.len(),
+                    "quantity": quantity,
+                    "estimate": c.estimate,
                 })
             })
             .collect(),
@@ -165,14 +326,13 @@ fn actor_epci<'a>(t: &'a Territory, a: &Actor) -> Option<&'a str> {
 
 fn communes(t: &Territory, officer: bool) -> Vec<Value> {
     let by_holder = flows_by_holder(t);
+    let g = groups(t);
+    let mask = (!officer).then(|| public_mask(t));
     t.communes
         .iter()
-        .map(|c| {
-            let actors: Vec<&Actor> = t
-                .actors
-                .iter()
-                .filter(|a| a.insee.as_deref() == Some(c.insee.as_str()))
-                .collect();
+        .zip(g.communes)
+        .enumerate()
+        .map(|(i, (c, actors))| {
             let flows: usize = actors
                 .iter()
                 .map(|a| by_holder.get(a.id.as_str()).map_or(0, Vec::len))
@@ -190,7 +350,7 @@ fn communes(t: &Territory, officer: bool) -> Vec<Value> {
                     "actors": actors.len(),
                     "sites": t.sites.iter().filter(|s| s.insee.as_deref() == Some(c.insee.as_str())).count(),
                     "flows": flows,
-                    "aggregates": aggregates(t, &by_holder, &actors, officer),
+                    "aggregates": aggregates(t, &by_holder, &actors, mask.as_ref().map(|m| (m, "communes", i))),
                     "source": c.source,
                 }),
             )
@@ -200,14 +360,13 @@ fn communes(t: &Territory, officer: bool) -> Vec<Value> {
 
 fn epcis(t: &Territory, officer: bool) -> Vec<Value> {
     let by_holder = flows_by_holder(t);
+    let g = groups(t);
+    let mask = (!officer).then(|| public_mask(t));
     t.epcis
         .iter()
-        .map(|e| {
-            let actors: Vec<&Actor> = t
-                .actors
-                .iter()
-                .filter(|a| actor_epci(t, a) == Some(e.siren.as_str()))
-                .collect();
+        .zip(g.epcis)
+        .enumerate()
+        .map(|(i, (e, actors))| {
             feature(
                 multipolygon(&e.geometry),
                 json!({
@@ -216,7 +375,7 @@ fn epcis(t: &Territory, officer: bool) -> Vec<Value> {
                     "members": e.members.len(),
                     "population": e.population,
                     "actors": actors.len(),
-                    "aggregates": aggregates(t, &by_holder, &actors, officer),
+                    "aggregates": aggregates(t, &by_holder, &actors, mask.as_ref().map(|m| (m, "epci", i))),
                     "source": e.source,
                 }),
             )
@@ -226,15 +385,14 @@ fn epcis(t: &Territory, officer: bool) -> Vec<Value> {
 
 fn parks(t: &Territory, officer: bool) -> Vec<Value> {
     let by_holder = flows_by_holder(t);
+    let g = groups(t);
+    let mask = (!officer).then(|| public_mask(t));
     t.parks
         .iter()
-        .filter_map(|p| {
+        .zip(g.parks)
+        .enumerate()
+        .filter_map(|(i, (p, actors))| {
             let pos = p.position?;
-            let actors: Vec<&Actor> = t
-                .actors
-                .iter()
-                .filter(|a| a.park_id.as_deref() == Some(p.id.as_str()))
-                .collect();
             Some(feature(
                 point(pos),
                 json!({
@@ -254,7 +412,7 @@ fn parks(t: &Territory, officer: bool) -> Vec<Value> {
                     "source": p.source,
                     "confidence": p.confidence,
                     "actors": actors.len(),
-                    "aggregates": aggregates(t, &by_holder, &actors, officer),
+                    "aggregates": aggregates(t, &by_holder, &actors, mask.as_ref().map(|m| (m, "parks", i))),
                 }),
             ))
         })

@@ -8,6 +8,7 @@
 //! - [`api`]: territory summary, layers, point lookup, officer data;
 //! - [`compute`]: pooled rounds and clusters ([`crate::rounds`], [`crate::cluster`]);
 //! - [`layers`]: GeoJSON layers and the confidentiality rule for flow quantities;
+//! - [`officer`]: the officer's token (digest, rate limit of wrong tokens, action log);
 //! - [`assets`]: the viewer's files (rust-embed);
 //! - [`error`]: `{ "code", "message" }` errors.
 
@@ -16,6 +17,7 @@ pub mod assets;
 pub mod compute;
 pub mod error;
 pub mod layers;
+pub mod officer;
 pub mod state;
 
 use std::net::SocketAddr;
@@ -65,6 +67,10 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(assets::index))
         .route("/vendor/{*path}", get(assets::vendor))
         .route("/{*path}", get(assets::static_file))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            officer::guard,
+        ))
         .with_state(state)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
@@ -115,9 +121,12 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     on_bound(listener.local_addr()?);
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
 }

@@ -1,6 +1,6 @@
 //! The server's shared state: the territory, its indexes and its travel-cost context (the road
-//! graph opened once), loaded at start, the officer token, and the public layers serialised
-//! once.
+//! graph opened once), loaded at start, the officer's access (token digest, failures per
+//! client), and the public layers serialised once.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -12,6 +12,7 @@ use crate::territory::Territory;
 use crate::travel::{Method, Travel};
 
 use super::layers;
+use super::officer::{OfficerGuard, RatePolicy};
 
 /// File name of the imported road graph in a territory folder; its presence switches distances
 /// from the crow-flies fallback to the road network.
@@ -26,8 +27,8 @@ pub struct Inner {
     pub territory: Territory,
     /// Point lookups on it.
     pub index: SpatialIndex,
-    /// The officer's secret, if officer access is enabled.
-    officer_token: Option<String>,
+    /// The officer's access: the token's digest and the failures per client.
+    pub officer: OfficerGuard,
     /// Travel costs: the road graph when one was imported (opened once), else the crow-flies
     /// fallback; every computation uses it.
     pub travel: Travel,
@@ -41,7 +42,7 @@ impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState")
             .field("territory", &self.0.territory.manifest.name)
-            .field("officer", &self.0.officer_token.is_some())
+            .field("officer", &self.0.officer.enabled())
             .field("method", &self.0.travel.method())
             .finish()
     }
@@ -59,6 +60,15 @@ impl AppState {
     /// `officer_token`: the officer's secret (an empty string disables officer access like
     /// `None`). A road graph that cannot be read is an error.
     pub fn new(territory: Territory, officer_token: Option<String>) -> crate::Result<AppState> {
+        AppState::with_policy(territory, officer_token, RatePolicy::default())
+    }
+
+    /// [`AppState::new`] with its own rate limit of wrong tokens (e.g. short delays in tests).
+    pub fn with_policy(
+        territory: Territory,
+        officer_token: Option<String>,
+        policy: RatePolicy,
+    ) -> crate::Result<AppState> {
         let index = SpatialIndex::new(&territory);
         let travel = Travel::for_territory(&territory)?;
         let public_layers = layers::PUBLIC_STATIC
@@ -75,7 +85,7 @@ impl AppState {
         Ok(AppState(Arc::new(Inner {
             territory,
             index,
-            officer_token: officer_token.filter(|t| !t.is_empty()),
+            officer: OfficerGuard::new(officer_token.as_deref(), policy),
             travel,
             public_layers,
             compute: tokio::sync::Semaphore::new(permits),
@@ -94,18 +104,17 @@ impl AppState {
 
     /// Whether officer access is enabled.
     pub fn officer_enabled(&self) -> bool {
-        self.officer_token.is_some()
+        self.officer.enabled()
     }
 
-    /// Whether `token` is the officer's secret (constant-time comparison).
+    /// Whether `token` is the officer's secret (digests compared in constant time).
     pub fn is_officer_token(&self, token: &str) -> bool {
-        match &self.officer_token {
-            None => false,
-            Some(t) => {
-                let (a, b) = (t.as_bytes(), token.as_bytes());
-                a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-            }
-        }
+        self.officer.check(token)
+    }
+
+    /// The territory's disclosure rule (its `min_contributors`).
+    pub fn rule(&self) -> crate::disclosure::Rule {
+        crate::disclosure::Rule::of(&self.territory)
     }
 
     /// A public layer serialised at start.

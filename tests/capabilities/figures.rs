@@ -87,7 +87,8 @@ fn another_treatment_site_is_said() {
         p.baseline.notes
     );
     // The public view does not tell which vehicle each company would take.
-    assert!(p.public().baseline.vehicles.is_none());
+    let public = p.public(boucle::disclosure::Rule::default()).unwrap();
+    assert!(public.baseline.vehicles.is_none());
 }
 
 /// The range contains the central value, each factor's effect lies within it, and the

@@ -114,7 +114,12 @@ fn fixture(estimate: bool) -> Territory {
     ];
     Territory {
         dir: PathBuf::from("/nonexistent"),
-        manifest: Manifest::parse(std::path::Path::new("t.toml"), "name = \"Fixture\"\n").unwrap(),
+        // Two companies stand behind the loops: the smallest rule (k = 2) publishes them.
+        manifest: Manifest::parse(
+            std::path::Path::new("t.toml"),
+            "name = \"Fixture\"\nmin_contributors = 2\n",
+        )
+        .unwrap(),
         communes,
         epcis,
         outline: MultiPolygon(vec![Rect::new((7.0, 47.0), (7.1, 47.2)).to_polygon()]),
@@ -226,6 +231,32 @@ fn value(r: &indicators::IndicatorsReport, key: &str) -> Option<f64> {
 
 fn close(a: f64, b: f64) {
     assert!((a - b).abs() < 1e-6 * b.abs().max(1.0), "{a} ≠ {b}");
+}
+
+/// With the default rule (k = 3), tonnage figures resting on the fixture's two looped companies
+/// are not published, and say why; counts are.
+#[test]
+fn tonnage_figures_of_fewer_than_k_companies_are_withheld() {
+    let mut t = fixture(false);
+    t.manifest.min_contributors = None;
+    let r = indicators::indicators(&t, &register()).unwrap();
+    for key in ["roundput", "loop_distance_km"] {
+        let i = r.indicators.iter().find(|i| i.key == key).unwrap();
+        assert!(i.value.is_none(), "{key}");
+        assert!(i.note.as_deref().unwrap().contains("fewer than 3"), "{key}");
+    }
+    assert!(value(&r, "loops_within_one_epci").is_some());
+    // And territory.toml refuses a rule below 2.
+    let e = Manifest::parse(
+        std::path::Path::new("t.toml"),
+        "name = \"X\"\nmin_contributors = 1\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("line 2") && e.contains("min_contributors"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -347,7 +347,10 @@ try {
   await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/siting')), page.click('#site-compute')]);
   await page.waitForSelector('#site-figures', { timeout: 60000 });
   const oneSet = await page.evaluate(() => window.boucle.state.siting.best_set);
-  check(oneSet.p === 1 && (await page.locator('#site-best-set').count()) === 0 && (await page.locator('#site-figures td[data-k^="set-"]').count()) === 0 && (await page.locator('#site-figures td[data-k^="single-"]').count()) > 0, 'p = 1: the best set is not repeated beside the best single site');
+  check(oneSet.p === 1 && (await page.locator('#site-best-set').count()) === 0 && (await page.locator('#site-figures td[data-k^="set-"]').count()) === 0, 'p = 1: the best set is not repeated beside the best single site');
+  // Public answers carry no per-site transport figure (they would give each company's tonnes):
+  // the panel says so in French instead of a table.
+  check(site.figures_hidden === true && (await page.getAttribute('#site-figures', 'data-hidden')) === '1' && (await page.textContent('#site-figures')).includes('réservés au chargé de mission'), 'public siting: figures withheld, said in French');
   const tiedIds = await page.evaluate(() => window.boucle.state.siting.best_single_tied);
   const bestText = await page.textContent('#site-best-single');
   check(tiedIds.length < 2 || (bestText.includes('ex aequo') && (await page.locator('#site-ranking li', { hasText: 'ex aequo' }).count()) >= 2), `siting: a tie for the best single site is said, never picked silently (« ${bestText.trim()} »)`);
@@ -381,9 +384,8 @@ try {
   check(JSON.stringify(setDrawn) === JSON.stringify([...site.best_set.site_ids].sort()), `best set of ${site.best_set.p} sites highlighted`);
   const legendSiting = await page.textContent('#legend-siting');
   check(legendSiting.includes('Palettes bois') && legendSiting.includes('Score') && legendSiting.includes('Meilleur site seul') && (await page.locator('#legend-siting .gradient').count()) === 1, 'legend entry explains the score and its scale');
-  const setCo2 = (await page.textContent('#site-figures td[data-k="set-kg_co2e_per_year"]')).trim();
-  const max1 = (x) => page.evaluate((x) => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(x), x);
-  check(setCo2 === (await max1(site.best_set.figures.kg_co2e_per_year)), `best-set CO2e = API (${setCo2})`);
+  check(site.best_set.figures === null && site.candidates.every((c) => c.figures === null && c.share_within_10km === null), 'public siting: no best-set nor candidate figure in the answer');
+  check(site.candidates.every((c) => c.score === null || [0, 0.25, 0.5, 0.75, 1].includes(c.score)), 'public siting: scores in five classes');
   check(site.method !== 'crow_flies' || ((await page.textContent('#site-method')).includes("vol d'oiseau") && (await page.textContent('#site-method')).includes('estimation')), 'siting: crow-flies method flagged as an estimate');
   check((await page.textContent('#site-assumptions')).includes(site.assumptions.kg_co2e_per_km_source.slice(0, 40)), 'siting: CO2e factor source shown');
   // Popup of the best single site: its figures equal the API's.
@@ -391,15 +393,8 @@ try {
   await page.waitForSelector('.leaflet-popup-content .popup.siting', { timeout: 5000 });
   const best = site.candidates.find((c) => c.id === site.best_single);
   const popupField = async (k) => (await page.textContent(`.leaflet-popup-content [data-k="${k}"]`)).trim();
-  const want = {
-    trips: await max1(best.figures.trips_per_year),
-    vehicle_km: await max1(best.figures.vehicle_km_per_year),
-    tonne_km: await max1(best.figures.tonne_km_per_year),
-    co2e: await max1(best.figures.kg_co2e_per_year),
-    within10: await fmt(100 * best.share_within_10km, 0),
-    within20: await fmt(100 * best.share_within_20km, 0),
-  };
-  for (const [k, v] of Object.entries(want)) check((await popupField(k)) === v, `popup ${k} = API (${v})`);
+  check((await page.locator('.leaflet-popup-content [data-k="tonne_km"]').count()) === 0 && (await popupField('figures-hidden')).includes('chargé de mission'), 'public siting popup: no transport figure, the reason in French');
+  check(Number((await popupField('rank')).match(/\d+/)[0]) === best.rank, `popup rank = API (${best.rank})`);
   const sp = await page.textContent('.leaflet-popup-content');
   check(sp.includes(best.name) && sp.includes('Source') && (site.method !== 'crow_flies' || (sp.includes("vol d'oiseau") && sp.includes('estimation'))), 'siting popup: name, method, estimate and source');
   await page.screenshot({ path: join(artifacts, 'siting.png') });
@@ -441,17 +436,14 @@ try {
   await page.selectOption('#site-candidates', 'file');
   check(await page.isVisible('#site-file'), 'file input shown for « Mes propres points »');
   const ownCsv = 'id,name,lon,lat,free_ha,excluded\nthann,Friche de Thann,7.104,47.807,2.5,false\ncernay,Terrain de Cernay,7.176,47.806,,false\nmasevaux,Site de Masevaux,6.996,47.776,1,false\n';
+  // Without the token, the planner's own points are refused (they could isolate a company):
+  // a French message, no layer.
   await page.setInputFiles('#site-file', { name: 'candidats.csv', mimeType: 'text/csv', buffer: Buffer.from(ownCsv) });
-  await page.click('#site-compute');
-  await page.waitForSelector('body[data-siting="3"]', { timeout: 30000 });
-  check((await page.locator('path.siting').count()) === 3, 'uploaded CSV: one marker per row (3)');
-  check((await page.textContent('#site-result')).includes('Friche de Thann') || (await page.textContent('#site-result')).includes('Terrain de Cernay'), 'uploaded CSV: the result names the uploaded sites');
-  await page.setInputFiles('#site-file', { name: 'candidats.csv', mimeType: 'text/csv', buffer: Buffer.from('id,name,lon,lat\nthann,Thann,7.104,47.807\ncernay,Cernay,sept,47.806\n') });
+  await page.evaluate(() => delete document.body.dataset.siting);
   await page.click('#site-compute');
   await page.waitForSelector('body[data-siting="error"]', { timeout: 30000 });
-  const badFile = await page.textContent('#site-status');
-  check(badFile.includes('Classement impossible') && badFile.includes('candidats.csv') && badFile.includes('line 3') && badFile.includes('lon'), `bad uploaded CSV refused with file, line and field: « ${badFile} »`);
-  check((await page.locator('path.siting').count()) === 0, 'no siting layer after a bad file');
+  const ownRefused = await page.textContent('#site-status');
+  check(ownRefused.includes('réservé au chargé de mission') && (await page.locator('path.siting').count()) === 0, `public upload refused in French: « ${ownRefused} »`);
   await page.selectOption('#site-candidates', 'parks');
   await page.selectOption('#site-material', secret);
   if (token) {
@@ -459,10 +451,29 @@ try {
     await page.click('#officer-login');
     await page.waitForSelector('.officer-on', { timeout: 5000 });
     await page.waitForFunction(() => window.boucle.state.data.actors.officer === true, null, { timeout: 5000 });
+    // The officer ranks their own points (CSV as `boucle site --candidates FILE` reads it).
+    await page.selectOption('#site-material', 'pallets');
+    await page.selectOption('#site-candidates', 'file');
+    await page.evaluate(() => delete document.body.dataset.siting);
+    await page.setInputFiles('#site-file', { name: 'candidats.csv', mimeType: 'text/csv', buffer: Buffer.from(ownCsv) });
+    await page.click('#site-compute');
+    await page.waitForSelector('body[data-siting="3"]', { timeout: 30000 });
+    check((await page.locator('path.siting').count()) === 3, 'uploaded CSV: one marker per row (3)');
+    check((await page.textContent('#site-result')).includes('Friche de Thann') || (await page.textContent('#site-result')).includes('Terrain de Cernay'), 'uploaded CSV: the result names the uploaded sites');
+    await page.setInputFiles('#site-file', { name: 'candidats.csv', mimeType: 'text/csv', buffer: Buffer.from('id,name,lon,lat\nthann,Thann,7.104,47.807\ncernay,Cernay,sept,47.806\n') });
+    await page.click('#site-compute');
+    await page.waitForSelector('body[data-siting="error"]', { timeout: 30000 });
+    const badFile = await page.textContent('#site-status');
+    check(badFile.includes('Classement impossible') && badFile.includes('candidats.csv') && badFile.includes('line 3') && badFile.includes('lon'), `bad uploaded CSV refused with file, line and field: « ${badFile} »`);
+    check((await page.locator('path.siting').count()) === 0, 'no siting layer after a bad file');
+    await page.selectOption('#site-candidates', 'parks');
+    await page.selectOption('#site-material', secret);
+    await page.evaluate(() => delete document.body.dataset.siting);
     await page.click('#site-compute');
     await page.waitForSelector('body[data-siting]:not([data-siting="denied"])', { timeout: 30000 });
     check(Number(await page.getAttribute('body', 'data-siting')) > 0 && (await page.locator('path.siting').count()) > 0, `officer sees the confidential material's siting (${secret})`);
     check((await page.textContent('#site-result')).includes('Affectation des détenteurs'), 'officer sees the holders’ assignment');
+    check((await page.locator('#site-figures td[data-k^="single-"]').count()) > 0, 'officer sees the per-site transport figures');
     await page.click('#officer-logout');
     await page.waitForFunction(() => window.boucle.state.data.actors.officer === false, null, { timeout: 5000 });
     check((await page.locator('path.siting').count()) === 0 && (await page.textContent('#site-status')).includes('relancez'), 'officer logout clears the siting layer');

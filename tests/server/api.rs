@@ -587,10 +587,6 @@ async fn rounds_errors() {
         (r#"{"material":"uranium"}"#, "bad_parameter"),
         (r#"{"material":"pallets","trucks":2}"#, "bad_parameter"),
         (
-            r#"{"material":"pallets","vehicles":"/etc/passwd"}"#,
-            "bad_parameter",
-        ),
-        (
             r#"{"material":"pallets","time_limit_s":1000}"#,
             "bad_parameter",
         ),
@@ -615,6 +611,26 @@ async fn rounds_errors() {
         post("/api/rounds", body, None)
             .await
             .error(StatusCode::BAD_REQUEST, code);
+    }
+    // File paths are for the CLI, even for the officer.
+    post(
+        "/api/rounds",
+        r#"{"material":"pallets","vehicles":"/etc/passwd"}"#,
+        Some(TOKEN),
+    )
+    .await
+    .error(StatusCode::BAD_REQUEST, "bad_parameter");
+    // Parameters of the caller's own are the officer's.
+    for body in [
+        r#"{"material":"pallets","vehicles":[{"id":"v","capacity_kg":10}],"vehicle":"v"}"#,
+        r#"{"material":"pallets","factors":[]}"#,
+        r#"{"material":"pallets","vehicles":"/etc/passwd"}"#,
+        r#"{"material":"pallets","depot":"7.1,47.8"}"#,
+        r#"{"material":"pallets","dump":"7.1,47.8"}"#,
+    ] {
+        let a = post("/api/rounds", body, None).await;
+        a.error(StatusCode::FORBIDDEN, "officer_only_parameter");
+        assert!(a.json()["message"].as_str().unwrap().contains("réservé"));
     }
     get("/api/rounds")
         .await
@@ -655,6 +671,7 @@ async fn clusters_of_a_material() {
         }
         if c["members"].as_array().unwrap().len() < server::layers::MIN_CONTRIBUTORS {
             assert!(c["quantity_per_year"].is_null());
+            assert!(c["kg_per_year"].is_null() && c["kg_per_cycle"].is_null());
         }
     }
     let o = get_as_officer("/api/clusters?material=pallets")
@@ -667,10 +684,18 @@ async fn clusters_of_a_material() {
     get("/api/clusters?material=uranium")
         .await
         .error(StatusCode::BAD_REQUEST, "bad_parameter");
-    get("/api/clusters?material=pallets&eps_m=-3")
+    // The clustering radius and density are the officer's: changing them regroups holders,
+    // and the difference between two groupings' totals would isolate one of them.
+    get("/api/clusters?material=pallets&eps_m=4000")
+        .await
+        .error(StatusCode::FORBIDDEN, "officer_only_parameter");
+    get("/api/clusters?material=pallets&min_points=3")
+        .await
+        .error(StatusCode::FORBIDDEN, "officer_only_parameter");
+    get_as_officer("/api/clusters?material=pallets&eps_m=-3")
         .await
         .error(StatusCode::BAD_REQUEST, "bad_parameter");
-    get("/api/clusters?material=pallets&min_points=zero")
+    get_as_officer("/api/clusters?material=pallets&min_points=zero")
         .await
         .error(StatusCode::BAD_REQUEST, "bad_parameter");
     get("/api/clusters?material=pallets&colour=red")
@@ -772,7 +797,15 @@ async fn siting_ranks_parks_publicly_without_company_tonnes() {
     let v = a.json();
     assert_eq!(v["material"], "pallets");
     assert_eq!(v["method"], "crow_flies");
-    assert_eq!(v["estimate"], true);
+    assert!(
+        v["estimate"]["reasons"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("demonstration_flows"))
+    );
+    // Two parks share Cernay's centre: their tie is public (it follows from geometry).
+    let tied = v["best_single_tied"].as_array().unwrap();
+    assert_eq!(tied.len(), 2, "{tied:?}");
     assert_eq!(v["best_set"]["site_ids"].as_array().unwrap().len(), 2);
     assert!(v["best_set"]["assignments"].is_null());
     assert_eq!(v["assignments_hidden"], true);
@@ -793,6 +826,19 @@ async fn siting_ranks_parks_publicly_without_company_tonnes() {
         .collect();
     assert!(!scores.is_empty() && scores.iter().all(|s| (0.0..=1.0).contains(s)));
     assert!(scores.contains(&1.0));
+    // Public scores are classes (0, 0.25, …, 1) and no candidate carries a figure summing
+    // the holders' tonnes or trips.
+    assert!(
+        scores.iter().all(|s| (s * 4.0).fract() == 0.0),
+        "{scores:?}"
+    );
+    assert_eq!(v["figures_hidden"], true);
+    for c in cands {
+        for k in ["figures", "share_within_10km", "share_within_20km"] {
+            assert!(c[k].is_null(), "{k}: {c}");
+        }
+    }
+    assert!(v["best_set"]["figures"].is_null() && v["best_set"]["objective_value"].is_null());
     assert!(
         v["assumptions"]["kg_co2e_per_km_source"]
             .as_str()
@@ -808,6 +854,11 @@ async fn siting_ranks_parks_publicly_without_company_tonnes() {
     assert_eq!(a.status, StatusCode::OK);
     let v = a.json();
     assert_eq!(v["assignments_hidden"], false);
+    assert!(
+        v["candidates"][0]["figures"]["tonne_km_per_year"]
+            .as_f64()
+            .is_some()
+    );
     assert!(!v["best_set"]["assignments"].as_array().unwrap().is_empty());
 }
 
@@ -825,7 +876,12 @@ async fn siting_ranks_an_uploaded_candidates_file() {
         "candidates": {"file_name": "candidats.csv", "content": csv},
     })
     .to_string();
-    let a = post("/api/siting", &body, None).await;
+    // Candidates of the caller's choosing would let the public place points where the
+    // figures isolate one holder: the officer's only.
+    post("/api/siting", &body, None)
+        .await
+        .error(StatusCode::FORBIDDEN, "officer_only_parameter");
+    let a = post("/api/siting", &body, Some(TOKEN)).await;
     assert_eq!(
         a.status,
         StatusCode::OK,
@@ -860,7 +916,7 @@ async fn siting_ranks_an_uploaded_candidates_file() {
         "candidates": {"file_name": "sites.geojson", "content": gj.to_string()},
     })
     .to_string();
-    let a = post("/api/siting", &body, None).await;
+    let a = post("/api/siting", &body, Some(TOKEN)).await;
     assert_eq!(
         a.status,
         StatusCode::OK,
@@ -876,7 +932,7 @@ async fn siting_ranks_an_uploaded_candidates_file() {
         "candidates": {"file_name": "candidats.csv", "content": bad},
     })
     .to_string();
-    let a = post("/api/siting", &body, None).await;
+    let a = post("/api/siting", &body, Some(TOKEN)).await;
     a.error(StatusCode::BAD_REQUEST, "bad_parameter");
     let m = a.json()["message"].as_str().unwrap().to_owned();
     assert!(

@@ -5,3 +5,5 @@ mod common;
 
 mod api;
 mod browser;
+mod leaks;
+mod officer;

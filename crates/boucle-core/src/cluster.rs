@@ -14,9 +14,10 @@
 use geo::Point;
 use serde::{Deserialize, Serialize};
 
+use crate::disclosure::{Contributors, Rule, coarsen};
 use crate::error::Result;
 use crate::territory::vehicles::{find_vehicle, loads};
-use crate::territory::{Holder, MIN_CONTRIBUTORS, Territory};
+use crate::territory::{Holder, Territory};
 use crate::travel::{CostMatrix, Method, Travel};
 
 /// Parameters of [`clusters_for`].
@@ -68,7 +69,7 @@ pub struct Cluster {
     /// Members.
     pub members: Vec<ClusterMember>,
     /// Total quantity per year, in `unit` (`None` in public answers below
-    /// [`MIN_CONTRIBUTORS`] members).
+    /// the territory's `min_contributors` members, see [`public`]).
     pub quantity_per_year: Option<f64>,
     /// Unit of the quantities.
     pub unit: String,
@@ -95,20 +96,60 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    /// The cluster as the public may see it: no member's quantity, and no total when fewer
-    /// than [`MIN_CONTRIBUTORS`] members make it.
-    pub fn public(mut self) -> Cluster {
+    /// The cluster with no member's quantity and no total (the public view of a cluster that
+    /// [`public`] suppresses).
+    fn without_quantities(mut self) -> Cluster {
         for m in &mut self.members {
             m.quantity_per_year = None;
         }
-        if self.members.len() < MIN_CONTRIBUTORS {
-            self.quantity_per_year = None;
-            self.kg_per_year = None;
-            self.kg_per_cycle = None;
-            self.m3_per_cycle = None;
-        }
+        self.quantity_per_year = None;
+        self.kg_per_year = None;
+        self.kg_per_cycle = None;
+        self.m3_per_cycle = None;
         self
     }
+}
+
+/// The clusters of one material as the public may see them ([`crate::disclosure`]): refused
+/// ([`crate::Error::Confidential`]) when fewer than `rule.k` holders make them; no member's
+/// quantity; a cluster's totals only when at least `rule.k` members make it and the clusters
+/// whose totals are hidden together hold none or at least `rule.k` members (secondary
+/// suppression: the material's total minus the totals shown is theirs); the totals shown are
+/// rounded to two significant digits ([`crate::disclosure::coarsen`]).
+pub fn public(clusters: Vec<Cluster>, rule: Rule) -> Result<Vec<Cluster>> {
+    let members: Vec<Contributors> = clusters
+        .iter()
+        .map(|c| c.members.iter().map(|m| m.id.clone()).collect())
+        .collect();
+    let all: Contributors = members.iter().flatten().cloned().collect();
+    if !rule.allows(all.len()) {
+        return Err(crate::Error::Confidential(format!(
+            "fewer than {} located holders of the material: their groups are confidential (officer only)",
+            rule.k
+        )));
+    }
+    let parts: Vec<&Contributors> = members.iter().collect();
+    let shown = rule.protect_parts(&all, &parts);
+    Ok(clusters
+        .into_iter()
+        .zip(shown)
+        .map(|(c, on)| {
+            let totals = (
+                c.quantity_per_year,
+                c.kg_per_year,
+                c.kg_per_cycle,
+                c.m3_per_cycle,
+            );
+            let mut c = c.without_quantities();
+            if on {
+                c.quantity_per_year = totals.0.map(coarsen);
+                c.kg_per_year = totals.1.map(coarsen);
+                c.kg_per_cycle = totals.2.map(coarsen);
+                c.m3_per_cycle = totals.3.map(coarsen);
+            }
+            c
+        })
+        .collect())
 }
 
 /// DBSCAN over a square cost matrix. Returns a label per point: `Some(cluster)` (0-based, in

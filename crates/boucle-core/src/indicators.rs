@@ -13,10 +13,11 @@
 //! treatment site accepting the material) that lies inside the territory; the nearest such side
 //! closes the loop.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::disclosure::{Rule, coarsen};
 use crate::error::Result;
 use crate::territory::register::count_by_status;
 use crate::territory::sides::Exchanges;
@@ -188,6 +189,14 @@ pub fn indicators_with(
     let mut loops = 0usize;
     let mut dist_wsum = 0.0;
     let mut dist_tonnes = 0.0;
+    // Contributors (holders) behind the tonnage of the loops and behind the rest.
+    let mut looped_holders: BTreeSet<&str> = BTreeSet::new();
+    let mut distance_holders: BTreeSet<&str> = BTreeSet::new();
+    let all_holders: BTreeSet<&str> = outs
+        .iter()
+        .filter(|o| o.tonnes.is_some())
+        .map(|o| o.holder.as_str())
+        .collect();
     let mut epci_known = 0usize;
     let mut epci_same = 0usize;
     for (i, o) in outs.iter().enumerate() {
@@ -214,9 +223,13 @@ pub fn indicators_with(
             let tonnes = o.tonnes.unwrap_or(0.0);
             loops += 1;
             looped_t += tonnes;
+            if o.tonnes.is_some() {
+                looped_holders.insert(o.holder.as_str());
+            }
             if d.is_finite() {
                 dist_wsum += tonnes * d;
                 dist_tonnes += tonnes;
+                distance_holders.insert(o.holder.as_str());
             }
             if let (Some(a), Some(b)) = (&o.epci, &ins[j].epci) {
                 epci_known += 1;
@@ -224,17 +237,33 @@ pub fn indicators_with(
             }
         }
     }
+    // Disclosure: a tonnage share or a tonnage-weighted mean is published only when at
+    // least k holders stand behind it and behind its complement (none or at least k), see
+    // crate::disclosure; the total tonnage is rounded to two significant digits.
+    let rule = Rule::of(t);
+    let unlooped = all_holders
+        .iter()
+        .filter(|h| !looped_holders.contains(*h))
+        .count();
+    let roundput_shown = rule.allows(looped_holders.len()) && rule.safe_difference(unlooped);
+    let distance_shown = rule.allows(distance_holders.len());
+    let confidential = |n: usize| {
+        format!(
+            "Not published: rests on fewer than {} companies ({n}) or would isolate them (confidentiality rule, territory.toml min_contributors).",
+            rule.k
+        )
+    };
     let flows_input = format!(
-        "{} out flows ({:.1} t/year in total), {} in sides (in flows and materials accepted by sites)",
+        "{} out flows (about {} t/year in total, two significant digits), {} in sides (in flows and materials accepted by sites)",
         outs.len(),
-        total_t,
+        coarsen(total_t),
         ins.len()
     );
     let mut r = ind(
         "roundput",
         "roundput",
         "Part du tonnage sortant valorisé dans le territoire",
-        (total_t > 0.0).then(|| looped_t / total_t),
+        (total_t > 0.0 && roundput_shown).then(|| looped_t / total_t),
         "share",
         "Tonnes per year of out flows that have an in-territory taker (in flow or treatment site, same material, same EWC code or synonym) ÷ tonnes per year of all out flows.",
     );
@@ -245,6 +274,9 @@ pub fn indicators_with(
     r.estimate = flows_estimate;
     if flows_estimate {
         r.note = Some("Built on demonstration flows (estimate), not measured tonnages.".into());
+    }
+    if !roundput_shown {
+        r.note = Some(confidential(looped_holders.len().min(unlooped)));
     }
     out.push(r);
 
@@ -365,7 +397,7 @@ pub fn indicators_with(
         "loop_distance_km",
         "locality",
         "Distance moyenne des boucles (pondérée par le tonnage)",
-        (dist_tonnes > 0.0).then(|| dist_wsum / dist_tonnes),
+        (dist_tonnes > 0.0 && distance_shown).then(|| dist_wsum / dist_tonnes),
         "km",
         "Tonnage-weighted mean one-way distance from each out flow to its nearest in-territory taker (loops as in `roundput`).",
     );
@@ -378,6 +410,9 @@ pub fn indicators_with(
         l.note = Some(
             "Distances estimated as the crow flies × circuity (no road network imported).".into(),
         );
+    }
+    if !distance_shown {
+        l.note = Some(confidential(distance_holders.len()));
     }
     out.push(l);
     let mut l = ind(

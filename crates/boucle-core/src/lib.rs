@@ -5,6 +5,8 @@
 //! engine [`boucle_vrp`] for collection rounds.
 //!
 //! Map of the crate, bottom up (a module only uses modules above it in this list):
+//! - [`disclosure`]: what may be published without the officer's token (contributors,
+//!   primary and secondary suppression, coarsening);
 //! - [`error`]: the library's error, naming file, line or feature, and field;
 //! - [`io`]: file formats (GeoJSON, ESRI Shapefile with Lambert-93 reprojection, CSV) and atomic
 //!   writes;
@@ -27,6 +29,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cluster;
+pub mod disclosure;
 pub mod error;
 pub mod estimate;
 pub mod geocode;

@@ -244,6 +244,9 @@ function figures(plan) {
     )
     .join('');
   const factors = (s.factors || []).map((f) => `<li data-factor="${esc(f.name)}">${esc(factorName(f.name))} : ${f.value == null ? '—' : factorFormat.format(f.value)} ${esc(factorUnit(f.unit))} — <small>${esc(f.source)}</small></li>`).join('');
+  // Public answers leave out the rounds that too few companies make (their figures stay in the
+  // yearly totals).
+  const suppressed = plan.suppressed_rounds ? `<p class="muted" id="plan-suppressed">${t('plan.suppressed', { n: plan.suppressed_rounds })}</p>` : '';
   const unassigned = plan.unassigned?.length ? `<p class="muted">${t('plan.unassigned', { list: esc(plan.unassigned.map((u) => `${u.name} (${t(`reason.${u.reason}`)})`).join(', ')) })}</p>` : '';
   // The defaults taken, in French from their data (`defaults`), else the server's sentences.
   const defaultItems = plan.defaults?.length ? plan.defaults.map((d) => defaultItem(d, vehicleName)) : (plan.defaults_used || []).map((d) => `<li>${esc(d)}</li>`);
@@ -252,7 +255,7 @@ function figures(plan) {
     <table class="figures" id="plan-figures"><thead><tr><th></th><th>${t('plan.alone')}</th><th>${t('plan.pooled')}</th><th>${t('plan.savings')}</th></tr></thead>
     <tbody>${line('km')}${line('hours')}${line('eur')}${line('co2')}</tbody></table>
     ${honesty(plan)}
-    <ol class="rounds">${rounds}</ol>${unassigned}${defaults}
+    <ol class="rounds">${rounds}</ol>${suppressed}${unassigned}${defaults}
     <details><summary>${t('plan.factors')}</summary><ul class="small">${factors}</ul></details>`;
 }
 

@@ -137,6 +137,7 @@ export function sitingPopup(c, answer) {
   return `<div class="popup siting"><h3>${esc(c.name)}</h3>${badges}<table class="props">
     ${row(t('site.rank'), c.rank ? cell('rank', t('site.rank_of', { r: c.rank, n: eligible })) : '')}
     ${row(t('site.score'), c.score === null ? '' : `${cell('score', num(c.score, 2))} <small>(${t('site.score_help')})</small>`)}
+    ${answer.figures_hidden ? `<tr><td colspan="2" class="muted" data-k="figures-hidden">${esc(t('site.figures_hidden'))}</td></tr>` : `
     ${row(t('site.trips'), cell('trips', num(f.trips_per_year)))}
     ${row(crow ? t('site.vehicle_km.crow_flies', { c: circuity }) : t('site.vehicle_km.road'), `${cell('vehicle_km', num(f.vehicle_km_per_year))} km`)}
     ${row(t('site.tonne_km'), cell('tonne_km', num(f.tonne_km_per_year)))}
@@ -144,7 +145,7 @@ export function sitingPopup(c, answer) {
     ${row(t('site.mean_km'), `${cell('mean_km', num(f.mean_distance_km))} km`)}
     ${row(t('site.max_km'), `${cell('max_km', num(f.max_distance_km))} km`)}
     ${row(t('site.within10'), `${cell('within10', num(100 * c.share_within_10km, 0))} %`)}
-    ${row(t('site.within20'), `${cell('within20', num(100 * c.share_within_20km, 0))} %`)}
+    ${row(t('site.within20'), `${cell('within20', num(100 * c.share_within_20km, 0))} %`)}`}
     ${row(t('site.free_land'), c.free_ha === null || c.free_ha === undefined ? '' : `${num(c.free_ha)} ha`)}
   </table>
   ${c.in_territory ? '' : `<p class="precision approx">${t('site.outside')}</p>`}

@@ -235,8 +235,12 @@ function summary(a) {
       : `<p class="small" id="site-best-single"><strong>${t('site.best_single')} :</strong> ${esc(single?.name || '—')}</p>`}
     ${why ? `<p class="small estimate-why" id="site-estimate">${esc(why)}</p>` : ''}
     ${several ? `<p class="small" id="site-best-set"><strong>${t('site.best_set', { p: a.best_set.p })} :</strong> ${setNames} <small>(${esc(solver)})</small></p>` : ''}
-    <table class="figures" id="site-figures"><thead><tr><th>${t('site.per_year')}</th><th>${t('site.best_single')}</th>${several ? `<th>${t('site.best_set', { p: a.best_set.p })}</th>` : ''}</tr></thead>
-    <tbody>${figureRows(single?.figures, several ? a.best_set.figures : null)}</tbody></table>
+    ${
+      a.figures_hidden
+        ? `<p class="small muted" id="site-figures" data-hidden="1">${esc(t('site.figures_hidden'))}</p>`
+        : `<table class="figures" id="site-figures"><thead><tr><th>${t('site.per_year')}</th><th>${t('site.best_single')}</th>${several ? `<th>${t('site.best_set', { p: a.best_set.p })}</th>` : ''}</tr></thead>
+    <tbody>${figureRows(single?.figures, several ? a.best_set.figures : null)}</tbody></table>`
+    }
     <ol class="ranking" id="site-ranking">${ranking}</ol>
     <details open class="small" id="site-assumptions"><summary>${t('site.assumptions')}</summary><ul>${assumptions}</ul></details>
     ${warnings}${assignments}`;

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::baseline::Baseline;
 use super::scenario::Scenario;
+use crate::disclosure::{Contributors, Rule};
+use crate::error::{Error, Result};
 use crate::estimate::Estimate;
 use crate::territory::Vehicle;
 use crate::travel::Method;
@@ -286,25 +288,103 @@ pub struct RoundsPlan {
     /// `null`.
     #[serde(default)]
     pub loads_hidden: bool,
+    /// Rounds left out of a public answer because fewer than the territory's
+    /// `min_contributors` holders make them (see [`RoundsPlan::public`]); 0 for the officer.
+    #[serde(default)]
+    pub suppressed_rounds: usize,
 }
 
 impl RoundsPlan {
-    /// The plan as the public may see it: the routes, stops and figures, without the loads
-    /// (per stop, per round) from which a company's quantity could be read.
-    pub fn public(mut self) -> RoundsPlan {
-        for r in &mut self.rounds {
-            r.load_kg = None;
-            r.load_m3 = None;
-            for s in &mut r.stops {
-                s.load = None;
-            }
+    /// The holders whose quantities the plan rests on: every holder collected, and every
+    /// holder left out for a reason that depends on its quantity or position in the rounds
+    /// (not the unlocated or zero-quantity ones).
+    pub fn contributors(&self) -> Contributors {
+        let mut c: Contributors = self
+            .rounds
+            .iter()
+            .flat_map(|r| r.stops.iter())
+            .filter(|s| s.kind == PlaceKind::Stop)
+            .map(|s| s.id.clone())
+            .collect();
+        c.extend(
+            self.unassigned
+                .iter()
+                .filter(|u| !matches!(u.reason, Reason::Unlocated | Reason::ZeroQuantity))
+                .map(|u| u.id.clone()),
+        );
+        c
+    }
+
+    /// The plan as the public may see it ([`crate::disclosure`]):
+    ///
+    /// - refused ([`Error::Confidential`]) when fewer than `rule.k` holders stand behind it;
+    /// - no load (per stop, per round);
+    /// - each holder listed once, in the first round that collects it: how many times a
+    ///   holder is visited (its load split into several stops) is not shown;
+    /// - a round is shown only when at least `rule.k` holders make it, and the rounds left
+    ///   out together rest on none or on at least `rule.k` holders (secondary suppression:
+    ///   the yearly pooled total minus the rounds shown is theirs); `suppressed_rounds` counts
+    ///   them.
+    pub fn public(mut self, rule: Rule) -> Result<RoundsPlan> {
+        let all = self.contributors();
+        if !rule.allows(all.len()) {
+            return Err(Error::Confidential(format!(
+                "fewer than {} holders of `{}` in the rounds: their figures are confidential (officer only)",
+                rule.k, self.material
+            )));
+        }
+        let holders: Vec<Contributors> = self
+            .rounds
+            .iter()
+            .map(|r| {
+                r.stops
+                    .iter()
+                    .filter(|s| s.kind == PlaceKind::Stop)
+                    .map(|s| s.id.clone())
+                    .collect()
+            })
+            .collect();
+        let parts: Vec<&Contributors> = holders.iter().collect();
+        let shown = rule.protect_parts(&all, &parts);
+        let before = self.rounds.len();
+        let mut seen = std::collections::HashSet::new();
+        self.rounds = std::mem::take(&mut self.rounds)
+            .into_iter()
+            .zip(shown)
+            .filter(|(_, on)| *on)
+            .map(|(mut r, _)| {
+                r.load_kg = None;
+                r.load_m3 = None;
+                r.stops
+                    .retain(|s| s.kind != PlaceKind::Stop || seen.insert(s.id.clone()));
+                for s in &mut r.stops {
+                    s.load = None;
+                }
+                r
+            })
+            .collect();
+        self.suppressed_rounds = before - self.rounds.len();
+        if self.suppressed_rounds > 0 {
+            self.notes.push(format!(
+                "{} round(s) collecting fewer than {} companies (or whose omission would isolate fewer than {}) are not shown: their figures are in the yearly totals only",
+                self.suppressed_rounds, rule.k, rule.k
+            ));
         }
         self.depot.load = None;
         self.dump.load = None;
         // Which vehicle each company would take alone tells its quantity per collection.
         self.baseline.vehicles = None;
+        // The share of the quantity at commune precision, to the nearest tenth: a finer share
+        // with one company placed otherwise would give its part of the total.
+        for e in std::iter::once(&mut self.scenario.estimate)
+            .chain(self.rounds.iter_mut().map(|r| &mut r.estimate))
+            .flatten()
+        {
+            e.commune_precision_share =
+                e.commune_precision_share.map(|s| (s * 10.0).round() / 10.0);
+        }
         self.loads_hidden = true;
-        self
+        Ok(self)
     }
 }
 

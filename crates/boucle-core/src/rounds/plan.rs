@@ -138,6 +138,7 @@ pub fn plan_rounds_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
         baseline,
         scenario,
         loads_hidden: false,
+        suppressed_rounds: 0,
     })
 }
 

@@ -16,6 +16,7 @@
 
 mod candidates;
 pub mod pmedian;
+mod public;
 
 use geo::{Distance, Haversine, Point};
 use geojson::{FeatureCollection, GeometryValue, JsonObject, JsonValue};
@@ -363,9 +364,9 @@ pub struct SitingAnswer<'a> {
 }
 
 impl SitingResult {
-    /// The result as the public may see it: refused when fewer than
-    /// [`crate::territory::MIN_CONTRIBUTORS`] located holders stand behind it, and without the
-    /// per-holder assignments (each company's tonnes).
+    /// The result without the per-holder assignments (each company's tonnes), refused when
+    /// fewer than [`crate::territory::MIN_CONTRIBUTORS`] located holders stand behind it. The
+    /// server's public answer hides more: see [`SitingResult::public_answer`].
     pub fn public(mut self) -> Result<SitingResult> {
         if self.sources < MIN_CONTRIBUTORS {
             return Err(Error::Confidential(format!(

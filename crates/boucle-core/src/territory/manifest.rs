@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, InputError, Location, Result};
 
+/// Accepted values of `min_contributors` in territory.toml.
+pub const MIN_CONTRIBUTORS_RANGE: std::ops::RangeInclusive<usize> = 2..=1000;
+
 /// The manifest of a territory folder.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,6 +29,11 @@ pub struct Manifest {
     /// Default parameters of computations.
     #[serde(default)]
     pub defaults: Defaults,
+    /// Fewest contributors (companies) behind a figure published without the officer's token
+    /// (`min_contributors`, at least 2; default [`super::MIN_CONTRIBUTORS`]). See
+    /// [`crate::disclosure`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_contributors: Option<usize>,
     /// Line of each `key = value` setting in the file, by dotted path (e.g.
     /// `defaults.rounds.pallets.vehicle`), for error messages.
     #[serde(skip)]
@@ -148,6 +156,21 @@ impl Manifest {
             .into()
         })?;
         m.lines = setting_lines(text);
+        if let Some(k) = m.min_contributors
+            && !(MIN_CONTRIBUTORS_RANGE).contains(&k)
+        {
+            return Err(InputError::new(
+                path,
+                m.location_of("min_contributors"),
+                Some("min_contributors"),
+                format!(
+                    "min_contributors must be between {} and {}, got {k} (below 2 a published figure is one company's own)",
+                    MIN_CONTRIBUTORS_RANGE.start(),
+                    MIN_CONTRIBUTORS_RANGE.end()
+                ),
+            )
+            .into());
+        }
         Ok(m)
     }
 

@@ -46,6 +46,14 @@ pub use vocabulary::{MatchReason, Vocabulary};
 /// would let one of them recover another's quantity.
 pub const MIN_CONTRIBUTORS: usize = 3;
 
+impl Territory {
+    /// Fewest contributors behind a figure published without the officer's token: the
+    /// manifest's `min_contributors`, else [`MIN_CONTRIBUTORS`].
+    pub fn min_contributors(&self) -> usize {
+        self.manifest.min_contributors.unwrap_or(MIN_CONTRIBUTORS)
+    }
+}
+
 /// Name of the manifest file at the root of a territory folder.
 pub const MANIFEST_FILE: &str = "territory.toml";
 

@@ -530,6 +530,7 @@ pub fn import_territory(opts: &ImportOptions) -> Result<ImportSummary> {
         ],
         files: f,
         defaults: default_parameters(&sites),
+        min_contributors: None,
         lines: Default::default(),
     };
     crate::io::atomic::write_atomic(
