@@ -425,7 +425,17 @@ pub fn indicators(a: IndicatorsArgs) -> anyhow::Result<ExitCode> {
             i.key,
             i.value.map_or("n/a".to_owned(), |v| format!("{v:.3}")),
             i.unit,
-            if i.estimate { "  (estimate)" } else { "" }
+            i.estimate
+                .as_ref()
+                .map(|e| format!(
+                    "  (estimate: {})",
+                    e.reasons
+                        .iter()
+                        .map(|r| r.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+                .unwrap_or_default()
         );
         if let Some(n) = &i.note {
             println!("  {:<12} {:<34} note: {n}", "", "");

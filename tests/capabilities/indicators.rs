@@ -19,6 +19,7 @@
 
 use std::path::PathBuf;
 
+use boucle::estimate::EstimateReason;
 use boucle::indicators::{self, naf_section, shannon};
 use boucle::territory::{
     Actor, ActorKind, Commune, Direction, EmissionFactors, Epci, Flow, Manifest, Material, Period,
@@ -293,10 +294,28 @@ fn hand_computed_values() {
     let flagged: Vec<&str> = r
         .indicators
         .iter()
-        .filter(|i| i.estimate)
+        .filter(|i| i.estimate.is_some())
         .map(|i| i.key.as_str())
         .collect();
     assert_eq!(flagged, vec!["loop_distance_km"]);
+    let loop_distance = r
+        .indicators
+        .iter()
+        .find(|i| i.key == "loop_distance_km")
+        .unwrap();
+    assert_eq!(
+        loop_distance.estimate.as_ref().unwrap().reasons,
+        [EstimateReason::CrowFlies]
+    );
+    // Both loops have a recorded taker (an in flow; an implemented synergy): the potential
+    // share equals the recovered one here.
+    close(value(&r, "potential_takers").unwrap(), 0.75);
+    let diversity = r
+        .indicators
+        .iter()
+        .find(|i| i.key == "diversity_naf_sections")
+        .unwrap();
+    assert!(diversity.meaning_fr.as_deref().unwrap().contains("ln 2"));
     for i in &r.indicators {
         assert!(
             !i.definition.is_empty() && !i.inputs.is_empty(),
@@ -306,13 +325,61 @@ fn hand_computed_values() {
     }
 }
 
+/// A site that only lists a material among those it accepts is a potential taker: with no in
+/// flow and no implemented synergy recorded, nothing is recovered in the territory, while the
+/// potential share is not zero.
+#[test]
+fn a_site_that_accepts_is_a_potential_taker_not_a_recovery() {
+    let mut t = fixture(false);
+    t.flows = vec![
+        flow(
+            "acme-usinage",
+            "pallets",
+            Direction::Out,
+            400.0,
+            "pallets",
+            false,
+        ),
+        flow(
+            "atelier-sans-naf",
+            "pallets",
+            Direction::Out,
+            400.0,
+            "pallets",
+            false,
+        ),
+        flow(
+            "chimie-nord",
+            "paper_cardboard",
+            Direction::Out,
+            20.0,
+            "t",
+            false,
+        ),
+        flow("chimie-nord", "wood", Direction::Out, 10.0, "t", false),
+        flow(
+            "hyper-marche",
+            "paper_cardboard",
+            Direction::Out,
+            10.0,
+            "t",
+            false,
+        ),
+    ];
+    let r = indicators::indicators(&t, &[]).unwrap();
+    close(value(&r, "roundput").unwrap(), 0.0);
+    // Paper (20 + 10 t) reaches the site tri-b, which accepts it, of 60 t.
+    close(value(&r, "potential_takers").unwrap(), 0.5);
+}
+
 #[test]
 fn demonstration_flows_flag_the_flow_indicators() {
     let r = indicators::indicators(&fixture(true), &register()).unwrap();
     assert!(r.estimate);
     for key in ["roundput", "loop_distance_km", "loops_within_one_epci"] {
         let i = r.indicators.iter().find(|i| i.key == key).unwrap();
-        assert!(i.estimate, "{key}");
+        let e = i.estimate.as_ref().expect(key);
+        assert!(e.has(EstimateReason::DemonstrationFlows), "{key}");
         assert!(i.note.is_some() || key == "loops_within_one_epci");
     }
 }

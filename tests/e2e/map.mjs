@@ -320,6 +320,9 @@ try {
   const roundput = ind.indicators.find((i) => i.key === 'roundput');
   const printed = (await indSheet.textContent('.indicator[data-key="roundput"] .value')).trim();
   check((await indSheet.textContent('h1')).includes('Indicateurs') && printed.startsWith(await expectedValue(roundput)), `printable indicators sheet (roundput ${printed})`);
+  check((await indSheet.textContent('#ind-dated')).startsWith('Édité le ') && (await indSheet.locator('[lang="en"]').count()) === 0, `printable indicators sheet dated, in French only (« ${(await indSheet.textContent('#ind-dated')).trim()} »)`);
+  const potential = ind.indicators.find((i) => i.key === 'potential_takers');
+  check(potential && (await indSheet.textContent('.indicator[data-key="potential_takers"] .label')).includes('repreneur potentiel'), 'recovered and potential takers are two labelled figures');
   await indSheet.screenshot({ path: join(artifacts, 'indicators-sheet.png'), fullPage: true });
   await indSheet.close();
   // A register with synergies (the API's answer with a programme filled in): counts by status

@@ -25,6 +25,10 @@ pub enum EstimateReason {
     CommunePrecision,
     /// A collection frequency is boucle's default (flows.csv gives none).
     DefaultFrequency,
+    /// NAF codes not verified against SIRENE.
+    UnverifiedNaf,
+    /// Rows of the synergy register are demonstration values.
+    DemonstrationRegister,
 }
 
 impl EstimateReason {
@@ -38,6 +42,8 @@ impl EstimateReason {
             EstimateReason::EstimatedCost => "estimated_cost",
             EstimateReason::CommunePrecision => "commune_precision",
             EstimateReason::DefaultFrequency => "default_frequency",
+            EstimateReason::UnverifiedNaf => "unverified_naf",
+            EstimateReason::DemonstrationRegister => "demonstration_register",
         }
     }
 
@@ -64,6 +70,10 @@ impl EstimateReason {
             }
             EstimateReason::DefaultFrequency => {
                 "some collection frequencies are boucle's default (12 a year)"
+            }
+            EstimateReason::UnverifiedNaf => "some NAF codes are not verified against SIRENE",
+            EstimateReason::DemonstrationRegister => {
+                "synergy register rows are demonstration values"
             }
         }
     }
@@ -179,6 +189,8 @@ mod tests {
             EstimateReason::EstimatedCost,
             EstimateReason::CommunePrecision,
             EstimateReason::DefaultFrequency,
+            EstimateReason::UnverifiedNaf,
+            EstimateReason::DemonstrationRegister,
         ] {
             assert_eq!(
                 serde_json::to_value(r).unwrap(),

@@ -4,14 +4,17 @@
 //! gradual change (here: cooperation between actors, as the programme follows it), plus the
 //! programme's own counts.
 //!
-//! Every [`Indicator`] carries its definition, its inputs (aggregates only) and an `estimate`
-//! flag when it rests on demonstration flows, unverified NAF codes or demonstration register
-//! rows. The output holds **no company-level quantity**.
+//! Every [`Indicator`] carries its definition, its meaning and scale in French, its inputs
+//! (aggregates only) and `estimate: {reasons}` when it rests on demonstration flows, unverified
+//! NAF codes, demonstration register rows, crow-flies distances or commune-centre positions.
+//! The output holds **no company-level quantity**.
 //!
 //! A "loop" is an out flow matched, by the [`crate::territory::Vocabulary`] (same material, same
 //! EWC code or synonym; a shared family alone does not count), to an "in" side (an in flow or a
 //! treatment site accepting the material) that lies inside the territory; the nearest such side
-//! closes the loop.
+//! closes the loop. Such a side is a *potential* taker (`potential_takers`); the flow counts as
+//! recovered in the territory (`roundput`) only with a *recorded* taker: an in flow, or an
+//! implemented synergy of the register naming its holder and material.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -19,10 +22,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::disclosure::{Rule, coarsen};
 use crate::error::Result;
+use crate::estimate::{Estimate, EstimateReason, Reasons};
 use crate::territory::register::count_by_status;
 use crate::territory::sides::Exchanges;
 use crate::territory::vocabulary::normalize;
-use crate::territory::{Status, Synergy, Territory, Vocabulary};
+use crate::territory::{Precision, Status, Synergy, Territory, Vocabulary};
 use crate::travel::{CostMatrix, Method, Travel};
 
 /// Reference of the principles.
@@ -45,10 +49,13 @@ pub struct Indicator {
     pub definition: String,
     /// What it was computed from (aggregates only).
     pub inputs: Vec<String>,
-    /// Whether it rests on demonstration or unverified data.
-    pub estimate: bool,
+    /// Why it is an estimate (stable reason codes), `None` when it rests on recorded data.
+    pub estimate: Option<Estimate>,
     /// Remark, when needed (why no value, what is estimated).
     pub note: Option<String>,
+    /// What the value means and its scale, in one French sentence for the viewer.
+    #[serde(default)]
+    pub meaning_fr: Option<String>,
 }
 
 /// The programme's counts.
@@ -85,6 +92,13 @@ pub struct IndicatorsReport {
     pub programme: ProgrammeCounts,
     /// Reference for the principles.
     pub reference: String,
+    /// The day the indicators were computed (UTC, YYYY-MM-DD).
+    #[serde(default)]
+    pub computed_on: String,
+    /// The day flows.csv was last written (UTC, YYYY-MM-DD): the vintage of the data; `None`
+    /// when the territory is not read from a folder.
+    #[serde(default)]
+    pub flows_file_date: Option<String>,
 }
 
 /// Shannon index H = −Σ pᵢ ln pᵢ (natural log, nats) of category counts; 0 for one category,
@@ -160,9 +174,23 @@ fn ind(
         unit: unit.into(),
         definition: definition.into(),
         inputs: Vec::new(),
-        estimate: false,
+        estimate: None,
         note: None,
+        meaning_fr: None,
     }
+}
+
+/// What a Shannon index over `n` categories means, in French, with its scale.
+fn shannon_meaning(n: usize, what: &str) -> String {
+    if n < 2 {
+        return format!(
+            "Indice de Shannon (en nats) : 0 quand tout relève d'une seule catégorie ({what} présentes : {n})."
+        );
+    }
+    format!(
+        "Indice de Shannon (en nats) : 0 quand tout relève d'une seule catégorie, au plus ln {n} ≈ {} quand les {n} {what} présentes sont également représentées ; plus il est élevé, plus la répartition est variée.",
+        format!("{:.2}", (n as f64).ln()).replace('.', ",")
+    )
 }
 
 /// Compute the indicators of `t` with its synergy `register`, on the territory's travel costs.
@@ -183,24 +211,40 @@ pub fn indicators_with(
     let flows_estimate = outs.iter().any(|o| o.estimate);
     let mut out = Vec::new();
 
-    // Loops: nearest in-territory specific match of each out flow.
+    // Loops: nearest in-territory specific match of each out flow (a potential taker: an in
+    // flow or a site whose accepts list names the material). A flow is recovered in the
+    // territory only with a recorded taker: an in flow of an in-territory holder, or an
+    // implemented synergy of the register naming its holder and material.
     let total_t: f64 = outs.iter().filter_map(|o| o.tonnes).sum();
     let mut looped_t = 0.0;
+    let mut recovered_t = 0.0;
     let mut loops = 0usize;
+    let mut recovered = 0usize;
     let mut dist_wsum = 0.0;
     let mut dist_tonnes = 0.0;
+    let mut dist_commune_t = 0.0;
     // Contributors (holders) behind the tonnage of the loops and behind the rest.
     let mut looped_holders: BTreeSet<&str> = BTreeSet::new();
+    let mut recovered_holders: BTreeSet<&str> = BTreeSet::new();
     let mut distance_holders: BTreeSet<&str> = BTreeSet::new();
     let all_holders: BTreeSet<&str> = outs
         .iter()
         .filter(|o| o.tonnes.is_some())
         .map(|o| o.holder.as_str())
         .collect();
+    let implemented_for = |holder: &str, material: &str| {
+        register.iter().any(|s| {
+            s.status == Status::Implemented
+                && s.material == material
+                && s.actors.iter().any(|a| a == holder)
+        })
+    };
+    let at_commune = |id: &str| t.position_precision(id) == Some(Precision::Commune);
     let mut epci_known = 0usize;
     let mut epci_same = 0usize;
     for (i, o) in outs.iter().enumerate() {
         let mut best: Option<(f64, usize)> = None;
+        let mut recorded_taker = implemented_for(&o.holder, &o.material);
         for (j, n) in ins.iter().enumerate() {
             if n.holder == o.holder || !n.in_territory {
                 continue;
@@ -211,6 +255,7 @@ pub fn indicators_with(
             if !specific {
                 continue;
             }
+            recorded_taker |= n.recorded;
             let d = match (out_ix[i], in_ix[j]) {
                 (Some(a), Some(b)) => m.distance_m(a, b) / 1000.0,
                 _ => f64::INFINITY,
@@ -219,8 +264,15 @@ pub fn indicators_with(
                 best = Some((d, j));
             }
         }
+        let tonnes = o.tonnes.unwrap_or(0.0);
+        if recorded_taker {
+            recovered += 1;
+            recovered_t += tonnes;
+            if o.tonnes.is_some() {
+                recovered_holders.insert(o.holder.as_str());
+            }
+        }
         if let Some((d, j)) = best {
-            let tonnes = o.tonnes.unwrap_or(0.0);
             loops += 1;
             looped_t += tonnes;
             if o.tonnes.is_some() {
@@ -229,6 +281,9 @@ pub fn indicators_with(
             if d.is_finite() {
                 dist_wsum += tonnes * d;
                 dist_tonnes += tonnes;
+                if at_commune(&o.holder) || at_commune(&ins[j].holder) {
+                    dist_commune_t += tonnes;
+                }
                 distance_holders.insert(o.holder.as_str());
             }
             if let (Some(a), Some(b)) = (&o.epci, &ins[j].epci) {
@@ -237,6 +292,9 @@ pub fn indicators_with(
             }
         }
     }
+    let flow_reasons = |r: &mut Reasons| {
+        r.when(flows_estimate, EstimateReason::DemonstrationFlows);
+    };
     // Disclosure: a tonnage share or a tonnage-weighted mean is published only when at
     // least k holders stand behind it and behind its complement (none or at least k), see
     // crate::disclosure; the total tonnage is rounded to two significant digits.
@@ -245,7 +303,15 @@ pub fn indicators_with(
         .iter()
         .filter(|h| !looped_holders.contains(*h))
         .count();
-    let roundput_shown = rule.allows(looped_holders.len()) && rule.safe_difference(unlooped);
+    let unrecovered = all_holders
+        .iter()
+        .filter(|h| !recovered_holders.contains(*h))
+        .count();
+    // A share resting on no company (0 %) isolates none: only its complement must be safe.
+    let roundput_shown = (recovered_holders.is_empty() || rule.allows(recovered_holders.len()))
+        && rule.safe_difference(unrecovered);
+    let potential_shown = (looped_holders.is_empty() || rule.allows(looped_holders.len()))
+        && rule.safe_difference(unlooped);
     let distance_shown = rule.allows(distance_holders.len());
     let confidential = |n: usize| {
         format!(
@@ -263,19 +329,42 @@ pub fn indicators_with(
         "roundput",
         "roundput",
         "Part du tonnage sortant valorisé dans le territoire",
-        (total_t > 0.0 && roundput_shown).then(|| looped_t / total_t),
+        (total_t > 0.0 && roundput_shown).then(|| recovered_t / total_t),
         "share",
-        "Tonnes per year of out flows that have an in-territory taker (in flow or treatment site, same material, same EWC code or synonym) ÷ tonnes per year of all out flows.",
+        "Tonnes per year of out flows with a recorded in-territory taker (an in flow of the same material, same EWC code or synonym, or an implemented synergy of the register naming the holder and the material) ÷ tonnes per year of all out flows. A site that only lists the material among those it accepts is a potential taker (see `potential_takers`), not a recorded one.",
     );
     r.inputs = vec![
         flows_input.clone(),
-        format!("{loops} out flows with an in-territory taker"),
+        format!("{recovered} out flows with a recorded in-territory taker"),
     ];
-    r.estimate = flows_estimate;
+    r.meaning_fr = Some("Ne compte que les flux dont un repreneur est enregistré (flux entrant déclaré ou synergie en place) : un site qui accepte la matière ne suffit pas.".into());
+    let mut reasons = Reasons::new();
+    flow_reasons(&mut reasons);
+    r.estimate = reasons.build();
     if flows_estimate {
         r.note = Some("Built on demonstration flows (estimate), not measured tonnages.".into());
     }
     if !roundput_shown {
+        r.note = Some(confidential(recovered_holders.len().min(unrecovered)));
+    }
+    out.push(r);
+    let mut r = ind(
+        "potential_takers",
+        "roundput",
+        "Part du tonnage sortant ayant un repreneur potentiel dans le territoire",
+        (total_t > 0.0 && potential_shown).then(|| looped_t / total_t),
+        "share",
+        "Tonnes per year of out flows that have an in-territory potential taker (an in flow, or a treatment site whose accepts list names the material; same material, same EWC code or synonym) ÷ tonnes per year of all out flows.",
+    );
+    r.inputs = vec![
+        flows_input.clone(),
+        format!("{loops} out flows with an in-territory potential taker"),
+    ];
+    r.meaning_fr = Some("Un site du territoire déclare accepter la matière : une piste, pas une valorisation constatée.".into());
+    let mut reasons = Reasons::new();
+    flow_reasons(&mut reasons);
+    r.estimate = reasons.build();
+    if !potential_shown {
         r.note = Some(confidential(looped_holders.len().min(unlooped)));
     }
     out.push(r);
@@ -307,10 +396,13 @@ pub fn indicators_with(
         sections.len(),
         no_naf
     )];
-    d.estimate = unverified > 0;
+    d.estimate = Reasons::new()
+        .when(unverified > 0, EstimateReason::UnverifiedNaf)
+        .build();
     if unverified > 0 {
         d.note = Some(format!("{unverified} NAF code(s) not verified."));
     }
+    d.meaning_fr = Some(shannon_meaning(sections.len(), "sections NAF"));
     out.push(d);
 
     let implemented: Vec<&Synergy> = register
@@ -334,7 +426,13 @@ pub fn indicators_with(
         implemented.len(),
         mats.len()
     )];
-    d.estimate = implemented.iter().any(|s| is_demo(s));
+    d.estimate = Reasons::new()
+        .when(
+            implemented.iter().any(|s| is_demo(s)),
+            EstimateReason::DemonstrationRegister,
+        )
+        .build();
+    d.meaning_fr = Some(shannon_meaning(mats.len(), "matières"));
     if implemented.is_empty() {
         d.note = Some("No implemented synergy recorded.".into());
     }
@@ -357,7 +455,10 @@ pub fn indicators_with(
         "Mean number of actors involved per synergy not abandoned.",
     );
     c.inputs = vec![format!("{} synergies not abandoned", active.len())];
-    c.estimate = active_demo;
+    c.estimate = Reasons::new()
+        .when(active_demo, EstimateReason::DemonstrationRegister)
+        .build();
+    c.meaning_fr = Some("Nombre moyen d'entreprises et d'organisations engagées dans une même synergie (2 au minimum).".into());
     if active.is_empty() {
         c.note = Some("No synergy recorded.".into());
     }
@@ -386,7 +487,10 @@ pub fn indicators_with(
         "Density of the graph whose nodes are the actors of synergies not abandoned and whose edges join two actors of a same synergy: 2E / (N (N − 1)).",
     );
     c.inputs = vec![format!("{} actors, {} links", nodes.len(), edges.len())];
-    c.estimate = active_demo;
+    c.estimate = Reasons::new()
+        .when(active_demo, EstimateReason::DemonstrationRegister)
+        .build();
+    c.meaning_fr = Some("De 0 (aucun lien) à 1 (chaque acteur coopère avec tous les autres) : part des paires d'acteurs liées par une synergie.".into());
     if nodes.len() < 2 {
         c.note = Some("Fewer than two actors in recorded synergies.".into());
     }
@@ -405,7 +509,28 @@ pub fn indicators_with(
         flows_input,
         format!("{loops} loops, distances by {}", m.method().as_str()),
     ];
-    l.estimate = flows_estimate || m.method() == Method::CrowFlies;
+    let mut reasons = Reasons::new();
+    flow_reasons(&mut reasons);
+    reasons.when(m.method() == Method::CrowFlies, EstimateReason::CrowFlies);
+    if dist_tonnes > 0.0 {
+        reasons
+            .quantity(dist_commune_t, true)
+            .quantity(dist_tonnes - dist_commune_t, false);
+    }
+    l.estimate = reasons.build();
+    if let Some(e) = l.estimate.as_mut() {
+        // Published to the nearest tenth (a finer share would give one company's part).
+        e.commune_precision_share = e.commune_precision_share.map(|x| (x * 10.0).round() / 10.0);
+    }
+    let commune_share = if dist_tonnes > 0.0 {
+        dist_commune_t / dist_tonnes
+    } else {
+        0.0
+    };
+    l.meaning_fr = Some(format!(
+        "Distance moyenne (pondérée par le tonnage) entre un flux sortant et son repreneur potentiel le plus proche ; environ {} % de ce tonnage a au moins une extrémité placée au centre de sa commune, où la distance est imprécise (elle vaut 0 quand les deux extrémités sont au centre de la même commune).",
+        (commune_share * 10.0).round() * 10.0
+    ));
     if m.method() == Method::CrowFlies {
         l.note = Some(
             "Distances estimated as the crow flies × circuity (no road network imported).".into(),
@@ -426,7 +551,10 @@ pub fn indicators_with(
     l.inputs = vec![format!(
         "{epci_known} loops with both intercommunalities known"
     )];
-    l.estimate = flows_estimate;
+    let mut reasons = Reasons::new();
+    flow_reasons(&mut reasons);
+    l.estimate = reasons.build();
+    l.meaning_fr = Some("Part des couples flux sortant – repreneur potentiel le plus proche situés dans la même communauté de communes.".into());
     out.push(l);
 
     // Programme counts.
@@ -458,9 +586,15 @@ pub fn indicators_with(
     Ok(IndicatorsReport {
         territory: t.manifest.name.clone(),
         method: m.method(),
-        estimate: out.iter().any(|i| i.estimate) || programme.estimate,
+        estimate: out.iter().any(|i| i.estimate.is_some()) || programme.estimate,
         indicators: out,
         programme,
         reference: KORHONEN_2001.into(),
+        computed_on: crate::io::date::today(),
+        flows_file_date: std::fs::metadata(t.dir.join(&t.manifest.files.flows))
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| crate::io::date::utc_date(d.as_secs())),
     })
 }

@@ -4,6 +4,7 @@
 // the printable sheet (print.html?view=indicators).
 import { get, errorMessage } from './api.js';
 import { t, num, esc } from './i18n.js';
+import { estimateText } from './estimate.js';
 
 /** Principles in the order shown. */
 export const PRINCIPLES = ['roundput', 'diversity', 'cooperation', 'locality'];
@@ -46,7 +47,7 @@ function methodText(report, circuity) {
   return report.method === 'road' ? t('plan.method.road') : t('plan.method.crow_flies', { c: num(circuity ?? 1.3, 1) });
 }
 
-function indicator(ind, report) {
+function indicator(ind, report, print) {
   const text = formatValue(ind);
   const value = text === null ? `<span class="value none">${esc(noValue(ind, report))}</span>` : `<span class="value">${esc(text)}</span>`;
   const def = t(`ind.def.${ind.key}`);
@@ -55,7 +56,9 @@ function indicator(ind, report) {
     <div class="label">${esc(ind.label_fr)}</div>
     <div>${value}${ind.estimate && text !== null ? ` <span class="estimate">${t('estimate')}</span>` : ''}</div>
     <p class="def">${esc(def === `ind.def.${ind.key}` ? ind.definition : def)}</p>
-    <details class="small"><summary>${t('ind.inputs')}</summary><ul lang="en">${inputs.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></details>
+    ${ind.meaning_fr ? `<p class="small meaning">${esc(ind.meaning_fr)}</p>` : ''}
+    ${ind.estimate && text !== null ? `<p class="small estimate-why">${esc(estimateText(ind.estimate))}</p>` : ''}
+    ${print ? '' : `<details class="small"><summary>${t('ind.inputs')}</summary><ul lang="en">${inputs.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></details>`}
   </div>`;
 }
 
@@ -77,15 +80,16 @@ function programme(report) {
   return `<h3>${t('ind.programme')}${demo}</h3><table class="figures" id="ind-programme"><tbody>${rows}</tbody></table>${after}`;
 }
 
-/** The indicators report as HTML (no title). `circuity` labels the crow-flies method. */
-export function indicatorsHtml(report, circuity) {
+/** The indicators report as HTML (no title). `circuity` labels the crow-flies method; `print`
+ * leaves out the computation details (in English) for the printable sheet, entirely French. */
+export function indicatorsHtml(report, circuity, print = false) {
   const crow = report.method !== 'road';
   const method = `<p class="method" id="ind-method">${crow ? `<span class="estimate">${t('estimate')}</span> ` : ''}${esc(t('ind.method', { m: methodText(report, circuity) }))}</p>`;
   const note = report.estimate ? `<p class="small"><span class="estimate">${t('estimate')}</span> ${t('ind.estimate_note')}</p>` : '';
   const principles = PRINCIPLES.map((pr) => {
     const list = (report.indicators || []).filter((i) => i.principle === pr);
     if (!list.length) return '';
-    return `<section class="principle" data-principle="${pr}"><h3>${t(`ind.principle.${pr}`)}</h3><p class="pdef">${t(`ind.pdef.${pr}`)}</p>${list.map((i) => indicator(i, report)).join('')}</section>`;
+    return `<section class="principle" data-principle="${pr}"><h3>${t(`ind.principle.${pr}`)}</h3><p class="pdef">${t(`ind.pdef.${pr}`)}</p>${list.map((i) => indicator(i, report, print)).join('')}</section>`;
   }).join('');
   return `<div class="indicators">${method}${note}${principles}${programme(report)}
     <p class="source">${t('ind.reference')} : ${esc(report.reference || '')}</p></div>`;

@@ -57,6 +57,12 @@ function render() {
   document.body.dataset.ready = '1';
 }
 
+/** A YYYY-MM-DD date in French words ("3 décembre 2026"). */
+function frenchDate(iso) {
+  const d = new Date(`${iso}T12:00:00Z`);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
 async function renderIndicators() {
   const el = document.getElementById('sheet');
   try {
@@ -64,8 +70,9 @@ async function renderIndicators() {
     document.title = t('ind.print_title', { name: terr.name });
     el.innerHTML = `<header><h1>${esc(t('ind.print_title', { name: terr.name }))}</h1>
       <p class="small">${t('ind.intro')}</p>
+      <p class="small" id="ind-dated">${esc(t('ind.dated', { on: frenchDate(report.computed_on), data: report.flows_file_date ? frenchDate(report.flows_file_date) : t('ind.undated') }))}</p>
       <button type="button" id="print" class="noprint">${t('print.print')}</button></header>
-      ${indicatorsHtml(report, terr.distances?.circuity)}
+      ${indicatorsHtml(report, terr.distances?.circuity, true)}
       <p class="small">${esc(terr.attribution || '')}</p>`;
     el.querySelectorAll('details').forEach((d) => (d.open = true));
     document.getElementById('print').addEventListener('click', () => window.print());

@@ -51,6 +51,9 @@ pub struct Side {
     pub in_territory: bool,
     /// Whether the flow is a demonstration or estimated value.
     pub estimate: bool,
+    /// Whether the side is recorded data: an in flow of flows.csv (`true`), or only a material
+    /// a site's `accepts` list names (`false`, a potential taker).
+    pub recorded: bool,
 }
 
 /// The out and in sides of a territory's potential exchanges, and the points of those that have
@@ -136,6 +139,7 @@ pub fn sides(t: &Territory) -> (Vec<Side>, Vec<Side>) {
             epci,
             in_territory,
             estimate: f.estimate,
+            recorded: true,
         };
         match f.direction {
             Direction::Out if tonnes.is_some() => outs.push(side),
@@ -161,6 +165,7 @@ pub fn sides(t: &Territory) -> (Vec<Side>, Vec<Side>) {
                     epci: epci.clone(),
                     in_territory,
                     estimate: false,
+                    recorded: false,
                 });
             }
         }
