@@ -62,9 +62,12 @@
 )]
 #![forbid(unsafe_code)]
 
+mod budget;
 pub mod check;
+mod construct;
 pub mod error;
 pub mod formats;
+pub mod generate;
 mod hgs;
 mod instance;
 mod ls;
@@ -77,17 +80,44 @@ mod split;
 #[cfg(test)]
 mod testutil;
 
+pub use budget::StopReason;
 pub use check::{CheckReport, check};
 pub use error::{Error, FormatError};
-pub use hgs::{SolverParams, WORK_PER_SECOND};
+pub use hgs::{SolverParams, WORK_PER_SECOND, work_for};
 pub use matrix::{CostMatrix, DenseMatrix, Method};
 pub use model::{DIMS, Problem, Stop, TimeWindow, VehicleType};
 pub use solution::{Binding, Round, Solution, Unassigned, UnassignedReason, Visit, VisitKind};
 
 use instance::{BIG, DUMP, EPS, Inst, Seg};
 
-/// Granular neighbourhood size (nearest customers considered for each customer's moves).
+/// Granular neighbourhood size (nearest customers considered for each customer's moves) up to
+/// 400 customers (see [`granular_size`]).
 const GRANULAR: usize = 20;
+/// Least granular neighbourhood size on large instances.
+const GRANULAR_MIN: usize = 12;
+
+/// How a search went: time used against the time granted, time to the first feasible
+/// solution, what stopped it. Measured on the wall clock, so not part of the [`Solution`] (which
+/// a deterministic budget reproduces exactly).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SolveStats {
+    /// Seconds from the call to [`solve_with_stats`] to its return.
+    pub elapsed_s: f64,
+    /// Seconds at which the search was to stop on the clock (the time limit minus its margin),
+    /// if the clock could stop it.
+    pub deadline_s: Option<f64>,
+    /// Seconds from the call to the first feasible solution met, if any.
+    pub first_feasible_s: Option<f64>,
+    /// What ended the search.
+    pub stopped_by: StopReason,
+    /// Genetic iterations (offspring educated).
+    pub iterations: u64,
+    /// Work units spent (move evaluations).
+    pub work: u64,
+    /// Individuals of the first initial population (fewer than 25 when the budget is short
+    /// for the instance's size).
+    pub initial_population: usize,
+}
 
 /// Solves `problem` with travel costs from `matrix` (square, indexed by the problem's locations).
 ///
@@ -100,6 +130,17 @@ pub fn solve(
     matrix: &dyn CostMatrix,
     params: &SolverParams,
 ) -> Result<Solution, Error> {
+    solve_with_stats(problem, matrix, params).map(|(s, _)| s)
+}
+
+/// [`solve`], with the statistics of the search. The time limit counts from this call: the
+/// instance's preparation (its matrices, neighbour lists) is part of the budget.
+pub fn solve_with_stats(
+    problem: &Problem,
+    matrix: &dyn CostMatrix,
+    params: &SolverParams,
+) -> Result<(Solution, SolveStats), Error> {
+    let budget = budget::Budget::new(params, std::time::Instant::now());
     if matrix.rows() != matrix.cols() {
         return Err(Error::Invalid(format!(
             "the cost matrix must be square ({} × {})",
@@ -118,21 +159,54 @@ pub fn solve(
             Some(reason) => unassigned.push(Unassigned { stop: c, reason }),
         }
     }
-    let inst = Inst::new(problem, matrix, &customers, GRANULAR);
-    let (slots, iterations, work) = if inst.n == 0 {
-        (vec![Vec::new(); inst.slots.len()], 0, 0)
+    drop(probe);
+    let inst = Inst::new(problem, matrix, &customers, granular_size(customers.len()));
+    let (slots, stats) = if inst.n == 0 {
+        let stats = hgs::RunStats {
+            stop: StopReason::Empty,
+            ..Default::default()
+        };
+        (vec![Vec::new(); inst.slots.len()], stats)
     } else {
-        let (best, stats) = hgs::run(&inst, params);
+        let (best, stats) = hgs::run(&inst, params, &budget);
         let mut slots = best.slots.clone();
         if !best.feasible {
             remove_until_feasible(&inst, &mut slots, &mut unassigned);
         }
-        (slots, stats.iterations, stats.work)
+        (slots, stats)
     };
     unassigned.sort_by_key(|u| u.stop);
-    Ok(build(
-        &inst, problem, matrix, &slots, unassigned, iterations, work,
-    ))
+    let solution = build(
+        &inst,
+        problem,
+        matrix,
+        &slots,
+        unassigned,
+        stats.iterations,
+        stats.work,
+    );
+    let report = SolveStats {
+        elapsed_s: budget.elapsed(),
+        deadline_s: budget.deadline.map(|_| budget.span()),
+        first_feasible_s: stats.first_feasible_s,
+        stopped_by: stats.stop,
+        iterations: stats.iterations,
+        work: stats.work,
+        initial_population: stats.initial,
+    };
+    Ok((solution, report))
+}
+
+/// Granular neighbourhood size for `n` customers: [`GRANULAR`] up to 400 customers, then
+/// narrowing slowly (a move's neighbours are the closest customers, and on large instances the
+/// few closest carry almost every improving move), never below [`GRANULAR_MIN`].
+fn granular_size(n: usize) -> usize {
+    if n <= 400 {
+        GRANULAR
+    } else {
+        let k = GRANULAR as f64 * (400.0 / n as f64).powf(0.25);
+        (k.round() as usize).max(GRANULAR_MIN)
+    }
 }
 
 /// Why stop `c` cannot be served even alone, if so.
