@@ -23,12 +23,22 @@
 //! visits each customer once within the fleet, by an exact-cover search with a Lagrangian bound
 //! (`pool.rs`), and its solution joins the population.
 //!
-//! Determinism: for a given problem, matrix and seed, the search is a pure function of the
-//! random generator and of its stopping rule. It stops at the first of: `max_iterations`
-//! genetic iterations, a work budget counted in move evaluations (by default
-//! `time_limit_s ×` [`WORK_PER_SECOND`]), and the wall-clock time limit. The first two are
-//! deterministic; the result differs between runs only when the clock ends the search first (a
-//! slow or loaded machine).
+//! Initial solutions come from Clarke and Wright's savings over the granular neighbour pairs
+//! (randomised for the rest of the initial population on large instances, `construct.rs`), and
+//! the initial population is as large as a share of the budget allows.
+//!
+//! Stopping rule (`budget.rs`): by default the wall clock. A search given `time_limit_s`
+//! seconds stops at that limit minus a small margin (1 %, 2–20 ms), counted from the call to
+//! [`solve`], whatever the machine: the deadline is passed down to the local search, the
+//! annealing and the set partitioning, which read the clock every few hundred moves. Why the
+//! clock by default: a user (or the server) grants seconds, and a work budget calibrated on one
+//! machine gives away a large share of them on a faster one and overruns them on a slower one.
+//! The price is that two runs with the same seed may differ. For a result that depends on the
+//! seed only, give a work budget counted in move evaluations
+//! ([`SolverParams::deterministic`]: `seconds ×` [`WORK_PER_SECOND`]) or an iteration count,
+//! with an infinite time limit; with both a work budget and a time limit, the first to run out
+//! ends the search. [`solve_with_stats`] reports the time used, the deadline, the time to the
+//! first feasible solution and what stopped the search.
 //!
 //! [`check()`] is an independent feasibility checker that recomputes every round from the problem
 //! and the matrix. [`formats`] reads CVRPLIB and Solomon benchmark files.
