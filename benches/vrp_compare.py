@@ -10,6 +10,12 @@ Usage:
     python3 -m venv .vrpenv && .vrpenv/bin/pip install pyvrp pyvroom ortools
     .vrpenv/bin/python benches/vrp_compare.py [--all] [--solomon] [--budgets 1,10]
         [--solvers boucle,pyvrp,vroom,ortools] [--bench-dir ../shared/bench]
+        [--generated 500,1000 [--gen-variants uc,ue,cc,ce] [--gen-seed 1]]
+
+Generated instances (--generated N,…): `boucle vrp generate` writes, for each size N, one CVRPLIB
+instance per variant (u/c: uniform or clustered customers, c/e: central or eccentric depot), seed
+--gen-seed. They have no best known solution: their gap is to the best cost any solver found in
+this run at any budget (labelled "best of run").
 
 Fleet (--fleet): the best-known solutions of the Augerat A, B and P sets use exactly the k
 vehicles of the instance name (e.g. P-n55-k15: 15), while the files do not state a fleet; with an
@@ -19,8 +25,12 @@ the BKS problem. By default (--fleet name) every solver gets k vehicles on A/B/P
 the file's fleet. --fleet file uses the file's fleet everywhere: a result below the BKS with more
 routes than k is then flagged "other problem" and left out of the means.
 
-boucle runs with --wall-clock: like the other solvers it stops on the clock, not on its
-deterministic work budget.
+boucle runs with its default stop, the clock (the time limit minus a small margin), like the
+other solvers. Its own report gives the time it used against the time granted and, with the first
+feasible solution's time, the summary at the end (PyVRP's time to its first feasible solution is
+summed from its iteration statistics, setup excluded).
+
+Size classes of the summary: n <= 250, 250 < n <= 500, 500 < n <= 1000 (n customers).
 
 Solvers that cannot be imported are reported as unavailable. Exits with status 2 when the
 benchmark folder is absent.
@@ -141,6 +151,8 @@ def evaluate(inst, routes):
 # ---------------------------------------------------------------- solvers
 
 BOUCLE = REPO / "target" / "release" / "boucle"
+# What the last solver run reported besides its routes: seconds used, first feasible solution.
+EXTRA = {}
 
 
 def run_boucle(path, inst, budget, seed):
@@ -148,14 +160,18 @@ def run_boucle(path, inst, budget, seed):
     if not exe.exists():
         raise RuntimeError(f"{exe} missing: run `cargo build --release`")
     cmd = [str(exe), "vrp", "solve", str(path), "--time-limit", str(budget),
-           "--seed", str(seed), "--json", "--wall-clock"]
+           "--seed", str(seed), "--json"]
     if inst.get("vehicles"):
         cmd += ["--vehicles", str(inst["vehicles"])]
     out = subprocess.run(cmd, capture_output=True, text=True,
                          env={**os.environ, "RAYON_NUM_THREADS": "1"}, timeout=budget * 5 + 60)
     if out.returncode != 0:
         raise RuntimeError(out.stderr.strip()[-300:])
-    return json.loads(out.stdout)["routes"]
+    js = json.loads(out.stdout)
+    st = js.get("stats") or {}
+    EXTRA["used_s"] = st.get("elapsed_s")
+    EXTRA["first_feasible_s"] = st.get("first_feasible_s")
+    return js["routes"]
 
 
 def scale(inst):
@@ -214,6 +230,13 @@ def run_pyvrp(path, inst, budget, seed):
                 d = mat[row[a]][row[b]]
                 m.add_edge(ends[a], ends[b], distance=d, duration=d)
     res = m.solve(stop=MaxRuntime(budget), seed=seed, display=False)
+    EXTRA["used_s"] = getattr(res, "runtime", None)
+    t = 0.0
+    for rt, d in zip(res.stats.runtimes, res.stats.data):
+        t += rt
+        if d.best_feas:
+            EXTRA["first_feasible_s"] = t
+            break
     order = [dep] + inst["customers"]  # PyVRP numbers depots first, then clients
     def visits(r):
         if hasattr(r, "visits"):  # PyVRP < 0.13: location indices, depots first
@@ -302,6 +325,8 @@ def run_ortools(path, inst, budget, seed):
     return routes
 
 
+SIZE_CLASSES = [(0, 250, "<= 250"), (250, 500, "250-500"), (500, 1000, "500-1000")]
+
 SOLVERS = {"boucle": run_boucle, "pyvrp": run_pyvrp, "vroom": run_vroom, "ortools": run_ortools}
 IMPORTS = {"pyvrp": "pyvrp", "vroom": "vroom", "ortools": "ortools"}
 
@@ -321,6 +346,13 @@ def main():
     ap.add_argument("--boucle", default=str(BOUCLE), help="boucle binary (default: target/release/boucle)")
     ap.add_argument("--fleet", choices=["name", "file"], default="name",
                     help="A/B/P fleet: k of the instance name (default, the BKS problem) or the file's")
+    ap.add_argument("--generated", default="",
+                    help="sizes of generated instances to add, e.g. 500,1000 (boucle vrp generate)")
+    ap.add_argument("--gen-variants", default="uc,ue,cc,ce",
+                    help="generated variants: u/c customers uniform/clustered, c/e depot central/eccentric")
+    ap.add_argument("--gen-seed", type=int, default=1)
+    ap.add_argument("--gen-dir", default=None, help="where generated files go (default: a temporary folder)")
+    ap.add_argument("--no-anchors", action="store_true", help="only the generated instances")
     a = ap.parse_args()
     BOUCLE = a.boucle
     bench = Path(a.bench_dir)
@@ -332,7 +364,9 @@ def main():
     rows = list(csv.DictReader(bks_file.open()))
     bks = {r["instance"]: r for r in rows}
     names = []
-    if a.instances:
+    if a.no_anchors:
+        pass
+    elif a.instances:
         names = a.instances.split(",")
     elif a.all:
         names = [r["instance"] for r in rows if r["set"] != "solomon" and r["path"]]
@@ -344,6 +378,22 @@ def main():
                 print(f"note: anchor {n} is not in {bench}; skipped")
     if a.solomon:
         names += [r["instance"] for r in rows if r["set"] == "solomon"]
+    if a.generated:
+        import tempfile
+        gdir = Path(a.gen_dir or tempfile.mkdtemp(prefix="boucle-gen-"))
+        gdir.mkdir(parents=True, exist_ok=True)
+        for size in [int(x) for x in a.generated.split(",") if x]:
+            for v in a.gen_variants.split(","):
+                layout = {"u": "uniform", "c": "clustered"}[v[0]]
+                depot = {"c": "central", "e": "eccentric"}[v[1]]
+                path = gdir / f"gen-{size}-{v}-s{a.gen_seed}.vrp"
+                subprocess.run([str(BOUCLE), "vrp", "generate", "--customers", str(size),
+                                "--layout", layout, "--depot", depot, "--seed", str(a.gen_seed),
+                                "-o", str(path)], check=True, capture_output=True)
+                name = Path(path).read_text().splitlines()[0].split(":", 1)[1].strip()
+                bks[name] = {"instance": name, "set": "G", "n": str(size), "bks": "",
+                             "path": str(path.resolve())}
+                names.append(name)
     budgets = [float(b) for b in a.budgets.split(",")]
     solvers = []
     for s in a.solvers.split(","):
@@ -358,7 +408,7 @@ def main():
     for b in budgets:
         for n in names:
             r = bks[n]
-            path = bench / "cvrplib" / r["path"]
+            path = bench / "cvrplib" / r["path"]  # an absolute path (generated) stays as it is
             inst = read_solomon(path) if r["set"] == "solomon" else read_cvrplib(path)
             m = re.search(r"-k(\d+)$", n)
             k_name = int(m.group(1)) if m else None
@@ -369,13 +419,15 @@ def main():
                 inst["vehicles"] = k_name
             for s in solvers:
                 t0 = time.time()
+                EXTRA.clear()
                 try:
                     routes = SOLVERS[s](path, inst, b, a.seed)
                     cost, errs = evaluate(inst, routes)
                 except Exception as e:  # noqa: BLE001
                     cost, errs = None, [f"{e.__class__.__name__}: {e}"]
                 el = time.time() - t0
-                gap = None if cost is None or errs else 100 * (cost - float(r["bks"])) / float(r["bks"])
+                ref = float(r["bks"]) if r["bks"] else None
+                gap = None if cost is None or errs or ref is None else 100 * (cost - ref) / ref
                 nr = sum(1 for x in routes if x) if cost is not None else None
                 # Below the BKS with more routes than the BKS's k: a solution of another problem
                 # (unbounded fleet), not a better solution of the BKS problem.
@@ -383,11 +435,26 @@ def main():
                          and k_name is not None and nr > k_name)
                 results.append(dict(instance=n, budget=b, solver=s, cost=cost, gap=gap,
                                     errors=errs[:3], elapsed=el, routes=nr, k=k_name,
-                                    fleet=inst["vehicles"], other_problem=other))
-                g = "infeasible: " + "; ".join(errs[:2]) if errs else f"{gap:6.2f} %"
+                                    fleet=inst["vehicles"], other_problem=other,
+                                    n=len(inst["customers"]), used_s=EXTRA.get("used_s"),
+                                    first_feasible_s=EXTRA.get("first_feasible_s")))
+                if errs:
+                    g = "infeasible: " + "; ".join(errs[:2])
+                elif gap is None:
+                    g = "(no BKS)"
+                else:
+                    g = f"{gap:6.2f} %"
                 if other:
                     g += " (other problem: more routes than k)"
                 print(f"{b:>5.0f}s {n:<12} {s:<8} cost {cost if cost is None else round(cost, 2)!s:>10}  gap {g}  routes {nr}/k {k_name}  ({el:.1f} s)", flush=True)
+    # Generated instances: gap to the best cost any solver found in this run, at any budget.
+    for n in {r["instance"] for r in results if not bks[r["instance"]]["bks"]}:
+        ok = [r["cost"] for r in results if r["instance"] == n and r["cost"] is not None and not r["errors"]]
+        if ok:
+            bks[n]["bks"] = f"{min(ok):.0f} (best of run)"
+            for r in results:
+                if r["instance"] == n and r["cost"] is not None and not r["errors"]:
+                    r["gap"] = 100 * (r["cost"] - min(ok)) / min(ok)
     print()
     print(f"fleet: {a.fleet} (A/B/P: {'k of the name' if a.fleet == 'name' else 'as in the file'});"
           " cells: gap to BKS (routes)")
@@ -427,6 +494,26 @@ def main():
             for f in fams:
                 fs = [r for r in sel if bks[r["instance"]]["set"] == f]
                 print(f"| {b:g} s | mean {f} ({len({r['instance'] for r in fs})}) | | | " + " | ".join(mean_cells(fs)) + " |")
+        for lo, hi, label in SIZE_CLASSES:
+            cs = [r for r in sel if lo < r["n"] <= hi]
+            if cs:
+                print(f"| {b:g} s | mean n {label} ({len({r['instance'] for r in cs})}) | | | " + " | ".join(mean_cells(cs)) + " |")
+    print()
+    print("Time used vs granted, and time to the first feasible solution (s; boucle: its own report,"
+          " from the call to solve; PyVRP: its runtime and iteration statistics, setup excluded):")
+    for s in solvers:
+        for b in budgets:
+            rs = [r for r in results if r["solver"] == s and r["budget"] == b and r["used_s"] is not None]
+            if not rs:
+                continue
+            used = [r["used_s"] for r in rs]
+            over = max(u - b for u in used)
+            print(f"  {s:<7} {b:g} s: used {min(used):.3f}-{max(used):.3f} s (mean {sum(used) / len(used) / b:.1%}"
+                  f" of the budget, worst {1000 * over:+.0f} ms vs the budget) over {len(rs)} runs")
+            for lo, hi, label in SIZE_CLASSES[2:]:
+                ff = [r["first_feasible_s"] for r in rs if lo < r["n"] <= hi and r["first_feasible_s"] is not None]
+                if ff:
+                    print(f"          first feasible at n {label}: {min(ff):.3f}-{max(ff):.3f} s over {len(ff)} runs")
     for b in budgets:
         for s in solvers:
             miss = [r for r in results if r["budget"] == b and r["solver"] == s

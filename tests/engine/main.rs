@@ -6,3 +6,4 @@ mod common;
 mod api;
 mod formats;
 mod oracle;
+mod scale;

@@ -6,12 +6,12 @@
 //! (see [`super::ruin`]) from the best solution; four times, set partitioning over the pool of
 //! routes met (see [`super::pool`]).
 
-use std::time::Instant;
-
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
 
+use super::budget::{Budget, StopReason};
+use super::construct::savings_tour;
 use super::instance::{DUMP, Inst, Pen, Viol};
 use super::ls::Ls;
 use super::pool::RoutePool;
@@ -19,23 +19,58 @@ use super::ruin::{Adjacency, Anneal};
 use super::split::{assign, split};
 
 /// Search parameters.
+///
+/// The default stop is the wall clock: a search given `time_limit_s` seconds stops at that
+/// limit minus a small margin (1 %, 2–20 ms) kept for building the answer, on any machine, and
+/// reads the clock often enough inside its long phases (initial population, local search,
+/// ruin and recreate, set partitioning) never to run more than a few milliseconds over. Its
+/// result then depends on the machine's speed and load. For a result that depends on the seed
+/// only, give a work budget ([`SolverParams::deterministic`]) or an iteration count, with an
+/// infinite time limit.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SolverParams {
-    /// Wall-clock budget (s): the search never runs longer (plus the last iteration).
+    /// Wall-clock budget (s), counted from the call to `solve`; infinite: no clock stop.
     pub time_limit_s: f64,
     /// Seed of the random generator.
     pub seed: u64,
     /// Stop after this many genetic iterations (deterministic stop).
     pub max_iterations: Option<u64>,
-    /// Work budget in move evaluations (deterministic stop); `None` derives it from the time
-    /// limit with [`WORK_PER_SECOND`]. Use `Some(u64::MAX)` to stop on time only.
+    /// Work budget in move evaluations (deterministic stop); `None`: no work budget (the
+    /// clock or the iteration count stops the search).
     pub max_work: Option<u64>,
 }
 
-/// Work units (move evaluations) per second of time limit used for the default work budget:
-/// about the engine's rate on one core of a current machine, so that the deterministic work
-/// budget ends the search near the time limit; on a slower or busier machine the clock ends it
-/// first.
+impl SolverParams {
+    /// A deterministic search of about `seconds` of work: a work budget of `seconds ×`
+    /// [`WORK_PER_SECOND`] move evaluations and no clock, so that a seed gives the same result
+    /// on any machine (in more or less time than `seconds`, depending on the machine).
+    pub fn deterministic(seconds: f64, seed: u64) -> SolverParams {
+        SolverParams {
+            time_limit_s: f64::INFINITY,
+            seed,
+            max_iterations: None,
+            max_work: Some(work_for(seconds)),
+        }
+    }
+}
+
+/// The work budget that lasts about `seconds` (see [`WORK_PER_SECOND`]); at least one unit.
+pub fn work_for(seconds: f64) -> u64 {
+    if seconds.is_finite() && seconds > 0.0 {
+        ((seconds * WORK_PER_SECOND) as u64).max(1)
+    } else if seconds.is_finite() || seconds.is_nan() {
+        1
+    } else {
+        u64::MAX
+    }
+}
+
+/// Work units (move evaluations) per second used to turn seconds into a deterministic work
+/// budget ([`SolverParams::deterministic`]): about the engine's rate on one core of a current
+/// machine on instances of a hundred customers, so that such a budget lasts roughly the seconds
+/// asked for there. The rate falls as instances grow (about 12 M units per second of CPU on the
+/// generated 1,000-customer instances of the benchmarks): a deterministic budget then lasts
+/// longer than its seconds.
 pub const WORK_PER_SECOND: f64 = 25.0e6;
 
 impl Default for SolverParams {
@@ -55,6 +90,13 @@ const ELITE: usize = 4;
 const CLOSE: usize = 5;
 const TARGET_FEASIBLE: f64 = 0.2;
 const RESTART_AFTER: u64 = 20_000;
+/// Most of the budget (a share, see [`Budget::progress`]) the initial population may take:
+/// past it, the genetic search starts with the individuals built so far (at least two).
+const INIT_SHARE: f64 = 0.15;
+/// From this many customers on, every initial individual comes from randomised savings; below,
+/// a share n / this of them (the others from random tours, more diverse and cheap to educate
+/// on small instances).
+const SAVINGS_ALL_FROM: usize = 500;
 /// The annealing phases, as shares of the budget (time or work, whichever is further along):
 /// at the start of each, the genetic search hands its best solution to simulated annealing over
 /// ruin-and-recreate moves (see [`sisr`]) until the phase's end; the result, after local search,
@@ -65,6 +107,15 @@ const RESTART_AFTER: u64 = 20_000;
 /// search alone (1316–1318). Not used with time windows (Solomon:
 /// slightly worse) or a balance term (the annealing's objective has none).
 const ANNEAL_PHASES: [(f64, f64); 3] = [(0.1, 0.3), (0.4, 0.6), (0.7, 0.9)];
+/// From this many customers on, one long annealing phase ([`ONE_ANNEAL`]) replaces the three:
+/// there a genetic iteration costs tens of milliseconds and the annealing, given the time, does
+/// better. Measured with a work budget of 50 M units (about 2 s) on generated instances: at
+/// n = 1,000 (uniform, central depot; clustered, eccentric depot) 80,421 and 154,772 with one
+/// phase over 0.05–0.95 against 80,668 and 155,399 with the three; at n = 500 (uniform, central)
+/// 44,884 against 44,581.
+const ONE_ANNEAL_FROM: usize = 750;
+/// The single annealing phase of large instances.
+const ONE_ANNEAL: [(f64, f64); 1] = [(0.05, 0.95)];
 /// When the search runs the set-partitioning step over its pool of routes (see
 /// [`super::pool`]), as shares of the budget: after each annealing phase and near the end.
 /// Measured on CVRPLIB at 10 s, seeds 1–90: A-n63-k10 reaches its optimum 1314 in 74 of 90 runs
@@ -78,6 +129,14 @@ const SP_AT: [f64; 4] = [0.3, 0.6, 0.9, 0.97];
 const SP_SHARE: f64 = 0.0175;
 /// Annealing start temperature, relative to the start solution's cost per customer.
 const T_START: f64 = 1.0;
+/// Annealing start temperature of the single phase of large instances ([`ONE_ANNEAL_FROM`]
+/// customers or more), relative to the same: there a phase makes tens of thousands of moves per
+/// second, too few to cool from [`T_START`]. Measured on the two generated 1,000-customer
+/// instances (clustered customers and eccentric depot; uniform and central), seed 1: with a
+/// work budget of 12.5 M units 155,098 and 80,314 against 155,867 and 80,739 (the start
+/// solution, not improved) from [`T_START`]; with 50 M units 155,074 and 79,926 against 154,772
+/// and 80,421.
+const T_START_LARGE: f64 = 0.1;
 /// Annealing end temperature, relative to the same.
 const T_END: f64 = 0.01;
 
@@ -245,43 +304,21 @@ impl SubPop {
 pub(crate) struct RunStats {
     pub iterations: u64,
     pub work: u64,
+    /// Seconds from the start of the search to its first feasible solution.
+    pub first_feasible_s: Option<f64>,
+    /// Size of the first initial population (it shrinks under tight budgets).
+    pub initial: usize,
+    /// What ended the search.
+    pub stop: StopReason,
 }
 
-struct Budget {
-    start: Instant,
-    time_limit: f64,
-    max_work: u64,
-    max_iter: u64,
-}
-
-impl Budget {
-    /// Share of the budget used (time or work, whichever is further).
-    fn progress(&self, work: u64) -> f64 {
-        let t = self.start.elapsed().as_secs_f64() / self.time_limit.max(1e-9);
-        let w = work as f64 / self.max_work.max(1) as f64;
-        t.max(w)
-    }
-
-    fn over(&self, it: u64, work: u64) -> bool {
-        it >= self.max_iter
-            || work >= self.max_work
-            || self.start.elapsed().as_secs_f64() >= self.time_limit
-    }
-}
-
-/// Runs the genetic search; returns the best solution found (feasible if one was found).
-pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
-    let budget = Budget {
-        start: Instant::now(),
-        time_limit: params.time_limit_s.max(0.0),
-        max_work: params
-            .max_work
-            .unwrap_or_else(|| (params.time_limit_s.max(0.0) * WORK_PER_SECOND) as u64),
-        max_iter: params.max_iterations.unwrap_or(u64::MAX),
-    };
+/// Runs the genetic search within `budget`; returns the best solution found (feasible if one
+/// was found).
+pub(crate) fn run(inst: &Inst, params: &SolverParams, budget: &Budget) -> (Indiv, RunStats) {
     let mut rng = Pcg64::seed_from_u64(params.seed);
     let mut pen = inst.initial_pen();
     let mut ls = Ls::new(inst, pen);
+    ls.set_deadline(budget.deadline);
     let split_ty = inst.slots[0];
     let n = inst.n;
     let mut feas = SubPop::default();
@@ -305,14 +342,27 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
             Indiv::new(inst, pen, ls.export())
         };
 
+    let phases: &[(f64, f64)] = if n >= ONE_ANNEAL_FROM {
+        &ONE_ANNEAL
+    } else {
+        &ANNEAL_PHASES
+    };
     let mut split_work = 0u64;
     let mut phase = 0usize;
     let mut it = 0u64;
-    let init = MU;
+    // The initial population: up to MU educated individuals, fewer when building them would
+    // take more than INIT_SHARE of the budget (large instances, short budgets).
+    let mut init = MU;
+    let mut init_until = INIT_SHARE;
     let mut k = 0;
+    // Share of the initial individuals built from randomised savings rather than random tours.
+    let savings_share = (n as f64 / SAVINGS_ALL_FROM as f64).min(1.0);
     loop {
         let work = ls.work + split_work;
-        if budget.over(it, work) && (best.is_some() || k > 0) {
+        if let Some(why) = budget.over(it, work)
+            && (best.is_some() || k > 0)
+        {
+            stats.stop = why;
             break;
         }
         if use_pool
@@ -323,19 +373,15 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
         {
             // Set partitioning over the pool of routes met.
             sp_next += 1;
-            let cap = budget
-                .max_work
-                .min((budget.time_limit * WORK_PER_SECOND) as u64);
-            let deadline = std::time::Duration::try_from_secs_f64(budget.time_limit)
-                .ok()
-                .and_then(|d| budget.start.checked_add(d));
+            let cap = budget.max_work.min(work_for(budget.span()));
+            let deadline = budget.deadline;
             let res = pool.solve(inst, b.base, (cap as f64 * SP_SHARE) as u64, deadline);
             split_work += res.work;
             if let Some(slots) = res.slots {
                 let ind = Indiv::new(inst, &pen, slots);
                 if ind.feasible {
                     pool.add(inst, &ind.slots, ind.base);
-                    if consider_best(&mut best, &ind) {
+                    if consider_best(&mut best, &ind, &mut stats, budget) {
                         since_improve = 0;
                     }
                     feas.add(ind);
@@ -343,7 +389,7 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
             }
             continue;
         }
-        if let Some(&(from, until)) = ANNEAL_PHASES.get(phase)
+        if let Some(&(from, until)) = phases.get(phase)
             && inst.balance == 0.0
             && !inst.timed
             && let Some(b) = &best
@@ -358,7 +404,7 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
                 inst,
                 &pen,
                 b.slots.clone(),
-                (&budget, window),
+                (budget, window),
                 &mut rng,
                 &mut total_work,
                 &mut pool,
@@ -373,7 +419,7 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
                     pool_routes(&mut pool, inst, &ind);
                 }
                 if ind.feasible {
-                    if consider_best(&mut best, &ind) {
+                    if consider_best(&mut best, &ind, &mut stats, budget) {
                         since_improve = 0;
                     }
                     feas.add(ind);
@@ -381,20 +427,37 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
             }
             continue;
         }
+        let in_init = k < init && (k < 2 || budget.progress(work) < init_until);
+        if !in_init && k < init {
+            // The budget allows no more initial individuals.
+            init = k;
+        }
+        if stats.initial == 0 && !in_init {
+            stats.initial = k;
+        }
         let giant: Vec<u32> = if k == 0 {
-            // A greedy first tour gives a sound solution even under tiny budgets.
-            greedy_tour(inst)
-        } else if k < init {
-            let mut g: Vec<u32> = (0..n as u32).collect();
-            g.shuffle(&mut rng);
-            g
+            // Savings give a sound first solution even under tiny budgets; with time windows, a
+            // nearest-neighbour tour that follows them.
+            if inst.timed {
+                greedy_tour(inst)
+            } else {
+                savings_tour::<Pcg64>(inst, None)
+            }
+        } else if in_init {
+            if rng.random_bool(savings_share) {
+                savings_tour(inst, Some(&mut rng))
+            } else {
+                let mut g: Vec<u32> = (0..n as u32).collect();
+                g.shuffle(&mut rng);
+                g
+            }
         } else {
             let p1 = tournament(&feas, &infeas, &mut rng);
             let p2 = tournament(&feas, &infeas, &mut rng);
             ox(&p1.giant, &p2.giant, &mut rng)
         };
         k += 1;
-        if k > init {
+        if !in_init {
             it += 1;
         }
         let mut ind = educate(&mut ls, &mut rng, &pen, &giant, &mut split_work);
@@ -417,12 +480,12 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
             }
             if rep.feasible {
                 rep.reprice(&pen);
-                improved |= consider_best(&mut best, &rep);
+                improved |= consider_best(&mut best, &rep, &mut stats, budget);
                 feas.add(rep);
             }
         }
         if ind.feasible {
-            improved |= consider_best(&mut best, &ind);
+            improved |= consider_best(&mut best, &ind, &mut stats, budget);
             feas.add(ind);
         } else {
             ind.reprice(&pen);
@@ -467,10 +530,15 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
             infeas = SubPop::default();
             since_improve = 0;
             k = 0;
+            init = MU;
+            init_until = budget.progress(ls.work + split_work) + INIT_SHARE;
         }
     }
     stats.iterations = it;
     stats.work = ls.work + split_work;
+    if stats.initial == 0 {
+        stats.initial = k;
+    }
     let best = match best {
         Some(b) => b,
         None => {
@@ -515,8 +583,16 @@ fn pool_routes(pool: &mut RoutePool, inst: &Inst, ind: &Indiv) {
     pool.add(inst, &ind.slots, cost);
 }
 
-fn consider_best(best: &mut Option<Indiv>, ind: &Indiv) -> bool {
+fn consider_best(
+    best: &mut Option<Indiv>,
+    ind: &Indiv,
+    stats: &mut RunStats,
+    budget: &Budget,
+) -> bool {
     if best.as_ref().is_none_or(|b| ind.base < b.base - 1e-9) {
+        if best.is_none() {
+            stats.first_feasible_s = Some(budget.elapsed());
+        }
         *best = Some(ind.clone());
         true
     } else {
@@ -630,15 +706,20 @@ fn sisr(
     let mut best = cur.clone();
     let mut best_ok = best.feasible();
     let per_customer = cur.total() / inst.n.max(1) as f64;
-    let (t0, t1) = (T_START * per_customer, T_END * per_customer);
+    let start_temp = if inst.n >= ONE_ANNEAL_FROM {
+        T_START_LARGE
+    } else {
+        T_START
+    };
+    let (t0, t1) = (start_temp * per_customer, T_END * per_customer);
     loop {
         let done = (budget.progress(*work) - window.start) / (window.end - window.start).max(1e-9);
         if done >= 1.0 {
             break;
         }
         let temp = t0 * (t1 / t0).powf(done.max(0.0));
-        // The clock is read once per hundred moves.
-        for _ in 0..100 {
+        // The clock is read once per 25 moves.
+        for _ in 0..25 {
             cand.clone_from(&cur);
             cand.step(&adj, rng, work);
             let u: f64 = rng.random_range(f64::MIN_POSITIVE..1.0);

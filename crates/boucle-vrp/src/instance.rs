@@ -397,8 +397,13 @@ impl Inst {
                         (c1.min(c2), v as u32)
                     })
                     .collect();
-                cand.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-                cand.truncate(k);
+                // The k closest in O(n), then in order (ties by index: deterministic).
+                let cmp = |a: &(f64, u32), b: &(f64, u32)| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1));
+                if k < cand.len() {
+                    cand.select_nth_unstable_by(k, cmp);
+                    cand.truncate(k);
+                }
+                cand.sort_by(cmp);
                 cand.into_iter().map(|x| x.1).collect()
             })
             .collect()

@@ -23,12 +23,22 @@
 //! visits each customer once within the fleet, by an exact-cover search with a Lagrangian bound
 //! (`pool.rs`), and its solution joins the population.
 //!
-//! Determinism: for a given problem, matrix and seed, the search is a pure function of the
-//! random generator and of its stopping rule. It stops at the first of: `max_iterations`
-//! genetic iterations, a work budget counted in move evaluations (by default
-//! `time_limit_s ×` [`WORK_PER_SECOND`]), and the wall-clock time limit. The first two are
-//! deterministic; the result differs between runs only when the clock ends the search first (a
-//! slow or loaded machine).
+//! Initial solutions come from Clarke and Wright's savings over the granular neighbour pairs
+//! (randomised for the rest of the initial population on large instances, `construct.rs`), and
+//! the initial population is as large as a share of the budget allows.
+//!
+//! Stopping rule (`budget.rs`): by default the wall clock. A search given `time_limit_s`
+//! seconds stops at that limit minus a small margin (1 %, 2–20 ms), counted from the call to
+//! [`solve`], whatever the machine: the deadline is passed down to the local search, the
+//! annealing and the set partitioning, which read the clock every few hundred moves. Why the
+//! clock by default: a user (or the server) grants seconds, and a work budget calibrated on one
+//! machine gives away a large share of them on a faster one and overruns them on a slower one.
+//! The price is that two runs with the same seed may differ. For a result that depends on the
+//! seed only, give a work budget counted in move evaluations
+//! ([`SolverParams::deterministic`]: `seconds ×` [`WORK_PER_SECOND`]) or an iteration count,
+//! with an infinite time limit; with both a work budget and a time limit, the first to run out
+//! ends the search. [`solve_with_stats`] reports the time used, the deadline, the time to the
+//! first feasible solution and what stopped the search.
 //!
 //! [`check()`] is an independent feasibility checker that recomputes every round from the problem
 //! and the matrix. [`formats`] reads CVRPLIB and Solomon benchmark files.
@@ -62,9 +72,12 @@
 )]
 #![forbid(unsafe_code)]
 
+mod budget;
 pub mod check;
+mod construct;
 pub mod error;
 pub mod formats;
+pub mod generate;
 mod hgs;
 mod instance;
 mod ls;
@@ -77,17 +90,44 @@ mod split;
 #[cfg(test)]
 mod testutil;
 
+pub use budget::StopReason;
 pub use check::{CheckReport, check};
 pub use error::{Error, FormatError};
-pub use hgs::{SolverParams, WORK_PER_SECOND};
+pub use hgs::{SolverParams, WORK_PER_SECOND, work_for};
 pub use matrix::{CostMatrix, DenseMatrix, Method};
 pub use model::{DIMS, Problem, Stop, TimeWindow, VehicleType};
 pub use solution::{Binding, Round, Solution, Unassigned, UnassignedReason, Visit, VisitKind};
 
 use instance::{BIG, DUMP, EPS, Inst, Seg};
 
-/// Granular neighbourhood size (nearest customers considered for each customer's moves).
+/// Granular neighbourhood size (nearest customers considered for each customer's moves) up to
+/// 400 customers (see [`granular_size`]).
 const GRANULAR: usize = 20;
+/// Least granular neighbourhood size on large instances.
+const GRANULAR_MIN: usize = 12;
+
+/// How a search went: time used against the time granted, time to the first feasible
+/// solution, what stopped it. Measured on the wall clock, so not part of the [`Solution`] (which
+/// a deterministic budget reproduces exactly).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SolveStats {
+    /// Seconds from the call to [`solve_with_stats`] to its return.
+    pub elapsed_s: f64,
+    /// Seconds at which the search was to stop on the clock (the time limit minus its margin),
+    /// if the clock could stop it.
+    pub deadline_s: Option<f64>,
+    /// Seconds from the call to the first feasible solution met, if any.
+    pub first_feasible_s: Option<f64>,
+    /// What ended the search.
+    pub stopped_by: StopReason,
+    /// Genetic iterations (offspring educated).
+    pub iterations: u64,
+    /// Work units spent (move evaluations).
+    pub work: u64,
+    /// Individuals of the first initial population (fewer than 25 when the budget is short
+    /// for the instance's size).
+    pub initial_population: usize,
+}
 
 /// Solves `problem` with travel costs from `matrix` (square, indexed by the problem's locations).
 ///
@@ -100,6 +140,17 @@ pub fn solve(
     matrix: &dyn CostMatrix,
     params: &SolverParams,
 ) -> Result<Solution, Error> {
+    solve_with_stats(problem, matrix, params).map(|(s, _)| s)
+}
+
+/// [`solve`], with the statistics of the search. The time limit counts from this call: the
+/// instance's preparation (its matrices, neighbour lists) is part of the budget.
+pub fn solve_with_stats(
+    problem: &Problem,
+    matrix: &dyn CostMatrix,
+    params: &SolverParams,
+) -> Result<(Solution, SolveStats), Error> {
+    let budget = budget::Budget::new(params, std::time::Instant::now());
     if matrix.rows() != matrix.cols() {
         return Err(Error::Invalid(format!(
             "the cost matrix must be square ({} × {})",
@@ -118,21 +169,54 @@ pub fn solve(
             Some(reason) => unassigned.push(Unassigned { stop: c, reason }),
         }
     }
-    let inst = Inst::new(problem, matrix, &customers, GRANULAR);
-    let (slots, iterations, work) = if inst.n == 0 {
-        (vec![Vec::new(); inst.slots.len()], 0, 0)
+    drop(probe);
+    let inst = Inst::new(problem, matrix, &customers, granular_size(customers.len()));
+    let (slots, stats) = if inst.n == 0 {
+        let stats = hgs::RunStats {
+            stop: StopReason::Empty,
+            ..Default::default()
+        };
+        (vec![Vec::new(); inst.slots.len()], stats)
     } else {
-        let (best, stats) = hgs::run(&inst, params);
+        let (best, stats) = hgs::run(&inst, params, &budget);
         let mut slots = best.slots.clone();
         if !best.feasible {
             remove_until_feasible(&inst, &mut slots, &mut unassigned);
         }
-        (slots, stats.iterations, stats.work)
+        (slots, stats)
     };
     unassigned.sort_by_key(|u| u.stop);
-    Ok(build(
-        &inst, problem, matrix, &slots, unassigned, iterations, work,
-    ))
+    let solution = build(
+        &inst,
+        problem,
+        matrix,
+        &slots,
+        unassigned,
+        stats.iterations,
+        stats.work,
+    );
+    let report = SolveStats {
+        elapsed_s: budget.elapsed(),
+        deadline_s: budget.deadline.map(|_| budget.span()),
+        first_feasible_s: stats.first_feasible_s,
+        stopped_by: stats.stop,
+        iterations: stats.iterations,
+        work: stats.work,
+        initial_population: stats.initial,
+    };
+    Ok((solution, report))
+}
+
+/// Granular neighbourhood size for `n` customers: [`GRANULAR`] up to 400 customers, then
+/// narrowing slowly (a move's neighbours are the closest customers, and on large instances the
+/// few closest carry almost every improving move), never below [`GRANULAR_MIN`].
+fn granular_size(n: usize) -> usize {
+    if n <= 400 {
+        GRANULAR
+    } else {
+        let k = GRANULAR as f64 * (400.0 / n as f64).powf(0.25);
+        (k.round() as usize).max(GRANULAR_MIN)
+    }
 }
 
 /// Why stop `c` cannot be served even alone, if so.

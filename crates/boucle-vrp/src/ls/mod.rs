@@ -19,6 +19,8 @@ mod swap_star;
 mod two_opt;
 mod two_opt_star;
 
+use std::time::Instant;
+
 use rand::Rng;
 use rand::seq::SliceRandom;
 
@@ -140,6 +142,11 @@ pub(crate) struct Ls<'a> {
     swap_seen: Vec<u64>,
     /// Work counter (move evaluations), the engine's deterministic clock.
     pub work: u64,
+    /// When the search must stop, if the wall clock may stop it: the descent then returns
+    /// early with the solution as it stands (every move applied is complete).
+    deadline: Option<Instant>,
+    /// Whether the deadline stopped the last run.
+    pub timed_out: bool,
 }
 
 impl<'a> Ls<'a> {
@@ -157,7 +164,22 @@ impl<'a> Ls<'a> {
             empties: Vec::new(),
             swap_seen: Vec::new(),
             work: 0,
+            deadline: None,
+            timed_out: false,
         }
+    }
+
+    /// Sets the time after which runs stop early (`None`: never).
+    pub fn set_deadline(&mut self, deadline: Option<Instant>) {
+        self.deadline = deadline;
+    }
+
+    /// Whether the deadline has passed (read from the clock; sticky until the next run).
+    fn out_of_time(&mut self) -> bool {
+        if !self.timed_out && self.deadline.is_some_and(|d| Instant::now() >= d) {
+            self.timed_out = true;
+        }
+        self.timed_out
     }
 
     /// Loads a solution given as one node list per slot.
@@ -343,10 +365,14 @@ impl<'a> Ls<'a> {
         for nb in &mut self.neigh {
             nb.shuffle(rng);
         }
+        self.timed_out = false;
         let mut first = true;
         loop {
             self.descent(first);
             first = false;
+            if self.out_of_time() {
+                break;
+            }
             let mut changed = false;
             if !self.inst.timed && self.swap_star_pass() {
                 changed = true;
@@ -377,6 +403,10 @@ impl<'a> Ls<'a> {
             improved = false;
             self.find_empties();
             for oi in 0..self.order.len() {
+                // The clock is read every 32 customers (a few hundred moves priced).
+                if oi % 32 == 0 && self.out_of_time() {
+                    return;
+                }
                 let u = self.order[oi];
                 let last = self.tested[u as usize];
                 self.tested[u as usize] = self.step;

@@ -36,6 +36,9 @@ impl Ls<'_> {
         }
         let mut improved = false;
         for i in 0..live.len() {
+            if self.out_of_time() {
+                break;
+            }
             for j in i + 1..live.len() {
                 if related[i * live.len() + j] {
                     let (r1, r2) = (live[i], live[j]);
