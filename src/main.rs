@@ -40,6 +40,8 @@ enum Command {
     Actors(cli::actors::ActorsArgs),
     /// Pooled collection rounds of one material, with the alone-vs-pooled comparison.
     Rounds(cli::rounds::RoundsArgs),
+    /// A dated, printable French report of one material's pooled rounds (HTML).
+    Report(cli::rounds::ReportArgs),
     /// Groups of holders of one material for pooling (DBSCAN + capacity split).
     Clusters(cli::rounds::ClustersArgs),
     /// Vehicle routing: solve CVRPLIB / Solomon benchmark instances.
@@ -80,6 +82,7 @@ fn main() -> ExitCode {
         Command::Geocode(a) => cli::geocode::run(a),
         Command::Actors(a) => cli::actors::run(a),
         Command::Rounds(a) => cli::rounds::rounds(a),
+        Command::Report(a) => cli::rounds::report(a),
         Command::Clusters(a) => cli::rounds::clusters(a),
         Command::Vrp(c) => cli::vrp::run(c),
         Command::Site(a) => cli::planning::site(a),

@@ -54,6 +54,72 @@ pub struct RoundsArgs {
     pub data: DataArg,
 }
 
+/// Arguments of `boucle report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Material slug (materials.csv), e.g. `pallets`.
+    #[arg(long)]
+    pub material: String,
+    /// Depot: a site or actor id, or LON,LAT (as `boucle rounds`).
+    #[arg(long, value_name = "ID|LON,LAT", allow_hyphen_values = true)]
+    pub depot: Option<String>,
+    /// Treatment site: a site id or LON,LAT (as `boucle rounds`).
+    #[arg(long, value_name = "ID|LON,LAT", allow_hyphen_values = true)]
+    pub dump: Option<String>,
+    /// Vehicle type id(s), as `boucle rounds`.
+    #[arg(long, value_name = "ID[,ID…]")]
+    pub vehicle: Option<String>,
+    /// Solver time limit in seconds.
+    #[arg(long, value_name = "S")]
+    pub time_limit: Option<f64>,
+    /// Solver random seed.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Stop the routing engine after N genetic iterations (deterministic without --time-limit).
+    #[arg(long, value_name = "N")]
+    pub max_iterations: Option<u64>,
+    /// Where to write the page (default: `rapport-<material>-<date>.html` in the current
+    /// directory).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub data: DataArg,
+}
+
+/// Run `boucle report`: plan the rounds as `boucle rounds` does and write the dated French
+/// report page (atomically).
+pub fn report(a: ReportArgs) -> anyhow::Result<ExitCode> {
+    let t = load(&a.data)?;
+    let req = RoundsRequest {
+        material: a.material.clone(),
+        depot: a.depot.clone(),
+        dump: a.dump.clone(),
+        time_limit_s: a.time_limit,
+        seed: a.seed,
+        vehicle: a.vehicle.clone(),
+        max_iterations: a.max_iterations,
+        ..RoundsRequest::default()
+    };
+    let p = plan::plan_rounds(&t, &req)?;
+    let date = crate::io::date::today();
+    let html = crate::rounds::report::html(&t, &p, &date);
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("rapport-{}-{date}.html", p.material)));
+    crate::io::atomic::write_atomic(&out, html.as_bytes())?;
+    println!(
+        "Report written: {} ({} rounds, savings {:.0} EUR a year, range {:.0} to {:.0})",
+        out.display(),
+        p.rounds.len(),
+        p.scenario.savings.cost_eur,
+        p.scenario.sensitivity.savings_eur.low,
+        p.scenario.sensitivity.savings_eur.high
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Arguments of `boucle clusters`.
 #[derive(Debug, clap::Args)]
 pub struct ClustersArgs {

@@ -146,7 +146,34 @@ pub async fn rounds(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let officer = officer(&s, &headers)?;
+    let plan = rounds_plan(&s, &headers, body).await?;
+    to_json(&plan.feature_collection())
+}
+
+/// `POST /api/report`: the body of `POST /api/rounds` → the dated, printable French report of
+/// the plan (`boucle report`), as an HTML page; the public sees the public plan.
+pub async fn report(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<axum::response::Html<String>, ApiError> {
+    let plan = rounds_plan(&s, &headers, body).await?;
+    let date = crate::io::date::today();
+    Ok(axum::response::Html(crate::rounds::report::html(
+        &s.territory,
+        &plan,
+        &date,
+    )))
+}
+
+/// The plan a rounds request asks for, as the caller may see it (the public plan without the
+/// officer's token; officer-only fields refused before any parsing).
+async fn rounds_plan(
+    s: &AppState,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<boucle_core::rounds::RoundsPlan, ApiError> {
+    let officer = officer(s, headers)?;
     let body = body_bytes(body)?;
     if !officer && let Ok(Value::Object(o)) = serde_json::from_slice::<Value>(&body) {
         // Before any parsing: whatever its form, the field is the officer's.
@@ -160,16 +187,15 @@ pub async fn rounds(
     if !officer {
         public_rounds_request(&req)?;
     }
-    let plan = compute(&s, move |st| {
+    let plan = compute(s, move |st| {
         plan::plan_rounds_with(&st.territory, &st.travel, &req)
     })
     .await?;
-    let plan = if officer {
+    Ok(if officer {
         plan
     } else {
         plan.public(s.rule())?
-    };
-    to_json(&plan.feature_collection())
+    })
 }
 
 /// An answer as JSON.

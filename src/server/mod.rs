@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/locate", get(api::locate))
         .route("/flows", get(api::flows))
         .route("/rounds", post(compute::rounds))
+        .route("/report", post(compute::report))
         .route("/clusters", get(compute::clusters))
         .route("/siting", post(compute::siting))
         .route("/indicators", get(compute::indicators))

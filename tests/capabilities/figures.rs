@@ -176,3 +176,40 @@ fn the_range_holds_the_central_value_and_the_break_even_cancels_the_savings() {
     }
     assert!(plan_rounds(&t, &at).unwrap().scenario.savings.cost_eur > 0.0);
 }
+
+/// `boucle report` writes a dated French page with the definition, the range, the sources and
+/// the reasons the figures are estimates.
+#[test]
+fn the_report_command_writes_a_dated_french_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rapport.html");
+    let run = crate::common::boucle(&[
+        "report",
+        "--material",
+        "pallets",
+        "--max-iterations",
+        "30",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!doctype html><html lang=\"fr\">"));
+    for part in [
+        "Chacun seul :",
+        "Fourchette du gain",
+        "Hypothèses et sources",
+        "vehicles.csv",
+        "Estimation : quantités de démonstration",
+        "édité le <time datetime=\"",
+        "<svg class=\"map\"",
+    ] {
+        assert!(html.contains(part), "{part}");
+    }
+    // No leftover temporary file beside it.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}

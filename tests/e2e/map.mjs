@@ -214,6 +214,21 @@ try {
     check(/entre -?[\d\s ]+ € et [\d\s ]+ € par an/.test(rangeText) && (await page.locator('#plan-range .range-bar .central').count()) === 1, `savings range shown with its bar: « ${rangeText.trim().slice(0, 90)}… »`);
     const why = await page.textContent('#plan-estimate');
     check(why.includes('quantités de démonstration') && why.includes('% de la quantité'), `estimate reasons in French: « ${why.trim().slice(0, 90)}… »`);
+    // The printable scenario report (POST /api/report), rendered in the browser and kept as a PNG.
+    const [report] = await Promise.all([context.waitForEvent('page'), page.click('#plan-report')]);
+    await report.waitForLoadState('load');
+    const reportText = await report.textContent('body');
+    check(
+      (await report.getAttribute('html', 'lang')) === 'fr' &&
+        reportText.includes('Chacun seul :') &&
+        /entre -?[\d\s  ]+ € et [\d\s  ]+ € par an/.test(reportText) &&
+        reportText.includes('Hypothèses et sources') &&
+        /édité le \d{1,2} [a-zéû]+ \d{4}/.test(reportText) &&
+        (await report.locator('svg.map path').count()) > 46,
+      'scenario report: dated, French, with the definition, the range, the sources and a map',
+    );
+    await report.screenshot({ path: join(artifacts, 'report.png'), fullPage: true });
+    await report.close();
     const method = await page.textContent('#plan-method');
     check(terr.distances.method !== 'crow_flies' || (method.includes("vol d'oiseau") && method.includes('estimation')), 'crow-flies estimate labelled');
     // The defaults taken and the factors are worded in French (the sources quoted are the data

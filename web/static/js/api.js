@@ -47,6 +47,17 @@ export async function post(path, body) {
   );
 }
 
+/** POST a JSON body to an endpoint that answers an HTML page; the page's text. */
+export async function postHtml(path, body) {
+  const r = await fetch(path, {
+    method: 'POST',
+    headers: headers({ 'Content-Type': 'application/json', Accept: 'text/html' }),
+    body: JSON.stringify(body),
+  });
+  if (!r.ok) return answer(r);
+  return r.text();
+}
+
 /** A French sentence for an error thrown by get()/post() (or by fetch itself), with the
  * server's English detail when it adds something. */
 export function errorMessage(e) {

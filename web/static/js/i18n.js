@@ -146,6 +146,7 @@ const FR = {
   'default.origin.first_type': 'premier type de véhicule du fichier',
   'default.origin.request': 'choisie dans la demande',
   'plan.baseline_other_site': 'Les tournées mutualisées déchargent à {pooled}, le scénario « chacun seul » au site de traitement par défaut de la matière, {baseline} : la comparaison inclut ce changement de site.',
+  'plan.report': 'Rapport à imprimer (scénario daté)',
   'plan.range_title': 'Gain annuel en € selon les coûts incertains',
   'plan.range': 'entre {low} € et {high} € par an (valeur retenue : {central} €)',
   'plan.range_co2': 'kg CO2e évités : entre {low} et {high} par an',

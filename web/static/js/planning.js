@@ -1,7 +1,7 @@
 // The planning panel: material, depot, treatment site, vehicle → POST /api/rounds → the rounds
 // on the map (one colour per round, numbered stops in order) and the alone-vs-pooled figures,
 // with estimates labelled. Also draws the material's clusters (GET /api/clusters).
-import { get, post, errorMessage } from './api.js';
+import { get, post, postHtml, errorMessage } from './api.js';
 import { t, tOr, num, esc, clock } from './i18n.js';
 import { QUAL } from './colours.js';
 import { state } from './layers.js';
@@ -14,6 +14,8 @@ const L = window.L;
 
 let territory = null;
 let lastPlan = null;
+// The request behind `lastPlan`, for its printable report.
+let lastRequest = null;
 /** Counts cluster requests, so that a stale answer is dropped. */
 let clusterTicket = 0;
 
@@ -81,6 +83,7 @@ export function planningPanel(el, terr, onChange) {
     const status = el.querySelector('#plan-status');
     status.textContent = t('plan.computing');
     try {
+      lastRequest = body;
       lastPlan = await post('/api/rounds', body);
       status.textContent = '';
       drawRounds(lastPlan);
@@ -256,10 +259,23 @@ function figures(plan) {
     <tbody>${line('km')}${line('hours')}${line('eur')}${line('co2')}</tbody></table>
     ${honesty(plan)}
     <ol class="rounds">${rounds}</ol>${suppressed}${unassigned}${defaults}
-    <details><summary>${t('plan.factors')}</summary><ul class="small">${factors}</ul></details>`;
+    <details><summary>${t('plan.factors')}</summary><ul class="small">${factors}</ul></details>
+    <button type="button" id="plan-report">${t('plan.report')}</button>`;
 }
 
 function bindRoundButtons(el) {
+  el.querySelector('#plan-report')?.addEventListener('click', async (ev) => {
+    const button = ev.currentTarget;
+    button.disabled = true;
+    try {
+      const html = await postHtml('/api/report', lastRequest);
+      window.open(URL.createObjectURL(new Blob([html], { type: 'text/html' })), '_blank');
+    } catch (err) {
+      el.querySelector('#plan-status').textContent = t('plan.error', { msg: errorMessage(err) });
+    } finally {
+      button.disabled = false;
+    }
+  });
   el.querySelectorAll('button[data-gpx]').forEach((b) =>
     b.addEventListener('click', () => {
       const i = Number(b.dataset.gpx);

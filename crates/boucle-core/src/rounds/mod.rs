@@ -8,6 +8,7 @@
 //!   ([`boucle_vrp`]) and by the savings floor;
 //! - [`baseline`]: the "each company alone" baseline, defined once; [`scenario`]: alone vs
 //!   pooled; [`sensitivity`]: how the savings move with the uncertain cost factors;
+//! - [`report`]: the plan as a dated, printable French page;
 //! - [`answer`]: the plan ([`RoundsPlan`]) and its public view; [`geojson`]: the plan as a
 //!   FeatureCollection.
 
@@ -16,6 +17,7 @@ pub mod baseline;
 pub mod defaults;
 pub mod geojson;
 pub mod plan;
+pub mod report;
 pub mod request;
 mod savings;
 pub mod scenario;
