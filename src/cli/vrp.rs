@@ -49,8 +49,14 @@ pub fn run(cmd: VrpCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn solve_cmd(args: &SolveArgs) -> anyhow::Result<ExitCode> {
-    if !(args.time_limit.is_finite() && args.time_limit >= 0.0) {
-        anyhow::bail!("--time-limit must be a non-negative number of seconds");
+    if !(args.time_limit.is_finite()
+        && args.time_limit >= 0.0
+        && args.time_limit <= crate::limits::MAX_TIME_LIMIT_S)
+    {
+        anyhow::bail!(
+            "--time-limit must be a number of seconds from 0 to {}",
+            crate::limits::MAX_TIME_LIMIT_S
+        );
     }
     let mut inst = formats::read(&args.file)?;
     if let Some(k) = args.vehicles {
@@ -66,6 +72,7 @@ fn solve_cmd(args: &SolveArgs) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         max_iterations: args.max_iterations,
         max_work: args.wall_clock.then_some(u64::MAX),
+        cancel: None,
     };
     let t0 = std::time::Instant::now();
     let sol = solve(&inst.problem, &inst.matrix, &params)

@@ -6,6 +6,7 @@
 //!
 //! Map of the crate, bottom up (a module only uses modules above it in this list):
 //! - [`error`]: the library's error, naming file, line or feature, and field;
+//! - [`limits`]: the documented range of every number read, and the default size limits;
 //! - [`io`]: file formats (GeoJSON, ESRI Shapefile with Lambert-93 reprojection, CSV) and atomic
 //!   writes;
 //! - [`territory`]: the model (communes, intercommunalities, business parks, sites, actors,
@@ -31,6 +32,7 @@ pub mod error;
 pub mod geocode;
 pub mod indicators;
 pub mod io;
+pub mod limits;
 pub mod network;
 pub mod progress;
 pub mod rounds;

@@ -6,6 +6,8 @@
 //! (see [`super::ruin`]) from the best solution; four times, set partitioning over the pool of
 //! routes met (see [`super::pool`]).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use rand::seq::SliceRandom;
@@ -30,6 +32,36 @@ pub struct SolverParams {
     /// Work budget in move evaluations (deterministic stop); `None` derives it from the time
     /// limit with [`WORK_PER_SECOND`]. Use `Some(u64::MAX)` to stop on time only.
     pub max_work: Option<u64>,
+    /// Cooperative cancellation: when another thread sets the flag, the search stops where it
+    /// checks its time limit and returns the best solution found so far.
+    pub cancel: Option<CancelFlag>,
+}
+
+/// A stop flag shared with another thread (e.g. a server whose request timed out).
+#[derive(Debug, Clone, Default)]
+pub struct CancelFlag(Arc<AtomicBool>);
+
+impl CancelFlag {
+    /// A flag not set.
+    pub fn new() -> CancelFlag {
+        CancelFlag::default()
+    }
+
+    /// Ask the search to stop.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether the search was asked to stop.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl PartialEq for CancelFlag {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// Work units (move evaluations) per second of time limit used for the default work budget:
@@ -45,6 +77,7 @@ impl Default for SolverParams {
             seed: 1,
             max_iterations: None,
             max_work: None,
+            cancel: None,
         }
     }
 }
@@ -252,6 +285,7 @@ struct Budget {
     time_limit: f64,
     max_work: u64,
     max_iter: u64,
+    cancel: Option<CancelFlag>,
 }
 
 impl Budget {
@@ -266,6 +300,7 @@ impl Budget {
         it >= self.max_iter
             || work >= self.max_work
             || self.start.elapsed().as_secs_f64() >= self.time_limit
+            || self.cancel.as_ref().is_some_and(CancelFlag::is_cancelled)
     }
 }
 
@@ -278,6 +313,7 @@ pub(crate) fn run(inst: &Inst, params: &SolverParams) -> (Indiv, RunStats) {
             .max_work
             .unwrap_or_else(|| (params.time_limit_s.max(0.0) * WORK_PER_SECOND) as u64),
         max_iter: params.max_iterations.unwrap_or(u64::MAX),
+        cancel: params.cancel.clone(),
     };
     let mut rng = Pcg64::seed_from_u64(params.seed);
     let mut pen = inst.initial_pen();

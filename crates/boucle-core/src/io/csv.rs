@@ -114,6 +114,17 @@ impl CsvTable {
             }
             rows.push((line, rec));
         }
+        if bytes.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
+            // An opening quote never closed: the csv reader takes the rest of the file as one
+            // field, so a file cut in the middle of a quoted field would pass unnoticed.
+            let line = rows.pop().map(|(l, _)| l).unwrap_or(1);
+            row_errors.push(InputError::new(
+                path,
+                Location::Line(line),
+                None,
+                "a quoted field is never closed: the file looks truncated",
+            ));
+        }
         Ok(CsvTable {
             path: path.to_path_buf(),
             headers,
