@@ -8,14 +8,19 @@
 //! - [`api`]: territory summary, layers, point lookup, officer data;
 //! - [`compute`]: pooled rounds and clusters ([`crate::rounds`], [`crate::cluster`]);
 //! - [`layers`]: GeoJSON layers and the confidentiality rule for flow quantities;
+//! - [`limits`]: bounded heavy computations (slots, queue, `503 busy`, time cap, cancellation)
+//!   and panics answered with 500;
+//! - [`cache`]: layers gzip-compressed once, indicators computed once;
 //! - [`assets`]: the viewer's files (rust-embed);
 //! - [`error`]: `{ "code", "message" }` errors.
 
 pub mod api;
 pub mod assets;
+pub mod cache;
 pub mod compute;
 pub mod error;
 pub mod layers;
+pub mod limits;
 pub mod state;
 
 use std::net::SocketAddr;
@@ -27,6 +32,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -74,13 +80,18 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(json_errors))
         .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(limits::panic_response))
 }
 
 /// Errors produced by the middleware (body limit, timeout) are plain text: under `/api`, turn
 /// them into the API's JSON `{ "code", "message" }`.
 async fn json_errors(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
-    let r = next.run(req).await;
+    let mut r = next.run(req).await;
+    if r.status() == StatusCode::SERVICE_UNAVAILABLE && !r.headers().contains_key(header::RETRY_AFTER) {
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, limits::RETRY_AFTER_S.into());
+    }
     let status = r.status();
     let json = r
         .headers()

@@ -33,8 +33,11 @@ pub struct Inner {
     pub travel: Travel,
     /// Public layers, serialised at start: (name, GeoJSON bytes).
     pub public_layers: Vec<(&'static str, Bytes)>,
-    /// Limits the number of concurrent heavy computations (rounds, clusters).
-    pub compute: tokio::sync::Semaphore,
+    /// Bounds the heavy computations (rounds, clusters, siting, indicators): slots, queue,
+    /// time cap ([`super::limits`]).
+    pub gate: super::limits::Gate,
+    /// Pre-compressed layers and computed-once answers ([`super::cache`]).
+    pub cache: super::cache::Cache,
 }
 
 impl std::fmt::Debug for AppState {
@@ -59,9 +62,18 @@ impl AppState {
     /// `officer_token`: the officer's secret (an empty string disables officer access like
     /// `None`). A road graph that cannot be read is an error.
     pub fn new(territory: Territory, officer_token: Option<String>) -> crate::Result<AppState> {
+        AppState::with_limits(territory, officer_token, super::limits::Limits::default())
+    }
+
+    /// [`AppState::new`] with these limits on heavy computations.
+    pub fn with_limits(
+        territory: Territory,
+        officer_token: Option<String>,
+        limits: super::limits::Limits,
+    ) -> crate::Result<AppState> {
         let index = SpatialIndex::new(&territory);
         let travel = Travel::for_territory(&territory)?;
-        let public_layers = layers::PUBLIC_STATIC
+        let public_layers: Vec<(&'static str, Bytes)> = layers::PUBLIC_STATIC
             .iter()
             .map(|&name| {
                 let v = layers::layer(&territory, name, &layers::ActorFilter::default(), false)
@@ -69,16 +81,15 @@ impl AppState {
                 (name, Bytes::from(serde_json::to_vec(&v).expect("JSON")))
             })
             .collect();
-        let permits = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2);
+        let cache = super::cache::Cache::new(&public_layers);
         Ok(AppState(Arc::new(Inner {
             territory,
             index,
             officer_token: officer_token.filter(|t| !t.is_empty()),
             travel,
             public_layers,
-            compute: tokio::sync::Semaphore::new(permits),
+            gate: super::limits::Gate::new(limits),
+            cache,
         })))
     }
 

@@ -343,10 +343,10 @@ fn cross_check(t: &Territory) -> Vec<InputError> {
             fl.direction,
         );
         if let Some(first) = seen_flows.insert(key, i) {
-            errors.push(err(
-                &f.flows,
-                &id,
-                "material",
+            errors.push(InputError::new(
+                t.dir.join(&f.flows),
+                Location::Line(i as u64 + 2),
+                Some("material"),
                 format!(
                     "duplicate flow: flow #{} already gives `{}` {} of `{}` (EWC `{}`); it would be counted twice",
                     first + 1,
