@@ -142,7 +142,9 @@ impl Gate {
             Ok(Ok(r)) => r,
             Ok(Err(e)) => {
                 tracing::error!("computation panicked: {e}");
-                Err(ApiError::internal("the computation failed (internal error)"))
+                Err(ApiError::internal(
+                    "the computation failed (internal error)",
+                ))
             }
             Err(_) => {
                 cancel.cancel();

@@ -66,13 +66,20 @@ pub fn router(state: AppState) -> Router {
         .route("/indicators", get(compute::indicators))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed);
-    Router::new()
-        .nest("/api", api)
-        .route("/", get(assets::index))
-        .route("/vendor/{*path}", get(assets::vendor))
-        .route("/{*path}", get(assets::static_file))
-        .with_state(state)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+    harden(
+        Router::new()
+            .nest("/api", api)
+            .route("/", get(assets::index))
+            .route("/vendor/{*path}", get(assets::vendor))
+            .route("/{*path}", get(assets::static_file))
+            .with_state(state),
+    )
+}
+
+/// The layers around every route: body limit, request timeout, JSON errors under `/api`
+/// (with `Retry-After` on a 503), compression, and a handler's panic answered with 500.
+pub fn harden(app: Router) -> Router {
+    app.layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -88,7 +95,9 @@ pub fn router(state: AppState) -> Router {
 async fn json_errors(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let mut r = next.run(req).await;
-    if r.status() == StatusCode::SERVICE_UNAVAILABLE && !r.headers().contains_key(header::RETRY_AFTER) {
+    if r.status() == StatusCode::SERVICE_UNAVAILABLE
+        && !r.headers().contains_key(header::RETRY_AFTER)
+    {
         r.headers_mut()
             .insert(header::RETRY_AFTER, limits::RETRY_AFTER_S.into());
     }

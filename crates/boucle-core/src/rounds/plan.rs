@@ -246,7 +246,14 @@ fn routing_problem<'a>(
     let load_m3 = largest.volume_capacity_m3(&material.unit, material.m3_per_unit);
     let per_holder: Vec<u32> = demands
         .iter()
-        .map(|d| loads(d.kg_per_year / cycles, d.m3_per_year / cycles, load_kg, load_m3))
+        .map(|d| {
+            loads(
+                d.kg_per_year / cycles,
+                d.m3_per_year / cycles,
+                load_kg,
+                load_m3,
+            )
+        })
         .collect();
     let total = per_holder
         .iter()

@@ -58,7 +58,9 @@ pub fn clean_stale_temp_files(dir: &Path) -> Vec<String> {
         let Some(pid) = temp_file_pid(&name) else {
             continue;
         };
-        if pid != std::process::id() && !process_alive(pid) && std::fs::remove_file(e.path()).is_ok()
+        if pid != std::process::id()
+            && !process_alive(pid)
+            && std::fs::remove_file(e.path()).is_ok()
         {
             removed.push(name);
         }

@@ -139,9 +139,19 @@ impl Vehicle {
         ];
         let opt = [
             ("capacity_m3", self.capacity_m3, 0.0, MAX_CAPACITY_M3),
-            ("capacity_units", self.capacity_units, 0.0, MAX_CAPACITY_UNITS),
+            (
+                "capacity_units",
+                self.capacity_units,
+                0.0,
+                MAX_CAPACITY_UNITS,
+            ),
             ("max_duration_h", self.max_duration_h, 0.0, MAX_DURATION_H),
-            ("max_distance_km", self.max_distance_km, 0.0, MAX_DISTANCE_KM),
+            (
+                "max_distance_km",
+                self.max_distance_km,
+                0.0,
+                MAX_DISTANCE_KM,
+            ),
             (
                 "fuel_l_per_100km",
                 self.fuel_l_per_100km,
@@ -203,9 +213,7 @@ fn vehicle_row(row: &Row<'_>) -> Result<Vehicle, InputError> {
     let count = match row.f64_opt("count")? {
         None => 1,
         Some(c)
-            if c >= 1.0
-                && c.fract() == 0.0
-                && c <= f64::from(crate::limits::MAX_VEHICLE_COUNT) =>
+            if c >= 1.0 && c.fract() == 0.0 && c <= f64::from(crate::limits::MAX_VEHICLE_COUNT) =>
         {
             c as u32
         }
