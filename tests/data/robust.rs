@@ -63,7 +63,7 @@ fn zero_or_huge_capacity_and_cost_are_refused_with_file_line_field() {
     );
     let e = err(&boucle_in(d.path(), &["rounds", "--material", "pallets"]));
     assert!(
-        e.contains("field `capacity_kg`: 0.000001 is outside the accepted range [1, 100000]"),
+        e.contains("field `capacity_kg`: 1e-6 is outside the accepted range [1, 100000]"),
         "{e}"
     );
 }

@@ -90,12 +90,26 @@ pub fn max_candidates() -> usize {
     env_limit(&C, "BOUCLE_MAX_CANDIDATES", DEFAULT_MAX_CANDIDATES)
 }
 
+/// A number as a person reads it: plain, or in scientific notation when very large or small
+/// (`1e300`, not three hundred digits).
+pub fn show(v: f64) -> String {
+    let a = v.abs();
+    if a != 0.0 && a.is_finite() && !(1e-4..1e15).contains(&a) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 /// `Ok(())` when `v` is finite and in `[lo, hi]`, else the message saying the range.
 pub fn in_range(v: f64, lo: f64, hi: f64) -> Result<(), String> {
     if v.is_finite() && v >= lo && v <= hi {
         Ok(())
     } else {
-        Err(format!("{v} is outside the accepted range [{lo}, {hi}]"))
+        Err(format!(
+            "{} is outside the accepted range [{lo}, {hi}]",
+            show(v)
+        ))
     }
 }
 
@@ -104,7 +118,10 @@ pub fn in_range_excl(v: f64, lo: f64, hi: f64) -> Result<(), String> {
     if v.is_finite() && v > lo && v <= hi {
         Ok(())
     } else {
-        Err(format!("{v} is outside the accepted range ({lo}, {hi}]"))
+        Err(format!(
+            "{} is outside the accepted range ({lo}, {hi}]",
+            show(v)
+        ))
     }
 }
 
@@ -120,6 +137,10 @@ mod tests {
             "-1 is outside the accepted range [1, 5]"
         );
         assert!(in_range(f64::NAN, 1.0, 5.0).is_err());
+        assert_eq!(
+            in_range(1e300, 0.0, 1e9).unwrap_err(),
+            "1e300 is outside the accepted range [0, 1000000000]"
+        );
         assert!(in_range(f64::INFINITY, 1.0, f64::INFINITY).is_err());
         assert_eq!(
             in_range_excl(0.0, 0.0, 10.0).unwrap_err(),
