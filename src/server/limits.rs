@@ -77,6 +77,17 @@ pub fn timed_out(limit: Duration) -> ApiError {
     )
 }
 
+/// Cancels the computation when dropped (the awaiting request went away).
+struct CancelOnDrop(Option<CancelFlag>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.take() {
+            c.cancel();
+        }
+    }
+}
+
 struct Waiting<'a>(&'a AtomicUsize);
 
 impl Drop for Waiting<'_> {
@@ -138,7 +149,12 @@ impl Gate {
             let _permit = permit;
             f(flag)
         });
-        match tokio::time::timeout(self.limits.compute_timeout, task).await {
+        // If the request is dropped (client gone, request timeout), the computation is told to
+        // stop too.
+        let mut guard = CancelOnDrop(Some(cancel.clone()));
+        let r = tokio::time::timeout(self.limits.compute_timeout, task).await;
+        guard.0 = None;
+        match r {
             Ok(Ok(r)) => r,
             Ok(Err(e)) => {
                 tracing::error!("computation panicked: {e}");

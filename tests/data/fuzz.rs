@@ -1,4 +1,4 @@
-//! "Never panics" for every parser: each target takes a valid sample, mutates its bytes
+//! "Never panics" for every parser (OSM PBF excepted: its decoder is the `osmpbf` crate's): each target takes a valid sample, mutates its bytes
 //! (proptest: overwrite, insert, delete, truncate, splice in numbers such as `0`, `1e300`,
 //! `NaN`, `-1`), and feeds the result to the parser, which must answer `Ok` or `Err`. The inputs
 //! that once broke boucle are kept in `tests/fuzz-corpus/<target>/` and replayed first.
@@ -133,6 +133,29 @@ fn t_geojson(_: &Path, b: &[u8]) {
 fn t_communes(d: &Path, b: &[u8]) {
     let _ = boucle::territory::files::read_communes(&with_file(d, "communes.geojson", b));
 }
+/// A one-commune ADMIN EXPRESS-like shapefile written into `dir`; returns the `.shp` path.
+fn sample_shapefile(dir: &Path) -> PathBuf {
+    let t = crate::common::load();
+    let c = &t.communes[0];
+    let shp = dir.join("COMMUNE.shp");
+    boucle::io::shapefile::write_polygons(
+        &shp,
+        boucle::io::shapefile::Crs::Lambert93,
+        &["INSEE_COM", "NOM"],
+        &[(vec![c.insee.clone(), c.name.clone()], c.geometry.clone())],
+    )
+    .unwrap();
+    shp
+}
+fn t_shapefile(d: &Path, b: &[u8]) {
+    let dir = d.join("shp");
+    if !dir.join("COMMUNE.dbf").exists() {
+        std::fs::create_dir_all(&dir).unwrap();
+        sample_shapefile(&dir);
+    }
+    let shp = with_file(&dir, "COMMUNE.shp", b);
+    let _ = boucle::io::shapefile::read_polygons(&shp);
+}
 fn t_cvrplib(_: &Path, b: &[u8]) {
     let _ = boucle::vrp::formats::parse_cvrplib(Path::new("x.vrp"), &String::from_utf8_lossy(b));
 }
@@ -229,6 +252,10 @@ fn targets() -> Vec<(&'static str, Target, Vec<u8>)> {
             t_communes,
             std::fs::read(geodata().join("territory.geojson")).unwrap(),
         ),
+        ("shapefile", t_shapefile, {
+            let d = tempfile::tempdir().unwrap();
+            std::fs::read(sample_shapefile(d.path())).unwrap()
+        }),
         ("cvrplib", t_cvrplib, CVRPLIB.as_bytes().to_vec()),
         ("solomon", t_solomon, SOLOMON.as_bytes().to_vec()),
         ("osm_xml", t_osm_xml, OSM.as_bytes().to_vec()),

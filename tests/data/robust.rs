@@ -278,3 +278,48 @@ fn stale_temp_files_are_cleaned_by_the_next_writer() {
     ));
     assert!(!stale.exists());
 }
+
+#[test]
+fn concurrent_synergies_record_loses_no_record() {
+    let d = copy_geodata();
+    for trial in 0..10 {
+        let children: Vec<_> = (0..2)
+            .map(|k| {
+                crate::common::command()
+                    .args(["synergies", "record", "--id"])
+                    .arg(format!("t{trial}-{k}"))
+                    .args([
+                        "--title",
+                        "Palettes",
+                        "--material",
+                        "pallets",
+                        "--status",
+                        "idea",
+                        "--actors",
+                        "angenstein-sa",
+                        "--source",
+                        "test",
+                        "--data",
+                    ])
+                    .arg(d.path())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for c in children {
+            let out = c.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    let all = boucle::territory::register::read_register(
+        &d.path().join(boucle::territory::SYNERGIES_FILE),
+    )
+    .unwrap();
+    assert_eq!(all.len(), 20, "every record kept");
+}
