@@ -27,8 +27,7 @@ pub struct ServeArgs {
     /// cores less one, at least 1).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub max_computations: Option<u16>,
-    /// Heavy requests waiting for a free slot; beyond, `503 busy` (default: twice
-    /// --max-computations).
+    /// Heavy requests waiting for a free slot; beyond, `503 busy` (default: 8).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=4096))]
     pub queue: Option<u16>,
     /// Longest run of one heavy computation, seconds: past it the server answers `503 timeout`
@@ -46,7 +45,6 @@ pub fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
     let mut limits = server::limits::Limits::default();
     if let Some(n) = a.max_computations {
         limits.concurrent = usize::from(n);
-        limits.queue = usize::from(n) * 2;
     }
     if let Some(q) = a.queue {
         limits.queue = usize::from(q);

@@ -30,19 +30,22 @@ pub struct Limits {
     pub compute_timeout: Duration,
 }
 
+/// Heavy requests that may wait for a slot by default (a viewer asks a few at once).
+pub const DEFAULT_QUEUE: usize = 8;
+
 /// Seconds a client is told to wait (`Retry-After`) when the server is busy.
 pub const RETRY_AFTER_S: u64 = 5;
 
 impl Default for Limits {
-    /// One computation per core but one (at least one), a queue of twice that, 10 s of queue,
-    /// 40 s per computation (the longest time limit a request may ask is 30 s).
+    /// One computation per core but one (at least one: a core stays free for light
+    /// requests), a queue of [`DEFAULT_QUEUE`], 15 s of queue, 40 s per computation (the
+    /// longest time limit a request may ask is 30 s; the request itself is cut at 60 s).
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let concurrent = cores.saturating_sub(1).max(1);
         Limits {
-            concurrent,
-            queue: concurrent * 2,
-            queue_wait: Duration::from_secs(10),
+            concurrent: cores.saturating_sub(1).max(1),
+            queue: DEFAULT_QUEUE,
+            queue_wait: Duration::from_secs(15),
             compute_timeout: Duration::from_secs(40),
         }
     }
