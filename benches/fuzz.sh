@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CASES="${1:-5000}"
 start=$(date +%s)
-PROPTEST_CASES="$CASES" cargo test --release -p boucle --test data fuzz -- --nocapture --test-threads 1 2>&1 \
+PROPTEST_CASES="$CASES" cargo test -p boucle --test data fuzz -- --nocapture --test-threads 1 2>&1 \
   | tee /tmp/boucle-fuzz.log | grep -E '^fuzz:|test result|panicked|FAILED' || true
 end=$(date +%s)
 echo "fuzzing: $CASES mutated inputs per target, $((end - start)) s in all; findings: $(grep -c 'panicked' /tmp/boucle-fuzz.log || true) panic(s)"

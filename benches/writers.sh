@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TRIALS="${1:-200}"
 cargo build --release --locked --bin boucle
-B=target/release/boucle
+B="${BOUCLE_BIN:-target/release/boucle}"
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
 cp geodata/*.csv geodata/*.geojson geodata/territory.toml "$D"/

@@ -390,7 +390,6 @@ fn far_positions(t: &Territory) -> Vec<InputError> {
     }
     let b = t.bbox();
     let max = crate::limits::MAX_KM_OUTSIDE_TERRITORY;
-    let km_outside = |p| t.km_outside_box(p);
     let f = &t.manifest.files;
     let items = t
         .actors
@@ -406,7 +405,7 @@ fn far_positions(t: &Territory) -> Vec<InputError> {
     let mut errors = Vec::new();
     for (file, id, pos) in items {
         if let Some(p) = pos {
-            let d = km_outside(p);
+            let d = t.km_outside_box(p);
             if d > max {
                 errors.push(InputError::new(
                     t.dir.join(file),

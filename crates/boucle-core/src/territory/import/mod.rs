@@ -16,6 +16,10 @@
 //! Intercommunality and territory outlines are dissolved here from the communes with geo's
 //! boolean operations. Positions of parks, sites and companies are the representative point of
 //! their commune (`precision = commune`) — the compiled pages give no better.
+//!
+//! Safety ([`swap`]): over an existing folder the import refuses to replace measured flows or
+//! manual positions unless forced, and it is all or nothing (written beside the folder, then
+//! swapped in by renames).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
