@@ -57,6 +57,7 @@ fn territory_quality() {
             seed: 1,
             max_iterations: None,
             max_work: Some(work),
+            cancel: None,
         };
         let t0 = std::time::Instant::now();
         let sol = solve(&p, &m, &params).unwrap();
@@ -83,6 +84,7 @@ fn bench(c: &mut Criterion) {
         seed: 1,
         max_iterations: Some(200),
         max_work: Some(u64::MAX),
+        cancel: None,
     };
     g.bench_function("territory_50_stops_200_iterations", |b| {
         b.iter(|| solve(&p, &m, &params).unwrap())
@@ -94,6 +96,7 @@ fn bench(c: &mut Criterion) {
             seed: 1,
             max_iterations: Some(100),
             max_work: Some(u64::MAX),
+            cancel: None,
         };
         g.bench_function(format!("cvrp_{n}_100_iterations"), |b| {
             b.iter(|| solve(&p, &m, &params).unwrap())

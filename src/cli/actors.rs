@@ -85,7 +85,17 @@ fn set_position(dir: &Path, a: &SetPositionArgs) -> anyhow::Result<ExitCode> {
             a.lat
         );
     }
+    let _lock = crate::territory::lock::TerritoryLock::acquire(dir)?;
     let t = load(dir)?;
+    let outside = t.km_outside_box(Point::new(a.lon, a.lat));
+    if !t.communes.is_empty() && outside > crate::limits::MAX_KM_OUTSIDE_TERRITORY {
+        anyhow::bail!(
+            "position lon {} lat {} is {outside:.0} km outside the territory's box (more than {} km): longitude and latitude swapped? (WGS84 degrees, longitude first)",
+            a.lon,
+            a.lat,
+            crate::limits::MAX_KM_OUTSIDE_TERRITORY
+        );
+    }
     let mut actors = t.actors.clone();
     let Some(actor) = actors.iter_mut().find(|x| x.id == a.id) else {
         anyhow::bail!("no actor with id {:?} in {}", a.id, dir.display());
@@ -118,6 +128,7 @@ fn set_position(dir: &Path, a: &SetPositionArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn import_sirene(dir: &Path, a: &ImportSireneArgs) -> anyhow::Result<ExitCode> {
+    let _lock = crate::territory::lock::TerritoryLock::acquire(dir)?;
     let t = load(dir)?;
     let mut codes: HashSet<String> = t.communes.iter().map(|c| c.insee.clone()).collect();
     let former: HashMap<&str, &str> = FORMER_COMMUNES

@@ -422,6 +422,7 @@ fn fmt_pos(p: Option<(f64, f64)>) -> String {
 }
 
 fn actors(dir: &Path, a: &ActorsArgs, online: &OnlineArgs) -> anyhow::Result<ExitCode> {
+    let _lock = crate::territory::lock::TerritoryLock::acquire(dir)?;
     let t = load_territory(dir)?;
     let spatial = crate::spatial::SpatialIndex::new(&t);
     let commune_at = |lon: f64, lat: f64| spatial.commune_at(lon, lat).map(|c| c.insee.clone());

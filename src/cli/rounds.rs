@@ -174,6 +174,7 @@ pub fn rounds(a: RoundsArgs) -> anyhow::Result<ExitCode> {
             .factors
             .as_ref()
             .map(|p| FactorsSpec::File(p.display().to_string())),
+        cancel: None,
     };
     let p = plan::plan_rounds(&t, &req)?;
     if a.json {

@@ -25,6 +25,17 @@ pub struct ServeArgs {
     /// the process list. Use BOUCLE_OFFICER_TOKEN or --officer-token-file.
     #[arg(long, value_name = "TOKEN", hide = true)]
     pub officer_token: Option<String>,
+    /// Heavy computations (rounds, clusters, siting, indicators) run at once (default: the
+    /// cores less one, at least 1).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub max_computations: Option<u16>,
+    /// Heavy requests waiting for a free slot; beyond, `503 busy` (default: 8).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=4096))]
+    pub queue: Option<u16>,
+    /// Longest run of one heavy computation, seconds: past it the server answers `503 timeout`
+    /// and stops the computation.
+    #[arg(long, value_name = "S", default_value_t = 40, value_parser = clap::value_parser!(u16).range(1..=3600))]
+    pub compute_timeout: u16,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub data: DataArg,
@@ -83,7 +94,17 @@ fn officer_token(a: &ServeArgs) -> anyhow::Result<Option<String>> {
 pub fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
     let dir = a.data.resolve();
     let token = officer_token(&a)?;
-    let state = AppState::load(&dir, token)
+    let mut limits = server::limits::Limits::default();
+    if let Some(n) = a.max_computations {
+        limits.concurrent = usize::from(n);
+    }
+    if let Some(q) = a.queue {
+        limits.queue = usize::from(q);
+    }
+    limits.compute_timeout = std::time::Duration::from_secs(u64::from(a.compute_timeout));
+    let territory = crate::territory::Territory::load(&dir)
+        .with_context(|| format!("loading the territory {}", dir.display()))?;
+    let state = AppState::with_limits(territory, token, limits)
         .with_context(|| format!("loading the territory {}", dir.display()))?;
     if !server::assets::leaflet_present() {
         eprintln!(

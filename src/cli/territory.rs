@@ -34,6 +34,10 @@ pub struct ImportTerritoryArgs {
     /// Territory name.
     #[arg(long, default_value = "Pays Thur Doller")]
     pub name: String,
+    /// Replace the measured flows (`estimate = false`) and manual positions of an existing
+    /// output folder (without it the import refuses and says what it would replace).
+    #[arg(long)]
+    pub force: bool,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
@@ -51,6 +55,7 @@ pub fn import(cmd: ImportCommand) -> anyhow::Result<ExitCode> {
         out,
         boundaries: a.boundaries.clone(),
         name: a.name.clone(),
+        force: a.force,
     })?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&summary)?);

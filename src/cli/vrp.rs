@@ -127,8 +127,14 @@ fn generate_cmd(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn solve_cmd(args: &SolveArgs) -> anyhow::Result<ExitCode> {
-    if !(args.time_limit.is_finite() && args.time_limit >= 0.0) {
-        anyhow::bail!("--time-limit must be a non-negative number of seconds");
+    if !(args.time_limit.is_finite()
+        && args.time_limit >= 0.0
+        && args.time_limit <= crate::limits::MAX_TIME_LIMIT_S)
+    {
+        anyhow::bail!(
+            "--time-limit must be a number of seconds from 0 to {}",
+            crate::limits::MAX_TIME_LIMIT_S
+        );
     }
     let mut inst = formats::read(&args.file)?;
     if let Some(k) = args.vehicles {
@@ -145,6 +151,7 @@ fn solve_cmd(args: &SolveArgs) -> anyhow::Result<ExitCode> {
             seed: args.seed,
             max_iterations: args.max_iterations,
             max_work: Some(work_for(args.time_limit)),
+            cancel: None,
         }
     } else {
         SolverParams {
@@ -152,6 +159,7 @@ fn solve_cmd(args: &SolveArgs) -> anyhow::Result<ExitCode> {
             seed: args.seed,
             max_iterations: args.max_iterations,
             max_work: None,
+            cancel: None,
         }
     };
     let t0 = std::time::Instant::now();

@@ -193,11 +193,15 @@ pub async fn layer(
             }
         }
     }
-    if !officer
-        && filter.is_empty()
-        && let Some(b) = s.public_layer(name)
-    {
-        return Ok(geojson(b));
+    if !officer && filter.is_empty() {
+        if super::cache::accepts_gzip(&headers)
+            && let Some(gz) = s.cache.gzip_layer(name)
+        {
+            return Ok(super::cache::gzip_response("application/geo+json", gz));
+        }
+        if let Some(b) = s.public_layer(name) {
+            return Ok(geojson(b));
+        }
     }
     let v = layers::layer(&s.territory, name, &filter, officer)
         .ok_or_else(|| ApiError::not_found(format!("unknown layer `{name}`")))?;

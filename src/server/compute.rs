@@ -12,6 +12,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
 use serde_json::Value;
 
 use crate::cluster::{self, ClusterParams};
@@ -109,21 +110,16 @@ fn public_rounds_request(req: &RoundsRequest) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Run a CPU-bound computation on the blocking pool, a bounded number at a time.
+/// Run a CPU-bound computation through the server's gate ([`super::limits::Gate`]): a bounded
+/// number at a time, `503 busy` beyond the queue, stopped past the server's time cap.
 async fn compute<T: Send + 'static>(
     s: &AppState,
-    f: impl FnOnce(&AppState) -> crate::Result<T> + Send + 'static,
+    f: impl FnOnce(&AppState, crate::vrp::CancelFlag) -> crate::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let _permit = s
-        .compute
-        .acquire()
-        .await
-        .map_err(|_| ApiError::internal("computation pool closed"))?;
     let st = s.clone();
-    tokio::task::spawn_blocking(move || f(&st))
+    s.gate
+        .run(move |cancel| f(&st, cancel).map_err(ApiError::from))
         .await
-        .map_err(|e| ApiError::internal(format!("computation failed: {e}")))?
-        .map_err(ApiError::from)
 }
 
 /// The request body, or the API error for a body that is too large or unreadable.
@@ -183,11 +179,17 @@ async fn rounds_plan(
             }
         }
     }
-    let req = rounds_request(&body)?;
+    let mut req = rounds_request(&body)?;
     if !officer {
         public_rounds_request(&req)?;
     }
-    let plan = compute(s, move |st| {
+    // The engine's own clock stops it well within the server's cap on a computation.
+    let cap = s.gate.limits().compute_timeout.as_secs_f64() * 0.75;
+    if let Some(t) = req.time_limit_s.as_mut() {
+        *t = t.min(cap.max(0.1));
+    }
+    let plan = compute(s, move |st, cancel| {
+        req.cancel = Some(cancel);
         plan::plan_rounds_with(&st.territory, &st.travel, &req)
     })
     .await?;
@@ -252,7 +254,7 @@ pub async fn clusters(
             "unknown material `{material}`"
         )));
     }
-    let clusters = compute(&s, move |st| {
+    let clusters = compute(&s, move |st, _| {
         cluster::clusters_with(&st.territory, &st.travel, &material, &p)
     })
     .await?;
@@ -288,7 +290,7 @@ pub async fn siting(
             req.p
         )));
     }
-    let result = compute(&s, move |st| {
+    let result = compute(&s, move |st, _| {
         crate::siting::site_with(&st.territory, &req, &st.travel)
     })
     .await?;
@@ -317,12 +319,30 @@ fn public_siting_request(req: &crate::siting::SitingRequest) -> Result<(), ApiEr
 }
 
 /// `GET /api/indicators`: Korhonen's principles and the programme's counts (aggregates only),
-/// the answer of `boucle indicators`.
-pub async fn indicators(State(s): State<AppState>) -> Result<Json<Value>, ApiError> {
-    let report = compute(&s, |st| {
-        let register = crate::territory::register::register_of(&st.territory)?;
-        crate::indicators::indicators_with(&st.territory, &register, &st.travel)
-    })
-    .await?;
-    to_json(&report)
+/// the answer of `boucle indicators`, computed by the first request and then served from the
+/// cache ([`super::cache`]).
+pub async fn indicators(State(s): State<AppState>) -> Result<axum::response::Response, ApiError> {
+    let bytes = s
+        .cache
+        .indicators
+        .get_or_try_init(|| async {
+            let report = compute(&s, |st, _| {
+                let register = crate::territory::register::register_of(&st.territory)?;
+                crate::indicators::indicators_with(&st.territory, &register, &st.travel)
+            })
+            .await?;
+            serde_json::to_vec(&report)
+                .map(Bytes::from)
+                .map_err(|e| ApiError::internal(e.to_string()))
+        })
+        .await?
+        .clone();
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        bytes,
+    )
+        .into_response())
 }

@@ -9,14 +9,19 @@
 //! - [`compute`]: pooled rounds and clusters ([`crate::rounds`], [`crate::cluster`]);
 //! - [`layers`]: GeoJSON layers and the confidentiality rule for flow quantities;
 //! - [`officer`]: the officer's token (digest, rate limit of wrong tokens, action log);
+//! - [`limits`]: bounded heavy computations (slots, queue, `503 busy`, time cap, cancellation)
+//!   and panics answered with 500;
+//! - [`cache`]: layers gzip-compressed once, indicators computed once;
 //! - [`assets`]: the viewer's files (rust-embed);
 //! - [`error`]: `{ "code", "message" }` errors.
 
 pub mod api;
 pub mod assets;
+pub mod cache;
 pub mod compute;
 pub mod error;
 pub mod layers;
+pub mod limits;
 pub mod officer;
 pub mod state;
 
@@ -29,6 +34,7 @@ use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -63,17 +69,24 @@ pub fn router(state: AppState) -> Router {
         .route("/indicators", get(compute::indicators))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed);
-    Router::new()
-        .nest("/api", api)
-        .route("/", get(assets::index))
-        .route("/vendor/{*path}", get(assets::vendor))
-        .route("/{*path}", get(assets::static_file))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            officer::guard,
-        ))
-        .with_state(state)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+    harden(
+        Router::new()
+            .nest("/api", api)
+            .route("/", get(assets::index))
+            .route("/vendor/{*path}", get(assets::vendor))
+            .route("/{*path}", get(assets::static_file))
+            .layer(middleware::from_fn_with_state(
+                state.clone(),
+                officer::guard,
+            ))
+            .with_state(state),
+    )
+}
+
+/// The layers around every route: body limit, request timeout, JSON errors under `/api`
+/// (with `Retry-After` on a 503), compression, and a handler's panic answered with 500.
+pub fn harden(app: Router) -> Router {
+    app.layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
@@ -81,13 +94,20 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(json_errors))
         .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(limits::panic_response))
 }
 
 /// Errors produced by the middleware (body limit, timeout) are plain text: under `/api`, turn
 /// them into the API's JSON `{ "code", "message" }`.
 async fn json_errors(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
-    let r = next.run(req).await;
+    let mut r = next.run(req).await;
+    if r.status() == StatusCode::SERVICE_UNAVAILABLE
+        && !r.headers().contains_key(header::RETRY_AFTER)
+    {
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, limits::RETRY_AFTER_S.into());
+    }
     let status = r.status();
     let json = r
         .headers()

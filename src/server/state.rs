@@ -34,8 +34,11 @@ pub struct Inner {
     pub travel: Travel,
     /// Public layers, serialised at start: (name, GeoJSON bytes).
     pub public_layers: Vec<(&'static str, Bytes)>,
-    /// Limits the number of concurrent heavy computations (rounds, clusters).
-    pub compute: tokio::sync::Semaphore,
+    /// Bounds the heavy computations (rounds, clusters, siting, indicators): slots, queue,
+    /// time cap ([`super::limits`]).
+    pub gate: super::limits::Gate,
+    /// Pre-compressed layers and computed-once answers ([`super::cache`]).
+    pub cache: super::cache::Cache,
 }
 
 impl std::fmt::Debug for AppState {
@@ -60,7 +63,12 @@ impl AppState {
     /// `officer_token`: the officer's secret (an empty string disables officer access like
     /// `None`). A road graph that cannot be read is an error.
     pub fn new(territory: Territory, officer_token: Option<String>) -> crate::Result<AppState> {
-        AppState::with_policy(territory, officer_token, RatePolicy::default())
+        AppState::with_options(
+            territory,
+            officer_token,
+            RatePolicy::default(),
+            super::limits::Limits::default(),
+        )
     }
 
     /// [`AppState::new`] with its own rate limit of wrong tokens (e.g. short delays in tests).
@@ -69,9 +77,34 @@ impl AppState {
         officer_token: Option<String>,
         policy: RatePolicy,
     ) -> crate::Result<AppState> {
+        AppState::with_options(
+            territory,
+            officer_token,
+            policy,
+            super::limits::Limits::default(),
+        )
+    }
+
+    /// [`AppState::new`] with these limits on heavy computations.
+    pub fn with_limits(
+        territory: Territory,
+        officer_token: Option<String>,
+        limits: super::limits::Limits,
+    ) -> crate::Result<AppState> {
+        AppState::with_options(territory, officer_token, RatePolicy::default(), limits)
+    }
+
+    /// [`AppState::new`] with its rate limit of wrong tokens and its limits on heavy
+    /// computations.
+    pub fn with_options(
+        territory: Territory,
+        officer_token: Option<String>,
+        policy: RatePolicy,
+        limits: super::limits::Limits,
+    ) -> crate::Result<AppState> {
         let index = SpatialIndex::new(&territory);
         let travel = Travel::for_territory(&territory)?;
-        let public_layers = layers::PUBLIC_STATIC
+        let public_layers: Vec<(&'static str, Bytes)> = layers::PUBLIC_STATIC
             .iter()
             .map(|&name| {
                 let v = layers::layer(&territory, name, &layers::ActorFilter::default(), false)
@@ -79,16 +112,15 @@ impl AppState {
                 (name, Bytes::from(serde_json::to_vec(&v).expect("JSON")))
             })
             .collect();
-        let permits = std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(2);
+        let cache = super::cache::Cache::new(&public_layers);
         Ok(AppState(Arc::new(Inner {
             territory,
             index,
             officer: OfficerGuard::new(officer_token.as_deref(), policy),
             travel,
             public_layers,
-            compute: tokio::sync::Semaphore::new(permits),
+            gate: super::limits::Gate::new(limits),
+            cache,
         })))
     }
 

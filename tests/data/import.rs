@@ -240,3 +240,74 @@ fn import_errors_name_the_source_file() {
         "nothing written on error"
     );
 }
+
+#[test]
+fn import_over_measured_flows_or_manual_positions_refuses_unless_forced() {
+    let src = tempfile::tempdir().unwrap();
+    write_sources(src.path());
+    let shp = write_commune_shp(src.path(), Crs::Lambert93);
+    let out = tempfile::tempdir().unwrap();
+    let run = |force: bool| {
+        let mut args = vec![
+            "import",
+            "territory",
+            "--sources",
+            src.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--boundaries",
+            shp.to_str().unwrap(),
+            "--name",
+            "Test",
+        ];
+        if force {
+            args.push("--force");
+        }
+        boucle(&args)
+    };
+    assert!(run(false).status.success());
+    std::fs::write(out.path().join("synergies.csv"), "kept by the import\n").unwrap();
+    let flows = out.path().join("flows.csv");
+    let text = std::fs::read_to_string(&flows).unwrap();
+    let measured = text.replacen(",true,", ",false,", 1);
+    assert_ne!(measured, text, "a demonstration flow to mark as measured");
+    std::fs::write(&flows, &measured).unwrap();
+    let o = run(false);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("1 measured flow(s) in flows.csv") && e.contains("use --force"),
+        "{e}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&flows).unwrap(),
+        measured,
+        "untouched"
+    );
+    let o = run(true);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("--force: 1 measured flow(s)"));
+    assert_eq!(std::fs::read_to_string(&flows).unwrap(), text);
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("synergies.csv")).unwrap(),
+        "kept by the import\n",
+        "files the import does not write are kept"
+    );
+    let parent = out.path().parent().unwrap();
+    let name = out
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let leftovers: Vec<_> = std::fs::read_dir(parent)
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(&format!(".{name}."))
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "no staging folder left");
+}

@@ -3,9 +3,11 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod fuzz;
 mod geocode_cli;
 mod geocode_offline;
 mod geocode_online;
 mod geocode_sirene;
 mod import;
+mod robust;
 mod territory;

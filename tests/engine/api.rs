@@ -29,6 +29,7 @@ fn params(seed: u64, iters: u64) -> SolverParams {
         seed,
         max_iterations: Some(iters),
         max_work: Some(u64::MAX),
+        cancel: None,
     }
 }
 
@@ -96,6 +97,7 @@ fn same_seed_same_solution() {
         seed: 3,
         max_iterations: None,
         max_work: Some(100_000),
+        cancel: None,
     };
     assert_eq!(solve(&p, &m, &w).unwrap(), solve(&p, &m, &w).unwrap());
 }

@@ -60,6 +60,7 @@ fn quick() -> SolverParams {
         seed: 1,
         max_iterations: Some(50),
         max_work: Some(u64::MAX),
+        cancel: None,
     }
 }
 

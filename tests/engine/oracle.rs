@@ -182,6 +182,7 @@ fn params(seed: u64) -> SolverParams {
         seed,
         max_iterations: Some(150),
         max_work: Some(u64::MAX),
+        cancel: None,
     }
 }
 
@@ -313,6 +314,7 @@ fn work_budget_with_the_annealing_phase() {
         seed: 3,
         max_iterations: None,
         max_work: Some(300_000),
+        cancel: None,
     };
     for seed in 40..43 {
         let mut rng = Pcg64::seed_from_u64(seed);

@@ -41,6 +41,7 @@ fn large_instance_on_the_clock_stops_at_its_deadline_with_a_valid_solution() {
         seed: 1,
         max_iterations: None,
         max_work: None,
+        cancel: None,
     };
     let (sol, stats) = solve_with_stats(&inst.problem, &inst.matrix, &params).unwrap();
     let rep = check(&inst.problem, &inst.matrix, &sol);
@@ -70,6 +71,7 @@ fn zero_time_limit_still_gives_a_checked_solution() {
         seed: 1,
         max_iterations: None,
         max_work: None,
+        cancel: None,
     };
     let (sol, stats) = solve_with_stats(&inst.problem, &inst.matrix, &params).unwrap();
     assert!(check(&inst.problem, &inst.matrix, &sol).ok());
@@ -119,9 +121,9 @@ fn cli_generates_and_solves_deterministically() {
     );
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.starts_with("NAME : G-n121-ce-r12-s9"), "{text}");
-    let solve_json = |extra: &[&str]| -> serde_json::Value {
+    let solve_json = |limit: &str, extra: &[&str]| -> serde_json::Value {
         let out = crate::common::command()
-            .args(["vrp", "solve", "--time-limit", "0.02", "--json"])
+            .args(["vrp", "solve", "--time-limit", limit, "--json"])
             .args(extra)
             .arg(&file)
             .output()
@@ -133,17 +135,18 @@ fn cli_generates_and_solves_deterministically() {
         );
         serde_json::from_slice(&out.stdout).unwrap()
     };
-    let a = solve_json(&["--deterministic"]);
-    let b = solve_json(&["--deterministic"]);
+    let a = solve_json("0.02", &["--deterministic"]);
+    let b = solve_json("0.02", &["--deterministic"]);
     assert_eq!(a["routes"], b["routes"]);
     assert_eq!(a["stop"], "work");
     assert_eq!(a["stats"]["stopped_by"], "work");
     assert_eq!(a["feasible"], true);
     // The clock is the default; `--wall-clock` is still accepted and means the same.
-    let c = solve_json(&["--wall-clock"]);
+    // (A second of clock: enough for a feasible plan even in a debug build on a busy machine.)
+    let c = solve_json("1", &["--wall-clock"]);
     assert_eq!(c["stop"], "clock");
     assert_eq!(c["feasible"], true);
-    assert!(c["stats"]["deadline_s"].as_f64().unwrap() < 0.02);
+    assert!(c["stats"]["deadline_s"].as_f64().unwrap() < 1.0);
     // The two stops together are refused.
     let out = crate::common::command()
         .args(["vrp", "solve", "--wall-clock", "--deterministic"])

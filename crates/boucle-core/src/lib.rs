@@ -8,6 +8,7 @@
 //! - [`disclosure`]: what may be published without the officer's token (contributors,
 //!   primary and secondary suppression, coarsening);
 //! - [`error`]: the library's error, naming file, line or feature, and field;
+//! - [`limits`]: the documented range of every number read, and the default size limits;
 //! - [`io`]: file formats (GeoJSON, ESRI Shapefile with Lambert-93 reprojection, CSV) and atomic
 //!   writes;
 //! - [`territory`]: the model (communes, intercommunalities, business parks, sites, actors,
@@ -35,6 +36,7 @@ pub mod estimate;
 pub mod geocode;
 pub mod indicators;
 pub mod io;
+pub mod limits;
 pub mod network;
 pub mod progress;
 pub mod rounds;

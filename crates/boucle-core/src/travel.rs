@@ -123,7 +123,17 @@ impl Travel {
 
     /// Travel costs from every point of `from` to every point of `to` (see the module
     /// documentation for the fallback).
+    /// More than [`crate::limits::max_matrix_points`] points on either side is an error, before
+    /// anything is allocated.
     pub fn table(&self, from: &[Point<f64>], to: &[Point<f64>]) -> Result<TravelTable> {
+        let max = crate::limits::max_matrix_points();
+        if from.len().max(to.len()) > max {
+            return Err(crate::Error::Invalid(format!(
+                "a travel matrix of {} × {} points is larger than the limit of {max} points per side (BOUCLE_MAX_MATRIX_POINTS)",
+                from.len(),
+                to.len()
+            )));
+        }
         let cf = &self.crow_flies;
         if from.is_empty() || to.is_empty() {
             let mut matrix = cf.matrix(from, to);

@@ -13,7 +13,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::hgs::SolverParams;
+use super::hgs::{CancelFlag, SolverParams};
 
 /// Share of the time limit kept, at the end, for building and checking the answer (clamped to
 /// [`MIN_MARGIN_S`]–[`MAX_MARGIN_S`]).
@@ -36,6 +36,8 @@ pub enum StopReason {
     Iterations,
     /// Nothing to search (no customer).
     Empty,
+    /// The caller cancelled the search (its cancel flag was set).
+    Cancelled,
 }
 
 /// The stopping rule of one search.
@@ -51,6 +53,8 @@ pub(crate) struct Budget {
     pub max_work: u64,
     /// Most genetic iterations.
     max_iter: u64,
+    /// Set by the caller to stop the search where it stands.
+    cancel: Option<CancelFlag>,
 }
 
 impl Budget {
@@ -79,7 +83,13 @@ impl Budget {
             span,
             max_work: params.max_work.unwrap_or(u64::MAX),
             max_iter: params.max_iterations.unwrap_or(u64::MAX),
+            cancel: params.cancel.clone(),
         }
+    }
+
+    /// Whether the caller cancelled the search.
+    pub fn cancelled(&self) -> bool {
+        self.cancel.as_ref().is_some_and(CancelFlag::is_cancelled)
     }
 
     /// Seconds since the start.
@@ -92,9 +102,10 @@ impl Budget {
         self.span
     }
 
-    /// Whether the deadline has passed.
+    /// Whether the deadline has passed (or the search was cancelled: every long phase that
+    /// watches the clock stops as well).
     pub fn past_deadline(&self) -> bool {
-        self.deadline.is_some_and(|d| Instant::now() >= d)
+        self.deadline.is_some_and(|d| Instant::now() >= d) || self.cancelled()
     }
 
     /// Share of the budget used (time or work, whichever is further along).
@@ -114,7 +125,9 @@ impl Budget {
 
     /// Why the search must stop now, if it must.
     pub fn over(&self, it: u64, work: u64) -> Option<StopReason> {
-        if it >= self.max_iter {
+        if self.cancelled() {
+            Some(StopReason::Cancelled)
+        } else if it >= self.max_iter {
             Some(StopReason::Iterations)
         } else if work >= self.max_work {
             Some(StopReason::Work)
@@ -141,6 +154,7 @@ mod tests {
             seed: 1,
             max_iterations: it,
             max_work: work,
+            cancel: None,
         }
     }
 

@@ -186,6 +186,18 @@ pub fn parse_cvrplib(file: &Path, text: &str) -> Result<BenchInstance, FormatErr
                                 format!("must be at least 2 (a depot and a customer), found {d}"),
                             ));
                         }
+                        // Each node needs a coordinate line: a DIMENSION larger than the
+                        // file's line count cannot be right, and must not size an allocation.
+                        let lines = text.lines().count();
+                        if d as u64 > lines as u64 || d as u64 > MAX_DIMENSION as u64 {
+                            return Err(cx.err(
+                                ln,
+                                "DIMENSION",
+                                format!(
+                                    "{d} nodes announced but the file has {lines} lines (at most one node per line, and at most {MAX_DIMENSION} nodes)"
+                                ),
+                            ));
+                        }
                         let d = d as usize;
                         dim = Some((d, ln));
                         coords = vec![None; d];
@@ -339,6 +351,9 @@ fn node_id(cx: &Ctx, ln: usize, field: &str, s: &str, n: usize) -> Result<usize,
     }
     Ok(id as usize)
 }
+
+/// Largest DIMENSION accepted in a CVRPLIB file.
+pub const MAX_DIMENSION: usize = 1_000_000;
 
 /// Parses a Solomon VRPTW file (`text` read from `file`).
 pub fn parse_solomon(file: &Path, text: &str) -> Result<BenchInstance, FormatError> {

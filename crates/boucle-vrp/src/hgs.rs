@@ -6,6 +6,9 @@
 //! (see [`super::ruin`]) from the best solution; four times, set partitioning over the pool of
 //! routes met (see [`super::pool`]).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_pcg::Pcg64;
@@ -38,6 +41,36 @@ pub struct SolverParams {
     /// Work budget in move evaluations (deterministic stop); `None`: no work budget (the
     /// clock or the iteration count stops the search).
     pub max_work: Option<u64>,
+    /// Cooperative cancellation: when another thread sets the flag, the search stops where it
+    /// checks its time limit and returns the best solution found so far.
+    pub cancel: Option<CancelFlag>,
+}
+
+/// A stop flag shared with another thread (e.g. a server whose request timed out).
+#[derive(Debug, Clone, Default)]
+pub struct CancelFlag(Arc<AtomicBool>);
+
+impl CancelFlag {
+    /// A flag not set.
+    pub fn new() -> CancelFlag {
+        CancelFlag::default()
+    }
+
+    /// Ask the search to stop.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether the search was asked to stop.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl PartialEq for CancelFlag {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 impl SolverParams {
@@ -50,6 +83,7 @@ impl SolverParams {
             seed,
             max_iterations: None,
             max_work: Some(work_for(seconds)),
+            cancel: None,
         }
     }
 }
@@ -80,6 +114,7 @@ impl Default for SolverParams {
             seed: 1,
             max_iterations: None,
             max_work: None,
+            cancel: None,
         }
     }
 }

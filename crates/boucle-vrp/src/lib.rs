@@ -59,7 +59,7 @@
 //! truck.fixed_cost = 120.0;
 //! truck.count = Some(1);
 //! let problem = Problem { stops, vehicle_types: vec![truck], balance_cost_per_hour: 0.0 };
-//! let params = SolverParams { time_limit_s: 1.0, seed: 1, max_iterations: Some(20), max_work: None };
+//! let params = SolverParams { time_limit_s: 1.0, seed: 1, max_iterations: Some(20), max_work: None, cancel: None };
 //! let solution = solve(&problem, &matrix, &params).unwrap();
 //! assert!(check(&problem, &matrix, &solution).ok());
 //! assert_eq!(solution.rounds.len(), 1);
@@ -93,7 +93,7 @@ mod testutil;
 pub use budget::StopReason;
 pub use check::{CheckReport, check};
 pub use error::{Error, FormatError};
-pub use hgs::{SolverParams, WORK_PER_SECOND, work_for};
+pub use hgs::{CancelFlag, SolverParams, WORK_PER_SECOND, work_for};
 pub use matrix::{CostMatrix, DenseMatrix, Method};
 pub use model::{DIMS, Problem, Stop, TimeWindow, VehicleType};
 pub use solution::{Binding, Round, Solution, Unassigned, UnassignedReason, Visit, VisitKind};

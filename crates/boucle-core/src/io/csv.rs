@@ -93,9 +93,11 @@ impl CsvTable {
         }
         let mut rows = Vec::new();
         let mut row_errors = Vec::new();
+        let mut last_line = 1;
         for rec in rdr.records() {
             let rec = rec.map_err(|e| csv_error(path, e))?;
             let line = rec.position().map(|p| p.line()).unwrap_or(0);
+            last_line = line;
             if rec.iter().all(|f| f.trim().is_empty()) {
                 continue;
             }
@@ -113,6 +115,19 @@ impl CsvTable {
                 continue;
             }
             rows.push((line, rec));
+        }
+        if bytes.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
+            // An opening quote never closed: the csv reader takes the rest of the file as one
+            // field, so a file cut in the middle of a quoted field would pass unnoticed.
+            if rows.last().is_some_and(|(l, _)| *l == last_line) {
+                rows.pop();
+            }
+            row_errors.push(InputError::new(
+                path,
+                Location::Line(last_line),
+                None,
+                "a quoted field is never closed: the file looks truncated",
+            ));
         }
         Ok(CsvTable {
             path: path.to_path_buf(),

@@ -176,6 +176,7 @@ pub fn build(raw: &RawOsm, opts: &BuildOptions) -> Built {
     // Cut ways at intersections.
     let mut edges: Vec<BEdge> = Vec::new();
     for w in &raw.ways {
+        let way_start = edges.len();
         let refs = &raw.refs[w.refs_start..w.refs_start + w.refs_len];
         let p = &w.profile;
         let mps = f64::from(p.speed_kmh) / 3.6;
@@ -247,6 +248,7 @@ pub fn build(raw: &RawOsm, opts: &BuildOptions) -> Built {
                 }
             }
         }
+        dedup_way_edges(&mut edges, way_start);
     }
     // Via nodes of restrictions stay vertices, and so do the ends of via ways.
     let mut keep: Vec<bool> = (0..n)
@@ -376,6 +378,25 @@ pub fn build(raw: &RawOsm, opts: &BuildOptions) -> Built {
 }
 
 /// Merge edges through nodes that join exactly two edges with the same directions allowed.
+/// A way that goes back and forth over the same nodes (e.g. 2,000 references alternating
+/// between two nodes) yields the same edge many times, and the turn model and the contraction
+/// then work on every pair of them. Keep the first of the edges of one way (from `start`) that
+/// share their ends, in the same order, and their intermediate nodes.
+fn dedup_way_edges(edges: &mut Vec<BEdge>, start: usize) {
+    if edges.len() - start < 2 {
+        return;
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut k = start;
+    for i in start..edges.len() {
+        if seen.insert((edges[i].a, edges[i].b, edges[i].geom.clone())) {
+            edges.swap(k, i);
+            k += 1;
+        }
+    }
+    edges.truncate(k);
+}
+
 fn contract_chains(edges: &mut [BEdge], n: usize, keep: &[bool]) {
     let mut degree = vec![0u8; n];
     let mut inc = vec![[u32::MAX; 2]; n];

@@ -187,6 +187,9 @@ pub fn depot(
     Ok(dump.clone())
 }
 
+/// Most vehicle types or emission factors given inline in a request.
+pub const MAX_INLINE_TYPES: usize = 100;
+
 /// The vehicle types of the request, else the territory's; `true` when they are the
 /// territory's own.
 pub fn vehicle_types(
@@ -195,7 +198,20 @@ pub fn vehicle_types(
     used: &mut Vec<DefaultTaken>,
 ) -> Result<(Vec<Vehicle>, bool)> {
     match spec {
-        Some(VehiclesSpec::Inline(v)) if !v.is_empty() => Ok((v.clone(), false)),
+        Some(VehiclesSpec::Inline(v)) if !v.is_empty() => {
+            if v.len() > MAX_INLINE_TYPES {
+                return Err(Error::Invalid(format!(
+                    "`vehicles`: {} vehicle types, at most {MAX_INLINE_TYPES}",
+                    v.len()
+                )));
+            }
+            for (i, x) in v.iter().enumerate() {
+                x.validate().map_err(|(field, m)| {
+                    Error::Invalid(format!("`vehicles[{i}].{field}` (vehicle `{}`): {m}", x.id))
+                })?;
+            }
+            Ok((v.clone(), false))
+        }
         Some(VehiclesSpec::Inline(_)) => Err(Error::Invalid("empty list of vehicles".into())),
         Some(VehiclesSpec::File(p)) => Ok((read_vehicles(Path::new(p))?, false)),
         None => {
@@ -284,7 +300,23 @@ pub fn emission_factors(
     used: &mut Vec<DefaultTaken>,
 ) -> Result<Vec<EmissionFactor>> {
     match spec {
-        Some(FactorsSpec::Inline(v)) => Ok(v.clone()),
+        Some(FactorsSpec::Inline(v)) => {
+            if v.len() > MAX_INLINE_TYPES {
+                return Err(Error::Invalid(format!(
+                    "`factors`: {} emission factors, at most {MAX_INLINE_TYPES}",
+                    v.len()
+                )));
+            }
+            for (i, x) in v.iter().enumerate() {
+                x.validate().map_err(|(field, m)| {
+                    Error::Invalid(format!(
+                        "`factors[{i}].{field}` (class `{}`): {m}",
+                        x.vehicle_class
+                    ))
+                })?;
+            }
+            Ok(v.clone())
+        }
         Some(FactorsSpec::File(p)) => read_emission_factors(Path::new(p)),
         None => {
             used.push(match &t.emission_factors.origin {

@@ -25,7 +25,7 @@ use super::request::RoundsRequest;
 use super::scenario::{Demand, Scenario};
 use super::sensitivity::{self, Usage, add_usage};
 use super::solve::{Problem, Solved, SolvedRound, SolverStop, TypeSpec, VisitKind};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::estimate::{EstimateReason, Reasons};
 use crate::territory::vehicles::loads;
 use crate::territory::{
@@ -47,6 +47,7 @@ pub fn plan_rounds(t: &Territory, req: &RoundsRequest) -> Result<RoundsPlan> {
 
 /// [`plan_rounds`] with a travel context the caller keeps (the server builds it once).
 pub fn plan_rounds_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> Result<RoundsPlan> {
+    check_stopping_rule(req)?;
     let material = t.material_or_err(&req.material)?;
     let mut settings = defaults::resolve(t, material, req)?;
     let models = cost_models(&settings)?;
@@ -75,7 +76,7 @@ pub fn plan_rounds_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
     }
     let table = travel.square(&points)?;
     let cycles = cycles_per_year(&demands);
-    let problem = routing_problem(&table, &demands, &settings, material, cycles);
+    let problem = routing_problem(&table, &demands, &settings, material, cycles)?;
     let params = solver_params(req);
     let Chosen {
         rounds: solved,
@@ -247,15 +248,29 @@ fn cycles_per_year(demands: &[Collected]) -> f64 {
     }
 }
 
+/// The request's time limit is finite, positive and at most [`crate::limits::MAX_TIME_LIMIT_S`];
+/// its iteration count is at least 1.
+fn check_stopping_rule(req: &RoundsRequest) -> Result<()> {
+    if let Some(t) = req.time_limit_s {
+        crate::limits::in_range_excl(t, 0.0, crate::limits::MAX_TIME_LIMIT_S)
+            .map_err(|m| Error::Invalid(format!("`time_limit_s`: {m}")))?;
+    }
+    if req.max_iterations == Some(0) {
+        return Err(Error::Invalid("`max_iterations` must be at least 1".into()));
+    }
+    Ok(())
+}
+
 /// The routing problem of one cycle: each holder's demand per cycle cut into loads that fit the
-/// fleet's largest vehicle (by payload).
+/// fleet's largest vehicle (by payload). More than [`crate::limits::max_stops`] loads in all is
+/// an error saying which holder needs the most, before any of them is allocated.
 fn routing_problem<'a>(
     table: &'a TravelTable,
     demands: &[Collected],
     s: &Settings,
     material: &Material,
     cycles: f64,
-) -> Problem<'a> {
+) -> Result<Problem<'a>> {
     let largest = s
         .fleet
         .iter()
@@ -263,11 +278,38 @@ fn routing_problem<'a>(
         .unwrap_or(&s.fleet[0]);
     let load_kg = largest.capacity_kg;
     let load_m3 = largest.volume_capacity_m3(&material.unit, material.m3_per_unit);
-    let mut stops = Vec::new();
-    for (k, d) in demands.iter().enumerate() {
+    let per_holder: Vec<u32> = demands
+        .iter()
+        .map(|d| {
+            loads(
+                d.kg_per_year / cycles,
+                d.m3_per_year / cycles,
+                load_kg,
+                load_m3,
+            )
+        })
+        .collect();
+    let total = per_holder
+        .iter()
+        .fold(0usize, |a, &n| a.saturating_add(n as usize));
+    let max = crate::limits::max_stops();
+    if total > max {
+        let (k, n) = per_holder
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, n)| **n)
+            .map(|(k, n)| (k, *n))
+            .unwrap_or((0, 0));
+        return Err(Error::Invalid(format!(
+            "the demand needs {total} stops per collection cycle once split into loads of vehicle `{}` ({load_kg} kg), more than the limit of {max} (BOUCLE_MAX_STOPS); holder `{}` alone needs {n} loads: check its quantity in flows.csv and the vehicle's capacity",
+            largest.id,
+            demands.get(k).map(|d| d.id.as_str()).unwrap_or("-"),
+        )));
+    }
+    let mut stops = Vec::with_capacity(total);
+    for (k, (d, &n)) in demands.iter().zip(&per_holder).enumerate() {
         let kg = d.kg_per_year / cycles;
         let m3 = d.m3_per_year / cycles;
-        let n = loads(kg, m3, load_kg, load_m3);
         for _ in 0..n {
             stops.push(SolverStop {
                 holder: k,
@@ -277,7 +319,7 @@ fn routing_problem<'a>(
             });
         }
     }
-    Problem {
+    Ok(Problem {
         m: &table.matrix,
         depot: 0,
         dump: 1,
@@ -288,7 +330,7 @@ fn routing_problem<'a>(
             .iter()
             .map(|v| TypeSpec::new(v, &material.unit, material.m3_per_unit))
             .collect(),
-    }
+    })
 }
 
 /// The engine's stopping rule: the request's time limit (else [`DEFAULT_TIME_LIMIT_S`] with at
@@ -304,6 +346,7 @@ fn solver_params(req: &RoundsRequest) -> boucle_vrp::SolverParams {
         seed: req.seed.unwrap_or(1),
         max_iterations,
         max_work: None,
+        cancel: req.cancel.clone(),
     }
 }
 

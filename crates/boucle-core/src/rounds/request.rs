@@ -56,4 +56,8 @@ pub struct RoundsRequest {
     /// request gives the same plan on any machine (library and CLI; not accepted over HTTP).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_iterations: Option<u64>,
+    /// Cooperative cancellation of the routing engine (set by a caller that gives up, e.g. the
+    /// server when a request times out); never read from or written to JSON.
+    #[serde(skip)]
+    pub cancel: Option<boucle_vrp::CancelFlag>,
 }

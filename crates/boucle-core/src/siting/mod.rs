@@ -632,6 +632,13 @@ pub fn site_with(t: &Territory, req: &SitingRequest, travel: &Travel) -> Result<
         ));
     }
     let cands = candidates(t, req)?;
+    let max = crate::limits::max_candidates();
+    if cands.len() > max {
+        return Err(Error::Invalid(format!(
+            "{} candidate sites, more than the limit of {max} (BOUCLE_MAX_CANDIDATES)",
+            cands.len()
+        )));
+    }
     if cands.is_empty() {
         return Err(Error::Invalid("no candidate site with a position".into()));
     }

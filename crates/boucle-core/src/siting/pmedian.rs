@@ -223,7 +223,13 @@ pub fn greedy(inst: &Instance, p: usize) -> Solution {
                 best = (total, j);
             }
         }
-        let j = best.1;
+        // With NaN costs no total compares lower: take the first closed candidate.
+        let Some(j) = (best.1 < m)
+            .then_some(best.1)
+            .or_else(|| (0..m).find(|&j| !is_open[j]))
+        else {
+            break;
+        };
         is_open[j] = true;
         open.push(j);
         for (c, &x) in cur.iter_mut().zip(inst.col(j)) {

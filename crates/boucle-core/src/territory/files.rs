@@ -287,6 +287,8 @@ pub fn read_flows(path: &Path) -> Read<Flow> {
             if quantity < 0.0 {
                 return Err(row.error("quantity", format!("negative quantity {quantity}")));
             }
+            crate::limits::in_range(quantity, 0.0, crate::limits::MAX_QUANTITY)
+                .map_err(|m| row.error("quantity", m))?;
             let raw = row.required("period")?;
             let period = super::Period::parse(&raw).ok_or_else(|| {
                 row.error(
@@ -295,10 +297,12 @@ pub fn read_flows(path: &Path) -> Read<Flow> {
                 )
             })?;
             let collections = row.f64_opt("collections_per_period")?;
-            if let Some(c) = collections
-                && c <= 0.0
-            {
-                return Err(row.error("collections_per_period", "must be > 0"));
+            if let Some(c) = collections {
+                if c <= 0.0 {
+                    return Err(row.error("collections_per_period", "must be > 0"));
+                }
+                crate::limits::in_range(c, 0.0, crate::limits::MAX_COLLECTIONS_PER_PERIOD)
+                    .map_err(|m| row.error("collections_per_period", m))?;
             }
             Ok(Flow {
                 holder: row.required("holder")?,
@@ -323,6 +327,13 @@ pub fn read_materials(path: &Path) -> Read<Material> {
         if kg <= 0.0 {
             return Err(row.error("kg_per_unit", "must be > 0"));
         }
+        crate::limits::in_range(kg, 0.0, crate::limits::MAX_KG_PER_UNIT)
+            .map_err(|m| row.error("kg_per_unit", m))?;
+        let m3_per_unit = row.f64_opt("m3_per_unit")?;
+        if let Some(v) = m3_per_unit {
+            crate::limits::in_range(v, 0.0, crate::limits::MAX_CAPACITY_M3)
+                .map_err(|m| row.error("m3_per_unit", m))?;
+        }
         Ok(Material {
             slug: row.required("slug")?,
             label_fr: row.required("label_fr")?,
@@ -330,7 +341,7 @@ pub fn read_materials(path: &Path) -> Read<Material> {
             family: row.get("family").to_owned(),
             unit: row.required("unit")?,
             kg_per_unit: kg,
-            m3_per_unit: row.f64_opt("m3_per_unit")?,
+            m3_per_unit,
             synonyms_fr: row.list("synonyms_fr"),
         })
     })

@@ -171,7 +171,34 @@ impl Manifest {
             )
             .into());
         }
+        m.check_defaults(path)?;
         Ok(m)
+    }
+
+    /// The default parameters are within their documented ranges ([`crate::limits`]): a
+    /// circuity below 1 (or NaN) would make negative or meaningless kilometres and CO2e.
+    fn check_defaults(&self, path: &Path) -> Result<()> {
+        use crate::limits::*;
+        let d = &self.defaults;
+        for (key, r) in [
+            (
+                "defaults.circuity",
+                in_range(d.circuity, CIRCUITY.0, CIRCUITY.1),
+            ),
+            (
+                "defaults.speed_kmh",
+                in_range(d.speed_kmh, SPEED_KMH.0, SPEED_KMH.1),
+            ),
+            (
+                "defaults.park_max_distance_m",
+                in_range(d.park_max_distance_m, 0.0, MAX_PARK_DISTANCE_M),
+            ),
+        ] {
+            if let Err(m) = r {
+                return Err(InputError::new(path, self.location_of(key), Some(key), m).into());
+            }
+        }
+        Ok(())
     }
 
     /// The location of the setting at the dotted `key` (its line when the manifest was read

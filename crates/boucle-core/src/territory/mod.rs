@@ -16,6 +16,7 @@
 
 pub mod files;
 pub mod import;
+pub mod lock;
 pub mod manifest;
 pub mod model;
 pub mod period;
@@ -340,8 +341,34 @@ fn cross_check(t: &Territory) -> Vec<InputError> {
         .map(|a| a.id.as_str())
         .chain(t.sites.iter().map(|s| s.id.as_str()))
         .collect();
+    let mut seen_flows: HashMap<(&str, &str, &str, Direction), usize> = HashMap::new();
     for (i, fl) in t.flows.iter().enumerate() {
         let id = format!("{} #{}", fl.holder, i + 1);
+        let key = (
+            fl.holder.as_str(),
+            fl.material.as_str(),
+            fl.ewc_code.as_str(),
+            fl.direction,
+        );
+        if let Some(first) = seen_flows.insert(key, i) {
+            errors.push(InputError::new(
+                t.dir.join(&f.flows),
+                Location::Line(i as u64 + 2),
+                Some("material"),
+                format!(
+                    "duplicate flow: flow #{} already gives `{}` {} of `{}` (EWC `{}`); it would be counted twice",
+                    first + 1,
+                    fl.holder,
+                    match fl.direction {
+                        Direction::Out => "out",
+                        Direction::In => "in",
+                    },
+                    fl.material,
+                    fl.ewc_code
+                ),
+            ));
+            seen_flows.insert(key, first);
+        }
         if !holders.contains(fl.holder.as_str()) {
             errors.push(err(
                 &f.flows,
@@ -357,6 +384,52 @@ fn cross_check(t: &Territory) -> Vec<InputError> {
                 "material",
                 format!("unknown material `{}`", fl.material),
             ));
+        }
+    }
+    errors.extend(far_positions(t));
+    errors
+}
+
+/// Positions more than [`crate::limits::MAX_KM_OUTSIDE_TERRITORY`] km outside the bounding box
+/// of the communes (a swapped longitude/latitude lands thousands of km away).
+fn far_positions(t: &Territory) -> Vec<InputError> {
+    if t.communes.is_empty() {
+        return Vec::new();
+    }
+    let b = t.bbox();
+    let max = crate::limits::MAX_KM_OUTSIDE_TERRITORY;
+    let f = &t.manifest.files;
+    let items = t
+        .actors
+        .iter()
+        .map(|a| (&f.actors, &a.id, a.position))
+        .chain(t.sites.iter().map(|x| (&f.sites, &x.id, x.position)))
+        .chain(
+            t.parks
+                .iter()
+                .filter(|p| p.in_territory)
+                .map(|p| (&f.parks, &p.id, p.position)),
+        );
+    let mut errors = Vec::new();
+    for (file, id, pos) in items {
+        if let Some(p) = pos {
+            let d = t.km_outside_box(p);
+            if d > max {
+                errors.push(InputError::new(
+                    t.dir.join(file),
+                    Location::File,
+                    Some("lon"),
+                    format!(
+                        "record `{id}`: position ({}, {}) is {d:.0} km outside the territory's box [{:.3}, {:.3}, {:.3}, {:.3}] (more than {max} km; longitude and latitude swapped?)",
+                        p.x(),
+                        p.y(),
+                        b.min().x,
+                        b.min().y,
+                        b.max().x,
+                        b.max().y
+                    ),
+                ));
+            }
         }
     }
     errors
@@ -643,6 +716,15 @@ impl Territory {
     /// Total population of the communes.
     pub fn population(&self) -> u64 {
         self.communes.iter().map(|c| c.population).sum()
+    }
+
+    /// Approximate distance in km from `p` to the bounding box of the communes (0 inside it).
+    pub fn km_outside_box(&self, p: geo::Point<f64>) -> f64 {
+        let b = self.bbox();
+        let dx = (b.min().x - p.x()).max(p.x() - b.max().x).max(0.0);
+        let dy = (b.min().y - p.y()).max(p.y() - b.max().y).max(0.0);
+        let lat = p.y().clamp(-89.0, 89.0).to_radians();
+        (dx * 111.32 * lat.cos()).hypot(dy * 110.57)
     }
 
     /// Path of a file of the folder.

@@ -222,7 +222,7 @@ impl Actor {
 }
 
 /// Direction of a flow for its actor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
     /// The actor produces / gives away the material.

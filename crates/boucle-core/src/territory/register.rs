@@ -319,6 +319,8 @@ pub fn record(t: &Territory, mut s: Synergy) -> Result<(Recorded, Synergy)> {
         s.updated = Some(today());
     }
     let path = t.dir.join(SYNERGIES_FILE);
+    // Read-modify-write under the folder's lock: a concurrent `record` never loses this one.
+    let _lock = super::lock::TerritoryLock::acquire(&t.dir)?;
     let mut all = read_register(&path)?;
     let outcome = match all.iter_mut().find(|x| x.id == s.id) {
         Some(x) => {

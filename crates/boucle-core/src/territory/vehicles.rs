@@ -153,14 +153,102 @@ impl Vehicle {
     }
 }
 
-/// Number of vehicle loads needed to carry `kg` and `m3` (at least 1).
+/// Number of vehicle loads needed to carry `kg` and `m3` (at least 1). Saturates at
+/// `u32::MAX` (a caller bounds the total, see [`crate::limits::max_stops`]); a NaN or a
+/// non-positive capacity counts as one load.
 pub fn loads(kg: f64, m3: f64, capacity_kg: f64, capacity_m3: Option<f64>) -> u32 {
-    let by_kg = (kg / capacity_kg).ceil();
+    let by_kg = if capacity_kg > 0.0 {
+        (kg / capacity_kg).ceil()
+    } else {
+        1.0
+    };
     let by_m3 = capacity_m3
         .filter(|c| *c > 0.0)
         .map(|c| (m3 / c).ceil())
         .unwrap_or(0.0);
-    by_kg.max(by_m3).max(1.0) as u32
+    let n = by_kg.max(by_m3).max(1.0);
+    if n.is_nan() {
+        1
+    } else {
+        // `as` saturates: +inf and anything above u32::MAX become u32::MAX.
+        n as u32
+    }
+}
+
+impl Vehicle {
+    /// Check every figure against its documented range ([`crate::limits`]): the first field
+    /// out of range and why.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        use crate::limits::*;
+        let req = [
+            (
+                "capacity_kg",
+                in_range(self.capacity_kg, MIN_CAPACITY_KG, MAX_CAPACITY_KG),
+            ),
+            (
+                "cost_per_km_eur",
+                in_range(self.cost_per_km_eur, 0.0, MAX_COST_PER_KM_EUR),
+            ),
+            (
+                "cost_per_hour_eur",
+                in_range(self.cost_per_hour_eur, 0.0, MAX_COST_PER_HOUR_EUR),
+            ),
+            (
+                "fixed_cost_eur",
+                in_range(self.fixed_cost_eur, 0.0, MAX_FIXED_COST_EUR),
+            ),
+        ];
+        let opt = [
+            ("capacity_m3", self.capacity_m3, 0.0, MAX_CAPACITY_M3),
+            (
+                "capacity_units",
+                self.capacity_units,
+                0.0,
+                MAX_CAPACITY_UNITS,
+            ),
+            ("max_duration_h", self.max_duration_h, 0.0, MAX_DURATION_H),
+            (
+                "max_distance_km",
+                self.max_distance_km,
+                0.0,
+                MAX_DISTANCE_KM,
+            ),
+            (
+                "fuel_l_per_100km",
+                self.fuel_l_per_100km,
+                0.0,
+                MAX_FUEL_L_PER_100KM,
+            ),
+        ];
+        for (field, r) in req {
+            r.map_err(|m| (field, m))?;
+        }
+        for (field, v, lo, hi) in opt {
+            if let Some(v) = v {
+                in_range(v, lo, hi).map_err(|m| (field, m))?;
+            }
+        }
+        if self.count == 0 || self.count > MAX_VEHICLE_COUNT {
+            return Err((
+                "count",
+                format!(
+                    "{} is not a whole number from 1 to {MAX_VEHICLE_COUNT}",
+                    self.count
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl EmissionFactor {
+    /// Check the figures against their documented ranges ([`crate::limits`]).
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        use crate::limits::*;
+        in_range(self.fuel_l_per_100km, 0.0, MAX_FUEL_L_PER_100KM)
+            .map_err(|m| ("fuel_l_per_100km", m))?;
+        in_range(self.kg_co2e_per_l, 0.0, MAX_KG_CO2E_PER_L).map_err(|m| ("kg_co2e_per_l", m))
+    }
 }
 
 /// Columns `vehicles.csv` must have.
@@ -185,11 +273,18 @@ fn vehicle_row(row: &Row<'_>) -> Result<Vehicle, InputError> {
     }
     let count = match row.f64_opt("count")? {
         None => 1,
-        Some(c) if c >= 1.0 && c.fract() == 0.0 && c <= f64::from(u32::MAX) => c as u32,
+        Some(c)
+            if c >= 1.0 && c.fract() == 0.0 && c <= f64::from(crate::limits::MAX_VEHICLE_COUNT) =>
+        {
+            c as u32
+        }
         Some(c) => {
             return Err(row.error(
                 "count",
-                format!("{c} is not a whole number from 1 to {}", u32::MAX),
+                format!(
+                    "{c} is not a whole number from 1 to {}",
+                    crate::limits::MAX_VEHICLE_COUNT
+                ),
             ));
         }
     };
@@ -199,15 +294,7 @@ fn vehicle_row(row: &Row<'_>) -> Result<Vehicle, InputError> {
         positive("cost_per_hour_eur", Some(row.f64_req("cost_per_hour_eur")?))?.unwrap_or(0.0);
     let fixed_cost_eur = positive("fixed_cost_eur", row.f64_opt("fixed_cost_eur")?)?.unwrap_or(0.0);
     let fuel_l_per_100km = positive("fuel_l_per_100km", row.f64_opt("fuel_l_per_100km")?)?;
-    let (fixed_cost_eur_low, fixed_cost_eur_high) =
-        bounds(row, "fixed_cost_eur", Some(fixed_cost_eur))?;
-    let (cost_per_km_eur_low, cost_per_km_eur_high) =
-        bounds(row, "cost_per_km_eur", Some(cost_per_km_eur))?;
-    let (cost_per_hour_eur_low, cost_per_hour_eur_high) =
-        bounds(row, "cost_per_hour_eur", Some(cost_per_hour_eur))?;
-    let (fuel_l_per_100km_low, fuel_l_per_100km_high) =
-        bounds(row, "fuel_l_per_100km", fuel_l_per_100km)?;
-    Ok(Vehicle {
+    let mut v = Vehicle {
         id: row.required("id")?,
         label_fr: row.get("label_fr").to_owned(),
         capacity_kg,
@@ -222,17 +309,29 @@ fn vehicle_row(row: &Row<'_>) -> Result<Vehicle, InputError> {
         fuel_l_per_100km,
         vehicle_class: row.required("vehicle_class")?,
         source: row.get("source").to_owned(),
-        uncertainty: Uncertainty {
-            fixed_cost_eur_low,
-            fixed_cost_eur_high,
-            cost_per_km_eur_low,
-            cost_per_km_eur_high,
-            cost_per_hour_eur_low,
-            cost_per_hour_eur_high,
-            fuel_l_per_100km_low,
-            fuel_l_per_100km_high,
-        },
-    })
+        uncertainty: Uncertainty::default(),
+    };
+    // The values' own ranges first, then their plausible low and high around them.
+    v.validate().map_err(|(field, m)| row.error(field, m))?;
+    let (fixed_cost_eur_low, fixed_cost_eur_high) =
+        bounds(row, "fixed_cost_eur", Some(fixed_cost_eur))?;
+    let (cost_per_km_eur_low, cost_per_km_eur_high) =
+        bounds(row, "cost_per_km_eur", Some(cost_per_km_eur))?;
+    let (cost_per_hour_eur_low, cost_per_hour_eur_high) =
+        bounds(row, "cost_per_hour_eur", Some(cost_per_hour_eur))?;
+    let (fuel_l_per_100km_low, fuel_l_per_100km_high) =
+        bounds(row, "fuel_l_per_100km", fuel_l_per_100km)?;
+    v.uncertainty = Uncertainty {
+        fixed_cost_eur_low,
+        fixed_cost_eur_high,
+        cost_per_km_eur_low,
+        cost_per_km_eur_high,
+        cost_per_hour_eur_low,
+        cost_per_hour_eur_high,
+        fuel_l_per_100km_low,
+        fuel_l_per_100km_high,
+    };
+    Ok(v)
 }
 
 /// Every vehicle type of a vehicles CSV given as bytes (read as if from `path`) and every
@@ -351,18 +450,20 @@ fn factor_row(row: &Row<'_>) -> Result<EmissionFactor, InputError> {
     if kg_co2e_per_l < 0.0 {
         return Err(row.error("kg_co2e_per_l", "is negative"));
     }
-    let (fuel_l_per_100km_low, fuel_l_per_100km_high) =
-        bounds(row, "fuel_l_per_100km", Some(fuel_l_per_100km))?;
-    Ok(EmissionFactor {
-        fuel_l_per_100km_low,
-        fuel_l_per_100km_high,
+    let mut f = EmissionFactor {
+        fuel_l_per_100km_low: None,
+        fuel_l_per_100km_high: None,
         vehicle_class: row.required("vehicle_class")?,
         fuel: row.optional("fuel").unwrap_or_else(|| "diesel".into()),
         fuel_l_per_100km,
         kg_co2e_per_l,
         source: row.required("source")?,
         vintage: row.get("vintage").to_owned(),
-    })
+    };
+    f.validate().map_err(|(field, m)| row.error(field, m))?;
+    (f.fuel_l_per_100km_low, f.fuel_l_per_100km_high) =
+        bounds(row, "fuel_l_per_100km", Some(fuel_l_per_100km))?;
+    Ok(f)
 }
 
 /// Every emission factor of an emission-factor CSV given as bytes (read as if from `path`) and

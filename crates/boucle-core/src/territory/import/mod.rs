@@ -16,6 +16,10 @@
 //! Intercommunality and territory outlines are dissolved here from the communes with geo's
 //! boolean operations. Positions of parks, sites and companies are the representative point of
 //! their commune (`precision = commune`) — the compiled pages give no better.
+//!
+//! Safety ([`swap`]): over an existing folder the import refuses to replace measured flows or
+//! manual positions unless forced, and it is all or nothing (written beside the folder, then
+//! swapped in by renames).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -30,6 +34,7 @@ use crate::io::text::{normalize, slug};
 
 mod materials;
 mod rules;
+pub mod swap;
 
 pub use materials::vocabulary;
 pub use rules::{accepted_materials, demonstration_flows, headcount, treats_waste};
@@ -52,6 +57,8 @@ pub struct ImportOptions {
     pub boundaries: Option<PathBuf>,
     /// Territory name.
     pub name: String,
+    /// Replace measured flows and manual positions of an existing folder (else refused).
+    pub force: bool,
 }
 
 /// What the import produced.
@@ -181,7 +188,10 @@ pub fn import_territory(opts: &ImportOptions) -> Result<ImportSummary> {
             src.display()
         )));
     }
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = swap::guard(&opts.out, opts.force)?
+        .into_iter()
+        .map(|r| format!("--force: {r}"))
+        .collect();
     let cog: Vec<CogCommune> = read_json(&src.join(COG_COMMUNES))?;
     let cog_epcis: Vec<CogEpci> = read_json(&src.join(COG_EPCI))?;
     let boundaries_path = opts
@@ -485,26 +495,89 @@ pub fn import_territory(opts: &ImportOptions) -> Result<ImportSummary> {
     }
     let flows = demonstration_flows(&actors, &materials);
 
-    // Write everything.
-    let out = &opts.out;
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    // Write everything into a staging folder beside the output, then swap it in place.
+    let staging = swap::stage(&opts.out)?;
+    let written = write_all(
+        &staging,
+        opts,
+        Written {
+            communes: &communes,
+            epcis: &epcis,
+            outline: &outline,
+            parks: &parks,
+            sites: &sites,
+            actors: &actors,
+            flows: &flows,
+            materials: &materials,
+            boundaries: &boundaries_path,
+        },
+    )
+    .and_then(|population| swap::swap(&staging, &opts.out).map(|()| population));
+    let population = match written {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+
+    Ok(ImportSummary {
+        out: opts.out.clone(),
+        communes: communes.len(),
+        epci: epcis.len(),
+        population,
+        parks: parks.len(),
+        sites: sites.len(),
+        actors_unlocated: actors.iter().filter(|a| a.position.is_none()).count(),
+        actors: actors.len(),
+        flows: flows.len(),
+        notes,
+    })
+}
+
+/// What an import writes.
+struct Written<'a> {
+    communes: &'a [Commune],
+    epcis: &'a [Epci],
+    outline: &'a MultiPolygon<f64>,
+    parks: &'a [Park],
+    sites: &'a [Site],
+    actors: &'a [Actor],
+    flows: &'a [Flow],
+    materials: &'a [Material],
+    boundaries: &'a Path,
+}
+
+/// Write every file of the territory into `out`; returns the population.
+fn write_all(out: &Path, opts: &ImportOptions, w: Written<'_>) -> Result<u64> {
+    let Written {
+        communes,
+        epcis,
+        outline,
+        parks,
+        sites,
+        actors,
+        flows,
+        materials,
+        boundaries: boundaries_path,
+    } = w;
     let f = Files::default();
-    files::write_communes(&out.join(&f.communes), &communes, &epcis)?;
-    files::write_epcis(&out.join(&f.epci), &epcis)?;
+    files::write_communes(&out.join(&f.communes), communes, epcis)?;
+    files::write_epcis(&out.join(&f.epci), epcis)?;
     let population: u64 = communes.iter().map(|c| c.population).sum();
     files::write_outline(
         &out.join(&f.outline),
         &opts.name,
-        &outline,
+        outline,
         population,
         communes.len(),
         "dissolved by boucle from the communes (IGN ADMIN EXPRESS via france-geojson)",
     )?;
-    files::write_parks(&out.join(&f.parks), &parks)?;
-    files::write_sites(&out.join(&f.sites), &sites)?;
-    files::write_actors_file(&out.join(&f.actors), &actors)?;
-    files::write_flows(&out.join(&f.flows), &flows)?;
-    files::write_materials(&out.join(&f.materials), &materials)?;
+    files::write_parks(&out.join(&f.parks), parks)?;
+    files::write_sites(&out.join(&f.sites), sites)?;
+    files::write_actors_file(&out.join(&f.actors), actors)?;
+    files::write_flows(&out.join(&f.flows), flows)?;
+    files::write_materials(&out.join(&f.materials), materials)?;
     // Default vehicle types and emission factors (editable by the officer): a re-import keeps
     // an existing file and writes the defaults only when it is missing.
     for (name, text) in [
@@ -529,7 +602,7 @@ pub fn import_territory(opts: &ImportOptions) -> Result<ImportSummary> {
             "flows.csv holds demonstration values (estimate = true), not measurements.".into(),
         ],
         files: f,
-        defaults: default_parameters(&sites),
+        defaults: default_parameters(sites),
         min_contributors: None,
         lines: Default::default(),
     };
@@ -539,21 +612,9 @@ pub fn import_territory(opts: &ImportOptions) -> Result<ImportSummary> {
     )?;
     crate::io::atomic::write_atomic(
         &out.join("SOURCES.md"),
-        sources_md(&boundaries_path).as_bytes(),
+        sources_md(boundaries_path).as_bytes(),
     )?;
-
-    Ok(ImportSummary {
-        out: out.clone(),
-        communes: communes.len(),
-        epci: epcis.len(),
-        population,
-        parks: parks.len(),
-        sites: sites.len(),
-        actors_unlocated: actors.iter().filter(|a| a.position.is_none()).count(),
-        actors: actors.len(),
-        flows: flows.len(),
-        notes,
-    })
+    Ok(population)
 }
 
 fn default_parameters(sites: &[Site]) -> Defaults {
