@@ -40,6 +40,8 @@ fn commune(insee: &str, epci: &str, lat0: f64) -> Commune {
         geometry: square(lat0),
         point: Point::new(7.05, lat0 + 0.05),
         source: "test".into(),
+        former_communes: Vec::new(),
+        population_vintage: String::new(),
     }
 }
 

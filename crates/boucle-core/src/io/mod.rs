@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod csv;
 pub mod date;
+pub mod encoding;
 pub mod geojson;
 pub mod projection;
 pub mod shapefile;

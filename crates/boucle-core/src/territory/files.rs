@@ -9,7 +9,9 @@ use geojson::{GeometryValue, JsonObject, JsonValue};
 use crate::error::{InputError, Result};
 use crate::io::atomic::write_atomic;
 use crate::io::csv::{CsvTable, Row, fmt_num, fmt_opt, to_csv_bytes};
-use crate::io::geojson::{collection_string, feature, read_features, round_multipolygon};
+use crate::io::geojson::{
+    RawFeature, collection_string, feature, read_features, round_multipolygon,
+};
 
 use super::model::*;
 
@@ -374,6 +376,8 @@ pub fn read_communes(path: &Path) -> Read<Commune> {
                 geometry,
                 point,
                 source: f.str_prop_opt("source").unwrap_or_default(),
+                former_communes: former_communes(f)?,
+                population_vintage: f.str_prop_opt("population_vintage").unwrap_or_default(),
             })
         })();
         match parsed {
@@ -382,6 +386,39 @@ pub fn read_communes(path: &Path) -> Read<Commune> {
         }
     }
     Read { records, errors }
+}
+
+/// The optional `former_communes` property of a commune: an array of `{"insee", "name"}`.
+fn former_communes(f: &RawFeature) -> Result<Vec<FormerCommune>, InputError> {
+    let Some(v) = f.properties.get("former_communes") else {
+        return Ok(Vec::new());
+    };
+    let bad = || {
+        f.error(
+            Some("former_communes"),
+            "expected an array of {\"insee\": \"68314\", \"name\": \"…\"}",
+        )
+    };
+    let JsonValue::Array(items) = v else {
+        return Err(bad());
+    };
+    if items.len() > 100 {
+        return Err(f.error(Some("former_communes"), "more than 100 former communes"));
+    }
+    items
+        .iter()
+        .map(|it| {
+            let get = |k: &str| it.get(k).and_then(JsonValue::as_str).map(str::to_owned);
+            match (get("insee"), get("name")) {
+                (Some(insee), Some(name))
+                    if insee.len() == 5 && insee.chars().all(|c| c.is_ascii_alphanumeric()) =>
+                {
+                    Ok(FormerCommune { insee, name })
+                }
+                _ => Err(bad()),
+            }
+        })
+        .collect()
 }
 
 /// Read `epci.geojson`.
@@ -613,6 +650,15 @@ pub fn write_communes(path: &Path, communes: &[Commune], epcis: &[Epci]) -> Resu
                     (
                         "point",
                         vec![round7(c.point.x()), round7(c.point.y())].into(),
+                    ),
+                    ("population_vintage", c.population_vintage.clone().into()),
+                    (
+                        "former_communes",
+                        c.former_communes
+                            .iter()
+                            .map(|f| serde_json::json!({"insee": f.insee, "name": f.name}))
+                            .collect::<Vec<_>>()
+                            .into(),
                     ),
                     ("source", c.source.clone().into()),
                 ]),

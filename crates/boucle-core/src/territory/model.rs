@@ -71,6 +71,22 @@ pub struct Commune {
     pub point: Point<f64>,
     /// Provenance of the record.
     pub source: String,
+    /// Former (delegated) communes merged into it, e.g. Mortzwiller and Soppe-le-Haut in Le
+    /// Haut Soultzbach: the geocoder takes their names as aliases.
+    pub former_communes: Vec<FormerCommune>,
+    /// What the population figure is, e.g. "INSEE, populations légales 2022 (population
+    /// municipale)"; empty when the file does not say.
+    pub population_vintage: String,
+}
+
+/// A former (delegated) commune: a commune merged into a current one, whose name still appears
+/// in addresses.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FormerCommune {
+    /// Its own INSEE code (the chef-lieu keeps the current commune's code).
+    pub insee: String,
+    /// Its name.
+    pub name: String,
 }
 
 /// An intercommunality (EPCI: here a communauté de communes), identified by its SIREN.
