@@ -4,6 +4,7 @@
 mod common;
 
 mod geocode_cli;
+mod geocode_history;
 mod geocode_offline;
 mod geocode_online;
 mod geocode_sirene;
