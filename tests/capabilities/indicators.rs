@@ -91,6 +91,7 @@ fn material(slug: &str, ewc: &str, family: &str, unit: &str, kg: f64) -> Materia
         kg_per_unit: kg,
         m3_per_unit: None,
         synonyms_fr: vec![],
+        weights_source: String::new(),
     }
 }
 

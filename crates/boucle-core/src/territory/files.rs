@@ -93,6 +93,7 @@ pub const MATERIAL_COLUMNS: &[&str] = &[
     "kg_per_unit",
     "m3_per_unit",
     "synonyms_fr",
+    "weights_source",
 ];
 
 /// Records read from one file, with the problems found on the way.
@@ -334,6 +335,7 @@ pub fn read_materials(path: &Path) -> Read<Material> {
             kg_per_unit: kg,
             m3_per_unit: row.f64_opt("m3_per_unit")?,
             synonyms_fr: row.list("synonyms_fr"),
+            weights_source: row.get("weights_source").to_owned(),
         })
     })
 }
@@ -618,6 +620,7 @@ pub fn write_materials(path: &Path, materials: &[Material]) -> Result<()> {
                 fmt_num(m.kg_per_unit),
                 fmt_opt(m.m3_per_unit),
                 m.synonyms_fr.join(";"),
+                m.weights_source.clone(),
             ]
         })
         .collect();

@@ -301,4 +301,7 @@ pub struct Material {
     pub m3_per_unit: Option<f64>,
     /// French synonyms used for matching.
     pub synonyms_fr: Vec<String>,
+    /// Where `kg_per_unit` and `m3_per_unit` come from (they decide when a truck is full by
+    /// weight or by volume); estimates say so. Empty when the file does not say.
+    pub weights_source: String,
 }
