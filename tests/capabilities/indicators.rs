@@ -53,6 +53,7 @@ fn actor(id: &str, naf: Option<&str>, insee: &str, lat: f64) -> Actor {
         siret: None,
         naf: naf.map(str::to_owned),
         naf_verified: true,
+        naf_nomenclature: None,
         sector: String::new(),
         insee: Some(insee.into()),
         address: None,

@@ -8,5 +8,6 @@ mod geocode_history;
 mod geocode_offline;
 mod geocode_online;
 mod geocode_sirene;
+mod geocode_sirene_units;
 mod import;
 mod territory;

@@ -63,12 +63,16 @@ pub enum AddressFormat {
     Bal,
 }
 
-/// Open a file for reading, decompressing gzip transparently (recognised by its magic bytes).
+/// Open a file for reading, decompressing gzip, or the first file of a ZIP archive (INSEE's
+/// SIRENE stocks), transparently (recognised by their magic bytes).
 pub fn open_maybe_gz(path: &Path) -> Result<Box<dyn BufRead>> {
     let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut r = BufReader::with_capacity(1 << 16, f);
     let head = r.fill_buf().map_err(|e| Error::io(path, e))?;
-    if head.starts_with(&[0x1f, 0x8b]) {
+    if head.starts_with(crate::io::zip::ZIP_MAGIC) {
+        let (_, inner) = crate::io::zip::first_entry(r).map_err(|e| Error::io(path, e))?;
+        Ok(inner)
+    } else if head.starts_with(&[0x1f, 0x8b]) {
         Ok(Box::new(BufReader::with_capacity(
             1 << 16,
             flate2::read::MultiGzDecoder::new(r),

@@ -9,3 +9,4 @@ pub mod geojson;
 pub mod projection;
 pub mod shapefile;
 pub mod text;
+pub mod zip;

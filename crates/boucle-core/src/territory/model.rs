@@ -208,6 +208,9 @@ pub struct Actor {
     pub naf: Option<String>,
     /// Whether the NAF code was verified.
     pub naf_verified: bool,
+    /// Nomenclature of `naf`: `NAFRev2` (NAF rév. 2, INSEE's name) or `NAF2025`; `None` when
+    /// unknown (hand-entered codes).
+    pub naf_nomenclature: Option<String>,
     /// Sector, free text.
     pub sector: String,
     /// INSEE code of its commune, if known.

@@ -491,6 +491,7 @@ pub fn import_territory(opts: &ImportOptions) -> Result<ImportSummary> {
             siret: None,
             naf,
             naf_verified,
+            naf_nomenclature: None,
             sector: known_text(row.get("secteur")).unwrap_or_default(),
             precision: if position.is_some() {
                 Precision::Commune
