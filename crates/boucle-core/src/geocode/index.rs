@@ -223,6 +223,9 @@ struct StreetAcc {
     numbers: Vec<IndexNumber>,
 }
 
+/// A street's sort key within its commune: normalised name, former commune.
+type StreetSort = (String, u32);
+
 /// Counts from a build.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BuildStats {
@@ -401,7 +404,7 @@ impl IndexBuilder {
 
     /// Finish: sort, deduplicate and build the lookup tables.
     pub fn build(mut self) -> (AddressIndex, BuildStats) {
-        let mut by_commune: BTreeMap<String, Vec<((String, u32), StreetAcc)>> = BTreeMap::new();
+        let mut by_commune: BTreeMap<String, Vec<(StreetSort, StreetAcc)>> = BTreeMap::new();
         for ((insee, former, skey), acc) in self.streets {
             by_commune
                 .entry(insee)

@@ -170,7 +170,7 @@ pub fn valid_siret(s: &str) -> bool {
     }
     let digits: Vec<u32> = s.bytes().map(|b| u32::from(b - b'0')).collect();
     if s.starts_with("356000000") {
-        return digits.iter().sum::<u32>() % 5 == 0;
+        return digits.iter().sum::<u32>().is_multiple_of(5);
     }
     let sum: u32 = digits
         .iter()
@@ -185,7 +185,7 @@ pub fn valid_siret(s: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 #[cfg(test)]
