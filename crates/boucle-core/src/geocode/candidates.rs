@@ -272,7 +272,11 @@ impl Geocoder {
         let mut best: Vec<NameMatch> = Vec::new();
         let qbag = char_bag(ckey);
         let mut consider = |c: u32, former: Option<u32>, k: &str| {
-            let common = bag_common(&qbag, &char_bag(k));
+            let bag = match former {
+                None => idx.commune_bags[c as usize],
+                Some(_) => char_bag(k),
+            };
+            let common = bag_common(&qbag, &bag);
             if jaro_winkler_bound(common, ckey.len(), k.len()) < COMMUNE_MIN_SIMILARITY {
                 return;
             }

@@ -56,6 +56,14 @@ pub(crate) fn parse(text: &str) -> Query {
     let mut starts: Vec<usize> = Vec::new();
     if let Some(s) = (0..words.len()).find(|&i| strong_start(&words, i)) {
         starts.push(s);
+        // "Saint-Willer-4, 5 place …" reads as the range "4-5": the number after it may start
+        // the street too (the commune's name then ends with the first number)
+        if s + 1 < words.len()
+            && leading_number(&words[s..]).is_some_and(|(_, _, used)| used > 1)
+            && strong_start(&words, s + 1)
+        {
+            starts.push(s + 1);
+        }
     } else {
         starts.push(0);
         // a street type further on (the first and the last one): text before it is not the
@@ -130,6 +138,15 @@ mod tests {
             vec![
                 v("", "ferme schmitt lieu dit grossmatt", "cernay"),
                 v("ferme schmitt", "grossmatt", "cernay")
+            ]
+        );
+        // a commune whose name ends with a number, then the address: both readings
+        let q = parse("Saint-Willer-4, 5 Place des Roses");
+        assert_eq!(
+            q.variants,
+            vec![
+                v("saint willer", "4 5 place des roses", ""),
+                v("saint willer 4", "5 place des roses", "")
             ]
         );
         // a number inside a street name is not a start
