@@ -36,6 +36,10 @@ pub struct GeocodeArgs {
     /// Column of --csv holding an INSEE code that restricts the search (optional).
     #[arg(long, requires = "csv")]
     pub insee_column: Option<String>,
+    /// Add the columns result_in_territory, result_ambiguous, result_former_commune and
+    /// result_reasons to the --csv result.
+    #[arg(long, requires = "csv")]
+    pub details: bool,
     /// Write the --csv result to this file (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE", requires = "csv")]
     pub output: Option<PathBuf>,
@@ -84,8 +88,8 @@ pub struct ImportBanArgs {
 /// Arguments of `boucle geocode actors`.
 #[derive(Debug, clap::Args)]
 pub struct ActorsArgs {
-    /// Results scoring under this are listed for review.
-    #[arg(long, default_value_t = 0.8)]
+    /// Results scoring under this are listed for review and not written.
+    #[arg(long, default_value_t = 0.8, value_parser = parse_score)]
     pub min_score: f64,
     /// Replace manual positions, and positions more precise than the new result, too.
     #[arg(long)]
@@ -96,6 +100,13 @@ pub struct ActorsArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+fn parse_score(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{s}` is not a score between 0 and 1")),
+    }
 }
 
 /// Run `boucle geocode`.
@@ -129,6 +140,18 @@ pub fn commune_seeds(t: &Territory) -> Vec<CommuneSeed> {
             lonlat: Some((c.point.x(), c.point.y())),
         })
         .collect()
+}
+
+/// An index builder for the territory's communes, their former (delegated) communes declared
+/// as aliases.
+pub fn territory_index_builder(t: &Territory) -> IndexBuilder {
+    let mut b = IndexBuilder::for_communes(commune_seeds(t));
+    for c in &t.communes {
+        for f in &c.former_communes {
+            b.add_former_commune(&c.insee, &f.insee, &f.name);
+        }
+    }
+    b
 }
 
 /// The territory's parks with a position, for the park fallback; those placed only at their
@@ -180,7 +203,7 @@ pub fn territory_geocoder(t: &Territory) -> anyhow::Result<Geocoder> {
              import a BAN file with `boucle geocode import-ban adresses-68.csv.gz`",
             path.display()
         );
-        AddressIndex::from_communes(commune_seeds(t))
+        territory_index_builder(t).build().0
     };
     Ok(Geocoder::new(index).with_parks(park_refs(t)))
 }
@@ -192,12 +215,13 @@ fn load_territory(dir: &Path) -> anyhow::Result<Territory> {
 fn import_ban(dir: &Path, a: &ImportBanArgs) -> anyhow::Result<ExitCode> {
     let t = load_territory(dir)?;
     let started = std::time::Instant::now();
-    let mut builder = IndexBuilder::for_communes(commune_seeds(&t));
+    let mut builder = territory_index_builder(&t);
     let mut reader = AddressReader::open(&a.file)?;
     for rec in reader.by_ref() {
         builder.add(rec?);
     }
     let skipped = reader.skipped_no_position;
+    let cp1252 = reader.cp1252_lines();
     let (index, stats) = builder.build();
     let path = dir.join(INDEX_FILE);
     index.save(&path)?;
@@ -215,6 +239,10 @@ fn import_ban(dir: &Path, a: &ImportBanArgs) -> anyhow::Result<ExitCode> {
         "records_outside_territory": stats.outside,
         "duplicates": stats.duplicates,
         "records_without_position": skipped,
+        "records_in_former_communes": stats.in_former_communes,
+        "former_communes": index.communes.iter().map(|c| c.former.len()).sum::<usize>(),
+        "communes_outside_territory": index.communes.iter().filter(|c| !c.in_territory).count(),
+        "lines_read_as_windows_1252": cp1252,
         "addresses": index.address_count(),
         "streets": index.streets.len(),
         "communes": index.communes.len(),
@@ -237,11 +265,15 @@ fn import_ban(dir: &Path, a: &ImportBanArgs) -> anyhow::Result<ExitCode> {
             stats.duplicates,
             skipped
         );
-        if with_addresses < index.communes.len() {
+        if cp1252 > 0 {
+            println!("  {cp1252} lines were not UTF-8 and were read as Windows-1252");
+        }
+        let in_territory = index.communes.iter().filter(|c| c.in_territory).count();
+        if with_addresses < in_territory {
             let missing: Vec<&str> = index
                 .communes
                 .iter()
-                .filter(|c| c.streets.1 == c.streets.0)
+                .filter(|c| c.in_territory && c.streets.1 == c.streets.0)
                 .map(|c| c.insee.as_str())
                 .collect();
             println!("  communes without addresses: {}", missing.join(", "));
@@ -260,11 +292,20 @@ fn print_result(r: &GeocodeResult, json: bool) -> anyhow::Result<()> {
         println!("type\t{}", r.match_type.as_str());
         println!("label\t{}", r.label);
         println!("insee\t{}", r.insee);
+        if let Some(f) = r.former_commune_text() {
+            println!("former_commune\t{f}");
+        }
+        if !r.in_territory {
+            println!("in_territory\tfalse");
+        }
         if r.ambiguous {
             println!(
                 "ambiguous\trunner-up: {}",
                 r.runner_up.as_deref().unwrap_or("")
             );
+        }
+        for reason in &r.reasons {
+            println!("reason\t{reason}");
         }
     }
     Ok(())
@@ -299,7 +340,7 @@ fn geocode_one(
 }
 
 fn geocode_csv(dir: &Path, args: &GeocodeArgs, path: &Path) -> anyhow::Result<ExitCode> {
-    let mut input = crate::geocode::ban::open_maybe_gz(path)?;
+    let (mut input, _) = crate::geocode::ban::open_text(path)?;
     let delim = crate::geocode::ban::sniff_delimiter(&mut input)
         .with_context(|| format!("reading {}", path.display()))?;
     let mut rdr = csv::ReaderBuilder::new()
@@ -384,6 +425,9 @@ fn geocode_csv(dir: &Path, args: &GeocodeArgs, path: &Path) -> anyhow::Result<Ex
         "result_label",
         "result_insee",
     ]);
+    if args.details {
+        header.extend(DETAIL_COLUMNS);
+    }
     w.write_record(&header)?;
     let mut found = 0;
     for (row, res) in rows.iter().zip(&results) {
@@ -400,8 +444,19 @@ fn geocode_csv(dir: &Path, args: &GeocodeArgs, path: &Path) -> anyhow::Result<Ex
                     r.label.clone(),
                     r.insee.clone(),
                 ]);
+                if args.details {
+                    out.extend([
+                        r.in_territory.to_string(),
+                        r.ambiguous.to_string(),
+                        r.former_commune.clone().unwrap_or_default(),
+                        r.reasons.join("; "),
+                    ]);
+                }
             }
-            None => out.extend(std::iter::repeat_n(String::new(), 6)),
+            None => out.extend(std::iter::repeat_n(
+                String::new(),
+                if args.details { 10 } else { 6 },
+            )),
         }
         w.write_record(&out)?;
     }
@@ -415,6 +470,14 @@ fn geocode_csv(dir: &Path, args: &GeocodeArgs, path: &Path) -> anyhow::Result<Ex
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// Columns added by `geocode --csv --details`.
+pub const DETAIL_COLUMNS: [&str; 4] = [
+    "result_in_territory",
+    "result_ambiguous",
+    "result_former_commune",
+    "result_reasons",
+];
 
 fn fmt_pos(p: Option<(f64, f64)>) -> String {
     p.map(|(x, y)| format!("{x:.6},{y:.6}"))
@@ -459,11 +522,12 @@ fn actors(dir: &Path, a: &ActorsArgs, online: &OnlineArgs) -> anyhow::Result<Exi
         return Ok(ExitCode::SUCCESS);
     }
     println!(
-        "Geocoded {} actors ({} without address, {} manual positions kept, {} better positions kept){}",
+        "Geocoded {} actors ({} without address, {} manual positions kept, {} better positions kept, {} results not written){}",
         report.geocoded,
         report.without_address,
         report.kept_manual.len(),
         report.kept_better.len(),
+        report.not_written.len(),
         if online.online { " online" } else { "" }
     );
     println!("Precision of all actors:");

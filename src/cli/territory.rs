@@ -200,7 +200,7 @@ pub fn locate(a: LocateArgs) -> anyhow::Result<ExitCode> {
         index.park_max_distance_m = m;
     }
     if let Some(path) = &a.csv {
-        let table = CsvTable::read(path, b',', &["lon", "lat"])?;
+        let (table, delimiter) = CsvTable::read_received(path, &["lon", "lat"])?;
         let mut points = Vec::with_capacity(table.rows.len());
         for row in table.iter() {
             let p = row
@@ -214,16 +214,48 @@ pub fn locate(a: LocateArgs) -> anyhow::Result<ExitCode> {
             serde_json::to_writer_pretty(stdout.lock(), &located)?;
             println!();
         } else {
-            let mut w = csv::Writer::from_writer(stdout.lock());
+            // an input column named like one of ours (`insee`…) is filled with the located
+            // value instead of being repeated
+            let mut w = csv::WriterBuilder::new()
+                .delimiter(delimiter)
+                .from_writer(stdout.lock());
             let mut header: Vec<&str> = table.headers.iter().map(String::as_str).collect();
-            header.extend(LOCATE_COLUMNS);
+            let mut target = Vec::with_capacity(LOCATE_COLUMNS.len());
+            for c in LOCATE_COLUMNS {
+                match header.iter().position(|h| h == c) {
+                    Some(i) => target.push(i),
+                    None => {
+                        target.push(header.len());
+                        header.push(c);
+                    }
+                }
+            }
             w.write_record(&header)?;
+            let mut replaced = 0usize;
             for ((_, rec), l) in table.rows.iter().zip(&located) {
                 let mut row: Vec<String> = rec.iter().map(str::to_owned).collect();
-                row.extend(located_cells(l));
+                row.resize(header.len(), String::new());
+                for (&i, v) in target.iter().zip(located_cells(l)) {
+                    if i < table.headers.len() && !row[i].is_empty() && row[i] != v {
+                        replaced += 1;
+                    }
+                    row[i] = v;
+                }
                 w.write_record(&row)?;
             }
             w.flush()?;
+            let reused: Vec<&str> = LOCATE_COLUMNS
+                .iter()
+                .zip(&target)
+                .filter(|(_, i)| **i < table.headers.len())
+                .map(|(c, _)| *c)
+                .collect();
+            if !reused.is_empty() {
+                eprintln!(
+                    "columns {} of the input were filled with the located values ({replaced} values changed)",
+                    reused.join(", ")
+                );
+            }
         }
         return Ok(ExitCode::SUCCESS);
     }

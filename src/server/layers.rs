@@ -345,6 +345,8 @@ fn communes(t: &Territory, officer: bool) -> Vec<Value> {
                     "epci_siren": c.epci_siren,
                     "epci_name": t.epci(&c.epci_siren).map(|e| e.name.as_str()),
                     "population": c.population,
+                    "population_vintage": c.population_vintage,
+                    "former_communes": c.former_communes,
                     "postcodes": c.postcodes,
                     "point": [c.point.x(), c.point.y()],
                     "actors": actors.len(),

@@ -41,6 +41,8 @@ fn commune(insee: &str, epci: &str, lat0: f64) -> Commune {
         geometry: square(lat0),
         point: Point::new(7.05, lat0 + 0.05),
         source: "test".into(),
+        former_communes: Vec::new(),
+        population_vintage: String::new(),
     }
 }
 
@@ -52,6 +54,7 @@ fn actor(id: &str, naf: Option<&str>, insee: &str, lat: f64) -> Actor {
         siret: None,
         naf: naf.map(str::to_owned),
         naf_verified: true,
+        naf_nomenclature: None,
         sector: String::new(),
         insee: Some(insee.into()),
         address: None,
@@ -90,6 +93,7 @@ fn material(slug: &str, ewc: &str, family: &str, unit: &str, kg: f64) -> Materia
         kg_per_unit: kg,
         m3_per_unit: None,
         synonyms_fr: vec![],
+        weights_source: String::new(),
     }
 }
 

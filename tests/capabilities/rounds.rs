@@ -159,6 +159,7 @@ fn actor(id: &str, p: (f64, f64)) -> Actor {
         siret: None,
         naf: None,
         naf_verified: false,
+        naf_nomenclature: None,
         sector: String::new(),
         insee: None,
         address: None,

@@ -209,6 +209,7 @@ fn actor(id: &str, siret: Option<&str>, pos: Option<(f64, f64)>, precision: Prec
         siret: siret.map(str::to_owned),
         naf: Some("20.13A".into()),
         naf_verified: false,
+        naf_nomenclature: None,
         sector: "chimie".into(),
         insee: Some("68334".into()),
         address: None,

@@ -311,3 +311,106 @@ fn import_over_measured_flows_or_manual_positions_refuses_unless_forced() {
         .collect();
     assert!(leftovers.is_empty(), "no staging folder left");
 }
+
+#[test]
+fn import_keeps_former_communes_the_boundaries_source_and_ccw_rings() {
+    use geo::Winding;
+    let src = tempfile::tempdir().unwrap();
+    write_sources(src.path());
+    // the COG's delegated communes, with their chef-lieu
+    std::fs::write(
+        src.path()
+            .join("communes/decoupage-administratif-6.0.0_communes-68.json"),
+        r#"[
+ {"code":"68334","nom":"Thann","type":"commune-actuelle","codesPostaux":["68800"],"population":7762},
+ {"code":"68348","nom":"Vieux-Thann","type":"commune-actuelle","codesPostaux":["68800"],"population":2866},
+ {"code":"68012","nom":"Aspach-Michelbach","type":"commune-actuelle","codesPostaux":["68700"],"population":1747,"anciensCodes":["68206"]},
+ {"code":"68012","nom":"Aspach-le-Haut","type":"commune-deleguee","chefLieu":"68012"},
+ {"code":"68206","nom":"Michelbach","type":"commune-deleguee","chefLieu":"68012"},
+ {"code":"68063","nom":"Cernay","type":"commune-actuelle","codesPostaux":["68700"],"population":12057}
+]"#,
+    )
+    .unwrap();
+    let shp = write_commune_shp(src.path(), Crs::Lambert93);
+    let out = tempfile::tempdir().unwrap();
+    let o = boucle(&[
+        "import",
+        "territory",
+        "--sources",
+        src.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--boundaries",
+        shp.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let t = Territory::load(out.path()).unwrap();
+    let am = t.commune("68012").unwrap();
+    let names: Vec<&str> = am.former_communes.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["Aspach-le-Haut", "Michelbach"]);
+    assert!(am.population_vintage.contains("2022"), "{am:?}");
+    for c in &t.communes {
+        assert!(
+            c.source.contains("COMMUNE.shp") || c.source.contains(".shp"),
+            "{}",
+            c.source
+        );
+        assert!(!c.source.contains("france-geojson"), "{}", c.source);
+    }
+    let sources = std::fs::read_to_string(out.path().join("SOURCES.md")).unwrap();
+    assert!(
+        sources.contains(".shp") && !sources.contains("france-geojson"),
+        "{sources}"
+    );
+    // every outer ring written counter-clockwise (RFC 7946), as read back from the files
+    let text = std::fs::read_to_string(out.path().join("communes.geojson")).unwrap();
+    let gj: geojson::FeatureCollection = text.parse().unwrap();
+    for f in gj.features {
+        let g: geo::Geometry<f64> = f.geometry.unwrap().try_into().unwrap();
+        let mp: geo::MultiPolygon<f64> = g.try_into().unwrap();
+        for p in mp {
+            assert!(p.exterior().is_ccw());
+        }
+    }
+    for m in &t.materials {
+        assert!(
+            !m.weights_source.is_empty(),
+            "{} has no weights source",
+            m.slug
+        );
+    }
+    // the territory geocoder knows the delegated communes
+    let g = boucle::cli::geocode::territory_geocoder(&t).unwrap();
+    let r = g.geocode("Michelbach").unwrap();
+    assert_eq!(r.insee, "68012");
+    assert_eq!(
+        r.former_commune_text().as_deref(),
+        Some("Michelbach, commune déléguée d'Aspach-Michelbach")
+    );
+}
+
+#[test]
+fn repository_communes_have_ccw_rings_vintage_and_former_communes() {
+    use geo::Winding;
+    let t = crate::common::load();
+    for c in &t.communes {
+        for p in &c.geometry {
+            assert!(p.exterior().is_ccw(), "{}", c.insee);
+        }
+        assert!(!c.population_vintage.is_empty(), "{}", c.insee);
+    }
+    let hs = t.commune("68219").unwrap();
+    assert!(
+        hs.former_communes
+            .iter()
+            .any(|f| f.name == "Soppe-le-Haut" && f.insee == "68314")
+    );
+    // the file itself, not only what the reader makes of it
+    let text = std::fs::read_to_string(crate::common::geodata().join("communes.geojson")).unwrap();
+    let gj: geojson::FeatureCollection = text.parse().unwrap();
+    for f in gj.features {
+        let g: geo::Geometry<f64> = f.geometry.unwrap().try_into().unwrap();
+        let mp: geo::MultiPolygon<f64> = g.try_into().unwrap();
+        assert!(mp.iter().all(|p| p.exterior().is_ccw()));
+    }
+}

@@ -5,9 +5,11 @@ mod common;
 
 mod fuzz;
 mod geocode_cli;
+mod geocode_history;
 mod geocode_offline;
 mod geocode_online;
 mod geocode_sirene;
+mod geocode_sirene_units;
 mod import;
 mod robust;
 mod territory;

@@ -31,6 +31,8 @@ const FR = {
   'actors.spread': 'Les acteurs d’une même commune sont écartés autour du point de la commune.',
   'actors.shares': 'Un acteur qui sort plusieurs matières a une part de disque par matière ; choisir une matière pour ne voir que ses acteurs.',
   population: 'Population',
+  'population.vintage': 'Population : millésime',
+  'former.communes': 'Communes déléguées',
   insee: 'Code INSEE',
   epci: 'Intercommunalité',
   actors: 'Acteurs',

@@ -43,6 +43,8 @@ export function communePopup(p) {
     ${row(t('insee'), esc(p.insee))}
     ${row(t('epci'), esc(p.epci_name))}
     ${row(t('population'), num(p.population, 0))}
+    ${row(t('population.vintage'), esc(p.population_vintage || ''))}
+    ${row(t('former.communes'), (p.former_communes || []).map((f) => esc(f.name)).join(', '))}
     ${row(t('actors'), num(p.actors, 0))}
     ${row(t('sites'), num(p.sites, 0))}
     ${row(t('flows'), num(p.flows, 0))}

@@ -7,8 +7,12 @@
 //!   precise (a SIRENE or house-number position is not replaced by a street or commune one)
 //!   — `force` replaces it anyway;
 //! - a result needs review when its score is under the threshold, when another candidate scored
-//!   almost as well (ambiguous), when its commune differs from the actor's declared commune, or
-//!   when the point lies outside the declared commune's polygon.
+//!   almost as well (ambiguous), when it is outside the territory, when the query contradicts
+//!   it (the matcher's `reasons`), when its commune differs from the actor's declared commune,
+//!   or when the point lies outside the declared commune's polygon;
+//! - a result is written only when its score reaches the threshold (`--min-score`), it is not
+//!   ambiguous, and it lies in the territory (by the matcher's answer and by the polygons): the
+//!   others are listed for review and the actor keeps its position.
 
 use std::collections::BTreeMap;
 
@@ -84,6 +88,9 @@ pub struct ActorsReport {
     pub kept_manual: Vec<String>,
     /// Actors whose more precise position was kept.
     pub kept_better: Vec<String>,
+    /// Actors whose result was not written (under the threshold, ambiguous, or outside the
+    /// territory): they are in `review` with the reasons.
+    pub not_written: Vec<String>,
     /// Number of actors at each precision after the run.
     pub by_precision: BTreeMap<String, usize>,
     /// Actors that need review.
@@ -131,14 +138,27 @@ pub fn geocode_actors<E>(
             continue;
         };
         let mut reasons = Vec::new();
+        let mut writable = true;
         if r.score < opts.min_score {
             reasons.push(format!("score {:.2} under {:.2}", r.score, opts.min_score));
+            writable = false;
         }
         if r.ambiguous {
             reasons.push(format!(
                 "ambiguous: runner-up {}",
                 r.runner_up.as_deref().unwrap_or("?")
             ));
+            writable = false;
+        }
+        if !r.in_territory {
+            reasons.push("outside the territory".into());
+            writable = false;
+        }
+        reasons.extend(r.reasons.iter().cloned());
+        let at = commune_at(r.lon, r.lat);
+        if at.is_none() {
+            reasons.push("point lies outside the territory".into());
+            writable = false;
         }
         if let Some(declared) = &a.insee {
             if !r.insee.is_empty() && &r.insee != declared {
@@ -147,17 +167,20 @@ pub fn geocode_actors<E>(
                     r.insee
                 ));
             }
-            match commune_at(r.lon, r.lat) {
-                Some(c) if &c == declared => {}
+            match &at {
+                Some(c) if c == declared => {}
                 Some(c) => reasons.push(format!(
                     "point lies in commune {c}, outside declared commune {declared}"
                 )),
-                None => reasons.push("point lies outside the territory".into()),
+                None => {}
             }
         }
         let new_precision = r.match_type.precision();
         let replace = opts.force || a.precision >= new_precision || a.position.is_none();
-        if replace {
+        if !writable {
+            reasons.push("not written".into());
+            report.not_written.push(a.id.clone());
+        } else if replace {
             let new = (r.lon, r.lat);
             let old = a.position.map(|p| (p.x(), p.y()));
             let moved =

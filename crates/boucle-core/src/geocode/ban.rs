@@ -6,9 +6,15 @@
 //!   `code_insee`, `nom_commune`, `code_insee_ancienne_commune`, `lon`, `lat`. The others (`id`,
 //!   `id_fantoir`, `x`, `y`, `type_position`, `alias`, `libelle_acheminement`, `nom_afnor`,
 //!   `source_position`, `source_nom`, `certification_commune`, `cad_parcelles`) are ignored.
-//! - a Base Adresse Locale file (BAL 1.x, `;`-separated). Columns read: `voie_nom`, `numero`,
-//!   `suffixe`, `commune_insee`, `commune_nom`, `commune_deleguee_insee` (optional),
-//!   `code_postal` (optional), `long`, `lat`.
+//!   `nom_ancienne_commune` gives the former (delegated) commune's name.
+//! - a Base Adresse Locale file (BAL 1.x, `;` or `,`-separated). Columns read: `voie_nom`,
+//!   `numero`, `suffixe`, `commune_insee`, `commune_nom`, `commune_deleguee_insee` and
+//!   `commune_deleguee_nom` (optional), `code_postal` (optional), `long`, `lat`. BAL 1.1 has no
+//!   `commune_insee`: the INSEE code is then the first five characters of `cle_interop`
+//!   (`68219_0001_00003`).
+//!
+//! Files are read as UTF-8, a line that is not valid UTF-8 as Windows-1252 (see
+//! [`crate::io::encoding`]); the count of such lines is [`AddressReader::cp1252_lines`].
 //!
 //! Number `99999` (BAL's convention for a named place without a number) and `0` mean "no number":
 //! the record then positions the street or place itself. Records without coordinates are skipped
@@ -16,6 +22,8 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, InputError, Location, Result};
 use crate::geocode::normalise::{Suffix, parse_suffix};
@@ -27,6 +35,9 @@ pub struct AddressRecord {
     pub insee: String,
     /// INSEE code of the former (delegated) commune, if the file gives one.
     pub old_insee: Option<String>,
+    /// Name of the former (delegated) commune, if the file gives one (BAN
+    /// `nom_ancienne_commune`, BAL `commune_deleguee_nom`).
+    pub old_commune: Option<String>,
     /// Commune name.
     pub commune: String,
     /// Postcode, if given.
@@ -52,12 +63,16 @@ pub enum AddressFormat {
     Bal,
 }
 
-/// Open a file for reading, decompressing gzip transparently (recognised by its magic bytes).
+/// Open a file for reading, decompressing gzip, or the first file of a ZIP archive (INSEE's
+/// SIRENE stocks), transparently (recognised by their magic bytes).
 pub fn open_maybe_gz(path: &Path) -> Result<Box<dyn BufRead>> {
     let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut r = BufReader::with_capacity(1 << 16, f);
     let head = r.fill_buf().map_err(|e| Error::io(path, e))?;
-    if head.starts_with(&[0x1f, 0x8b]) {
+    if head.starts_with(crate::io::zip::ZIP_MAGIC) {
+        let (_, inner) = crate::io::zip::first_entry(r).map_err(|e| Error::io(path, e))?;
+        Ok(inner)
+    } else if head.starts_with(&[0x1f, 0x8b]) {
         Ok(Box::new(BufReader::with_capacity(
             1 << 16,
             flate2::read::MultiGzDecoder::new(r),
@@ -65,6 +80,15 @@ pub fn open_maybe_gz(path: &Path) -> Result<Box<dyn BufRead>> {
     } else {
         Ok(Box::new(r))
     }
+}
+
+/// Open a text file (plain or gzip) as UTF-8: lines that are not valid UTF-8 are decoded as
+/// Windows-1252, and a UTF-8 BOM is removed. Returns the reader and the counter of decoded
+/// lines.
+pub fn open_text(path: &Path) -> Result<(Box<dyn BufRead>, Arc<AtomicU64>)> {
+    let r = crate::io::encoding::Utf8Reader::new(open_maybe_gz(path)?);
+    let counter = r.cp1252_lines();
+    Ok((Box::new(r), counter))
 }
 
 /// Guess the delimiter of a CSV from its first line: `;` if it holds one, else `,`.
@@ -88,9 +112,12 @@ struct Columns {
     street: usize,
     place: Option<usize>,
     postcode: Option<usize>,
+    /// The INSEE code column; for BAL 1.1, `cle_interop` (its first five characters).
     insee: usize,
+    insee_from_key: bool,
     commune: Option<usize>,
     old_insee: Option<usize>,
+    old_commune: Option<usize>,
     lon: usize,
     lat: usize,
 }
@@ -104,6 +131,7 @@ pub struct AddressReader {
     record: csv::StringRecord,
     /// Records skipped because they have no coordinates.
     pub skipped_no_position: u64,
+    cp1252: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for AddressReader {
@@ -118,7 +146,7 @@ impl std::fmt::Debug for AddressReader {
 impl AddressReader {
     /// Open a BAN CSV or BAL file (plain or gzip) and recognise its format from the header.
     pub fn open(path: &Path) -> Result<AddressReader> {
-        let mut input = open_maybe_gz(path)?;
+        let (mut input, cp1252) = open_text(path)?;
         let delim = sniff_delimiter(&mut input).map_err(|e| Error::io(path, e))?;
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(delim)
@@ -151,13 +179,21 @@ impl AddressReader {
                     place: find("nom_ld"),
                     postcode: find("code_postal"),
                     insee: need("code_insee")?,
+                    insee_from_key: false,
                     commune: find("nom_commune"),
                     old_insee: find("code_insee_ancienne_commune"),
+                    old_commune: find("nom_ancienne_commune"),
                     lon: need("lon")?,
                     lat: need("lat")?,
                 },
             )
         } else if find("voie_nom").is_some() || find("commune_insee").is_some() {
+            // BAL 1.1: the INSEE code only inside `cle_interop`
+            let (insee, insee_from_key) = match (find("commune_insee"), find("cle_interop")) {
+                (Some(i), _) => (i, false),
+                (None, Some(k)) => (k, true),
+                (None, None) => (need("commune_insee")?, false),
+            };
             (
                 AddressFormat::Bal,
                 Columns {
@@ -166,9 +202,11 @@ impl AddressReader {
                     street: need("voie_nom")?,
                     place: None,
                     postcode: find("code_postal"),
-                    insee: need("commune_insee")?,
+                    insee,
+                    insee_from_key,
                     commune: find("commune_nom"),
                     old_insee: find("commune_deleguee_insee"),
+                    old_commune: find("commune_deleguee_nom"),
                     lon: need("long")?,
                     lat: need("lat")?,
                 },
@@ -190,7 +228,13 @@ impl AddressReader {
             cols,
             record: csv::StringRecord::new(),
             skipped_no_position: 0,
+            cp1252,
         })
+    }
+
+    /// Lines read so far that were not UTF-8 and were decoded as Windows-1252.
+    pub fn cp1252_lines(&self) -> u64 {
+        self.cp1252.load(Ordering::Relaxed)
     }
 
     /// The recognised format.
@@ -206,6 +250,9 @@ impl AddressReader {
         };
         let (lon_name, lat_name, num_name, insee_name) = match self.format {
             AddressFormat::Ban => ("lon", "lat", "numero", "code_insee"),
+            AddressFormat::Bal if self.cols.insee_from_key => {
+                ("long", "lat", "numero", "cle_interop")
+            }
             AddressFormat::Bal => ("long", "lat", "numero", "commune_insee"),
         };
         let lon_s = get(self.cols.lon);
@@ -256,8 +303,17 @@ impl AddressReader {
         {
             street = get(p).to_owned();
         }
-        let insee = get(self.cols.insee).to_owned();
-        if insee.len() != 5 {
+        let mut insee = get(self.cols.insee).to_owned();
+        if self.cols.insee_from_key {
+            // `68219_0001_00003`: commune, street, number (BAL 1.1 `cle_interop`)
+            insee = insee.split('_').next().unwrap_or("").to_ascii_uppercase();
+        }
+        let code_ok = insee.len() == 5
+            && insee
+                .bytes()
+                .enumerate()
+                .all(|(i, b)| b.is_ascii_digit() || (i == 1 && (b == b'A' || b == b'B')));
+        if !code_ok {
             return Err(err(
                 insee_name,
                 format!("not an INSEE commune code: {insee:?}"),
@@ -268,6 +324,11 @@ impl AddressReader {
             old_insee: self
                 .cols
                 .old_insee
+                .map(|i| get(i).to_owned())
+                .filter(|s| !s.is_empty()),
+            old_commune: self
+                .cols
+                .old_commune
                 .map(|i| get(i).to_owned())
                 .filter(|s| !s.is_empty()),
             commune: self

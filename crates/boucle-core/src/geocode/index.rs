@@ -2,10 +2,20 @@
 //! small versioned binary file (`DIR/addresses.idx`, written atomically).
 //!
 //! File layout (little-endian): magic `BCLADDR\0`, format version (u32), then three sections:
-//! communes (INSEE, name, postcodes, point, street range), streets (name, postcode, commune,
-//! point, number range) and numbers (number u32, suffix u8, lon/lat as i32 in 1e-7 degrees,
-//! ~1 cm). Strings are u32-length-prefixed UTF-8. Normalised keys and lookup tables are rebuilt
-//! on load (a few ms for 10^5 addresses), so a change of the normaliser needs no re-import.
+//! communes (INSEE, name, postcodes, point, street range, whether it is in the territory, its
+//! former (delegated) communes with their names, postcodes and points), streets (name, postcode,
+//! commune, former commune, point, number range) and numbers (number u32, suffix u8, lon/lat as
+//! i32 in 1e-7 degrees, ~1 cm). Strings are u32-length-prefixed UTF-8. Normalised keys and
+//! lookup tables are rebuilt on load (a few ms for 10^5 addresses), so a change of the
+//! normaliser needs no re-import.
+//!
+//! History and edges of the territory:
+//! - a commune merged into another (Soppe-le-Haut into Le Haut Soultzbach) is a *former
+//!   commune* of the current one: its name and postcodes are aliases of the current commune, and
+//!   the streets of two former communes are kept apart even when they have the same name;
+//! - communes outside the territory met in the address file are kept by name, postcodes and
+//!   mean point only (no streets): a query naming one is answered as outside the territory
+//!   instead of being placed on a same-named street inside it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -19,7 +29,9 @@ pub const INDEX_FILE: &str = "addresses.idx";
 /// Magic bytes at the start of an index file.
 const MAGIC: &[u8; 8] = b"BCLADDR\0";
 /// Version of the binary format; a file of another version must be re-imported.
-pub const INDEX_VERSION: u32 = 1;
+pub const INDEX_VERSION: u32 = 2;
+/// `IndexStreet::former` of a street that belongs to no former commune.
+pub const NO_FORMER: u32 = u32::MAX;
 
 /// Former communes merged into a new one, as (old INSEE, new INSEE): the territory's 2016
 /// mergers (Masevaux-Niederbruck, Le Haut Soultzbach). Address files that still carry the old
@@ -51,6 +63,24 @@ pub struct IndexCommune {
     pub lonlat: (f64, f64),
     /// Range of its streets in [`AddressIndex::streets`].
     pub streets: (u32, u32),
+    /// Whether the commune is one of the territory's (the others are known by name, postcodes
+    /// and point only, to recognise answers outside the territory).
+    pub in_territory: bool,
+    /// Former (delegated) communes merged into it.
+    pub former: Vec<IndexFormer>,
+}
+
+/// A former (delegated) commune, merged into a current one: an alias of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexFormer {
+    /// Its own INSEE code (may equal the current commune's, for the chef-lieu).
+    pub insee: String,
+    /// Its name, e.g. "Soppe-le-Haut".
+    pub name: String,
+    /// Postcodes of its addresses.
+    pub postcodes: Vec<String>,
+    /// Mean point of its addresses, else the current commune's point.
+    pub lonlat: (f64, f64),
 }
 
 /// A street (or named place) of the index.
@@ -62,6 +92,9 @@ pub struct IndexStreet {
     pub postcode: String,
     /// Index of its commune in [`AddressIndex::communes`].
     pub commune: u32,
+    /// Index of its former commune in the commune's [`IndexCommune::former`], or
+    /// [`NO_FORMER`].
+    pub former: u32,
     /// Position of the street: its own point for a named place, else the address of median
     /// number (a real point on the street).
     pub lon: i32,
@@ -116,6 +149,10 @@ pub struct AddressIndex {
     pub(crate) commune_bags: Vec<CharBag>,
     pub(crate) commune_by_insee: HashMap<String, u32>,
     pub(crate) communes_by_key: HashMap<String, Vec<u32>>,
+    /// Former commune names → (commune, index in its `former`).
+    pub(crate) formers_by_key: HashMap<String, Vec<(u32, u32)>>,
+    /// Keys of former communes, as (commune, former) → key, in the order of `formers`.
+    pub(crate) former_keys: Vec<(u32, u32, String)>,
     pub(crate) communes_by_postcode: HashMap<String, Vec<u32>>,
     pub(crate) streets_by_key: HashMap<String, Vec<u32>>,
 }
@@ -140,6 +177,42 @@ struct CommuneAcc {
     point: Option<(f64, f64)>,
     sum: (f64, f64),
     n: u64,
+    former: Vec<FormerAcc>,
+}
+
+#[derive(Debug, Default)]
+struct FormerAcc {
+    insee: String,
+    name: String,
+    postcodes: BTreeSet<String>,
+    sum: (f64, f64),
+    n: u64,
+}
+
+impl CommuneAcc {
+    /// The index of the former commune with this code (and, when given, name), created when
+    /// new; the chef-lieu keeps the current code, so a code alone is not always enough.
+    fn former_index(&mut self, insee: &str, name: &str) -> usize {
+        let pos = self.former.iter().position(|f| {
+            f.insee == insee && (name.is_empty() || f.name.is_empty() || key(&f.name) == key(name))
+        });
+        match pos {
+            Some(i) => {
+                if self.former[i].name.is_empty() {
+                    self.former[i].name = name.to_owned();
+                }
+                i
+            }
+            None => {
+                self.former.push(FormerAcc {
+                    insee: insee.to_owned(),
+                    name: name.to_owned(),
+                    ..FormerAcc::default()
+                });
+                self.former.len() - 1
+            }
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -150,6 +223,9 @@ struct StreetAcc {
     numbers: Vec<IndexNumber>,
 }
 
+/// A street's sort key within its commune: normalised name, former commune.
+type StreetSort = (String, u32);
+
 /// Counts from a build.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BuildStats {
@@ -159,6 +235,8 @@ pub struct BuildStats {
     pub outside: u64,
     /// Duplicate (street, number, suffix) records dropped.
     pub duplicates: u64,
+    /// Records placed in a former (delegated) commune.
+    pub in_former_communes: u64,
 }
 
 /// Builds an [`AddressIndex`] from address records, optionally restricted to given communes.
@@ -167,7 +245,8 @@ pub struct IndexBuilder {
     restrict: bool,
     former: HashMap<String, String>,
     communes: BTreeMap<String, CommuneAcc>,
-    streets: HashMap<(String, String), StreetAcc>,
+    outside: BTreeMap<String, CommuneAcc>,
+    streets: HashMap<(String, u32, String), StreetAcc>,
     stats: BuildStats,
 }
 
@@ -214,10 +293,34 @@ impl IndexBuilder {
         self
     }
 
+    /// Declare a former (delegated) commune of a current one, e.g. ("68219", "68314",
+    /// "Soppe-le-Haut"): its name becomes an alias of the current commune. Address records that
+    /// carry its code as their commune are mapped to the current commune.
+    pub fn add_former_commune(&mut self, current: &str, former_insee: &str, name: &str) {
+        if former_insee != current {
+            self.former
+                .insert(former_insee.to_owned(), current.to_owned());
+        }
+        if self.restrict && !self.communes.contains_key(current) {
+            return;
+        }
+        let c = self.communes.entry(current.to_owned()).or_default();
+        c.former_index(former_insee, name);
+    }
+
     /// Add one record; returns whether it was kept.
     pub fn add(&mut self, rec: AddressRecord) -> bool {
         let mut insee = rec.insee;
+        // the former commune of the record: given by the file, or the record's own code when
+        // it is a merged commune's
+        let mut former: Option<(String, String)> = rec
+            .old_insee
+            .clone()
+            .map(|o| (o, rec.old_commune.clone().unwrap_or_default()));
         if let Some(new) = self.former.get(&insee) {
+            if former.is_none() {
+                former = Some((insee.clone(), rec.commune.clone()));
+            }
             insee = new.clone();
         }
         if self.restrict && !self.communes.contains_key(&insee) {
@@ -226,6 +329,16 @@ impl IndexBuilder {
                 Some(new) if self.communes.contains_key(new) => insee = new.clone(),
                 _ => {
                     self.stats.outside += 1;
+                    let c = self.outside.entry(insee).or_default();
+                    if c.name.is_empty() {
+                        c.name = rec.commune;
+                    }
+                    if !rec.postcode.is_empty() {
+                        c.postcodes.insert(rec.postcode);
+                    }
+                    c.sum.0 += rec.lon;
+                    c.sum.1 += rec.lat;
+                    c.n += 1;
                     return false;
                 }
             }
@@ -240,8 +353,30 @@ impl IndexBuilder {
         c.sum.0 += rec.lon;
         c.sum.1 += rec.lat;
         c.n += 1;
+        // a BAN file may name the chef-lieu of a commune that never merged: only a code that
+        // differs from the current one, or a name that differs, makes a former commune
+        let former_idx = match former {
+            Some((code, name))
+                if !code.is_empty()
+                    && (code != insee
+                        || (!name.is_empty() && key(&name) != key(&c.name))
+                        || c.former.iter().any(|f| f.insee == code)) =>
+            {
+                let i = c.former_index(&code, &name);
+                let f = &mut c.former[i];
+                if !rec.postcode.is_empty() {
+                    f.postcodes.insert(rec.postcode.clone());
+                }
+                f.sum.0 += rec.lon;
+                f.sum.1 += rec.lat;
+                f.n += 1;
+                self.stats.in_former_communes += 1;
+                i as u32
+            }
+            _ => NO_FORMER,
+        };
         let skey = key(&rec.street);
-        let s = self.streets.entry((insee, skey)).or_default();
+        let s = self.streets.entry((insee, former_idx, skey)).or_default();
         if s.name.is_empty() {
             s.name = rec.street;
         }
@@ -269,9 +404,12 @@ impl IndexBuilder {
 
     /// Finish: sort, deduplicate and build the lookup tables.
     pub fn build(mut self) -> (AddressIndex, BuildStats) {
-        let mut by_commune: BTreeMap<String, Vec<(String, StreetAcc)>> = BTreeMap::new();
-        for ((insee, skey), acc) in self.streets {
-            by_commune.entry(insee).or_default().push((skey, acc));
+        let mut by_commune: BTreeMap<String, Vec<(StreetSort, StreetAcc)>> = BTreeMap::new();
+        for ((insee, former, skey), acc) in self.streets {
+            by_commune
+                .entry(insee)
+                .or_default()
+                .push(((skey, former), acc));
         }
         let mut idx = AddressIndex::default();
         for (insee, c) in &self.communes {
@@ -279,7 +417,7 @@ impl IndexBuilder {
             let start = idx.streets.len() as u32;
             let mut streets = by_commune.remove(insee).unwrap_or_default();
             streets.sort_by(|a, b| a.0.cmp(&b.0));
-            for (_, mut s) in streets {
+            for ((_, former), mut s) in streets {
                 s.numbers.sort_by_key(|n| (n.number, n.suffix));
                 let before = s.numbers.len();
                 s.numbers.dedup_by_key(|n| (n.number, n.suffix));
@@ -304,6 +442,7 @@ impl IndexBuilder {
                     name: s.name,
                     postcode,
                     commune: ci,
+                    former,
                     lon,
                     lat,
                     numbers: (nstart, idx.numbers.len() as u32),
@@ -314,12 +453,45 @@ impl IndexBuilder {
             } else {
                 (f64::NAN, f64::NAN)
             });
+            let former = c
+                .former
+                .iter()
+                .map(|f| IndexFormer {
+                    insee: f.insee.clone(),
+                    name: f.name.clone(),
+                    postcodes: f.postcodes.iter().cloned().collect(),
+                    lonlat: if f.n > 0 {
+                        (f.sum.0 / f.n as f64, f.sum.1 / f.n as f64)
+                    } else {
+                        lonlat
+                    },
+                })
+                .collect();
+            let n = idx.streets.len() as u32;
             idx.communes.push(IndexCommune {
                 insee: insee.clone(),
                 name: c.name.clone(),
                 postcodes: c.postcodes.iter().cloned().collect(),
                 lonlat,
-                streets: (start, idx.streets.len() as u32),
+                streets: (start, n),
+                in_territory: true,
+                former,
+            });
+        }
+        // communes outside the territory: name, postcodes and mean point only
+        for (insee, c) in &self.outside {
+            if self.communes.contains_key(insee) || c.n == 0 {
+                continue;
+            }
+            let n = idx.streets.len() as u32;
+            idx.communes.push(IndexCommune {
+                insee: insee.clone(),
+                name: c.name.clone(),
+                postcodes: c.postcodes.iter().cloned().collect(),
+                lonlat: (c.sum.0 / c.n as f64, c.sum.1 / c.n as f64),
+                streets: (n, n),
+                in_territory: false,
+                former: Vec::new(),
             });
         }
         idx.rebuild_tables();
@@ -395,13 +567,29 @@ impl AddressIndex {
         self.communes_by_key.clear();
         self.communes_by_postcode.clear();
         self.streets_by_key.clear();
+        self.formers_by_key.clear();
+        self.former_keys.clear();
         for (i, c) in self.communes.iter().enumerate() {
             self.commune_by_insee.insert(c.insee.clone(), i as u32);
             self.communes_by_key
                 .entry(self.commune_keys[i].clone())
                 .or_default()
                 .push(i as u32);
-            for p in &c.postcodes {
+            let mut postcodes: Vec<&String> = c.postcodes.iter().collect();
+            for (j, f) in c.former.iter().enumerate() {
+                let k = key(&f.name);
+                if !k.is_empty() && k != self.commune_keys[i] {
+                    self.formers_by_key
+                        .entry(k.clone())
+                        .or_default()
+                        .push((i as u32, j as u32));
+                    self.former_keys.push((i as u32, j as u32, k));
+                }
+                postcodes.extend(&f.postcodes);
+            }
+            postcodes.sort();
+            postcodes.dedup();
+            for p in postcodes {
                 self.communes_by_postcode
                     .entry(p.clone())
                     .or_default()
@@ -438,12 +626,25 @@ impl AddressIndex {
             w.extend_from_slice(&c.lonlat.1.to_le_bytes());
             put_u32(&mut w, c.streets.0);
             put_u32(&mut w, c.streets.1);
+            w.push(u8::from(c.in_territory));
+            put_u32(&mut w, c.former.len() as u32);
+            for f in &c.former {
+                put_str(&mut w, &f.insee);
+                put_str(&mut w, &f.name);
+                put_u32(&mut w, f.postcodes.len() as u32);
+                for p in &f.postcodes {
+                    put_str(&mut w, p);
+                }
+                w.extend_from_slice(&f.lonlat.0.to_le_bytes());
+                w.extend_from_slice(&f.lonlat.1.to_le_bytes());
+            }
         }
         put_u32(&mut w, self.streets.len() as u32);
         for s in &self.streets {
             put_str(&mut w, &s.name);
             put_str(&mut w, &s.postcode);
             put_u32(&mut w, s.commune);
+            put_u32(&mut w, s.former);
             w.extend_from_slice(&s.lon.to_le_bytes());
             w.extend_from_slice(&s.lat.to_le_bytes());
             put_u32(&mut w, s.numbers.0);
@@ -477,7 +678,7 @@ impl AddressIndex {
             )));
         }
         let mut idx = AddressIndex::default();
-        let nc = r.count(30)?;
+        let nc = r.count(35)?;
         for _ in 0..nc {
             let insee = r.str()?;
             let name = r.str()?;
@@ -486,19 +687,43 @@ impl AddressIndex {
             let lon = r.f64()?;
             let lat = r.f64()?;
             let streets = (r.u32()?, r.u32()?);
+            let in_territory = match r.take(1)?[0] {
+                0 => false,
+                1 => true,
+                _ => return Err(r.err("bad territory flag in the address index")),
+            };
+            let nf = r.count(28)?;
+            let mut former = Vec::with_capacity(nf);
+            for _ in 0..nf {
+                let insee = r.str()?;
+                let name = r.str()?;
+                let np = r.count(4)?;
+                let postcodes = (0..np).map(|_| r.str()).collect::<Result<Vec<_>>>()?;
+                let lon = r.f64()?;
+                let lat = r.f64()?;
+                former.push(IndexFormer {
+                    insee,
+                    name,
+                    postcodes,
+                    lonlat: (lon, lat),
+                });
+            }
             idx.communes.push(IndexCommune {
                 insee,
                 name,
                 postcodes,
                 lonlat: (lon, lat),
                 streets,
+                in_territory,
+                former,
             });
         }
-        let ns = r.count(28)?;
+        let ns = r.count(32)?;
         for _ in 0..ns {
             let name = r.str()?;
             let postcode = r.str()?;
             let commune = r.u32()?;
+            let former = r.u32()?;
             let lon = r.i32()?;
             let lat = r.i32()?;
             let numbers = (r.u32()?, r.u32()?);
@@ -506,6 +731,7 @@ impl AddressIndex {
                 name,
                 postcode,
                 commune,
+                former,
                 lon,
                 lat,
                 numbers,
@@ -537,6 +763,8 @@ impl AddressIndex {
             s.numbers.0 > s.numbers.1
                 || s.numbers.1 as usize > idx.numbers.len()
                 || s.commune as usize >= idx.communes.len()
+                || (s.former != NO_FORMER
+                    && s.former as usize >= idx.communes[s.commune as usize].former.len())
         });
         if bad_c || bad_s {
             return Err(r.err("inconsistent ranges in the address index (corrupt file)"));
@@ -651,6 +879,7 @@ mod tests {
         AddressRecord {
             insee: insee.into(),
             old_insee: None,
+            old_commune: None,
             commune: "Thann".into(),
             postcode: "68800".into(),
             street: street.into(),

@@ -5,10 +5,15 @@
 //! understood, like addok's `result_score`) and a type (`housenumber`, `street`, `park`,
 //! `commune`, like addok's `result_type`).
 //!
-//! The commune is found from, in order: an INSEE code given with the query; the words after a
-//! postcode; the last words of the query (exact, then fuzzy, Jaro–Winkler ≥ 0.85); the postcode
-//! alone. The street is then matched within that commune: exact normalised key, else fuzzy
-//! (Jaro–Winkler on the name without its type word, weighted by the type word's agreement).
+//! The query is first read into variants (see [`super::query`]): the "number + street" part is
+//! found anywhere in it, after a company name or a commune written first. The commune is found
+//! from, in order: an INSEE code given with the query; the words after a postcode; the last
+//! words of the street part; the words before it (exact, then fuzzy — see
+//! [`super::candidates`]); the postcode alone. Former (delegated) communes are aliases of the
+//! current commune: "Soppe-le-Haut" finds Le Haut Soultzbach, and the answer says so
+//! (`former_commune`). The street is then matched within that commune: exact normalised key,
+//! else fuzzy (Jaro–Winkler on the name without its type word, weighted by the type word's
+//! agreement); when the query named a former commune, its streets are preferred.
 //!
 //! Scores: `street similarity × commune confidence × number factor`, where the number factor is
 //! 1 for the exact number, 0.95 for the right number with another suffix (bis/ter), `0.9 − 0.01 ×
@@ -16,12 +21,19 @@
 //! a commune scores the commune confidence; a query whose street could not be found falls back
 //! to its park (score: park-name similarity × commune confidence) or commune (score 0.4 ×
 //! commune confidence).
+//!
+//! Then what the query says is checked against the answer, and the score lowered below
+//! [`ACCEPTANCE`] with a reason (`reasons`) when they disagree: a postcode that is not the
+//! commune's; a postcode or commune name that is not the territory's (the answer is then
+//! `in_territory: false`); a postcode that several communes share and nothing else names the
+//! commune. Words left aside before the street part (a company name) cost 3 %.
 
-use crate::geocode::index::{AddressIndex, bag_common, char_bag};
+use crate::geocode::candidates::CommuneCandidate;
+use crate::geocode::index::{AddressIndex, NO_FORMER, bag_common, char_bag};
 use crate::geocode::normalise::{
-    Suffix, canonical_key, is_postcode, jaro_winkler, key, leading_number, raw_words,
-    split_street_type, suffix_str,
+    Suffix, canonical_key, jaro_winkler, key, leading_number, split_street_type, suffix_str,
 };
+use crate::geocode::query::{self, Variant};
 use crate::territory::Precision;
 
 /// Minimum street similarity for a street match.
@@ -32,6 +44,16 @@ pub const COMMUNE_MIN_SIMILARITY: f64 = 0.85;
 pub const AMBIGUITY_MARGIN: f64 = 0.03;
 /// Score of a commune-level fallback when the query had a street part that was not found.
 const COMMUNE_FALLBACK_SCORE: f64 = 0.4;
+/// The score from which an answer is accepted without review (`geocode actors --min-score`'s
+/// default): every contradiction puts the score under it.
+pub const ACCEPTANCE: f64 = 0.8;
+/// Highest score of an answer whose postcode or commune contradicts the query.
+pub const CONTRADICTION_CAP: f64 = 0.7;
+/// Highest score of an answer outside the territory, or of a commune chosen by a postcode that
+/// several communes share.
+pub const UNSURE_CAP: f64 = 0.5;
+/// Factor of an answer that left words before the street part aside (a company name).
+const SKIPPED_PREFIX_FACTOR: f64 = 0.97;
 
 /// What a result points at, from the most to the least precise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -110,6 +132,57 @@ pub struct GeocodeResult {
     pub ambiguous: bool,
     /// Label of the runner-up candidate, if any.
     pub runner_up: Option<String>,
+    /// The former (delegated) commune of the answer, e.g. "Soppe-le-Haut" in Le Haut
+    /// Soultzbach: named by the query, or the one the street belongs to.
+    pub former_commune: Option<String>,
+    /// INSEE code of that former commune.
+    pub former_commune_insee: Option<String>,
+    /// Whether the answer is in the territory; `false` when the query names a commune or
+    /// postcode outside it. Such an answer is never written to an actor.
+    pub in_territory: bool,
+    /// Why the score was lowered, or what was left aside (empty when the query and the answer
+    /// agree).
+    pub reasons: Vec<String>,
+}
+
+impl GeocodeResult {
+    /// "Soppe-le-Haut, commune déléguée du Haut Soultzbach" when the answer is in a former
+    /// commune, else `None`.
+    pub fn former_commune_text(&self) -> Option<String> {
+        self.former_commune
+            .as_ref()
+            .map(|f| format!("{f}, commune déléguée {}", of_name(&self.city)))
+    }
+
+    fn cap(&mut self, cap: f64, reason: String) {
+        self.score = self.score.min(cap);
+        self.reasons.push(reason);
+    }
+}
+
+/// "de Thann", "du Haut Soultzbach", "de la Petite-Raon", "d'Aspach", "des Baraques".
+pub fn of_name(name: &str) -> String {
+    let lower = name.to_lowercase();
+    if let Some(rest) = name
+        .strip_prefix("Le ")
+        .filter(|_| lower.starts_with("le "))
+    {
+        format!("du {rest}")
+    } else if let Some(rest) = name.strip_prefix("Les ") {
+        format!("des {rest}")
+    } else if let Some(rest) = name.strip_prefix("La ") {
+        format!("de la {rest}")
+    } else if name.starts_with("L'") || name.starts_with("L’") {
+        format!("de {}", name)
+    } else if name
+        .chars()
+        .next()
+        .is_some_and(|c| "AEIOUYÉÈÊÂÎÔaeiouy".contains(c))
+    {
+        format!("d'{name}")
+    } else {
+        format!("de {name}")
+    }
 }
 
 /// A business park the matcher can fall back to.
@@ -172,17 +245,8 @@ pub struct Hints<'a> {
 /// The offline geocoder: an address index plus the territory's parks.
 #[derive(Debug, Clone, Default)]
 pub struct Geocoder {
-    index: AddressIndex,
+    pub(crate) index: AddressIndex,
     parks: Vec<ParkEntry>,
-}
-
-/// A commune candidate: commune index, confidence, and the words of the query left for the
-/// street part.
-#[derive(Debug, Clone)]
-struct CommuneCandidate {
-    commune: u32,
-    confidence: f64,
-    street_words: Vec<String>,
 }
 
 /// Best street found in a commune.
@@ -190,6 +254,66 @@ struct CommuneCandidate {
 struct StreetHit {
     street: u32,
     sim: f64,
+}
+
+/// What one variant of the query says besides its street: used to check the answers.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct QueryFacts {
+    /// The postcode written, if any.
+    pub postcode: Option<String>,
+    /// How many communes (territory's or not) the postcode serves in the index.
+    pub postcode_communes: usize,
+    /// Why the query seems to be outside the territory (an unknown postcode or commune name).
+    pub outside: Option<String>,
+    /// Words before the street part (company name…), as written.
+    pub prefix: String,
+}
+
+/// The best and second-best distinct answers.
+#[derive(Debug, Default)]
+struct Ranked {
+    best: Option<GeocodeResult>,
+    second: Option<GeocodeResult>,
+}
+
+impl Ranked {
+    fn push(&mut self, r: GeocodeResult) {
+        let better = |a: &GeocodeResult, b: &Option<GeocodeResult>| {
+            b.as_ref().is_none_or(|b| a.score > b.score)
+        };
+        if self.best.as_ref().is_some_and(|b| b.label == r.label) {
+            if better(&r, &self.best) {
+                self.best = Some(r);
+            }
+            return;
+        }
+        if self.second.as_ref().is_some_and(|s| s.label == r.label) {
+            if better(&r, &self.second) {
+                self.second = Some(r);
+                if better(self.second.as_ref().expect("set"), &self.best) {
+                    std::mem::swap(&mut self.best, &mut self.second);
+                }
+            }
+            return;
+        }
+        if better(&r, &self.best) {
+            self.second = self.best.take();
+            self.best = Some(r);
+        } else if better(&r, &self.second) {
+            self.second = Some(r);
+        }
+    }
+
+    fn finish(self) -> Option<GeocodeResult> {
+        let mut best = self.best?;
+        if let Some(s) = self.second
+            && best.score - s.score < AMBIGUITY_MARGIN
+        {
+            best.ambiguous = true;
+            best.runner_up = Some(s.label);
+        }
+        Some(best)
+    }
 }
 
 impl Geocoder {
@@ -225,16 +349,23 @@ impl Geocoder {
 
     /// Geocode a free-text address with hints (known commune, known park).
     pub fn geocode_with(&self, text: &str, hints: Hints<'_>) -> Option<GeocodeResult> {
-        let mut words = raw_words(text);
-        // postcode: the last five-digit word
-        let pc_pos = words.iter().rposition(|w| is_postcode(w));
-        let postcode = pc_pos.map(|p| words[p].clone());
-        let mut after_pc: Vec<String> = Vec::new();
-        if let Some(p) = pc_pos {
-            after_pc = words.split_off(p + 1);
-            words.pop();
+        let q = query::parse(text);
+        let mut ranked = Ranked::default();
+        for v in &q.variants {
+            self.run_variant(q.postcode.as_deref(), v, hints, &mut ranked);
         }
-        // house number at the start of the street part
+        ranked.finish()
+    }
+
+    /// Answers of one reading of the query.
+    fn run_variant(
+        &self,
+        postcode: Option<&str>,
+        v: &Variant,
+        hints: Hints<'_>,
+        ranked: &mut Ranked,
+    ) {
+        let mut words = v.street.clone();
         let (number, suffix) = match leading_number(&words) {
             Some((n, s, used)) => {
                 words.drain(..used);
@@ -242,9 +373,27 @@ impl Geocoder {
             }
             None => (None, 0),
         };
-        let candidates = self.commune_candidates(&words, &after_pc, postcode.as_deref(), hints);
-        let mut best: Option<GeocodeResult> = None;
-        let mut second: Option<GeocodeResult> = None;
+        let by_pc: &[u32] = postcode
+            .and_then(|p| self.index.communes_by_postcode.get(p))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let (candidates, unmatched) =
+            self.commune_candidates(&words, &v.prefix, &v.after_pc, by_pc, hints);
+        let mut facts = QueryFacts {
+            postcode: postcode.map(str::to_owned),
+            postcode_communes: by_pc.len(),
+            outside: None,
+            prefix: v.prefix.join(" "),
+        };
+        if let Some(p) = postcode
+            && by_pc.is_empty()
+        {
+            facts.outside = Some(format!("postcode {p} is not one of the territory's"));
+        } else if let Some(name) = unmatched {
+            facts.outside = Some(format!(
+                "commune \"{name}\" is not one of the territory's communes"
+            ));
+        }
         if candidates.is_empty() {
             // no commune: look for the street everywhere (exact key only), then parks
             let skey = canonical_key(&words);
@@ -254,223 +403,151 @@ impl Geocoder {
                         street: s,
                         sim: 1.0,
                     };
-                    push_ranked(
-                        &mut best,
-                        &mut second,
-                        self.street_result(hit, 0.8, number, suffix),
-                    );
+                    let r = self.street_result(hit, 0.8, None, number, suffix);
+                    ranked.push(self.checked(r, None, &facts));
                 }
             }
-            if best.is_none()
-                && let Some(r) = self.park_result(&words, None, 1.0, hints.park_id)
-            {
-                push_ranked(&mut best, &mut second, r);
+            if ranked.best.is_none() {
+                let mut pw = v.prefix.clone();
+                pw.extend(words.iter().cloned());
+                if let Some(r) = self.park_result(&pw, None, 1.0, hints.park_id) {
+                    ranked.push(self.checked(r, None, &facts));
+                }
             }
         }
         for c in &candidates {
-            for r in self.results_in_commune(c, number, suffix, hints.park_id) {
-                push_ranked(&mut best, &mut second, r);
+            for r in self.results_in_commune(c, &v.prefix, number, suffix, hints.park_id) {
+                ranked.push(self.checked(r, Some(c), &facts));
             }
         }
-        let mut best = best?;
-        if let Some(s) = second
-            && s.label != best.label
-            && best.score - s.score < AMBIGUITY_MARGIN
-        {
-            best.ambiguous = true;
-            best.runner_up = Some(s.label);
-        }
-        Some(best)
     }
 
-    /// Candidate communes for a query, with the street words that remain.
-    fn commune_candidates(
+    /// Check an answer against what the query says: lower its score and say why when they
+    /// disagree, flag it outside the territory.
+    fn checked(
         &self,
-        words: &[String],
-        after_pc: &[String],
-        postcode: Option<&str>,
-        hints: Hints<'_>,
-    ) -> Vec<CommuneCandidate> {
+        mut r: GeocodeResult,
+        c: Option<&CommuneCandidate>,
+        facts: &QueryFacts,
+    ) -> GeocodeResult {
         let idx = &self.index;
-        let by_pc: &[u32] = postcode
-            .and_then(|p| idx.communes_by_postcode.get(p))
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        let named = self.named_candidates(words, after_pc, by_pc);
-        let Some(c) = hints.insee.and_then(|i| idx.commune_by_insee(i)) else {
-            return named;
-        };
-        // the known commune first: the query as is, and without the commune's name at its end
-        let mut out = vec![CommuneCandidate {
-            commune: c,
-            confidence: 1.0,
-            street_words: words.to_vec(),
-        }];
-        let ckey = &idx.commune_keys[c as usize];
-        if after_pc.is_empty() {
-            for k in (1..words.len().min(6)).rev() {
-                let tail = canonical_key(&words[words.len() - k..]);
-                if !tail.is_empty()
-                    && (tail == *ckey || jaro_winkler(&tail, ckey) >= COMMUNE_MIN_SIMILARITY)
-                {
-                    out.push(CommuneCandidate {
-                        commune: c,
-                        confidence: 1.0,
-                        street_words: words[..words.len() - k].to_vec(),
-                    });
-                    break;
-                }
-            }
-        }
-        // a commune named in the text that differs from the known one is a candidate too, a
-        // little less trusted (the caller flags the disagreement)
-        for mut n in named {
-            if n.commune != c {
-                n.confidence *= 0.9;
-                out.push(n);
-            }
-        }
-        out
-    }
-
-    /// Candidate communes named by the query text itself (postcode, commune name).
-    fn named_candidates(
-        &self,
-        words: &[String],
-        after_pc: &[String],
-        by_pc: &[u32],
-    ) -> Vec<CommuneCandidate> {
-        let idx = &self.index;
-        // words after the postcode name the commune
-        if !after_pc.is_empty() {
-            let ckey = canonical_key(after_pc);
-            let found = self.match_commune_name(&ckey, by_pc);
-            if !found.is_empty() {
-                return found
-                    .into_iter()
-                    .map(|(c, conf)| CommuneCandidate {
-                        commune: c,
-                        confidence: conf,
-                        street_words: words.to_vec(),
-                    })
-                    .collect();
-            }
-            return by_pc
-                .iter()
-                .map(|&c| CommuneCandidate {
-                    commune: c,
-                    confidence: if by_pc.len() == 1 { 0.9 } else { 0.8 },
-                    street_words: words.to_vec(),
-                })
-                .collect();
-        }
-        // the last words of the query name the commune: exact, longest first
-        let n = words.len();
-        for k in (1..=n.min(6)).rev() {
-            let tail = canonical_key(&words[n - k..]);
-            if let Some(cs) = idx.communes_by_key.get(&tail) {
-                let cs: Vec<u32> = if by_pc.is_empty() {
-                    cs.clone()
-                } else {
-                    cs.iter().copied().filter(|c| by_pc.contains(c)).collect()
-                };
-                if !cs.is_empty() {
-                    return cs
-                        .into_iter()
-                        .map(|c| CommuneCandidate {
-                            commune: c,
-                            confidence: 1.0,
-                            street_words: words[..n - k].to_vec(),
-                        })
-                        .collect();
-                }
-            }
-        }
-        // fuzzy on the last words (1 to 4)
-        let mut best: Option<(u32, f64, usize)> = None;
-        for k in 1..=n.min(4) {
-            let tail = canonical_key(&words[n - k..]);
-            if tail.len() < 3 {
-                continue;
-            }
-            for (c, sim) in self.match_commune_name(&tail, by_pc) {
-                if sim < 1.0 && best.is_none_or(|b| sim > b.1) {
-                    best = Some((c, sim, k));
-                }
-            }
-        }
-        if let Some((c, sim, k)) = best {
-            return vec![CommuneCandidate {
-                commune: c,
-                confidence: sim,
-                street_words: words[..n - k].to_vec(),
-            }];
-        }
-        by_pc
-            .iter()
-            .map(|&c| CommuneCandidate {
-                commune: c,
-                confidence: if by_pc.len() == 1 { 0.95 } else { 0.85 },
-                street_words: words.to_vec(),
-            })
-            .collect()
-    }
-
-    /// Communes whose name matches `ckey`: exact matches with confidence 1, else the best fuzzy
-    /// match (≥ [`COMMUNE_MIN_SIMILARITY`]) among `restrict` (or all communes when empty).
-    fn match_commune_name(&self, ckey: &str, restrict: &[u32]) -> Vec<(u32, f64)> {
-        let idx = &self.index;
-        if let Some(cs) = idx.communes_by_key.get(ckey) {
-            let cs: Vec<(u32, f64)> = cs
-                .iter()
-                .filter(|c| restrict.is_empty() || restrict.contains(c))
-                .map(|&c| (c, 1.0))
-                .collect();
-            if !cs.is_empty() {
-                return cs;
-            }
-        }
-        let mut best: Option<(u32, f64)> = None;
-        let qbag = char_bag(ckey);
-        let mut check = |c: u32| {
-            let k = &idx.commune_keys[c as usize];
-            let common = bag_common(&qbag, &idx.commune_bags[c as usize]);
-            if jaro_winkler_bound(common, ckey.len(), k.len()) < COMMUNE_MIN_SIMILARITY {
-                return;
-            }
-            let sim = jaro_winkler(ckey, k);
-            if sim >= COMMUNE_MIN_SIMILARITY && best.is_none_or(|b| sim > b.1) {
-                best = Some((c, sim));
-            }
-        };
-        if restrict.is_empty() {
-            (0..idx.communes.len() as u32).for_each(&mut check);
-        } else {
-            restrict.iter().copied().for_each(&mut check);
-        }
-        best.into_iter().collect()
-    }
-
-    /// The best and second-best streets of commune `c` for a street key.
-    fn match_street(&self, c: u32, skey: &str) -> (Option<StreetHit>, Option<StreetHit>) {
-        let idx = &self.index;
-        if let Some(ss) = idx.streets_by_key.get(skey)
-            && let Some(&s) = ss.iter().find(|&&s| idx.streets[s as usize].commune == c)
-        {
-            return (
-                Some(StreetHit {
-                    street: s,
-                    sim: 1.0,
-                }),
-                None,
+        let com = idx
+            .commune_by_insee(&r.insee)
+            .map(|i| &idx.communes[i as usize]);
+        if com.is_some_and(|c| !c.in_territory) {
+            r.in_territory = false;
+            let name = com.map(|c| c.name.as_str()).unwrap_or("");
+            r.cap(
+                UNSURE_CAP,
+                format!(
+                    "outside the territory: {name} ({}) is not one of its communes",
+                    r.insee
+                ),
             );
+            return r;
+        }
+        let named = c.is_some_and(|c| c.named);
+        if let Some(why) = &facts.outside
+            && !named
+        {
+            r.in_territory = false;
+            r.cap(
+                UNSURE_CAP,
+                format!("{why}: the address is probably outside the territory"),
+            );
+        }
+        if let (Some(pc), Some(com)) = (&facts.postcode, com) {
+            let known = com
+                .postcodes
+                .iter()
+                .chain(com.former.iter().flat_map(|f| &f.postcodes));
+            let mut known = known.peekable();
+            if known.peek().is_some()
+                && !com.postcodes.contains(pc)
+                && !com.former.iter().any(|f| f.postcodes.contains(pc))
+            {
+                r.cap(
+                    CONTRADICTION_CAP,
+                    format!(
+                        "postcode {pc} is not that of {} ({})",
+                        com.name,
+                        com.postcodes.join(", ")
+                    ),
+                );
+            }
+        }
+        if let Some(c) = c {
+            if c.postcode_only && facts.postcode_communes > 1 && r.match_type == MatchType::Commune
+            {
+                r.cap(
+                    UNSURE_CAP,
+                    format!(
+                        "postcode {} serves {} communes and no commune is named",
+                        facts.postcode.as_deref().unwrap_or(""),
+                        facts.postcode_communes
+                    ),
+                );
+            }
+            if !facts.prefix.is_empty() && !c.from_prefix {
+                r.score *= SKIPPED_PREFIX_FACTOR;
+                r.reasons.push(format!(
+                    "words left aside before the address: \"{}\"",
+                    facts.prefix
+                ));
+            }
+            if let Some(n) = &c.disagreement {
+                r.cap(CONTRADICTION_CAP, n.clone());
+            }
+        }
+        r
+    }
+
+    /// The best and second-best streets of commune `c` for a street key; streets of another
+    /// former commune than the one named (`former`) are a little less similar.
+    fn match_street(
+        &self,
+        c: u32,
+        skey: &str,
+        former: Option<u32>,
+    ) -> (Option<StreetHit>, Option<StreetHit>) {
+        let idx = &self.index;
+        let former_factor = |s: u32| match former {
+            Some(f) => {
+                let sf = idx.streets[s as usize].former;
+                if sf == NO_FORMER || sf == f { 1.0 } else { 0.9 }
+            }
+            None => 1.0,
+        };
+        let mut best: Option<StreetHit> = None;
+        let mut second: Option<StreetHit> = None;
+        let push =
+            |best: &mut Option<StreetHit>, second: &mut Option<StreetHit>, hit: StreetHit| {
+                if best.is_none_or(|h| hit.sim > h.sim) {
+                    *second = *best;
+                    *best = Some(hit);
+                } else if second.is_none_or(|h| hit.sim > h.sim) {
+                    *second = Some(hit);
+                }
+            };
+        if let Some(ss) = idx.streets_by_key.get(skey) {
+            for &s in ss.iter().filter(|&&s| idx.streets[s as usize].commune == c) {
+                push(
+                    &mut best,
+                    &mut second,
+                    StreetHit {
+                        street: s,
+                        sim: former_factor(s),
+                    },
+                );
+            }
+        }
+        if best.is_some() {
+            return (best, second);
         }
         let (qt, qn) = split_street_type(skey);
         let qwords: Vec<&str> = qn.split(' ').collect();
         let qbag = char_bag(skey);
         let (a, b) = idx.communes[c as usize].streets;
-        let mut best: Option<StreetHit> = None;
-        let mut second: Option<StreetHit> = None;
         for s in a..b {
             let sk = idx.street_key(s);
             let (st, sn) = split_street_type(sk);
@@ -496,14 +573,14 @@ impl Geocoder {
                 // "general gaulle")
                 name_sim = name_sim.max(0.9);
             }
-            let sim = name_sim * type_factor;
-            let hit = StreetHit { street: s, sim };
-            if best.is_none_or(|h| sim > h.sim) {
-                second = best;
-                best = Some(hit);
-            } else if second.is_none_or(|h| sim > h.sim) {
-                second = Some(hit);
-            }
+            push(
+                &mut best,
+                &mut second,
+                StreetHit {
+                    street: s,
+                    sim: name_sim * type_factor * former_factor(s),
+                },
+            );
         }
         (best, second)
     }
@@ -512,6 +589,7 @@ impl Geocoder {
     fn results_in_commune(
         &self,
         c: &CommuneCandidate,
+        prefix: &[String],
         number: Option<u32>,
         suffix: Suffix,
         park_hint: Option<&str>,
@@ -519,18 +597,25 @@ impl Geocoder {
         let skey = canonical_key(&c.street_words);
         let mut out = Vec::new();
         if !skey.is_empty() {
-            let (best, second) = self.match_street(c.commune, &skey);
+            let (best, second) = self.match_street(c.commune, &skey, c.former);
             for hit in [best, second].into_iter().flatten() {
                 if hit.sim >= STREET_MIN_SIMILARITY {
-                    out.push(self.street_result(hit, c.confidence, number, suffix));
+                    out.push(self.street_result(hit, c.confidence, c.former, number, suffix));
                 }
             }
         }
         if !out.is_empty() {
             return out;
         }
-        if let Some(r) = self.park_result(&c.street_words, Some(c.commune), c.confidence, park_hint)
+        // a park may be named before the street part too ("ZI Europe, rue …")
+        let park_words: Vec<String> = if c.from_prefix {
+            c.street_words.clone()
+        } else {
+            prefix.iter().chain(&c.street_words).cloned().collect()
+        };
+        if let Some(mut r) = self.park_result(&park_words, Some(c.commune), c.confidence, park_hint)
         {
+            self.set_former(&mut r, c.commune, c.former.unwrap_or(NO_FORMER));
             return vec![r];
         }
         let has_street_part = !skey.is_empty() || number.is_some();
@@ -540,17 +625,31 @@ impl Geocoder {
             } else {
                 1.0
             };
-        self.commune_result(c.commune, score).into_iter().collect()
+        self.commune_result(c.commune, c.former, score)
+            .into_iter()
+            .collect()
     }
 
-    fn commune_result(&self, c: u32, score: f64) -> Option<GeocodeResult> {
+    fn set_former(&self, r: &mut GeocodeResult, commune: u32, former: u32) {
+        if let Some(f) = self.index.communes[commune as usize]
+            .former
+            .get(former as usize)
+        {
+            r.former_commune = Some(f.name.clone());
+            r.former_commune_insee = Some(f.insee.clone());
+        }
+    }
+
+    fn commune_result(&self, c: u32, former: Option<u32>, score: f64) -> Option<GeocodeResult> {
         let com = &self.index.communes[c as usize];
-        if !(com.lonlat.0.is_finite() && com.lonlat.1.is_finite()) {
+        let f = former.and_then(|f| com.former.get(f as usize));
+        let lonlat = f.map_or(com.lonlat, |f| f.lonlat);
+        if !(lonlat.0.is_finite() && lonlat.1.is_finite()) {
             return None;
         }
-        Some(GeocodeResult {
-            lon: com.lonlat.0,
-            lat: com.lonlat.1,
+        let mut r = GeocodeResult {
+            lon: lonlat.0,
+            lat: lonlat.1,
             score,
             match_type: MatchType::Commune,
             label: com.name.clone(),
@@ -562,13 +661,25 @@ impl Geocoder {
             park_id: None,
             ambiguous: false,
             runner_up: None,
-        })
+            former_commune: None,
+            former_commune_insee: None,
+            in_territory: com.in_territory,
+            reasons: Vec::new(),
+        };
+        if let Some(f) = former {
+            self.set_former(&mut r, c, f);
+            if let Some(t) = r.former_commune_text() {
+                r.label = t;
+            }
+        }
+        Some(r)
     }
 
     fn street_result(
         &self,
         hit: StreetHit,
         commune_conf: f64,
+        _named_former: Option<u32>,
         number: Option<u32>,
         suffix: Suffix,
     ) -> GeocodeResult {
@@ -594,7 +705,11 @@ impl Geocoder {
                 factor = 0.9;
             }
         }
-        let city_part = format!("{} {}", s.postcode, com.name);
+        let former = com.former.get(s.former as usize);
+        let mut city_part = format!("{} {}", s.postcode, com.name);
+        if let Some(f) = former {
+            city_part = format!("{city_part} ({})", f.name);
+        }
         let label = match (&housenumber, match_type) {
             (Some(h), MatchType::Housenumber) => format!("{h} {} {}", s.name, city_part.trim()),
             (Some(h), _) => format!(
@@ -620,9 +735,12 @@ impl Geocoder {
             park_id: None,
             ambiguous: false,
             runner_up: None,
+            former_commune: former.map(|f| f.name.clone()),
+            former_commune_insee: former.map(|f| f.insee.clone()),
+            in_territory: com.in_territory,
+            reasons: Vec::new(),
         }
     }
-
     /// A park whose name is in the query (or the hinted park), restricted to the commune's parks
     /// when a commune is known.
     fn park_result(
@@ -698,6 +816,10 @@ impl Geocoder {
             park_id: Some(p.park.id.clone()),
             ambiguous: false,
             runner_up: None,
+            former_commune: None,
+            former_commune_insee: None,
+            in_territory: true,
+            reasons: Vec::new(),
         })
     }
 }
@@ -714,25 +836,6 @@ pub fn jaro_winkler_bound(common: usize, la: usize, lb: usize) -> f64 {
         jaro + 0.4 * (1.0 - jaro)
     } else {
         jaro
-    }
-}
-
-/// Keep the best and second-best results by score.
-fn push_ranked(
-    best: &mut Option<GeocodeResult>,
-    second: &mut Option<GeocodeResult>,
-    r: GeocodeResult,
-) {
-    match best {
-        Some(b) if b.score >= r.score => {
-            if second.as_ref().is_none_or(|s| s.score < r.score) {
-                *second = Some(r);
-            }
-        }
-        _ => {
-            *second = best.take();
-            *best = Some(r);
-        }
     }
 }
 

@@ -204,6 +204,28 @@ pub fn key(s: &str) -> String {
     canonical_key(&raw_words(s))
 }
 
+/// Whether a raw word (lower-case ASCII) is a street type (`rue`, `av`, `fg`, `chemin`…) once
+/// its abbreviation is expanded.
+pub fn is_street_type_word(word: &str) -> bool {
+    let w = expansion(word).unwrap_or(word);
+    let first = w.split(' ').next().unwrap_or(w);
+    // `zone` and `parc` start a business park's name, not a street
+    first != "zone" && first != "parc" && STREET_TYPES.contains(&first)
+}
+
+/// Whether raw words start with a "lieu-dit" marker (`lieu dit`, `lieudit`, `ld`); returns how
+/// many words it takes.
+pub fn lieu_dit_marker<S: AsRef<str>>(words: &[S]) -> usize {
+    match (
+        words.first().map(AsRef::as_ref),
+        words.get(1).map(AsRef::as_ref),
+    ) {
+        (Some("lieu"), Some("dit")) => 2,
+        (Some("lieudit" | "ld"), _) => 1,
+        _ => 0,
+    }
+}
+
 /// Split a key into its street type (`rue`, `avenue`…), when it starts with one, and the rest.
 pub fn split_street_type(key: &str) -> (Option<&str>, &str) {
     match key.split_once(' ') {

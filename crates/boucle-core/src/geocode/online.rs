@@ -255,6 +255,10 @@ pub fn parse_search_response(body: &str) -> Result<Option<GeocodeResult>, String
         park_id: None,
         ambiguous: false,
         runner_up: None,
+        former_commune: s("oldcity"),
+        former_commune_insee: s("oldcitycode"),
+        in_territory: true,
+        reasons: Vec::new(),
     }))
 }
 
@@ -325,6 +329,10 @@ pub fn parse_csv_response(body: &str) -> Result<Vec<Option<GeocodeResult>>, Stri
             park_id: None,
             ambiguous: false,
             runner_up: None,
+            former_commune: None,
+            former_commune_insee: None,
+            in_territory: true,
+            reasons: Vec::new(),
         }));
     }
     Ok(out)

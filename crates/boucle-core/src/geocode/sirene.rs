@@ -12,6 +12,11 @@
 //! `coordonneeLambertAbscisseEtablissement`, `coordonneeLambertOrdonneeEtablissement`
 //! (Lambert-93, EPSG:2154, converted to WGS84), `trancheEffectifsEtablissement`.
 //!
+//! The NAF nomenclature is stored with the code (`nomenclatureActivitePrincipaleEtablissement`,
+//! `NAFRev2`; `NAF2025` when the code comes from the NAF 2025 column). The legal unit's name
+//! and legal category come from `StockUniteLegale` (see [`super::legal_units`]), joined by
+//! SIREN: an establishment without trade name is named after its company.
+//!
 //! Partial diffusion (`statutDiffusionEtablissement = P`, persons who asked not to be listed):
 //! neither the position nor the address details are stored, only the commune; INSEE's `[ND]`
 //! ("non diffusé") placeholder is treated as empty everywhere.
@@ -72,6 +77,12 @@ pub struct Establishment {
     pub partial: bool,
     /// NAF code.
     pub naf: Option<String>,
+    /// Its nomenclature: `NAFRev2` or `NAF2025`.
+    pub naf_nomenclature: Option<String>,
+    /// Name of the legal unit (company), from `StockUniteLegale`, if public.
+    pub legal_name: Option<String>,
+    /// Legal category code of the legal unit (e.g. `5710` SAS), from `StockUniteLegale`.
+    pub legal_category: Option<String>,
     /// Commercial name (enseigne, else usual name), if public.
     pub name: Option<String>,
     /// Postal address (number, suffix, street type and name, postcode, commune), if public.
@@ -82,6 +93,28 @@ pub struct Establishment {
     pub lonlat: Option<(f64, f64)>,
     /// Headcount band, as text ("10 à 19 salariés").
     pub employees: Option<String>,
+}
+
+impl Establishment {
+    /// The SIREN of its legal unit (the SIRET's first nine digits).
+    pub fn siren(&self) -> &str {
+        &self.siret[..9]
+    }
+
+    /// The name to show: its trade name, else its company's name with the trade name when both
+    /// differ (`"Dupont SAS (Garage du Centre)"`), else none.
+    pub fn display_name(&self) -> Option<String> {
+        match (&self.name, &self.legal_name) {
+            (Some(n), Some(l))
+                if crate::io::text::normalize(n) != crate::io::text::normalize(l) =>
+            {
+                Some(format!("{l} ({n})"))
+            }
+            (Some(n), _) => Some(n.clone()),
+            (None, Some(l)) => Some(l.clone()),
+            (None, None) => None,
+        }
+    }
 }
 
 /// Options of a SIRENE read.
@@ -226,6 +259,7 @@ pub fn read_establishments(
     let c_diff = find("statutDiffusionEtablissement");
     let c_naf = find("activitePrincipaleEtablissement");
     let c_naf25 = find("activitePrincipaleNAF25Etablissement");
+    let c_nomen = find("nomenclatureActivitePrincipaleEtablissement");
     let c_num = find("numeroVoieEtablissement");
     let c_rep = find("indiceRepetitionEtablissement");
     let c_type = find("typeVoieEtablissement");
@@ -302,7 +336,14 @@ pub fn read_establishments(
             }
         };
         let insee = String::from_utf8_lossy(commune).into_owned();
-        let naf = get(c_naf).or_else(|| get(c_naf25));
+        let (naf, naf_nomenclature) = match (get(c_naf), get(c_naf25)) {
+            (Some(n), _) => (
+                Some(n),
+                Some(get(c_nomen).unwrap_or_else(|| "NAFRev2".into())),
+            ),
+            (None, Some(n)) => (Some(n), Some("NAF2025".into())),
+            (None, None) => (None, None),
+        };
         let employees = get(c_eff).and_then(|c| headcount(&c)).map(str::to_owned);
         let name = get(c_ens).or_else(|| get(c_den));
         let (address, lonlat) = if partial {
@@ -374,6 +415,9 @@ pub fn read_establishments(
             active,
             partial,
             naf,
+            naf_nomenclature,
+            legal_name: None,
+            legal_category: None,
             name,
             address,
             insee,
@@ -432,6 +476,7 @@ pub fn merge_into_actors(
                 if e.naf.is_some() {
                     a.naf = e.naf.clone();
                     a.naf_verified = true;
+                    a.naf_nomenclature = e.naf_nomenclature.clone();
                 }
                 a.insee = Some(e.insee.clone());
                 if e.partial {
@@ -445,10 +490,10 @@ pub fn merge_into_actors(
                 if e.employees.is_some() {
                     a.employees = e.employees.clone();
                 }
-                if a.name.trim().is_empty()
-                    && let Some(n) = &e.name
-                {
-                    a.name = n.clone();
+                let generic =
+                    a.name.trim().is_empty() || a.name == format!("Établissement {}", e.siret);
+                if generic && let Some(n) = e.display_name() {
+                    a.name = n;
                 }
                 if let Some((p, prec)) = new_pos {
                     let better = prec <= a.precision || a.position.is_none();
@@ -477,13 +522,13 @@ pub fn merge_into_actors(
                 actors.push(Actor {
                     id: e.siret.clone(),
                     name: e
-                        .name
-                        .clone()
+                        .display_name()
                         .unwrap_or_else(|| format!("Établissement {}", e.siret)),
                     kind: ActorKind::Company,
                     siret: Some(e.siret.clone()),
                     naf: e.naf.clone(),
                     naf_verified: e.naf.is_some(),
+                    naf_nomenclature: e.naf_nomenclature.clone(),
                     sector: String::new(),
                     insee: Some(e.insee.clone()),
                     address: e.address.clone(),

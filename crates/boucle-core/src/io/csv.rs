@@ -5,6 +5,19 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, InputError, Location, Result};
 
+/// The delimiter of a CSV text from its first line: `;` when it holds at least as many `;` as
+/// `,` (and one), else `,`.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let line = text.lines().next().unwrap_or("");
+    let semi = line.matches(';').count();
+    let comma = line.matches(',').count();
+    if semi >= comma && semi > 0 {
+        b';'
+    } else {
+        b','
+    }
+}
+
 /// A CSV file read whole, with a header.
 #[derive(Debug)]
 pub struct CsvTable {
@@ -34,6 +47,19 @@ impl CsvTable {
     pub fn read(path: &Path, delimiter: u8, required: &[&str]) -> Result<CsvTable> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         Self::from_bytes(path, &bytes, delimiter, required)
+    }
+
+    /// Read a file received from outside: UTF-8 or Windows-1252 (see
+    /// [`crate::io::encoding::decode_text`]), separated by `;` or `,` (the one the header line
+    /// holds more of). Returns the table and the delimiter found.
+    pub fn read_received(path: &Path, required: &[&str]) -> Result<(CsvTable, u8)> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        let (text, _) = crate::io::encoding::decode_text(&bytes);
+        let delimiter = sniff_delimiter(&text);
+        Ok((
+            Self::from_bytes(path, text.as_bytes(), delimiter, required)?,
+            delimiter,
+        ))
     }
 
     /// Like [`Self::read`], but rows with a wrong number of fields are kept aside in

@@ -119,7 +119,7 @@ impl RawFeature {
         if let Err(e) = mp.check_validation() {
             return Err(self.error(Some("geometry"), format!("invalid geometry: {e}")));
         }
-        Ok(mp)
+        Ok(rfc7946_orient(&mp))
     }
 
     /// The geometry as a point.
@@ -310,14 +310,22 @@ pub fn collection_string(features: Vec<Feature>) -> Result<String> {
     Ok(s)
 }
 
-/// Round coordinates to `decimals` places (7 ≈ 1 cm), keeping rings closed.
+/// Round coordinates to `decimals` places (7 ≈ 1 cm), keeping rings closed, with the ring
+/// orientation RFC 7946 asks for (see [`rfc7946_orient`]): every GeoJSON boucle writes goes
+/// through here.
 pub fn round_multipolygon(mp: &MultiPolygon<f64>, decimals: i32) -> MultiPolygon<f64> {
     use geo::MapCoords;
     let f = 10f64.powi(decimals);
-    mp.map_coords(|c| Coord {
+    rfc7946_orient(&mp.map_coords(|c| Coord {
         x: (c.x * f).round() / f,
         y: (c.y * f).round() / f,
-    })
+    }))
+}
+
+/// Outer rings counter-clockwise, holes clockwise (RFC 7946 § 3.1.6).
+pub fn rfc7946_orient(mp: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    use geo::orient::{Direction, Orient};
+    mp.orient(Direction::Default)
 }
 
 /// FeatureCollection wrapper for callers that build one directly.
@@ -328,6 +336,25 @@ pub fn to_collection(features: Vec<Feature>) -> FeatureCollection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn written_rings_are_counter_clockwise() {
+        use geo::{LineString, Polygon, Winding};
+        // a clockwise square with a counter-clockwise hole
+        let outer = LineString::from(vec![(0., 0.), (0., 1.), (1., 1.), (1., 0.), (0., 0.)]);
+        let hole = LineString::from(vec![
+            (0.2, 0.2),
+            (0.8, 0.2),
+            (0.8, 0.8),
+            (0.2, 0.8),
+            (0.2, 0.2),
+        ]);
+        assert!(outer.is_cw() && hole.is_ccw());
+        let mp = MultiPolygon(vec![Polygon::new(outer, vec![hole])]);
+        let r = round_multipolygon(&mp, 7);
+        assert!(r.0[0].exterior().is_ccw());
+        assert!(r.0[0].interiors()[0].is_cw());
+    }
 
     fn parse(text: &str) -> Result<Vec<RawFeature>> {
         parse_features(Path::new("t.geojson"), text, "code")

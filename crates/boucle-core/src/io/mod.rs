@@ -4,7 +4,9 @@
 pub mod atomic;
 pub mod csv;
 pub mod date;
+pub mod encoding;
 pub mod geojson;
 pub mod projection;
 pub mod shapefile;
 pub mod text;
+pub mod zip;

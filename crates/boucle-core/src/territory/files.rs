@@ -9,7 +9,9 @@ use geojson::{GeometryValue, JsonObject, JsonValue};
 use crate::error::{InputError, Result};
 use crate::io::atomic::write_atomic;
 use crate::io::csv::{CsvTable, Row, fmt_num, fmt_opt, to_csv_bytes};
-use crate::io::geojson::{collection_string, feature, read_features, round_multipolygon};
+use crate::io::geojson::{
+    RawFeature, collection_string, feature, read_features, round_multipolygon,
+};
 
 use super::model::*;
 
@@ -56,6 +58,7 @@ pub const ACTOR_COLUMNS: &[&str] = &[
     "siret",
     "naf",
     "naf_verified",
+    "naf_nomenclature",
     "sector",
     "insee",
     "address",
@@ -91,6 +94,7 @@ pub const MATERIAL_COLUMNS: &[&str] = &[
     "kg_per_unit",
     "m3_per_unit",
     "synonyms_fr",
+    "weights_source",
 ];
 
 /// Records read from one file, with the problems found on the way.
@@ -245,6 +249,7 @@ pub fn read_actors(path: &Path) -> Read<Actor> {
                 siret: row.optional("siret"),
                 naf: row.optional("naf"),
                 naf_verified: row.bool_or("naf_verified", false)?,
+                naf_nomenclature: row.optional("naf_nomenclature"),
                 sector: row.get("sector").to_owned(),
                 insee: row.optional("insee"),
                 address: row.optional("address"),
@@ -343,6 +348,7 @@ pub fn read_materials(path: &Path) -> Read<Material> {
             kg_per_unit: kg,
             m3_per_unit,
             synonyms_fr: row.list("synonyms_fr"),
+            weights_source: row.get("weights_source").to_owned(),
         })
     })
 }
@@ -385,6 +391,8 @@ pub fn read_communes(path: &Path) -> Read<Commune> {
                 geometry,
                 point,
                 source: f.str_prop_opt("source").unwrap_or_default(),
+                former_communes: former_communes(f)?,
+                population_vintage: f.str_prop_opt("population_vintage").unwrap_or_default(),
             })
         })();
         match parsed {
@@ -393,6 +401,39 @@ pub fn read_communes(path: &Path) -> Read<Commune> {
         }
     }
     Read { records, errors }
+}
+
+/// The optional `former_communes` property of a commune: an array of `{"insee", "name"}`.
+fn former_communes(f: &RawFeature) -> Result<Vec<FormerCommune>, InputError> {
+    let Some(v) = f.properties.get("former_communes") else {
+        return Ok(Vec::new());
+    };
+    let bad = || {
+        f.error(
+            Some("former_communes"),
+            "expected an array of {\"insee\": \"68314\", \"name\": \"…\"}",
+        )
+    };
+    let JsonValue::Array(items) = v else {
+        return Err(bad());
+    };
+    if items.len() > 100 {
+        return Err(f.error(Some("former_communes"), "more than 100 former communes"));
+    }
+    items
+        .iter()
+        .map(|it| {
+            let get = |k: &str| it.get(k).and_then(JsonValue::as_str).map(str::to_owned);
+            match (get("insee"), get("name")) {
+                (Some(insee), Some(name))
+                    if insee.len() == 5 && insee.chars().all(|c| c.is_ascii_alphanumeric()) =>
+                {
+                    Ok(FormerCommune { insee, name })
+                }
+                _ => Err(bad()),
+            }
+        })
+        .collect()
 }
 
 /// Read `epci.geojson`.
@@ -539,6 +580,7 @@ pub fn write_actors_file(path: &Path, actors: &[Actor]) -> Result<()> {
                 a.siret.clone().unwrap_or_default(),
                 a.naf.clone().unwrap_or_default(),
                 a.naf_verified.to_string(),
+                a.naf_nomenclature.clone().unwrap_or_default(),
                 a.sector.clone(),
                 a.insee.clone().unwrap_or_default(),
                 a.address.clone().unwrap_or_default(),
@@ -592,6 +634,7 @@ pub fn write_materials(path: &Path, materials: &[Material]) -> Result<()> {
                 fmt_num(m.kg_per_unit),
                 fmt_opt(m.m3_per_unit),
                 m.synonyms_fr.join(";"),
+                m.weights_source.clone(),
             ]
         })
         .collect();
@@ -624,6 +667,15 @@ pub fn write_communes(path: &Path, communes: &[Commune], epcis: &[Epci]) -> Resu
                     (
                         "point",
                         vec![round7(c.point.x()), round7(c.point.y())].into(),
+                    ),
+                    ("population_vintage", c.population_vintage.clone().into()),
+                    (
+                        "former_communes",
+                        c.former_communes
+                            .iter()
+                            .map(|f| serde_json::json!({"insee": f.insee, "name": f.name}))
+                            .collect::<Vec<_>>()
+                            .into(),
                     ),
                     ("source", c.source.clone().into()),
                 ]),

@@ -71,6 +71,22 @@ pub struct Commune {
     pub point: Point<f64>,
     /// Provenance of the record.
     pub source: String,
+    /// Former (delegated) communes merged into it, e.g. Mortzwiller and Soppe-le-Haut in Le
+    /// Haut Soultzbach: the geocoder takes their names as aliases.
+    pub former_communes: Vec<FormerCommune>,
+    /// What the population figure is, e.g. "INSEE, populations légales 2022 (population
+    /// municipale)"; empty when the file does not say.
+    pub population_vintage: String,
+}
+
+/// A former (delegated) commune: a commune merged into a current one, whose name still appears
+/// in addresses.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FormerCommune {
+    /// Its own INSEE code (the chef-lieu keeps the current commune's code).
+    pub insee: String,
+    /// Its name.
+    pub name: String,
 }
 
 /// An intercommunality (EPCI: here a communauté de communes), identified by its SIREN.
@@ -192,6 +208,9 @@ pub struct Actor {
     pub naf: Option<String>,
     /// Whether the NAF code was verified.
     pub naf_verified: bool,
+    /// Nomenclature of `naf`: `NAFRev2` (NAF rév. 2, INSEE's name) or `NAF2025`; `None` when
+    /// unknown (hand-entered codes).
+    pub naf_nomenclature: Option<String>,
     /// Sector, free text.
     pub sector: String,
     /// INSEE code of its commune, if known.
@@ -285,4 +304,7 @@ pub struct Material {
     pub m3_per_unit: Option<f64>,
     /// French synonyms used for matching.
     pub synonyms_fr: Vec<String>,
+    /// Where `kg_per_unit` and `m3_per_unit` come from (they decide when a truck is full by
+    /// weight or by volume); estimates say so. Empty when the file does not say.
+    pub weights_source: String,
 }

@@ -2,6 +2,27 @@
 
 use crate::territory::model::Material;
 
+/// Where each material's mass and volume per unit come from. Only the pallet's are a
+/// specification; the others are ESTIMATES of loose bulk densities in collection containers,
+/// stated as densities so that an officer can replace them with measured ones.
+pub fn weights_source(slug: &str) -> &'static str {
+    match slug {
+        "pallets" => "EPAL/EUR pallet (EN 13698-1): 1200 × 800 × 144 mm = 0.138 m³, about 25 kg",
+        "paper_cardboard" => "ESTIMATE: loose paper and cardboard in a skip, about 100 kg/m³",
+        "wood" => "ESTIMATE: loose wood offcuts in a skip, about 250 kg/m³",
+        "plastics" => "ESTIMATE: loose films and packaging, about 67 kg/m³",
+        "big_bags" => "ESTIMATE: an empty folded big-bag (FIBC) about 2.5 kg and 0.02 m³",
+        "metals" => "ESTIMATE: mixed scrap and offcuts in a skip, about 500 kg/m³",
+        "weee" => "ESTIMATE: mixed waste electrical equipment, about 200 kg/m³",
+        "textiles" => "ESTIMATE: loose textiles in bags, about 170 kg/m³",
+        "organic" => "ESTIMATE: food and green waste, about 670 kg/m³",
+        "glass" => "ESTIMATE: whole glass containers, about 400 kg/m³",
+        "effluents" => "liquid of density 1 (1 m³ = 1,000 kg); an ESTIMATE for effluents",
+        "furniture" => "ESTIMATE: bulky furniture, about 125 kg/m³",
+        _ => "",
+    }
+}
+
 /// The materials vocabulary: slug, French label, European Waste Catalogue codes (Commission
 /// Decision 2000/532/EC as amended), family, unit, mass per unit, French synonyms.
 pub fn vocabulary() -> Vec<Material> {
@@ -21,6 +42,7 @@ pub fn vocabulary() -> Vec<Material> {
         kg_per_unit: kg,
         m3_per_unit: m3,
         synonyms_fr: syn.iter().map(|s| (*s).to_owned()).collect(),
+        weights_source: weights_source(slug).into(),
     };
     vec![
         m(

@@ -98,6 +98,9 @@ struct CogCommune {
     population: Option<u64>,
     #[serde(default, rename = "anciensCodes")]
     former_codes: Vec<String>,
+    /// For a delegated or associated commune: the current commune it belongs to.
+    #[serde(default, rename = "chefLieu")]
+    chef_lieu: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -207,6 +210,23 @@ pub fn import_territory(opts: &ImportOptions) -> Result<ImportSummary> {
         .filter(|c| c.kind == "commune-actuelle")
         .map(|c| (c.code.as_str(), c))
         .collect();
+    // Delegated and associated communes, by the current commune they belong to.
+    let mut former_of: HashMap<&str, Vec<FormerCommune>> = HashMap::new();
+    for c in cog
+        .iter()
+        .filter(|c| c.kind == "commune-deleguee" || c.kind == "commune-associee")
+    {
+        if let Some(chef) = &c.chef_lieu {
+            former_of
+                .entry(chef.as_str())
+                .or_default()
+                .push(FormerCommune {
+                    insee: c.code.clone(),
+                    name: c.nom.clone(),
+                });
+        }
+    }
+    let boundaries_source = boundaries_source(opts.boundaries.as_deref());
     let mut name_to_insee: HashMap<String, String> = HashMap::new();
     for c in current.values() {
         name_to_insee.insert(normalize(&c.nom), c.code.clone());
@@ -264,7 +284,11 @@ pub fn import_territory(opts: &ImportOptions) -> Result<ImportSummary> {
                 postcodes: c.postcodes.clone(),
                 geometry,
                 point,
-                source: "IGN ADMIN EXPRESS (france-geojson, 2018 boundaries); INSEE COG 2026 via @etalab/decoupage-administratif 6.0.0".into(),
+                source: format!(
+                    "{boundaries_source}; INSEE COG 2026 via @etalab/decoupage-administratif 6.0.0"
+                ),
+                former_communes: former_of.remove(c.code.as_str()).unwrap_or_default(),
+                population_vintage: POPULATION_VINTAGE.into(),
             });
             members.push(c.code.clone());
         }
@@ -477,6 +501,7 @@ pub fn import_territory(opts: &ImportOptions) -> Result<ImportSummary> {
             siret: None,
             naf,
             naf_verified,
+            naf_nomenclature: None,
             sector: known_text(row.get("secteur")).unwrap_or_default(),
             precision: if position.is_some() {
                 Precision::Commune
@@ -510,6 +535,7 @@ pub fn import_territory(opts: &ImportOptions) -> Result<ImportSummary> {
             flows: &flows,
             materials: &materials,
             boundaries: &boundaries_path,
+            boundaries_source: &boundaries_source,
         },
     )
     .and_then(|population| swap::swap(&staging, &opts.out).map(|()| population));
@@ -546,6 +572,8 @@ struct Written<'a> {
     flows: &'a [Flow],
     materials: &'a [Material],
     boundaries: &'a Path,
+    /// What the boundaries are, in words (for `source` and SOURCES.md).
+    boundaries_source: &'a str,
 }
 
 /// Write every file of the territory into `out`; returns the population.
@@ -560,6 +588,7 @@ fn write_all(out: &Path, opts: &ImportOptions, w: Written<'_>) -> Result<u64> {
         flows,
         materials,
         boundaries: boundaries_path,
+        boundaries_source,
     } = w;
     let f = Files::default();
     files::write_communes(&out.join(&f.communes), communes, epcis)?;
@@ -571,7 +600,7 @@ fn write_all(out: &Path, opts: &ImportOptions, w: Written<'_>) -> Result<u64> {
         outline,
         population,
         communes.len(),
-        "dissolved by boucle from the communes (IGN ADMIN EXPRESS via france-geojson)",
+        &format!("dissolved by boucle from the communes ({boundaries_source})"),
     )?;
     files::write_parks(&out.join(&f.parks), parks)?;
     files::write_sites(&out.join(&f.sites), sites)?;
@@ -612,7 +641,7 @@ fn write_all(out: &Path, opts: &ImportOptions, w: Written<'_>) -> Result<u64> {
     )?;
     crate::io::atomic::write_atomic(
         &out.join("SOURCES.md"),
-        sources_md(boundaries_path).as_bytes(),
+        sources_md(boundaries_path, boundaries_source).as_bytes(),
     )?;
     Ok(population)
 }
@@ -646,7 +675,30 @@ fn default_parameters(sites: &[Site]) -> Defaults {
     d
 }
 
-fn sources_md(boundaries: &Path) -> String {
+/// What the population figures are (the package's README links the INSEE "populations légales"
+/// page 8680726: millésime 2022, in force on 1 January 2025).
+pub const POPULATION_VINTAGE: &str = "INSEE populations légales, millésime 2022 (population municipale, in force on 1 January 2025), as linked by @etalab/decoupage-administratif 6.0.0 (insee.fr/fr/statistiques/8680726)";
+
+/// Where the commune boundaries come from: the default france-geojson file, or the file given
+/// with `--boundaries` (an ADMIN EXPRESS shapefile when it ends in `.shp`).
+fn boundaries_source(given: Option<&Path>) -> String {
+    match given {
+        None => "boundaries: IGN ADMIN EXPRESS (COG 2018), simplified, via GitHub gregoiredavid/france-geojson".into(),
+        Some(p) => {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("shp")) {
+                format!("boundaries: IGN ADMIN EXPRESS shapefile `{name}` (Lambert-93, reprojected to WGS84 by boucle)")
+            } else {
+                format!("boundaries: GeoJSON file `{name}` given with --boundaries")
+            }
+        }
+    }
+}
+
+fn sources_md(boundaries: &Path, boundaries_source: &str) -> String {
     let b = boundaries
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -659,7 +711,7 @@ Generated by `boucle import territory` (do not edit by hand; edit the CSV files 
 
 | file | content | source | licence |
 |---|---|---|---|
-| communes.geojson | the 46 communes: INSEE code, current name, EPCI, population, postcodes, boundary (WGS84), representative point | boundaries: IGN ADMIN EXPRESS (COG 2018), simplified, via GitHub gregoiredavid/france-geojson; names, EPCI, populations, postcodes: INSEE COG 2026 via npm @etalab/decoupage-administratif 6.0.0 | Licence Ouverte (Etalab) |
+| communes.geojson | the 46 communes: INSEE code, current name, EPCI, population (and its vintage), postcodes, former (delegated) communes, boundary (WGS84, outer rings counter-clockwise), representative point | {boundaries_source}; names, EPCI, populations, postcodes, delegated communes: INSEE COG 2026 via npm @etalab/decoupage-administratif 6.0.0 | Licence Ouverte (Etalab) |
 | epci.geojson | the 3 communautés de communes, dissolved by boucle from their communes, with members and population totals | derived from the above; composition DGCL 2026 via @etalab/decoupage-administratif | Licence Ouverte |
 | territory.geojson | outline of the whole territory, dissolved by boucle | derived | Licence Ouverte |
 | parks.csv | business parks | compiled from public web pages (URLs in `source`) | facts; cite the sources |
@@ -673,8 +725,21 @@ Generated by `boucle import territory` (do not edit by hand; edit the CSV files 
 
 ## Population
 `population` is the INSEE population municipale given by @etalab/decoupage-administratif 6.0.0
-(`communes.json`), sum 65,569 for the 46 communes. The package's `epci.json` carries another census
-vintage (65,457); it is not used.
+(`communes.json`), sum 65,569 for the 46 communes: INSEE populations légales, millésime 2022 (in
+force on 1 January 2025), the publication the package's README links
+(insee.fr/fr/statistiques/8680726). Each commune's
+`population_vintage` says so. The package's `epci.json` carries another census vintage (65,457,
+from the DGCL 2026 list); it is not used.
+
+## Former communes
+`former_communes` lists the delegated communes of each merged commune (COG `commune-deleguee`,
+e.g. Mortzwiller and Soppe-le-Haut in Le Haut Soultzbach): the geocoder takes their names as
+aliases of the current commune.
+
+## Materials' weights and volumes (`materials.csv`)
+`kg_per_unit` and `m3_per_unit` decide when a truck is full by weight or by volume. They are
+ESTIMATES, each row's `weights_source` says from what (EPAL pallet specification for pallets;
+typical loose bulk densities of collected waste for the others).
 
 ## Positions
 Parks, sites and companies are known only at commune level: they sit at their commune's
