@@ -11,9 +11,9 @@ use boucle::territory::Territory;
 use serde_json::Value;
 use tower::ServiceExt;
 
-const TOKEN: &str = "test-officer-token";
+pub(super) const TOKEN: &str = "test-officer-token";
 
-fn territory() -> &'static Territory {
+pub(super) fn territory() -> &'static Territory {
     static T: OnceLock<Territory> = OnceLock::new();
     T.get_or_init(|| {
         Territory::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata")).expect("geodata")
@@ -21,20 +21,21 @@ fn territory() -> &'static Territory {
 }
 
 /// State with officer access enabled.
-fn state() -> AppState {
+pub(super) fn state() -> AppState {
     static S: OnceLock<AppState> = OnceLock::new();
     S.get_or_init(|| AppState::new(territory().clone(), Some(TOKEN.into())).unwrap())
         .clone()
 }
 
-struct Answer {
-    status: StatusCode,
-    content_type: String,
-    body: Vec<u8>,
+/// A response: status, content type, body.
+pub(super) struct Answer {
+    pub(super) status: StatusCode,
+    pub(super) content_type: String,
+    pub(super) body: Vec<u8>,
 }
 
 impl Answer {
-    fn json(&self) -> Value {
+    pub(super) fn json(&self) -> Value {
         serde_json::from_slice(&self.body).unwrap_or_else(|e| {
             panic!(
                 "not JSON ({e}): {}",
@@ -44,7 +45,7 @@ impl Answer {
     }
 
     /// Asserts an API error with this status and code.
-    fn error(&self, status: StatusCode, code: &str) {
+    pub(super) fn error(&self, status: StatusCode, code: &str) {
         assert_eq!(
             self.status,
             status,
@@ -58,7 +59,7 @@ impl Answer {
     }
 }
 
-async fn call_with(
+pub(super) async fn call_with(
     state: AppState,
     method: Method,
     uri: &str,
@@ -95,11 +96,11 @@ async fn call_with(
     }
 }
 
-async fn get(uri: &str) -> Answer {
+pub(super) async fn get(uri: &str) -> Answer {
     call_with(state(), Method::GET, uri, None, None).await
 }
 
-async fn get_as_officer(uri: &str) -> Answer {
+pub(super) async fn get_as_officer(uri: &str) -> Answer {
     call_with(state(), Method::GET, uri, Some(TOKEN), None).await
 }
 
@@ -410,7 +411,7 @@ fn numbers(v: &Value, out: &mut Vec<f64>) {
 /// Checks one public answer: no object attached to an actor (by `id` or `holder`) carries one
 /// of that actor's flow quantities or a `flows`/`quantity` field; every published aggregate has
 /// at least MIN_CONTRIBUTORS contributors; no flow's source text leaks.
-fn assert_no_company_quantity(uri: &str, v: &Value) {
+pub(super) fn assert_no_company_quantity(uri: &str, v: &Value) {
     let t = territory();
     match v {
         Value::Object(o) => {
@@ -465,7 +466,7 @@ fn collect_key(v: &Value, key: &str, out: &mut Vec<Value>) {
     }
 }
 
-async fn post(uri: &str, body: &str, token: Option<&str>) -> Answer {
+pub(super) async fn post(uri: &str, body: &str, token: Option<&str>) -> Answer {
     call_with(
         state(),
         Method::POST,
@@ -776,198 +777,12 @@ async fn no_public_endpoint_returns_a_company_quantity() {
     );
 }
 
-fn contains_key(v: &Value, key: &str) -> bool {
+pub(super) fn contains_key(v: &Value, key: &str) -> bool {
     match v {
         Value::Object(m) => m.iter().any(|(k, x)| k == key || contains_key(x, key)),
         Value::Array(a) => a.iter().any(|x| contains_key(x, key)),
         _ => false,
     }
-}
-
-#[tokio::test]
-async fn siting_ranks_parks_publicly_without_company_tonnes() {
-    let body = r#"{"material": "pallets", "p": 2}"#;
-    let a = post("/api/siting", body, None).await;
-    assert_eq!(
-        a.status,
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(&a.body)
-    );
-    let v = a.json();
-    assert_eq!(v["material"], "pallets");
-    assert_eq!(v["method"], "crow_flies");
-    assert!(
-        v["estimate"]["reasons"]
-            .as_array()
-            .unwrap()
-            .contains(&serde_json::json!("demonstration_flows"))
-    );
-    // Two parks share Cernay's centre: their tie is public (it follows from geometry).
-    let tied = v["best_single_tied"].as_array().unwrap();
-    assert_eq!(tied.len(), 2, "{tied:?}");
-    assert_eq!(v["best_set"]["site_ids"].as_array().unwrap().len(), 2);
-    assert!(v["best_set"]["assignments"].is_null());
-    assert_eq!(v["assignments_hidden"], true);
-    assert!(
-        !contains_key(&v, "source_id"),
-        "no per-holder row in public"
-    );
-    let cands = v["candidates"].as_array().unwrap();
-    assert!(cands.len() >= 5);
-    assert_eq!(cands[0]["rank"], 1);
-    let layer = &v["geojson"];
-    assert_eq!(layer["type"], "FeatureCollection");
-    let scores: Vec<f64> = layer["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|f| f["properties"]["score"].as_f64())
-        .collect();
-    assert!(!scores.is_empty() && scores.iter().all(|s| (0.0..=1.0).contains(s)));
-    assert!(scores.contains(&1.0));
-    // Public scores are classes (0, 0.25, …, 1) and no candidate carries a figure summing
-    // the holders' tonnes or trips.
-    assert!(
-        scores.iter().all(|s| (s * 4.0).fract() == 0.0),
-        "{scores:?}"
-    );
-    assert_eq!(v["figures_hidden"], true);
-    for c in cands {
-        for k in ["figures", "share_within_10km", "share_within_20km"] {
-            assert!(c[k].is_null(), "{k}: {c}");
-        }
-    }
-    assert!(v["best_set"]["figures"].is_null() && v["best_set"]["objective_value"].is_null());
-    assert!(
-        v["assumptions"]["kg_co2e_per_km_source"]
-            .as_str()
-            .unwrap()
-            .contains("emission_factors")
-            || v["assumptions"]["kg_co2e_per_km_source"]
-                .as_str()
-                .unwrap()
-                .contains("Base Carbone")
-    );
-
-    let a = post("/api/siting", body, Some(TOKEN)).await;
-    assert_eq!(a.status, StatusCode::OK);
-    let v = a.json();
-    assert_eq!(v["assignments_hidden"], false);
-    assert!(
-        v["candidates"][0]["figures"]["tonne_km_per_year"]
-            .as_f64()
-            .is_some()
-    );
-    assert!(!v["best_set"]["assignments"].as_array().unwrap().is_empty());
-}
-
-#[tokio::test]
-async fn siting_ranks_an_uploaded_candidates_file() {
-    // CSV as `boucle site --candidates FILE` reads it: Thann, Cernay, Masevaux, one excluded.
-    let csv = "id,name,lon,lat,free_ha,excluded\n\
-               thann,Friche de Thann,7.104,47.807,2.5,false\n\
-               cernay,Terrain de Cernay,7.176,47.806,,false\n\
-               masevaux,Site de Masevaux,6.996,47.776,1,false\n\
-               old,Ancien site,7.05,47.85,,true\n";
-    let body = serde_json::json!({
-        "material": "pallets",
-        "p": 2,
-        "candidates": {"file_name": "candidats.csv", "content": csv},
-    })
-    .to_string();
-    // Candidates of the caller's choosing would let the public place points where the
-    // figures isolate one holder: the officer's only.
-    post("/api/siting", &body, None)
-        .await
-        .error(StatusCode::FORBIDDEN, "officer_only_parameter");
-    let a = post("/api/siting", &body, Some(TOKEN)).await;
-    assert_eq!(
-        a.status,
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(&a.body)
-    );
-    let v = a.json();
-    let mut ids: Vec<&str> = v["candidates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap())
-        .collect();
-    ids.sort_unstable();
-    assert_eq!(ids, ["cernay", "masevaux", "old", "thann"]);
-    let set = v["best_set"]["site_ids"].as_array().unwrap();
-    assert_eq!(set.len(), 2);
-    assert!(
-        !set.iter().any(|s| s == "old"),
-        "an excluded site is never chosen"
-    );
-    assert_eq!(v["geojson"]["features"].as_array().unwrap().len(), 4);
-
-    // The same as GeoJSON.
-    let gj = serde_json::json!({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"id": "a", "name": "A"},
-         "geometry": {"type": "Point", "coordinates": [7.104, 47.807]}},
-        {"type": "Feature", "properties": {"id": "b"},
-         "geometry": {"type": "Point", "coordinates": [6.996, 47.776]}}]});
-    let body = serde_json::json!({
-        "material": "pallets",
-        "candidates": {"file_name": "sites.geojson", "content": gj.to_string()},
-    })
-    .to_string();
-    let a = post("/api/siting", &body, Some(TOKEN)).await;
-    assert_eq!(
-        a.status,
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(&a.body)
-    );
-    assert_eq!(a.json()["candidates"].as_array().unwrap().len(), 2);
-
-    // A bad row: 400 naming the file, the line and the field.
-    let bad = "id,name,lon,lat\nthann,Thann,7.104,47.807\ncernay,Cernay,sept,47.806\n";
-    let body = serde_json::json!({
-        "material": "pallets",
-        "candidates": {"file_name": "candidats.csv", "content": bad},
-    })
-    .to_string();
-    let a = post("/api/siting", &body, Some(TOKEN)).await;
-    a.error(StatusCode::BAD_REQUEST, "bad_parameter");
-    let m = a.json()["message"].as_str().unwrap().to_owned();
-    assert!(
-        m.contains("candidats.csv") && m.contains("line 3") && m.contains("lon"),
-        "{m}"
-    );
-}
-
-#[tokio::test]
-async fn siting_errors() {
-    post("/api/siting", r#"{"material": "pallets", "p": 0}"#, None)
-        .await
-        .error(StatusCode::BAD_REQUEST, "bad_parameter");
-    post("/api/siting", r#"{"material": "unobtainium"}"#, None)
-        .await
-        .error(StatusCode::BAD_REQUEST, "bad_parameter");
-    post("/api/siting", "{not json", None)
-        .await
-        .error(StatusCode::BAD_REQUEST, "invalid_json");
-    // A known material that no located actor holds: nothing to rank, a stable `no_data` code
-    // (the viewer shows its own French sentence for it).
-    let t = territory();
-    let empty = t
-        .materials
-        .iter()
-        .find(|m| {
-            !t.flows.iter().any(|f| {
-                f.material == m.slug && t.actor(&f.holder).is_some_and(|a| a.position.is_some())
-            })
-        })
-        .expect("geodata has a material without located holder");
-    let body = format!(r#"{{"material": "{}"}}"#, empty.slug);
-    let a = post("/api/siting", &body, Some(TOKEN)).await;
-    a.error(StatusCode::UNPROCESSABLE_ENTITY, "no_data");
-    assert!(a.json()["message"].as_str().unwrap().contains(&empty.slug));
 }
 
 #[tokio::test]

@@ -8,3 +8,4 @@ mod browser;
 mod leaks;
 mod limits;
 mod officer;
+mod siting_api;
