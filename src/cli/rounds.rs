@@ -12,9 +12,9 @@ use crate::rounds::{self as plan, FactorsSpec, RoundsRequest, VehiclesSpec};
 use crate::territory::Territory;
 use crate::territory::Totals;
 
-/// Arguments of `boucle rounds`.
+/// What a plan of rounds takes, shared by `boucle rounds` and `boucle report`.
 #[derive(Debug, clap::Args)]
-pub struct RoundsArgs {
+pub struct PlanArgs {
     /// Material slug (materials.csv), e.g. `pallets`, `paper_cardboard`.
     #[arg(long)]
     pub material: String,
@@ -22,20 +22,14 @@ pub struct RoundsArgs {
     #[arg(long, value_name = "ID|LON,LAT", allow_hyphen_values = true)]
     pub depot: Option<String>,
     /// Treatment site: a site id or LON,LAT (default: territory.toml
-    /// defaults.rounds.<material>.treatment_site).
+    /// defaults.rounds.MATERIAL.treatment_site).
     #[arg(long, value_name = "ID|LON,LAT", allow_hyphen_values = true)]
     pub dump: Option<String>,
-    /// Vehicle types CSV (same columns as the territory's vehicles.csv).
-    #[arg(long, value_name = "FILE")]
-    pub vehicles: Option<PathBuf>,
-    /// Vehicle type id (default: territory.toml defaults.rounds.<material>.vehicle); several
-    /// ids, comma-separated, make a mixed fleet (the first is the primary type: the alone
-    /// baseline uses it), each round taking the type that makes the plan cheapest.
+    /// Vehicle type id (default: territory.toml defaults.rounds.MATERIAL.vehicle); several
+    /// ids, comma-separated, make a mixed fleet (the first is the primary type), each round
+    /// taking the type that makes the plan cheapest.
     #[arg(long, value_name = "ID[,ID…]")]
     pub vehicle: Option<String>,
-    /// Emission factors CSV (same columns as the territory's emission_factors.csv).
-    #[arg(long, value_name = "FILE")]
-    pub factors: Option<PathBuf>,
     /// Solver time limit in seconds.
     #[arg(long, value_name = "S")]
     pub time_limit: Option<f64>,
@@ -46,6 +40,36 @@ pub struct RoundsArgs {
     /// it, so the same command gives the same plan on any machine.
     #[arg(long, value_name = "N")]
     pub max_iterations: Option<u64>,
+}
+
+impl PlanArgs {
+    /// The rounds request these arguments make (the territory's vehicle types and factors).
+    pub fn request(&self) -> RoundsRequest {
+        RoundsRequest {
+            material: self.material.clone(),
+            depot: self.depot.clone(),
+            dump: self.dump.clone(),
+            time_limit_s: self.time_limit,
+            seed: self.seed,
+            vehicle: self.vehicle.clone(),
+            max_iterations: self.max_iterations,
+            ..RoundsRequest::default()
+        }
+    }
+}
+
+/// Arguments of `boucle rounds`.
+#[derive(Debug, clap::Args)]
+pub struct RoundsArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub plan: PlanArgs,
+    /// Vehicle types CSV (same columns as the territory's vehicles.csv).
+    #[arg(long, value_name = "FILE")]
+    pub vehicles: Option<PathBuf>,
+    /// Emission factors CSV (same columns as the territory's emission_factors.csv).
+    #[arg(long, value_name = "FILE")]
+    pub factors: Option<PathBuf>,
     /// Print the plan as JSON.
     #[arg(long)]
     pub json: bool,
@@ -57,28 +81,10 @@ pub struct RoundsArgs {
 /// Arguments of `boucle report`.
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
-    /// Material slug (materials.csv), e.g. `pallets`.
-    #[arg(long)]
-    pub material: String,
-    /// Depot: a site or actor id, or LON,LAT (as `boucle rounds`).
-    #[arg(long, value_name = "ID|LON,LAT", allow_hyphen_values = true)]
-    pub depot: Option<String>,
-    /// Treatment site: a site id or LON,LAT (as `boucle rounds`).
-    #[arg(long, value_name = "ID|LON,LAT", allow_hyphen_values = true)]
-    pub dump: Option<String>,
-    /// Vehicle type id(s), as `boucle rounds`.
-    #[arg(long, value_name = "ID[,ID…]")]
-    pub vehicle: Option<String>,
-    /// Solver time limit in seconds.
-    #[arg(long, value_name = "S")]
-    pub time_limit: Option<f64>,
-    /// Solver random seed.
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
-    /// Stop the routing engine after N genetic iterations (deterministic without --time-limit).
-    #[arg(long, value_name = "N")]
-    pub max_iterations: Option<u64>,
-    /// Where to write the page (default: `rapport-<material>-<date>.html` in the current
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub plan: PlanArgs,
+    /// Where to write the page (default: `rapport-MATERIAL-DATE.html` in the current
     /// directory).
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -91,17 +97,7 @@ pub struct ReportArgs {
 /// report page (atomically).
 pub fn report(a: ReportArgs) -> anyhow::Result<ExitCode> {
     let t = load(&a.data)?;
-    let req = RoundsRequest {
-        material: a.material.clone(),
-        depot: a.depot.clone(),
-        dump: a.dump.clone(),
-        time_limit_s: a.time_limit,
-        seed: a.seed,
-        vehicle: a.vehicle.clone(),
-        max_iterations: a.max_iterations,
-        ..RoundsRequest::default()
-    };
-    let p = plan::plan_rounds(&t, &req)?;
+    let p = plan::plan_rounds(&t, &a.plan.request())?;
     let date = crate::io::date::today();
     let html = crate::rounds::report::html(&t, &p, &date);
     let out = a
@@ -159,22 +155,15 @@ fn row(label: &str, t: &Totals) -> String {
 pub fn rounds(a: RoundsArgs) -> anyhow::Result<ExitCode> {
     let t = load(&a.data)?;
     let req = RoundsRequest {
-        material: a.material.clone(),
-        depot: a.depot.clone(),
-        dump: a.dump.clone(),
         vehicles: a
             .vehicles
             .as_ref()
             .map(|p| VehiclesSpec::File(p.display().to_string())),
-        time_limit_s: a.time_limit,
-        seed: a.seed,
-        vehicle: a.vehicle.clone(),
-        max_iterations: a.max_iterations,
         factors: a
             .factors
             .as_ref()
             .map(|p| FactorsSpec::File(p.display().to_string())),
-        cancel: None,
+        ..a.plan.request()
     };
     let p = plan::plan_rounds(&t, &req)?;
     if a.json {
