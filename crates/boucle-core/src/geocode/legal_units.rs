@@ -11,6 +11,7 @@ use std::path::Path;
 
 use crate::error::{Error, InputError, Location, Result};
 use crate::geocode::ban::{open_maybe_gz, sniff_delimiter};
+use crate::geocode::sirene::next_record;
 
 /// A legal unit (company or sole trader).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,19 +76,8 @@ pub fn read_legal_units(
     let mut out = HashMap::new();
     let mut rec = csv::ByteRecord::new();
     loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                return Err(InputError::new(
-                    path,
-                    Location::Line(line),
-                    None,
-                    format!("malformed CSV: {e}"),
-                )
-                .into());
-            }
+        if !next_record(&mut rdr, &mut rec, path)? {
+            break;
         }
         let siren = rec.get(c_siren).unwrap_or(b"");
         if siren.len() != 9 || !sirens.contains(std::str::from_utf8(siren).unwrap_or("")) {

@@ -140,6 +140,25 @@ pub struct SireneStats {
 }
 
 /// SIRENE's street-type codes → words.
+/// Read the next row of a SIRENE stock into `rec`: `false` at the end, a malformed row is an
+/// error naming `path` and its line.
+pub(super) fn next_record<R: std::io::Read>(
+    rdr: &mut csv::Reader<R>,
+    rec: &mut csv::ByteRecord,
+    path: &Path,
+) -> Result<bool> {
+    rdr.read_byte_record(rec).map_err(|e| {
+        let line = e.position().map(|p| p.line()).unwrap_or(0);
+        InputError::new(
+            path,
+            Location::Line(line),
+            None,
+            format!("malformed CSV: {e}"),
+        )
+        .into()
+    })
+}
+
 fn street_type(code: &str) -> &str {
     match code {
         "ALL" => "Allée",
@@ -277,19 +296,8 @@ pub fn read_establishments(
     let mut out = Vec::new();
     let mut rec = csv::ByteRecord::new();
     loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                return Err(InputError::new(
-                    path,
-                    Location::Line(line),
-                    None,
-                    format!("malformed CSV: {e}"),
-                )
-                .into());
-            }
+        if !next_record(&mut rdr, &mut rec, path)? {
+            break;
         }
         stats.rows += 1;
         let commune = rec.get(c_commune).unwrap_or(b"");
