@@ -29,7 +29,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -77,7 +77,9 @@ pub fn router(state: AppState) -> Router {
             .route("/{*path}", get(assets::static_file))
             .layer(middleware::from_fn_with_state(
                 state.clone(),
-                officer::guard,
+                |State(s): State<AppState>, req: Request, next: Next| async move {
+                    officer::guard(&s.officer, req, next).await
+                },
             ))
             .with_state(state),
     )

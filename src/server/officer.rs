@@ -12,14 +12,13 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use super::error::ApiError;
-use super::state::AppState;
 
 /// How wrong tokens are slowed down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,16 +203,16 @@ fn bearer(req: &Request) -> Option<&str> {
 }
 
 /// The middleware: rate limit and log officer requests (see the module documentation).
-pub async fn guard(State(s): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn guard(officer: &OfficerGuard, req: Request, next: Next) -> Response {
     if !req.uri().path().starts_with("/api/")
         || !req.headers().contains_key(header::AUTHORIZATION)
-        || !s.officer.enabled()
+        || !officer.enabled()
     {
         return next.run(req).await;
     }
     let client = client_ip(&req);
-    let right = bearer(&req).is_some_and(|t| s.officer.check(t));
-    if let Err(wait) = s.officer.attempt(client, right) {
+    let right = bearer(&req).is_some_and(|t| officer.check(t));
+    if let Err(wait) = officer.attempt(client, right) {
         let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
         let mut r = ApiError::too_many_attempts(secs).into_response();
         if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {

@@ -1,4 +1,4 @@
-//! The capabilities on a territory: collection rounds, the honesty of their figures (baseline, sensitivity), clusters, siting, synergies, indicators, and their commands.
+//! The capabilities on a territory: collection rounds, the honesty of their figures (baseline, sensitivity), clusters, siting, synergies, indicators, and their commands; and the layout of the code (no module circles).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -6,6 +6,7 @@ mod common;
 mod clusters;
 mod figures;
 mod indicators;
+mod layout;
 mod rounds;
 mod siting;
 mod synergy;

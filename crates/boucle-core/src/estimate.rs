@@ -144,6 +144,16 @@ impl Reasons {
         self
     }
 
+    /// The reasons a travel table gives: crow-flies distances (asked, or the road network's
+    /// fallback) and pairs without a road path.
+    pub fn travel(&mut self, table: &crate::travel::TravelTable) -> &mut Reasons {
+        self.when(
+            table.method() == crate::travel::Method::CrowFlies || table.fallback_reason.is_some(),
+            EstimateReason::CrowFlies,
+        )
+        .when(table.unreachable > 0, EstimateReason::UnreachablePairs)
+    }
+
     /// Count `quantity`, held at commune precision or not (adds
     /// [`EstimateReason::CommunePrecision`] when it is and the quantity is positive).
     pub fn quantity(&mut self, quantity: f64, at_commune: bool) -> &mut Reasons {

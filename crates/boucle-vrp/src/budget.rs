@@ -13,7 +13,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::hgs::{CancelFlag, SolverParams};
+use super::params::{CancelFlag, SolverParams};
 
 /// Share of the time limit kept, at the end, for building and checking the answer (clamped to
 /// [`MIN_MARGIN_S`]–[`MAX_MARGIN_S`]).

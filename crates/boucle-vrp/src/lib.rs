@@ -83,6 +83,7 @@ mod instance;
 mod ls;
 pub mod matrix;
 pub mod model;
+mod params;
 mod pool;
 mod ruin;
 pub mod solution;
@@ -93,9 +94,9 @@ mod testutil;
 pub use budget::StopReason;
 pub use check::{CheckReport, check};
 pub use error::{Error, FormatError};
-pub use hgs::{CancelFlag, SolverParams, WORK_PER_SECOND, work_for};
 pub use matrix::{CostMatrix, DenseMatrix, Method};
 pub use model::{DIMS, Problem, Stop, TimeWindow, VehicleType};
+pub use params::{CancelFlag, SolverParams, WORK_PER_SECOND, work_for};
 pub use solution::{Binding, Round, Solution, Unassigned, UnassignedReason, Visit, VisitKind};
 
 use instance::{BIG, DUMP, EPS, Inst, Seg};

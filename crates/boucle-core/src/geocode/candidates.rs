@@ -2,15 +2,19 @@
 //! or before it; current names and former (delegated) communes' names alike; exact, then fuzzy.
 //!
 //! The fuzzy match compares the whole names (Jaro–Winkler ≥
-//! [`COMMUNE_MIN_SIMILARITY`](super::matcher::COMMUNE_MIN_SIMILARITY)) and then word by word:
+//! [`COMMUNE_MIN_SIMILARITY`]) and then word by word:
 //! every word of the query must resemble a word of the name, so that "Soppe-le-Haut" is not
 //! taken for Soppe-le-Bas nor "Aspach-le-Haut" for Aspach-le-Bas; a word of the name missing
 //! from the query ("Bitschwiller" for Bitschwiller-lès-Thann) lowers the confidence by 15 %.
 
+use crate::geocode::index::AddressIndex;
 use crate::geocode::index::bag_common;
 use crate::geocode::index::char_bag;
-use crate::geocode::matcher::{COMMUNE_MIN_SIMILARITY, Geocoder, Hints, jaro_winkler_bound};
-use crate::geocode::normalise::{canonical_key, jaro_winkler};
+use crate::geocode::normalise::{canonical_key, jaro_winkler, jaro_winkler_bound};
+use crate::geocode::query::Hints;
+
+/// Minimum commune-name similarity for a fuzzy commune match.
+pub const COMMUNE_MIN_SIMILARITY: f64 = 0.85;
 
 /// Similarity of two words for the word-by-word check.
 const WORD_MIN_SIMILARITY: f64 = 0.8;
@@ -43,7 +47,13 @@ pub(crate) struct CommuneCandidate {
 /// A commune (or former commune) whose name matches, with its similarity.
 type NameMatch = (u32, Option<u32>, f64);
 
-impl Geocoder {
+/// The communes of an address index, as a query may name them.
+pub(crate) struct CommuneNames<'a> {
+    /// The address index whose communes are named.
+    pub index: &'a AddressIndex,
+}
+
+impl CommuneNames<'_> {
     /// Candidate communes for a query, with the street words that remain, and the words that
     /// look like a commune name but match none (when no postcode of the territory is given
     /// either).

@@ -917,4 +917,26 @@ mod tests {
             .to_string();
         assert!(err.contains("x.idx") && err.contains("truncated"), "{err}");
     }
+
+    #[test]
+    fn jaro_winkler_bound_is_an_upper_bound() {
+        use rand::{Rng, SeedableRng, rngs::SmallRng};
+        let mut rng = SmallRng::seed_from_u64(3);
+        let alphabet = b"aeiorstu 12";
+        for _ in 0..20_000 {
+            let mut gen_s = || {
+                let n = rng.random_range(0..16);
+                (0..n)
+                    .map(|_| alphabet[rng.random_range(0..alphabet.len())] as char)
+                    .collect::<String>()
+            };
+            let (a, b) = (gen_s(), gen_s());
+            let m = bag_common(&char_bag(&a), &char_bag(&b));
+            let ub = crate::geocode::normalise::jaro_winkler_bound(m, a.len(), b.len());
+            assert!(
+                crate::geocode::normalise::jaro_winkler(&a, &b) <= ub + 1e-12,
+                "{a:?} {b:?}"
+            );
+        }
+    }
 }

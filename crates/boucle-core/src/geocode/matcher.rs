@@ -28,18 +28,19 @@
 //! `in_territory: false`); a postcode that several communes share and nothing else names the
 //! commune. Words left aside before the street part (a company name) cost 3 %.
 
-use crate::geocode::candidates::CommuneCandidate;
+pub use crate::geocode::candidates::COMMUNE_MIN_SIMILARITY;
+use crate::geocode::candidates::{CommuneCandidate, CommuneNames};
 use crate::geocode::index::{AddressIndex, NO_FORMER, bag_common, char_bag};
+pub use crate::geocode::normalise::jaro_winkler_bound;
 use crate::geocode::normalise::{
     Suffix, canonical_key, jaro_winkler, key, leading_number, split_street_type, suffix_str,
 };
+pub use crate::geocode::query::Hints;
 use crate::geocode::query::{self, Variant};
 use crate::territory::Precision;
 
 /// Minimum street similarity for a street match.
 pub const STREET_MIN_SIMILARITY: f64 = 0.82;
-/// Minimum commune-name similarity for a fuzzy commune match.
-pub const COMMUNE_MIN_SIMILARITY: f64 = 0.85;
 /// Two candidates closer than this in score make a result ambiguous.
 pub const AMBIGUITY_MARGIN: f64 = 0.03;
 /// Score of a commune-level fallback when the query had a street part that was not found.
@@ -233,15 +234,6 @@ fn park_core(k: &str) -> String {
         .join(" ")
 }
 
-/// Optional hints given with a query.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Hints<'a> {
-    /// INSEE code of the commune, when already known (an actor's `insee`).
-    pub insee: Option<&'a str>,
-    /// Business park id, when already known (an actor's `park_id`).
-    pub park_id: Option<&'a str>,
-}
-
 /// The offline geocoder: an address index plus the territory's parks.
 #[derive(Debug, Clone, Default)]
 pub struct Geocoder {
@@ -377,8 +369,13 @@ impl Geocoder {
             .and_then(|p| self.index.communes_by_postcode.get(p))
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let (candidates, unmatched) =
-            self.commune_candidates(&words, &v.prefix, &v.after_pc, by_pc, hints);
+        let (candidates, unmatched) = CommuneNames { index: &self.index }.commune_candidates(
+            &words,
+            &v.prefix,
+            &v.after_pc,
+            by_pc,
+            hints,
+        );
         let mut facts = QueryFacts {
             postcode: postcode.map(str::to_owned),
             postcode_communes: by_pc.len(),
@@ -824,47 +821,7 @@ impl Geocoder {
     }
 }
 
-/// An upper bound of the Jaro–Winkler similarity of two strings of lengths `la` and `lb` that
-/// have at most `common` characters in common (as multisets).
-pub fn jaro_winkler_bound(common: usize, la: usize, lb: usize) -> f64 {
-    if la == 0 || lb == 0 {
-        return 1.0;
-    }
-    let m = common.min(la).min(lb) as f64;
-    let jaro = (m / la as f64 + m / lb as f64 + 1.0) / 3.0;
-    if jaro > 0.7 {
-        jaro + 0.4 * (1.0 - jaro)
-    } else {
-        jaro
-    }
-}
-
 fn suffix_label(s: Suffix) -> String {
     let t = suffix_str(s);
     if t.is_empty() { t } else { format!(" {t}") }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::geocode::index::{bag_common, char_bag};
-    use rand::{Rng, SeedableRng, rngs::SmallRng};
-
-    #[test]
-    fn jaro_winkler_bound_is_an_upper_bound() {
-        let mut rng = SmallRng::seed_from_u64(3);
-        let alphabet = b"aeiorstu 12";
-        for _ in 0..20_000 {
-            let mut gen_s = || {
-                let n = rng.random_range(0..16);
-                (0..n)
-                    .map(|_| alphabet[rng.random_range(0..alphabet.len())] as char)
-                    .collect::<String>()
-            };
-            let (a, b) = (gen_s(), gen_s());
-            let m = bag_common(&char_bag(&a), &char_bag(&b));
-            let ub = jaro_winkler_bound(m, a.len(), b.len());
-            assert!(jaro_winkler(&a, &b) <= ub + 1e-12, "{a:?} {b:?}");
-        }
-    }
 }

@@ -336,6 +336,21 @@ pub fn is_postcode(word: &str) -> bool {
     word.len() == 5 && word.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// An upper bound of the Jaro–Winkler similarity of two strings of lengths `la` and `lb` that
+/// have at most `common` characters in common (as multisets).
+pub fn jaro_winkler_bound(common: usize, la: usize, lb: usize) -> f64 {
+    if la == 0 || lb == 0 {
+        return 1.0;
+    }
+    let m = common.min(la).min(lb) as f64;
+    let jaro = (m / la as f64 + m / lb as f64 + 1.0) / 3.0;
+    if jaro > 0.7 {
+        jaro + 0.4 * (1.0 - jaro)
+    } else {
+        jaro
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

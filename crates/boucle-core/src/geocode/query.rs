@@ -100,6 +100,15 @@ pub(crate) fn parse(text: &str) -> Query {
     Query { postcode, variants }
 }
 
+/// Optional hints given with a query.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hints<'a> {
+    /// INSEE code of the commune, when already known (an actor's `insee`).
+    pub insee: Option<&'a str>,
+    /// Business park id, when already known (an actor's `park_id`).
+    pub park_id: Option<&'a str>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

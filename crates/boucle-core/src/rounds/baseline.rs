@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::scenario::{Demand, Timing};
+use super::demand::{Demand, Timing};
 use super::sensitivity::{Usage, add_usage};
 use crate::territory::vehicles::loads;
 use crate::territory::{CostModel, Totals};

@@ -6,6 +6,7 @@
 //! - [`plan`]: [`plan_rounds`], the request → rounds → scenario in named steps;
 //! - `solve` and `savings` (private): the routing problem of a cycle, run by the engine
 //!   ([`boucle_vrp`]) and by the savings floor;
+//! - [`demand`]: each company's yearly demand and a collection's timing;
 //! - [`baseline`]: the "each company alone" baseline, defined once; [`scenario`]: alone vs
 //!   pooled; [`sensitivity`]: how the savings move with the uncertain cost factors;
 //! - [`report`]: the plan as a dated, printable French page;
@@ -15,6 +16,7 @@
 pub mod answer;
 pub mod baseline;
 pub mod defaults;
+pub mod demand;
 pub mod geojson;
 pub mod plan;
 pub mod report;

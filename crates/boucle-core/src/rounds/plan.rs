@@ -85,12 +85,7 @@ pub fn plan_rounds_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
         engine,
     } = best_construction(&problem, &params)?;
     let served = left_out(&problem, &demands, dropped, &mut unassigned);
-    reasons
-        .when(
-            table.method() == Method::CrowFlies || table.fallback_reason.is_some(),
-            EstimateReason::CrowFlies,
-        )
-        .when(table.unreachable > 0, EstimateReason::UnreachablePairs);
+    reasons.travel(&table);
     let (rounds, pooled_cycle) = describe_rounds(
         travel, &table, &problem, &solved, &demands, &settings, &models, &points,
     );
@@ -466,11 +461,7 @@ fn describe_rounds(
         let (mut kg, mut m3) = (0.0, 0.0);
         let mut reasons = Reasons::new();
         reasons
-            .when(
-                table.method() == Method::CrowFlies || table.fallback_reason.is_some(),
-                EstimateReason::CrowFlies,
-            )
-            .when(table.unreachable > 0, EstimateReason::UnreachablePairs)
+            .travel(table)
             .when(
                 models[r.ty].vehicle.source.contains("estimate"),
                 EstimateReason::EstimatedCost,

@@ -659,16 +659,10 @@ pub fn site_with(t: &Territory, req: &SitingRequest, travel: &Travel) -> Result<
         .collect();
     let table = travel.table(&from, &to)?;
     warnings.extend(table.warnings("source–candidate"));
-    reasons
-        .when(
-            table.method() == Method::CrowFlies || table.fallback_reason.is_some(),
-            EstimateReason::CrowFlies,
-        )
-        .when(table.unreachable > 0, EstimateReason::UnreachablePairs)
-        .when(
-            kg_co2e_per_km_source.contains("estimate"),
-            EstimateReason::EstimatedFactor,
-        );
+    reasons.travel(&table).when(
+        kg_co2e_per_km_source.contains("estimate"),
+        EstimateReason::EstimatedFactor,
+    );
     let m = table.matrix;
     let km = |i: usize, j: usize| m.distance_m(i, j) / 1000.0;
     let total_tonnes: f64 = src.iter().map(|s| s.tonnes).sum();
