@@ -175,6 +175,40 @@ fn via_way_restrictions_are_counted_not_applied() {
     let (_, report) = build_from_pbf(&p, &ImportOptions::default()).unwrap();
     assert_eq!(report.turn_stats.via_way_skipped, 1);
     assert_eq!(report.turn_stats.restrictions_applied, 0);
+    // Two via ways: counted too (they were dropped without a trace); a conditional restriction
+    // is read and counted, not applied.
+    f.relation(
+        15,
+        &[
+            ('w', 1, "from"),
+            ('w', 2, "via"),
+            ('w', 4, "via"),
+            ('w', 3, "to"),
+        ],
+        &[("type", "restriction"), ("restriction", "no_u_turn")],
+    );
+    f.relation(
+        16,
+        &[('w', 1, "from"), ('n', 1, "via"), ('w', 4, "to")],
+        &[
+            ("type", "restriction"),
+            (
+                "restriction:conditional",
+                "no_left_turn @ (Mo-Fr 07:00-09:00)",
+            ),
+        ],
+    );
+    f.write(&p).unwrap();
+    let (file, report) = build_from_pbf(&p, &ImportOptions::default()).unwrap();
+    assert_eq!(report.turn_stats.via_way_skipped, 2);
+    assert_eq!(report.turn_stats.conditional_skipped, 1);
+    assert_eq!(report.turn_stats.restrictions_applied, 0);
+    // The conditional left turn (south → west) stays allowed.
+    let r = RoadRouter::new(file);
+    let (left, _) = checked_route(&r, south(), west());
+    let (ns, ew) = arm_lengths();
+    let direct = ns / 2.0 + ew / 2.0;
+    assert!((left - direct).abs() < 1.0, "{left} vs {direct}");
 }
 
 #[test]

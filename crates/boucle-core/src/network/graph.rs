@@ -31,6 +31,10 @@ pub struct Edge {
     pub maxweight_100kg: u16,
     /// Height limit in centimetres (0: none).
     pub maxheight_cm: u16,
+    /// Length limit in decimetres (0: none).
+    pub maxlength_dm: u16,
+    /// Axle-load limit in units of 100 kg (0: none).
+    pub maxaxleload_100kg: u16,
 }
 
 impl Edge {

@@ -99,8 +99,10 @@ pub struct TurnStats {
     pub restrictions_applied: usize,
     /// Restrictions outside the graph or not matching its ways.
     pub restrictions_unmatched: usize,
-    /// Via-way restrictions (not applied).
+    /// Via-way restrictions, one via way or several (not applied).
     pub via_way_skipped: usize,
+    /// Conditional restrictions (`restriction:conditional`): read, not applied.
+    pub conditional_skipped: usize,
 }
 
 /// The directed edge of edge `e` driven forward (`from` → `to`) or backward.
@@ -231,6 +233,10 @@ pub fn compute_turns(
     let mut stats = TurnStats::default();
     let mut forbidden: Vec<(u32, u32)> = Vec::new();
     for r in restrictions {
+        if r.conditional {
+            stats.conditional_skipped += 1;
+            continue;
+        }
         let v = match r.via {
             Via::Way(_) => {
                 stats.via_way_skipped += 1;
