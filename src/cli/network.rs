@@ -229,6 +229,7 @@ fn run_import(a: ImportArgs) -> anyhow::Result<ExitCode> {
                 "ways": s.ways, "seconds": s.seconds, "profile": s.profile.as_str(),
                 "turns": s.turns, "restrictions_applied": ts.restrictions_applied,
                 "restrictions_unmatched": ts.restrictions_unmatched,
+                "restrictions_via_way_applied": ts.via_way_applied,
                 "restrictions_via_way_skipped": ts.via_way_skipped,
                 "restrictions_conditional_skipped": ts.conditional_skipped,
             })
@@ -254,10 +255,12 @@ fn run_import(a: ImportArgs) -> anyhow::Result<ExitCode> {
             );
         }
         println!(
-            "turn restrictions: {} applied, {} not matching the graph, {} via a way (not \
-             applied), {} conditional (read, not applied)",
+            "turn restrictions: {} applied, {} not matching the graph; via a way: {} applied, \
+             {} not applied (several via ways, or no via path); {} conditional (read, not \
+             applied)",
             ts.restrictions_applied,
             ts.restrictions_unmatched,
+            ts.via_way_applied,
             ts.via_way_skipped,
             ts.conditional_skipped
         );

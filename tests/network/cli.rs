@@ -82,7 +82,7 @@ fn import_info_route_matrix() {
     assert!(ok);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["source"], "grid.osm.pbf");
-    assert_eq!(v["version"], 2);
+    assert_eq!(v["version"], 3);
     // The truck is the default profile, recorded in the file.
     assert_eq!(v["profile"], "truck");
     assert!(v["nodes"].as_u64().unwrap() >= 4);

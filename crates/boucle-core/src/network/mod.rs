@@ -18,6 +18,7 @@
 //!   the directed edges through it;
 //! - [`router`]: the [`Router`] trait, [`Table`], [`Route`], and [`open_router`];
 //! - [`crow_flies`]: the fallback without a graph (great circle × circuity at a speed);
+//! - [`via_way`]: via-way turn restrictions, by splitting the edge-based graph;
 //! - [`vehicle`]: a vehicle's size against the roads' legal limits, and the graph and
 //!   hierarchy of a vehicle that avoids the roads it may not take;
 //! - [`import`]: the `network import` pipeline;
@@ -26,7 +27,7 @@
 //! Between these modules uses point one way (none uses a module that uses it back):
 //! `profile`, `graph`, `ch` and `fixture` use no other network module; `osm` → `profile`;
 //! `build` → `osm`, `profile`, `graph`; `turns` → `build`, `osm`, `profile`, `graph`; `snap` →
-//! `graph`; `vehicle` → `ch`, `graph`, `turns`; `file` → `ch`, `turns`, `profile`, `graph`; `router` → `build`, `ch`, `crow_flies`,
+//! `graph`; `vehicle` → `ch`, `graph`, `turns`; `via_way` → `build`, `graph`, `osm`, `turns`; `file` → `ch`, `turns`, `profile`, `graph`; `router` → `build`, `ch`, `crow_flies`,
 //! `file`, `snap`, `turns`, `graph`, `vehicle`; `import` → the whole pipeline. Inside `osm`, `profile` and `ch`, the files
 //! take their shared items from the `mod.rs` and no two siblings use each other; the only calls
 //! down are [`osm::read_osm`] picking a reader and [`Profile`] dispatching to its vehicle.
@@ -47,6 +48,7 @@ pub mod router;
 pub mod snap;
 pub mod turns;
 pub mod vehicle;
+pub mod via_way;
 
 use std::path::Path;
 

@@ -195,7 +195,8 @@ pub struct RoadRouter {
     /// File metadata.
     pub meta: GraphMeta,
     snapper: Snapper,
-    /// Directed edges of the main component of the edge-based graph (the only ones seeded).
+    /// Directed edges of the main component of the edge-based graph: a point is placed only on
+    /// an edge with a direction in it.
     main: Vec<bool>,
     /// Largest allowed snap distance, metres.
     pub max_snap_m: f64,
@@ -234,12 +235,15 @@ impl RoadRouter {
 
     /// A router over an in-memory graph file.
     ///
-    /// Points are placed only on the main component of the edge-based graph (its largest
-    /// strongly connected set of directed edges, where barriers, turn restrictions and the
-    /// u-turn rule are already applied): every snapped point can reach, and be reached from,
-    /// every other. A stretch that cannot be left (between two blocking barriers, behind a
-    /// forbidden turn) is never snapped to; the nearest road of the main component is used and
-    /// the snap distance says how far it is. When the graph is one component, that is all of it.
+    /// Points are placed only on edges with a direction in the main component of the
+    /// edge-based graph (its largest strongly connected set of directed edges, where barriers,
+    /// turn restrictions and the u-turn rule are already applied): every snapped point can
+    /// reach, and be reached from, every other through that direction. A point still leaves
+    /// and is reached by every drivable direction of its edge (a vehicle may start either way
+    /// along a street), which can only shorten its paths. A stretch that cannot be left
+    /// (between two blocking barriers, behind a forbidden turn) is never snapped to; the
+    /// nearest road of the main component is used and the snap distance says how far it is.
+    /// When the graph is one component, that is all of it.
     pub fn new(mut f: GraphFile) -> RoadRouter {
         use super::turns::{directed, drivable, head, tail};
         let g = &f.graph;
@@ -247,7 +251,9 @@ impl RoadRouter {
         let arcs: Vec<(u32, u32)> = f.turns.iter().map(|t| (t.from, t.to)).collect();
         let main = super::build::largest_scc(n_d, &arcs);
         drop(arcs);
-        let snapper = Snapper::of_edges(g, |e| main[2 * e] || main[2 * e + 1]);
+        // Copies made for via-way restrictions are entered by turns only.
+        let copy = |e: usize| g.edges[e].flags & super::via_way::VIA_COPY != 0;
+        let snapper = Snapper::of_edges(g, |e| (main[2 * e] || main[2 * e + 1]) && !copy(e));
         f.turns.sort_unstable_by_key(|t| (t.from, t.to));
         let mut turn_start = vec![0u32; n_d + 1];
         for t in &f.turns {
@@ -262,7 +268,7 @@ impl RoadRouter {
         for (i, e) in g.edges.iter().enumerate() {
             for fwd in [true, false] {
                 let d = directed(i as u32, fwd);
-                if drivable(g, d) && main[d as usize] {
+                if drivable(g, d) && !copy(i) {
                     leaving[tail(g, d) as usize].push(d);
                     arriving[head(g, d) as usize].push(d);
                 }
@@ -352,7 +358,10 @@ impl RoadRouter {
     /// main component).
     pub fn snappable_edges(&self) -> usize {
         (0..self.graph.edges.len())
-            .filter(|&e| self.main[2 * e] || self.main[2 * e + 1])
+            .filter(|&e| {
+                (self.main[2 * e] || self.main[2 * e + 1])
+                    && self.graph.edges[e].flags & super::via_way::VIA_COPY == 0
+            })
             .count()
     }
 
@@ -378,7 +387,7 @@ impl RoadRouter {
         let mut v = Vec::with_capacity(2);
         for fwd in [true, false] {
             let d = super::turns::directed(e, fwd);
-            if self.in_main(d) {
+            if super::turns::drivable(&self.graph, d) {
                 let rest = 1.0 - along(d, s.fraction);
                 v.push(Seed {
                     node: d,
@@ -425,7 +434,7 @@ impl RoadRouter {
         let mut v = Vec::with_capacity(2);
         for fwd in [true, false] {
             let d = super::turns::directed(e, fwd);
-            if self.in_main(d) {
+            if super::turns::drivable(&self.graph, d) {
                 let beyond = 1.0 - along(d, s.fraction);
                 v.push(Seed {
                     node: d,
@@ -453,11 +462,7 @@ impl RoadRouter {
     pub fn source_seeds_after_turn(&self, s: &Snap) -> Vec<Seed> {
         let mut v: Vec<Seed> = Vec::new();
         for sd in self.source_seeds(s) {
-            for t in self
-                .turns_from(sd.node)
-                .iter()
-                .filter(|t| self.in_main(t.to))
-            {
+            for t in self.turns_from(sd.node) {
                 let w = sd
                     .weight
                     .saturating_add(t.cost_ms)
