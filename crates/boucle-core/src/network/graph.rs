@@ -25,8 +25,8 @@ pub struct Edge {
     pub dur_fwd_ms: u32,
     /// Travel time from `to` to `from`, in milliseconds (0 when not drivable that way).
     pub dur_bwd_ms: u32,
-    /// [`FORWARD`] | [`BACKWARD`], and `super::via_way::VIA_COPY` on a copy made for a via-way
-    /// restriction.
+    /// [`FORWARD`] | [`BACKWARD`], and the via-way module's `VIA_COPY` on a copy made for a
+    /// via-way restriction.
     pub flags: u8,
     /// Weight limit in units of 100 kg (0: none).
     pub maxweight_100kg: u16,

@@ -6,7 +6,7 @@
 //! Rules:
 //! - turn restrictions (`type=restriction`, via a node): `no_*` forbids the turn from the
 //!   `from` way to the `to` way; `only_*` forbids every other turn from the `from` way. Via-way
-//!   restrictions are applied afterwards by splitting the graph ([`super::via_way`]);
+//!   restrictions are applied afterwards by splitting the graph (the via-way module);
 //! - u-turns are allowed only where nothing else is (dead ends), as in OSRM;
 //! - at a blocking barrier (bollard, `access=no` node…) only turning back is allowed; passing a
 //!   gate costs 60 s (OSRM car.lua);
@@ -99,7 +99,7 @@ pub struct TurnStats {
     pub restrictions_applied: usize,
     /// Restrictions outside the graph or not matching its ways.
     pub restrictions_unmatched: usize,
-    /// Via-way restrictions applied (the graph split, see [`super::via_way`]).
+    /// Via-way restrictions applied (the graph split by the via-way module).
     pub via_way_applied: usize,
     /// Via-way restrictions not applied: several via ways, or no via path found between the
     /// `from` and `to` ways.
@@ -241,7 +241,7 @@ pub fn compute_turns(
             continue;
         }
         let v = match r.via {
-            // Applied by splitting the graph afterwards (`super::via_way`).
+            // Applied by splitting the graph afterwards (the via-way module).
             Via::Way(_) => continue,
             Via::Node(id) => match node_ids.binary_search(&id) {
                 Ok(i) if vertex_of[i] != u32::MAX => vertex_of[i],

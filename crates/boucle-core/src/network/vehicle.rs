@@ -4,7 +4,7 @@
 //! A vehicle avoids every edge whose limit it breaks. Its graph is the imported one with those
 //! edges made undrivable and the turns into and out of them removed; it gets its own
 //! contraction hierarchy ("one hierarchy per vehicle class"), built the first time the vehicle
-//! asks and kept by the router ([`super::RoadRouter::for_vehicle`]). A vehicle that breaks no
+//! asks and kept by the router (`RoadRouter::for_vehicle`). A vehicle that breaks no
 //! limit of the graph uses the imported hierarchy as is. Local-only roads for trucks
 //! (`hgv=destination`, `delivery`) are handled by the truck profile's turn model (first or last
 //! leg only), for every vehicle of a truck graph.

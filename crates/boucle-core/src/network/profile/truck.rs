@@ -23,7 +23,7 @@
 //! - `maxweight` (`maxweight:hgv` first, tonnes), `maxheight` (metres), `maxlength`
 //!   (`maxlength:hgv` first, metres) and `maxaxleload` (tonnes) are recorded on edges; a vehicle
 //!   whose size is given avoids the edges whose limits it breaks
-//!   ([`crate::network::vehicle`]);
+//!   (the network's vehicle module);
 //! - time penalties added at graph build ([`crate::network::build::BuildOptions`]): 8 s per
 //!   traffic light (`highway=traffic_signals` node, an estimate of the mean wait over green and
 //!   red); 2 s per stop sign and 1 s per give-way sign (`highway=stop|give_way` nodes, OSRM
