@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use geo::Point;
 use serde_json::{Value, json};
@@ -11,8 +12,8 @@ use crate::error::{InputError, Location};
 use crate::io::date::utc_iso8601;
 use crate::network::import::{DEFAULT_MARGIN_M, parse_bbox, with_margin};
 use crate::network::{
-    GRAPH_FILE, ImportOptions, Profile, RoadRouter, Router, RouterOptions, Snapped, import_pbf,
-    import_pbf_with, open_router_with, territory_bbox,
+    GRAPH_FILE, ImportOptions, Profile, RoadRouter, Router, RouterOptions, Snapped, VehicleLimits,
+    import_pbf, import_pbf_with, open_router_with, territory_bbox,
 };
 use crate::travel::CostMatrix;
 
@@ -81,10 +82,22 @@ pub struct RoutingOpts {
     /// Crow-flies fallback: mean speed, km/h.
     #[arg(long, default_value_t = 50.0, value_name = "KMH")]
     pub speed: f64,
+    /// Route for this vehicle type of the territory (vehicles.csv): roads whose legal limits
+    /// (maxweight, maxheight, maxlength, maxaxleload) it breaks are avoided.
+    #[arg(long, value_name = "ID")]
+    pub vehicle: Option<String>,
+}
+
+/// The routers of a command: the one to use (the vehicle's when it changes anything) and the
+/// whole graph's, with the vehicle's id and size.
+struct Routers {
+    router: Arc<dyn Router>,
+    base: Arc<dyn Router>,
+    vehicle: Option<(String, VehicleLimits)>,
 }
 
 impl RoutingOpts {
-    fn router(&self, dir: &Path) -> anyhow::Result<Box<dyn Router>> {
+    fn routers(&self, dir: &Path) -> anyhow::Result<Routers> {
         let opts = RouterOptions {
             crow_flies: crate::travel::CrowFlies {
                 circuity: self.circuity,
@@ -92,7 +105,41 @@ impl RoutingOpts {
             },
             max_snap_m: self.max_snap,
         };
-        Ok(open_router_with(dir, &opts)?)
+        let base: Arc<dyn Router> = Arc::from(open_router_with(dir, &opts)?);
+        let Some(id) = &self.vehicle else {
+            return Ok(Routers {
+                router: base.clone(),
+                base,
+                vehicle: None,
+            });
+        };
+        let limits = vehicle_limits(dir, id)?;
+        Ok(Routers {
+            router: base.for_vehicle(&limits).unwrap_or_else(|| base.clone()),
+            base,
+            vehicle: Some((id.clone(), limits)),
+        })
+    }
+}
+
+/// The size of vehicle type `id` of the territory in `dir` (its vehicles.csv), or of boucle's
+/// built-in types when `dir` holds no territory.
+fn vehicle_limits(dir: &Path, id: &str) -> anyhow::Result<VehicleLimits> {
+    let types = if dir.join("territory.toml").is_file() {
+        crate::territory::Territory::load(dir)?.vehicles.types
+    } else {
+        crate::territory::VehicleTypes::builtin().types
+    };
+    match types.iter().find(|v| v.id == id) {
+        Some(v) => Ok(v.road_limits()),
+        None => anyhow::bail!(
+            "unknown vehicle type `{id}` (vehicle types: {})",
+            types
+                .iter()
+                .map(|v| v.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
@@ -182,7 +229,9 @@ fn run_import(a: ImportArgs) -> anyhow::Result<ExitCode> {
                 "ways": s.ways, "seconds": s.seconds, "profile": s.profile.as_str(),
                 "turns": s.turns, "restrictions_applied": ts.restrictions_applied,
                 "restrictions_unmatched": ts.restrictions_unmatched,
+                "restrictions_via_way_applied": ts.via_way_applied,
                 "restrictions_via_way_skipped": ts.via_way_skipped,
+                "restrictions_conditional_skipped": ts.conditional_skipped,
             })
         );
     } else {
@@ -206,9 +255,14 @@ fn run_import(a: ImportArgs) -> anyhow::Result<ExitCode> {
             );
         }
         println!(
-            "turn restrictions: {} applied, {} not matching the graph, {} via a way (not \
+            "turn restrictions: {} applied, {} not matching the graph; via a way: {} applied, \
+             {} not applied (several via ways, or no via path); {} conditional (read, not \
              applied)",
-            ts.restrictions_applied, ts.restrictions_unmatched, ts.via_way_skipped
+            ts.restrictions_applied,
+            ts.restrictions_unmatched,
+            ts.via_way_applied,
+            ts.via_way_skipped,
+            ts.conditional_skipped
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -288,8 +342,19 @@ fn finite(x: f64) -> Value {
 
 /// Run `route`.
 pub fn run_route(a: RouteArgs) -> anyhow::Result<ExitCode> {
-    let router = a.routing.router(&a.data.resolve())?;
-    let r = router.route(Point::new(a.lon1, a.lat1), Point::new(a.lon2, a.lat2))?;
+    let rs = a.routing.routers(&a.data.resolve())?;
+    let (from, to) = (Point::new(a.lon1, a.lat1), Point::new(a.lon2, a.lat2));
+    let r = rs.router.route(from, to)?;
+    // The limits the vehicle breaks on the route it would take without them.
+    let shaped: Vec<String> = match &rs.vehicle {
+        Some((_, v)) => rs
+            .base
+            .limits_on_route(from, to, v)
+            .iter()
+            .map(|b| b.to_string())
+            .collect(),
+        None => Vec::new(),
+    };
     if a.json {
         let coords: Vec<[f64; 2]> = r.geometry.0.iter().map(|c| [c.x, c.y]).collect();
         println!(
@@ -302,6 +367,8 @@ pub fn run_route(a: RouteArgs) -> anyhow::Result<ExitCode> {
                 "from": snapped_json(&r.from, None),
                 "to": snapped_json(&r.to, None),
                 "snap_distance_m": [r.from.distance_m, r.to.distance_m],
+                "vehicle": rs.vehicle.as_ref().map(|(id, v)| json!({"id": id, "size": v})),
+                "limits_avoided": shaped,
             })
         );
     } else {
@@ -314,6 +381,17 @@ pub fn run_route(a: RouteArgs) -> anyhow::Result<ExitCode> {
             r.from.distance_m,
             r.to.distance_m
         );
+        if let Some((id, v)) = &rs.vehicle {
+            println!(
+                "vehicle {id} ({}): {}",
+                v.describe(),
+                if shaped.is_empty() {
+                    "no legal limit changed the route".to_owned()
+                } else {
+                    format!("avoided {}", shaped.join("; "))
+                }
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -383,9 +461,9 @@ pub fn read_points_csv(path: &Path) -> crate::Result<Vec<CsvPoint>> {
 /// Run `matrix`.
 pub fn run_matrix(a: MatrixArgs) -> anyhow::Result<ExitCode> {
     let pts = read_points_csv(&a.csv)?;
-    let router = a.routing.router(&a.data.resolve())?;
+    let rs = a.routing.routers(&a.data.resolve())?;
     let p: Vec<Point<f64>> = pts.iter().map(|x| x.point).collect();
-    let t = router.table(&p, &p).map_err(|e| {
+    let t = rs.router.table(&p, &p).map_err(|e| {
         // Name the CSV line of a point that could not be snapped.
         let msg = e.to_string();
         let line = msg
@@ -409,6 +487,7 @@ pub fn run_matrix(a: MatrixArgs) -> anyhow::Result<ExitCode> {
             json!({
                 "code": "Ok",
                 "method": t.method().as_str(),
+                "vehicle": rs.vehicle.as_ref().map(|(id, v)| json!({"id": id, "size": v})),
                 "durations": rows(&|i, j| t.duration_s(i, j)),
                 "distances": rows(&|i, j| t.distance_m(i, j)),
                 "sources": t.sources.iter().zip(&names).map(|(s, n)| snapped_json(s, *n)).collect::<Vec<_>>(),

@@ -1,7 +1,9 @@
 //! Cheap answers stay cheap: the public layers gzip-compressed once at start (served as is to a
-//! client that accepts gzip), and the indicators computed once. The server loads the territory
-//! once and never changes it, so these caches are valid for the life of the process; a changed
-//! territory folder is served after a restart, which rebuilds them.
+//! client that accepts gzip), and the indicators computed once per loaded road graph. The
+//! server loads the territory once and never changes it, so the layers are valid for the life
+//! of the process; a changed territory folder is served after a restart, which rebuilds them.
+//! A new road graph file is loaded without a restart (see `boucle_core::travel::SharedTravel`)
+//! and the indicators are then computed again.
 
 use std::io::Write;
 
@@ -10,15 +12,16 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use tokio::sync::OnceCell;
+use tokio::sync::Mutex;
 
 /// The caches of one server state.
 #[derive(Debug, Default)]
 pub struct Cache {
     /// Public layers compressed at start: (name, gzip bytes).
     gzip_layers: Vec<(&'static str, Bytes)>,
-    /// The indicators' JSON, computed by the first request that asks for them.
-    pub indicators: OnceCell<Bytes>,
+    /// The indicators' JSON, computed by the first request that asks for them, with the
+    /// generation of the road graph it was computed on (`SharedTravel::loads`).
+    pub indicators: Mutex<Option<(u64, Bytes)>>,
 }
 
 impl Cache {
@@ -29,7 +32,7 @@ impl Cache {
                 .iter()
                 .map(|(name, bytes)| (*name, gzip(bytes)))
                 .collect(),
-            indicators: OnceCell::new(),
+            indicators: Mutex::new(None),
         }
     }
 

@@ -190,7 +190,7 @@ async fn rounds_plan(
     }
     let plan = compute(s, move |st, cancel| {
         req.cancel = Some(cancel);
-        plan::plan_rounds_with(&st.territory, &st.travel, &req)
+        plan::plan_rounds_with(&st.territory, &st.travel.current(), &req)
     })
     .await?;
     Ok(if officer {
@@ -255,7 +255,7 @@ pub async fn clusters(
         )));
     }
     let clusters = compute(&s, move |st, _| {
-        cluster::clusters_with(&st.territory, &st.travel, &material, &p)
+        cluster::clusters_with(&st.territory, &st.travel.current(), &material, &p)
     })
     .await?;
     if officer {
@@ -291,7 +291,7 @@ pub async fn siting(
         )));
     }
     let result = compute(&s, move |st, _| {
-        crate::siting::site_with(&st.territory, &req, &st.travel)
+        crate::siting::site_with(&st.territory, &req, &st.travel.current())
     })
     .await?;
     if officer {
@@ -320,23 +320,27 @@ fn public_siting_request(req: &crate::siting::SitingRequest) -> Result<(), ApiEr
 
 /// `GET /api/indicators`: Korhonen's principles and the programme's counts (aggregates only),
 /// the answer of `boucle indicators`, computed by the first request and then served from the
-/// cache ([`super::cache`]).
+/// cache ([`super::cache`]) until the road graph changes.
 pub async fn indicators(State(s): State<AppState>) -> Result<axum::response::Response, ApiError> {
-    let bytes = s
-        .cache
-        .indicators
-        .get_or_try_init(|| async {
+    // Computed once per loaded road graph: a new graph file gives new distances.
+    let generation = s.travel.loads();
+    let mut cached = s.cache.indicators.lock().await;
+    let bytes = match cached.as_ref() {
+        Some((g, b)) if *g == generation => b.clone(),
+        _ => {
             let report = compute(&s, |st, _| {
                 let register = crate::territory::register::register_of(&st.territory)?;
-                crate::indicators::indicators_with(&st.territory, &register, &st.travel)
+                crate::indicators::indicators_with(&st.territory, &register, &st.travel.current())
             })
             .await?;
-            serde_json::to_vec(&report)
+            let b = serde_json::to_vec(&report)
                 .map(Bytes::from)
-                .map_err(|e| ApiError::internal(e.to_string()))
-        })
-        .await?
-        .clone();
+                .map_err(|e| ApiError::internal(e.to_string()))?;
+            *cached = Some((generation, b.clone()));
+            b
+        }
+    };
+    drop(cached);
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,

@@ -9,7 +9,7 @@ use axum::body::Bytes;
 
 use crate::spatial::SpatialIndex;
 use crate::territory::Territory;
-use crate::travel::{Method, Travel};
+use crate::travel::{Method, SharedTravel};
 
 use super::layers;
 use super::officer::{OfficerGuard, RatePolicy};
@@ -29,9 +29,10 @@ pub struct Inner {
     pub index: SpatialIndex,
     /// The officer's access: the token's digest and the failures per client.
     pub officer: OfficerGuard,
-    /// Travel costs: the road graph when one was imported (opened once), else the crow-flies
-    /// fallback; every computation uses it.
-    pub travel: Travel,
+    /// Travel costs: the road graph when one was imported (loaded once, and again when the
+    /// file changes), else the crow-flies fallback; every computation takes
+    /// [`SharedTravel::current`].
+    pub travel: SharedTravel,
     /// Public layers, serialised at start: (name, GeoJSON bytes).
     pub public_layers: Vec<(&'static str, Bytes)>,
     /// Bounds the heavy computations (rounds, clusters, siting, indicators): slots, queue,
@@ -46,7 +47,7 @@ impl std::fmt::Debug for AppState {
         f.debug_struct("AppState")
             .field("territory", &self.0.territory.manifest.name)
             .field("officer", &self.0.officer.enabled())
-            .field("method", &self.0.travel.method())
+            .field("method", &self.0.travel.current().method())
             .finish()
     }
 }
@@ -103,7 +104,7 @@ impl AppState {
         limits: super::limits::Limits,
     ) -> crate::Result<AppState> {
         let index = SpatialIndex::new(&territory);
-        let travel = Travel::for_territory(&territory)?;
+        let travel = SharedTravel::for_territory(&territory)?;
         let public_layers: Vec<(&'static str, Bytes)> = layers::PUBLIC_STATIC
             .iter()
             .map(|&name| {
@@ -126,7 +127,7 @@ impl AppState {
 
     /// How distances are computed: `road` when a road graph was imported, else `crow_flies`.
     pub fn method(&self) -> Method {
-        self.travel.method()
+        self.travel.current().method()
     }
 
     /// Load the territory folder `dir` and build the state.

@@ -224,6 +224,10 @@ pub(crate) fn test_vehicle() -> Vehicle {
         fuel_l_per_100km: None,
         vehicle_class: "test_class".into(),
         source: "test".into(),
+        weight_t: None,
+        height_m: None,
+        length_m: None,
+        axle_load_t: None,
         uncertainty: Default::default(),
     }
 }

@@ -468,3 +468,67 @@ fn a_folder_without_vehicles_uses_the_builtin_ones_and_says_so() {
     assert_eq!(r.vehicle_types, 4);
     assert_eq!(r.emission_factors, 4);
 }
+
+/// The vehicle size columns (`weight_t`, `height_m`, `length_m`, `axle_load_t`) are optional: a
+/// file without them stays valid; a value out of range or not a number is reported by
+/// `boucle check` with its file, line and field.
+#[test]
+fn vehicle_size_columns_are_optional_and_checked_with_file_line_and_field() {
+    let t = load();
+    let v = t.vehicles.get("rigid_19t_tail_lift").unwrap();
+    assert_eq!(
+        (v.weight_t, v.height_m, v.length_m, v.axle_load_t),
+        (Some(19.0), Some(3.8), Some(10.0), Some(11.5))
+    );
+    let check = |dir: &Path| boucle(&["check", "--data", dir.to_str().unwrap()]);
+    // Without the four columns (the last of each line): valid, sizes unset.
+    let dir = copy_geodata();
+    let p = dir.path().join("vehicles.csv");
+    let old: String = std::fs::read_to_string(&p)
+        .unwrap()
+        .lines()
+        .map(|l| format!("{}\n", l.rsplitn(5, ',').last().unwrap()))
+        .collect();
+    let header = old.lines().next().unwrap();
+    assert!(
+        header.starts_with("id,") && header.ends_with(",cost_per_hour_eur_high"),
+        "{header}"
+    );
+    std::fs::write(&p, &old).unwrap();
+    let out = check(dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let t = Territory::load(dir.path()).unwrap();
+    assert!(t.vehicles.types.iter().all(|v| v.road_limits().is_unset()));
+    // A 40 m high truck, a weight that is not a number.
+    for (from, to, field) in [
+        (
+            "19,3.8,10.0,11.5",
+            "19,40,10.0,11.5",
+            "line 4, field `height_m`: 40 is outside the accepted range (0, 10]",
+        ),
+        (
+            "19,3.8,10.0,11.5",
+            "heavy,3.8,10.0,11.5",
+            "line 4, field `weight_t`",
+        ),
+        (
+            "3.5,2.7,6.0,2.0",
+            "3.5,2.7,-6,2.0",
+            "line 2, field `length_m`",
+        ),
+    ] {
+        let dir = copy_geodata();
+        let p = dir.path().join("vehicles.csv");
+        let s = std::fs::read_to_string(&p).unwrap();
+        assert!(s.contains(from));
+        std::fs::write(&p, s.replacen(from, to, 1)).unwrap();
+        let out = check(dir.path());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!out.status.success(), "{text}");
+        assert!(text.contains(&format!("vehicles.csv, {field}")), "{text}");
+    }
+}

@@ -82,7 +82,7 @@ fn import_info_route_matrix() {
     assert!(ok);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["source"], "grid.osm.pbf");
-    assert_eq!(v["version"], 2);
+    assert_eq!(v["version"], 3);
     // The truck is the default profile, recorded in the file.
     assert_eq!(v["profile"], "truck");
     assert!(v["nodes"].as_u64().unwrap() >= 4);
@@ -127,4 +127,116 @@ fn import_info_route_matrix() {
         !ok && err.contains("line 3") && err.contains("lat"),
         "{err}"
     );
+}
+
+/// `route --vehicle` and `matrix --vehicle`: the 19 t truck of the built-in vehicle types goes
+/// round a bridge signed 3.5 t and says why; the van takes it.
+#[test]
+fn route_and_matrix_for_a_vehicle_avoid_the_roads_it_may_not_take() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let mut f = OsmFixture::new();
+    f.node(1, 7.0, 47.0, &[]);
+    f.node(2, 7.004, 47.0, &[]);
+    f.node(3, 7.006, 47.0, &[]);
+    f.node(4, 7.01, 47.0, &[]);
+    f.node(5, 7.0, 47.01, &[]);
+    f.node(6, 7.01, 47.01, &[]);
+    let r = [("highway", "tertiary")];
+    f.way(1, &[1, 2], &r);
+    f.way(
+        2,
+        &[2, 3],
+        &[
+            ("highway", "tertiary"),
+            ("bridge", "yes"),
+            ("maxweight", "3.5"),
+        ],
+    );
+    f.way(3, &[3, 4], &r);
+    f.way(4, &[1, 5, 6, 4], &r);
+    let pbf = data.join("river.osm");
+    std::fs::write(&pbf, f.to_osm_xml()).unwrap();
+    let (ok, _, err) = boucle(
+        &["network", "import", pbf.to_str().unwrap(), "--no-clip"],
+        data,
+    );
+    assert!(ok, "{err}");
+    let route = |vehicle: &str| -> serde_json::Value {
+        let (ok, out, err) = boucle(
+            &[
+                "route",
+                "7.002",
+                "47.0",
+                "7.008",
+                "47.0",
+                "--vehicle",
+                vehicle,
+                "--json",
+            ],
+            data,
+        );
+        assert!(ok, "{err}");
+        serde_json::from_str(&out).unwrap()
+    };
+    let truck = route("rigid_19t_tail_lift");
+    assert!(truck["distance_m"].as_f64().unwrap() > 3000.0, "{truck}");
+    assert_eq!(truck["limits_avoided"][0], "maxweight 3.5 t (vehicle 19 t)");
+    assert_eq!(truck["vehicle"]["id"], "rigid_19t_tail_lift");
+    assert_eq!(truck["vehicle"]["size"]["weight_t"], 19.0);
+    let van = route("van_3_5t");
+    assert!(van["distance_m"].as_f64().unwrap() < 500.0, "{van}");
+    assert_eq!(van["limits_avoided"].as_array().unwrap().len(), 0);
+    // Text output says it too.
+    let (ok, out, _) = boucle(
+        &[
+            "route",
+            "7.002",
+            "47.0",
+            "7.008",
+            "47.0",
+            "--vehicle",
+            "hooklift_26t",
+        ],
+        data,
+    );
+    assert!(
+        ok && out.contains("avoided maxweight 3.5 t (vehicle 26 t)"),
+        "{out}"
+    );
+    // An unknown id names the known ones.
+    let (ok, _, err) = boucle(
+        &[
+            "route",
+            "7.002",
+            "47.0",
+            "7.008",
+            "47.0",
+            "--vehicle",
+            "bus",
+        ],
+        data,
+    );
+    assert!(
+        !ok && err.contains("unknown vehicle type `bus`") && err.contains("van_3_5t"),
+        "{err}"
+    );
+    // The matrix of the truck.
+    let csv = data.join("points.csv");
+    std::fs::write(&csv, "id,lon,lat\na,7.002,47.0\nb,7.008,47.0\n").unwrap();
+    let (ok, out, err) = boucle(
+        &[
+            "matrix",
+            "--csv",
+            csv.to_str().unwrap(),
+            "--vehicle",
+            "rigid_19t_tail_lift",
+            "--json",
+        ],
+        data,
+    );
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["distances"][0][1].as_f64().unwrap() > 3000.0, "{v}");
+    assert_eq!(v["vehicle"]["id"], "rigid_19t_tail_lift");
 }

@@ -5,6 +5,8 @@ mod common;
 
 mod ch;
 mod cli;
+mod components;
 mod import;
 mod osm_xml;
 mod turns;
+mod vehicles;

@@ -1,5 +1,5 @@
 //! Turn restrictions and turn costs on small hand-made OSM fixtures: a four-way crossing with
-//! `no_left_turn`, `only_straight_on`, a via-way restriction (counted, not applied),
+//! `no_left_turn`, `only_straight_on`, via-way restrictions (applied by splitting the graph),
 //! `restriction:hgv` and `except=`, and the turn-angle cost model.
 
 use boucle::network::fixture::OsmFixture;
@@ -161,8 +161,10 @@ fn hgv_restrictions_and_exceptions_follow_the_profile() {
     assert!((checked_route(&car, south(), east()).0 - detour).abs() < 1.0);
 }
 
+/// A via way that does not lead from the `from` way to the `to` way (here a dead end), and a
+/// relation with two via ways: counted, not applied.
 #[test]
-fn via_way_restrictions_are_counted_not_applied() {
+fn via_way_restrictions_without_a_via_path_are_counted() {
     let mut f = crossing();
     f.relation(
         14,
@@ -175,6 +177,40 @@ fn via_way_restrictions_are_counted_not_applied() {
     let (_, report) = build_from_pbf(&p, &ImportOptions::default()).unwrap();
     assert_eq!(report.turn_stats.via_way_skipped, 1);
     assert_eq!(report.turn_stats.restrictions_applied, 0);
+    // Two via ways: counted too (they were dropped without a trace); a conditional restriction
+    // is read and counted, not applied.
+    f.relation(
+        15,
+        &[
+            ('w', 1, "from"),
+            ('w', 2, "via"),
+            ('w', 4, "via"),
+            ('w', 3, "to"),
+        ],
+        &[("type", "restriction"), ("restriction", "no_u_turn")],
+    );
+    f.relation(
+        16,
+        &[('w', 1, "from"), ('n', 1, "via"), ('w', 4, "to")],
+        &[
+            ("type", "restriction"),
+            (
+                "restriction:conditional",
+                "no_left_turn @ (Mo-Fr 07:00-09:00)",
+            ),
+        ],
+    );
+    f.write(&p).unwrap();
+    let (file, report) = build_from_pbf(&p, &ImportOptions::default()).unwrap();
+    assert_eq!(report.turn_stats.via_way_skipped, 2);
+    assert_eq!(report.turn_stats.conditional_skipped, 1);
+    assert_eq!(report.turn_stats.restrictions_applied, 0);
+    // The conditional left turn (south → west) stays allowed.
+    let r = RoadRouter::new(file);
+    let (left, _) = checked_route(&r, south(), west());
+    let (ns, ew) = arm_lengths();
+    let direct = ns / 2.0 + ew / 2.0;
+    assert!((left - direct).abs() < 1.0, "{left} vs {direct}");
 }
 
 #[test]
@@ -315,4 +351,62 @@ fn traffic_lights_and_stop_signs_count_in_their_direction() {
     assert!((checked_route(&stop, a, b).1 - c_ab - 2.0).abs() < 0.01);
     assert!((checked_route(&stop, b, a).1 - c_ba - 2.0).abs() < 0.01);
     assert!((checked_route(&give, a, b).1 - c_ab - 1.0).abs() < 0.01);
+}
+
+/// Two parallel streets A–X and B–Y joined by a short street X–Y, and a way round by the north
+/// (X–N1–N2–Y): `from` A–X `via` X–Y `to` Y–B.
+fn u_shape() -> OsmFixture {
+    let mut f = OsmFixture::new();
+    f.node(1, 7.0, 46.99, &[]);
+    f.node(2, 7.0, 47.0, &[]);
+    f.node(3, 7.002, 47.0, &[]);
+    f.node(4, 7.002, 46.99, &[]);
+    f.node(5, 7.0, 47.01, &[]);
+    f.node(6, 7.002, 47.01, &[]);
+    let r = [("highway", "residential")];
+    f.way(1, &[1, 2], &r);
+    f.way(2, &[2, 3], &r);
+    f.way(3, &[3, 4], &r);
+    f.way(4, &[2, 5, 6, 3], &r);
+    f
+}
+
+#[test]
+fn a_via_way_no_u_turn_is_respected_and_the_route_without_it_differs() {
+    let a = Point::new(7.0, 46.995);
+    let b = Point::new(7.002, 46.995);
+    let open = router(&u_shape(), Profile::Truck);
+    let (free, _) = checked_route(&open, a, b);
+    assert!((free - 1264.0).abs() < 5.0, "{free}");
+    for kind in ["no_u_turn", "no_left_turn"] {
+        let mut f = u_shape();
+        f.relation(
+            20,
+            &[('w', 1, "from"), ('w', 2, "via"), ('w', 3, "to")],
+            &[("type", "restriction"), ("restriction", kind)],
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.osm");
+        std::fs::write(&p, f.to_osm_xml()).unwrap();
+        let (file, report) = build_from_pbf(&p, &ImportOptions::default()).unwrap();
+        assert_eq!(report.turn_stats.via_way_applied, 1, "{kind}");
+        assert_eq!(report.turn_stats.via_way_skipped, 0);
+        let r = RoadRouter::new(file);
+        // Round by the north instead: A–X, X–N1–N2–Y, Y–B.
+        let (d, _) = checked_route(&r, a, b);
+        assert!((d - 3488.0).abs() < 10.0, "{kind}: {d}");
+        assert!(d > free + 2000.0);
+        // Only the sequence is forbidden: X–Y then Y–B from elsewhere, and A–X then X–Y then
+        // north, are still driven.
+        let on_via = Point::new(7.001, 47.0);
+        let (d, _) = checked_route(&r, on_via, b);
+        assert!((d - (76.0 + 1112.0 / 2.0)).abs() < 5.0, "{d}");
+        let (d, _) = checked_route(&r, a, Point::new(7.002, 47.005));
+        assert!((d - (556.0 + 152.0 + 556.0)).abs() < 5.0, "{d}");
+        // No point lands on the copies; every cell between points is finite.
+        let pts = [a, b, on_via];
+        let t = r.table(&pts, &pts).unwrap();
+        assert!(t.matrix.distances_m.iter().all(|x| x.is_finite()));
+        assert!(r.snappable_edges() < r.graph.edges.len());
+    }
 }

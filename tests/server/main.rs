@@ -8,4 +8,5 @@ mod browser;
 mod leaks;
 mod limits;
 mod officer;
+mod shared_graph;
 mod siting_api;

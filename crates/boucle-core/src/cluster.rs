@@ -224,7 +224,7 @@ pub fn clusters_with(
         .filter(|h| h.position.is_some() && h.kg_per_year > 0.0)
         .collect();
     let points: Vec<Point<f64>> = located.iter().filter_map(|h| h.position).collect();
-    let matrix = travel.square(&points)?;
+    let matrix = travel.for_vehicle(&vehicle.road_limits()).square(&points)?;
     let labels = dbscan(&matrix.matrix, params.eps_m, params.min_points);
 
     let mut groups: Vec<(Option<usize>, Vec<usize>)> = Vec::new();

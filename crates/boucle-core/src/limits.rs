@@ -28,6 +28,12 @@ pub const MAX_DURATION_H: f64 = 168.0;
 pub const MAX_DISTANCE_KM: f64 = 10_000.0;
 /// Most vehicles of one type.
 pub const MAX_VEHICLE_COUNT: u32 = 10_000;
+/// Largest vehicle gross weight (`weight_t`) and axle load (`axle_load_t`), tonnes.
+pub const MAX_VEHICLE_WEIGHT_T: f64 = 100.0;
+/// Largest vehicle height (`height_m`), metres.
+pub const MAX_VEHICLE_HEIGHT_M: f64 = 10.0;
+/// Largest vehicle length (`length_m`), metres.
+pub const MAX_VEHICLE_LENGTH_M: f64 = 50.0;
 /// Largest fuel consumption accepted, L/100 km.
 pub const MAX_FUEL_L_PER_100KM: f64 = 500.0;
 /// Largest emission factor accepted, kg CO2e per litre.

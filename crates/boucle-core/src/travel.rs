@@ -10,24 +10,35 @@
 //! - Without a graph, every figure is great-circle distance × the manifest's circuity at its
 //!   speed ([`Method::CrowFlies`]): an estimate, flagged as such.
 //!
-//! The server builds the context once at start ([`Travel::for_territory`]) and keeps it; the
-//! CLI builds it per command.
+//! The server loads the context once at start and shares it between requests, loading the
+//! graph again when its file changes ([`SharedTravel`]); the CLI builds it per command
+//! ([`Travel::for_territory`]).
+
+mod shared;
+pub use shared::SharedTravel;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use geo::Point;
 
 use crate::error::Result;
 pub use crate::network::CrowFlies;
-use crate::network::{GRAPH_FILE, Router, RouterOptions, open_router_with};
+use crate::network::{
+    BrokenLimit, GRAPH_FILE, Router, RouterOptions, VehicleLimits, open_router_with,
+};
 use crate::territory::Territory;
 pub use boucle_vrp::{CostMatrix, DenseMatrix, Method};
 
 /// The travel-cost context of a territory: its router and its crow-flies fallback.
 pub struct Travel {
-    router: Box<dyn Router>,
+    router: Arc<dyn Router>,
     crow_flies: CrowFlies,
     graph: Option<PathBuf>,
+    /// The vehicle whose size this context routes for, when it changed the graph.
+    vehicle: Option<VehicleLimits>,
+    /// The router of the whole graph (the same as `router` without a vehicle).
+    base: Arc<dyn Router>,
 }
 
 impl std::fmt::Debug for Travel {
@@ -36,6 +47,7 @@ impl std::fmt::Debug for Travel {
             .field("method", &self.method())
             .field("crow_flies", &self.crow_flies)
             .field("graph", &self.graph)
+            .field("vehicle", &self.vehicle)
             .finish()
     }
 }
@@ -89,20 +101,66 @@ impl Travel {
                 ..RouterOptions::default()
             },
         )?;
-        let graph = t.dir.join(GRAPH_FILE);
-        Ok(Travel {
-            graph: (router.method() == Method::Road).then_some(graph),
+        Ok(Travel::from_router(
             router,
             crow_flies,
-        })
+            t.dir.join(GRAPH_FILE),
+        ))
+    }
+
+    /// A context over `router`, opened from graph file `graph` when it is a road router.
+    fn from_router(router: Box<dyn Router>, crow_flies: CrowFlies, graph: PathBuf) -> Travel {
+        let router: Arc<dyn Router> = Arc::from(router);
+        Travel {
+            graph: (router.method() == Method::Road).then_some(graph),
+            base: router.clone(),
+            router,
+            crow_flies,
+            vehicle: None,
+        }
+    }
+
+    /// The context of a vehicle of this size: on a road graph where it breaks some roads'
+    /// legal limits (`maxweight`, `maxheight`, `maxlength`, `maxaxleload`), its tables and legs
+    /// avoid them (see [`crate::network::vehicle`]); otherwise the same context.
+    pub fn for_vehicle(&self, vehicle: &VehicleLimits) -> Travel {
+        let router = if vehicle.is_unset() {
+            None
+        } else {
+            self.router.for_vehicle(vehicle)
+        };
+        Travel {
+            vehicle: router.as_ref().map(|_| *vehicle).or(self.vehicle),
+            router: router.unwrap_or_else(|| self.router.clone()),
+            crow_flies: self.crow_flies,
+            graph: self.graph.clone(),
+            base: self.base.clone(),
+        }
+    }
+
+    /// The vehicle size this context avoids roads for (`None`: every road of the graph).
+    pub fn vehicle(&self) -> Option<&VehicleLimits> {
+        self.vehicle.as_ref()
+    }
+
+    /// The legal limits that made a leg differ from the route a vehicle without them would
+    /// take (empty without a vehicle or when nothing did).
+    pub fn limits_on_leg(&self, from: Point<f64>, to: Point<f64>) -> Vec<BrokenLimit> {
+        match &self.vehicle {
+            Some(v) => self.base.limits_on_route(from, to, v),
+            None => Vec::new(),
+        }
     }
 
     /// A context over a router the caller built, with `crow_flies` as the fallback.
     pub fn with_router(router: Box<dyn Router>, crow_flies: CrowFlies) -> Travel {
+        let router: Arc<dyn Router> = Arc::from(router);
         Travel {
+            base: router.clone(),
             router,
             crow_flies,
             graph: None,
+            vehicle: None,
         }
     }
 
@@ -201,6 +259,17 @@ impl Travel {
 
     /// How distances were obtained, in a sentence for answers' notes.
     pub fn describe(&self) -> String {
+        let what = self.describe_graph();
+        match &self.vehicle {
+            Some(v) => format!(
+                "{what}; roads whose legal limits (maxweight, maxheight, maxlength, maxaxleload) the vehicle breaks ({}) are avoided",
+                v.describe()
+            ),
+            None => what,
+        }
+    }
+
+    fn describe_graph(&self) -> String {
         match &self.graph {
             Some(g) if self.method() == Method::Road => format!(
                 "distances, durations and geometries on the OpenStreetMap road graph ({})",

@@ -72,6 +72,8 @@ struct BEdge {
     flags: u8,
     maxw: Option<f32>,
     maxh: Option<f32>,
+    maxl: Option<f32>,
+    maxa: Option<f32>,
     alive: bool,
     way_a: i64,
     way_b: i64,
@@ -101,6 +103,8 @@ impl BEdge {
             flags: 0,
             maxw: None,
             maxh: None,
+            maxl: None,
+            maxa: None,
             alive: false,
             way_a: 0,
             way_b: 0,
@@ -108,13 +112,6 @@ impl BEdge {
             restricted_b: false,
             roundabout: false,
         }
-    }
-}
-
-fn min_opt(a: Option<f32>, b: Option<f32>) -> Option<f32> {
-    match (a, b) {
-        (Some(x), Some(y)) => Some(x.min(y)),
-        (x, y) => x.or(y),
     }
 }
 
@@ -191,6 +188,8 @@ pub fn build(raw: &RawOsm, opts: &BuildOptions) -> Built {
             flags: (u8::from(p.forward) * FORWARD) | (u8::from(p.backward) * BACKWARD),
             maxw: p.maxweight_t,
             maxh: p.maxheight_m,
+            maxl: p.maxlength_m,
+            maxa: p.maxaxleload_t,
             alive: true,
             way_a: w.id,
             way_b: w.id,
@@ -359,6 +358,12 @@ pub fn build(raw: &RawOsm, opts: &BuildOptions) -> Built {
             maxheight_cm: e
                 .maxh
                 .map_or(0, |m| (m * 100.0).round().clamp(1.0, 65535.0) as u16),
+            maxlength_dm: e
+                .maxl
+                .map_or(0, |m| (m * 10.0).round().clamp(1.0, 65535.0) as u16),
+            maxaxleload_100kg: e
+                .maxa
+                .map_or(0, |t| (t * 10.0).round().clamp(1.0, 65535.0) as u16),
         });
     }
     let mut barriers = vec![NodeBarrier::None; graph.nodes.len()];
@@ -433,6 +438,12 @@ fn contract_chains(edges: &mut [BEdge], n: usize, keep: &[bool]) {
             || e1.restricted_f != e2.restricted_f
             || e1.restricted_b != e2.restricted_b
             || e1.roundabout != e2.roundabout
+            // A limit starts or ends here (a bridge): kept apart, so that only the stretch
+            // it applies to is avoided.
+            || e1.maxw != e2.maxw
+            || e1.maxh != e2.maxh
+            || e1.maxl != e2.maxl
+            || e1.maxa != e2.maxa
         {
             continue;
         }
@@ -445,8 +456,6 @@ fn contract_chains(edges: &mut [BEdge], n: usize, keep: &[bool]) {
         e1.dist += e2.dist;
         e1.dur_f += e2.dur_f;
         e1.dur_b += e2.dur_b;
-        e1.maxw = min_opt(e1.maxw, e2.maxw);
-        e1.maxh = min_opt(e1.maxh, e2.maxh);
         let slot = &mut inc[y as usize];
         for s in slot.iter_mut() {
             if *s == i2 as u32 {

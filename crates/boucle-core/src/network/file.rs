@@ -1,7 +1,8 @@
 //! The binary graph file (`network.graph`): a versioned, little-endian, checksummed image of
 //! the road graph and its contraction hierarchy, written atomically.
 //!
-//! Layout (version 2), all integers little-endian. The hierarchy is built on the edge-based
+//! Layout (version 3; version 2 is read too, its edges without the length and axle-load
+//! limits), all integers little-endian. The hierarchy is built on the edge-based
 //! graph: its nodes are the directed edges (`2 × edge + 0` forward, `+ 1` backward, see
 //! [`super::turns`]), its original arcs the allowed turns.
 //! ```text
@@ -12,7 +13,7 @@
 //! | nodes: n_nodes × (lon i32, lat i32) in 1e-7 degree
 //! | edges: n_edges × (from u32, to u32, geom_start u32, geom_len u32, dist_m f32,
 //!                     dur_fwd_ms u32, dur_bwd_ms u32, flags u8, maxweight_100kg u16,
-//!                     maxheight_cm u16)
+//!                     maxheight_cm u16, maxlength_dm u16, maxaxleload_100kg u16)
 //! | geometry: n_geometry × (lon i32, lat i32)
 //! | turns: n_turns × (from u32, to u32, cost_ms u32)   (directed edge ids)
 //! | rank: (2 × n_edges) × u32
@@ -32,7 +33,9 @@ use crate::error::{Error, InputError, Location, Result};
 /// File magic.
 pub const MAGIC: &[u8; 8] = b"BOUCLEGR";
 /// Current file version.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
+/// The oldest file version still read.
+pub const OLDEST_VERSION: u32 = 2;
 /// Default file name inside a territory folder.
 pub const GRAPH_FILE: &str = "network.graph";
 
@@ -92,7 +95,7 @@ fn put_arcs(b: &mut Vec<u8>, start: &[u32], arcs: &[ChArc]) {
 /// Encode a graph file.
 pub fn encode(f: &GraphFile) -> Vec<u8> {
     let g = &f.graph;
-    let mut b = Vec::with_capacity(64 + g.nodes.len() * 24 + g.edges.len() * 31);
+    let mut b = Vec::with_capacity(64 + g.nodes.len() * 24 + g.edges.len() * 35);
     b.extend_from_slice(MAGIC);
     b.extend_from_slice(&VERSION.to_le_bytes());
     b.extend_from_slice(&(f.meta.source.len() as u32).to_le_bytes());
@@ -132,6 +135,8 @@ pub fn encode(f: &GraphFile) -> Vec<u8> {
         b.push(e.flags);
         b.extend_from_slice(&e.maxweight_100kg.to_le_bytes());
         b.extend_from_slice(&e.maxheight_cm.to_le_bytes());
+        b.extend_from_slice(&e.maxlength_dm.to_le_bytes());
+        b.extend_from_slice(&e.maxaxleload_100kg.to_le_bytes());
     }
     for c in &g.geometry {
         b.extend_from_slice(&c[0].to_le_bytes());
@@ -223,12 +228,12 @@ pub fn decode(path: &Path, b: &[u8]) -> Result<GraphFile> {
         return Err(bad(path, "not a boucle graph file (bad magic number)"));
     }
     let version = u32::from_le_bytes(b[8..12].try_into().expect("4 bytes"));
-    if version != VERSION {
+    if !(OLDEST_VERSION..=VERSION).contains(&version) {
         return Err(bad(
             path,
             format!(
-                "graph file version {version}, this program reads version {VERSION}: \
-                 re-run `boucle network import`"
+                "graph file version {version}, this program reads versions \
+                 {OLDEST_VERSION} to {VERSION}: re-run `boucle network import`"
             ),
         ));
     }
@@ -259,7 +264,8 @@ fn parse(c: &mut Cursor<'_>, version: u32) -> Option<GraphFile> {
         _ => return None,
     };
     let n_nodes = c.count(8)?;
-    let n_edges = c.count(31)?;
+    let v3 = version >= 3;
+    let n_edges = c.count(if v3 { 35 } else { 31 })?;
     let n_geom = c.count(8)?;
     let n_turns = c.count(12)?;
     let n_fwd = c.count(16)?;
@@ -280,6 +286,8 @@ fn parse(c: &mut Cursor<'_>, version: u32) -> Option<GraphFile> {
                 flags: c.u8()?,
                 maxweight_100kg: c.u16()?,
                 maxheight_cm: c.u16()?,
+                maxlength_dm: if v3 { c.u16()? } else { 0 },
+                maxaxleload_100kg: if v3 { c.u16()? } else { 0 },
             })
         })
         .collect::<Option<_>>()?;

@@ -25,12 +25,17 @@ pub struct Edge {
     pub dur_fwd_ms: u32,
     /// Travel time from `to` to `from`, in milliseconds (0 when not drivable that way).
     pub dur_bwd_ms: u32,
-    /// [`FORWARD`] | [`BACKWARD`].
+    /// [`FORWARD`] | [`BACKWARD`], and the via-way module's `VIA_COPY` on a copy made for a
+    /// via-way restriction.
     pub flags: u8,
     /// Weight limit in units of 100 kg (0: none).
     pub maxweight_100kg: u16,
     /// Height limit in centimetres (0: none).
     pub maxheight_cm: u16,
+    /// Length limit in decimetres (0: none).
+    pub maxlength_dm: u16,
+    /// Axle-load limit in units of 100 kg (0: none).
+    pub maxaxleload_100kg: u16,
 }
 
 impl Edge {

@@ -156,7 +156,7 @@ pub fn build_from_pbf_with(
             intersection_penalty_s: opts.intersection_penalty_s,
         },
     );
-    let (turns, turn_stats) = compute_turns(
+    let (mut turns, mut turn_stats) = compute_turns(
         &built.graph,
         &built.info,
         &built.barriers,
@@ -165,8 +165,15 @@ pub fn build_from_pbf_with(
         &raw.restrictions,
         &TurnModel::default(),
     );
+    let mut graph = built.graph;
+    super::via_way::apply(
+        &mut graph,
+        &built.info,
+        &mut turns,
+        &raw.restrictions,
+        &mut turn_stats,
+    );
     drop(raw);
-    let graph = built.graph;
     if graph.edges.is_empty() {
         return Err(Error::Invalid(format!(
             "{}: no road the {} profile may drive{}",

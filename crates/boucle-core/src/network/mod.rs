@@ -18,14 +18,17 @@
 //!   the directed edges through it;
 //! - [`router`]: the [`Router`] trait, [`Table`], [`Route`], and [`open_router`];
 //! - [`crow_flies`]: the fallback without a graph (great circle × circuity at a speed);
+//! - [`via_way`]: via-way turn restrictions, by splitting the edge-based graph;
+//! - [`vehicle`]: a vehicle's size against the roads' legal limits, and the graph and
+//!   hierarchy of a vehicle that avoids the roads it may not take;
 //! - [`import`]: the `network import` pipeline;
 //! - [`fixture`]: a small PBF (and OSM XML) writer for tests and synthetic networks.
 //!
 //! Between these modules uses point one way (none uses a module that uses it back):
 //! `profile`, `graph`, `ch` and `fixture` use no other network module; `osm` → `profile`;
 //! `build` → `osm`, `profile`, `graph`; `turns` → `build`, `osm`, `profile`, `graph`; `snap` →
-//! `graph`; `file` → `ch`, `turns`, `profile`, `graph`; `router` → `ch`, `crow_flies`, `file`,
-//! `snap`, `turns`, `graph`; `import` → the whole pipeline. Inside `osm`, `profile` and `ch`, the files
+//! `graph`; `vehicle` → `ch`, `graph`, `turns`; `via_way` → `build`, `graph`, `osm`, `turns`; `file` → `ch`, `turns`, `profile`, `graph`; `router` → `build`, `ch`, `crow_flies`,
+//! `file`, `snap`, `turns`, `graph`, `vehicle`; `import` → the whole pipeline. Inside `osm`, `profile` and `ch`, the files
 //! take their shared items from the `mod.rs` and no two siblings use each other; the only calls
 //! down are [`osm::read_osm`] picking a reader and [`Profile`] dispatching to its vehicle.
 //!
@@ -44,6 +47,8 @@ pub mod profile;
 pub mod router;
 pub mod snap;
 pub mod turns;
+pub mod vehicle;
+pub mod via_way;
 
 use std::path::Path;
 
@@ -57,6 +62,7 @@ pub use router::{
     CrowFliesRouter, RoadRouter, Route, Router, RouterOptions, Snapped, Table, open_router,
     open_router_with,
 };
+pub use vehicle::{BrokenLimit, VehicleLimits};
 
 /// The bounding box of the default territory (Pays Thur Doller), for reference and tests.
 pub const PAYS_THUR_DOLLER_BBOX: [f64; 4] = [6.84102, 47.6989, 7.22359, 48.00942];

@@ -3,6 +3,7 @@
 //! territory folder.
 
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use geo::{LineString, Point};
 use serde::Serialize;
@@ -12,6 +13,7 @@ use super::crow_flies::CrowFlies;
 use super::file::{GRAPH_FILE, GraphFile, GraphMeta};
 use super::graph::RoadGraph;
 use super::snap::{DEFAULT_MAX_SNAP_M, Snap, Snapper, edge_slice};
+use super::vehicle::{BrokenLimit, VehicleLimits};
 use crate::error::{Error, Result};
 use boucle_vrp::{CostMatrix, DenseMatrix, Method};
 
@@ -80,7 +82,25 @@ pub trait Router: Send + Sync {
     fn table(&self, sources: &[Point<f64>], destinations: &[Point<f64>]) -> Result<Table>;
     /// The route from `from` to `to`, with its geometry.
     fn route(&self, from: Point<f64>, to: Point<f64>) -> Result<Route>;
+    /// The router of a vehicle of this size, which avoids the roads whose legal limits it
+    /// breaks; `None` when its size changes nothing here (no such road, or no road graph).
+    fn for_vehicle(&self, _vehicle: &VehicleLimits) -> Option<Arc<dyn Router>> {
+        None
+    }
+    /// The limits the vehicle breaks on the route it would take without them: what made its
+    /// own route differ (empty when nothing did).
+    fn limits_on_route(
+        &self,
+        _from: Point<f64>,
+        _to: Point<f64>,
+        _vehicle: &VehicleLimits,
+    ) -> Vec<BrokenLimit> {
+        Vec::new()
+    }
 }
+
+/// Routers kept per vehicle class (at most this many; the oldest is dropped).
+const MAX_VEHICLE_CLASSES: usize = 16;
 
 /// Router parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -175,6 +195,9 @@ pub struct RoadRouter {
     /// File metadata.
     pub meta: GraphMeta,
     snapper: Snapper,
+    /// Directed edges of the main component of the edge-based graph: a point is placed only on
+    /// an edge with a direction in it.
+    main: Vec<bool>,
     /// Largest allowed snap distance, metres.
     pub max_snap_m: f64,
     /// Turns leaving each directed edge: CSR offsets into `turns` (sorted by `from`).
@@ -184,6 +207,8 @@ pub struct RoadRouter {
     arriving: Vec<Vec<u32>>,
     /// Added to every target seed's weight (ms) and taken off the results.
     pub target_offset_ms: u32,
+    /// The routers of the vehicle classes asked for so far: (edges avoided, router).
+    by_vehicle: Mutex<Vec<(Vec<u32>, Arc<RoadRouter>)>>,
 }
 
 /// A snapped point this close to an edge's end (metres) counts as being at the node.
@@ -209,12 +234,27 @@ impl RoadRouter {
     }
 
     /// A router over an in-memory graph file.
+    ///
+    /// Points are placed only on edges with a direction in the main component of the
+    /// edge-based graph (its largest strongly connected set of directed edges, where barriers,
+    /// turn restrictions and the u-turn rule are already applied): every snapped point can
+    /// reach, and be reached from, every other through that direction. A point still leaves
+    /// and is reached by every drivable direction of its edge (a vehicle may start either way
+    /// along a street), which can only shorten its paths. A stretch that cannot be left
+    /// (between two blocking barriers, behind a forbidden turn) is never snapped to; the
+    /// nearest road of the main component is used and the snap distance says how far it is.
+    /// When the graph is one component, that is all of it.
     pub fn new(mut f: GraphFile) -> RoadRouter {
         use super::turns::{directed, drivable, head, tail};
-        let snapper = Snapper::new(&f.graph);
         let g = &f.graph;
-        f.turns.sort_unstable_by_key(|t| (t.from, t.to));
         let n_d = 2 * g.edges.len();
+        let arcs: Vec<(u32, u32)> = f.turns.iter().map(|t| (t.from, t.to)).collect();
+        let main = super::build::largest_scc(n_d, &arcs);
+        drop(arcs);
+        // Copies made for via-way restrictions are entered by turns only.
+        let copy = |e: usize| g.edges[e].flags & super::via_way::VIA_COPY != 0;
+        let snapper = Snapper::of_edges(g, |e| (main[2 * e] || main[2 * e + 1]) && !copy(e));
+        f.turns.sort_unstable_by_key(|t| (t.from, t.to));
         let mut turn_start = vec![0u32; n_d + 1];
         for t in &f.turns {
             turn_start[t.from as usize + 1] += 1;
@@ -228,7 +268,7 @@ impl RoadRouter {
         for (i, e) in g.edges.iter().enumerate() {
             for fwd in [true, false] {
                 let d = directed(i as u32, fwd);
-                if drivable(g, d) {
+                if drivable(g, d) && !copy(i) {
                     leaving[tail(g, d) as usize].push(d);
                     arriving[head(g, d) as usize].push(d);
                 }
@@ -241,12 +281,47 @@ impl RoadRouter {
             ch: f.ch,
             meta: f.meta,
             snapper,
+            main,
             max_snap_m: DEFAULT_MAX_SNAP_M,
             turn_start,
             leaving,
             arriving,
             target_offset_ms: offset,
+            by_vehicle: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The router of a vehicle of this size (see [`super::vehicle`]): `None` when it breaks
+    /// no limit of the graph, else a router over the graph without the roads it may not take,
+    /// built the first time a vehicle of its class asks and then kept.
+    pub fn for_vehicle(&self, vehicle: &VehicleLimits) -> Option<Arc<RoadRouter>> {
+        let broken = vehicle.broken_edges(&self.graph);
+        if broken.is_empty() {
+            return None;
+        }
+        let mut cache = self.by_vehicle.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, r)) = cache.iter().find(|(b, _)| *b == broken) {
+            return Some(r.clone());
+        }
+        let (graph, turns, ch) = super::vehicle::filtered(&self.graph, &self.turns, &broken);
+        let mut r = RoadRouter::new(GraphFile {
+            meta: self.meta.clone(),
+            graph,
+            turns,
+            ch,
+        });
+        r.max_snap_m = self.max_snap_m;
+        let r = Arc::new(r);
+        if cache.len() >= MAX_VEHICLE_CLASSES {
+            cache.remove(0);
+        }
+        cache.push((broken, r.clone()));
+        Some(r)
+    }
+
+    /// The graph edges a route from `from` to `to` drives along, in order (with the route).
+    pub fn route_edges(&self, from: Point<f64>, to: Point<f64>) -> Result<(Route, Vec<u32>)> {
+        self.route_with_edges(from, to)
     }
 
     /// Snap a point, or fail naming it (`what` e.g. "source 3").
@@ -271,6 +346,23 @@ impl RoadRouter {
             )));
         }
         Ok(s)
+    }
+
+    /// Whether directed edge `d` is drivable and in the main component (see [`RoadRouter::new`]).
+    pub fn in_main(&self, d: u32) -> bool {
+        self.main.get(d as usize).copied().unwrap_or(false)
+            && super::turns::drivable(&self.graph, d)
+    }
+
+    /// How many edges of the graph points may be placed on (a direction of them is in the
+    /// main component).
+    pub fn snappable_edges(&self) -> usize {
+        (0..self.graph.edges.len())
+            .filter(|&e| {
+                (self.main[2 * e] || self.main[2 * e + 1])
+                    && self.graph.edges[e].flags & super::via_way::VIA_COPY == 0
+            })
+            .count()
     }
 
     /// Turns leaving directed edge `d`.
@@ -477,6 +569,87 @@ impl RoadRouter {
     }
 }
 
+impl RoadRouter {
+    fn route_with_edges(&self, from: Point<f64>, to: Point<f64>) -> Result<(Route, Vec<u32>)> {
+        let a = self.snap(from, "start")?;
+        let b = self.snap(to, "end")?;
+        let k = self.target_offset_ms;
+        let g = &self.graph;
+        let same = a.edge == b.edge;
+        let direct = self.same_edge(&a, &b);
+        let path = if same && direct.is_some_and(|x| x.0 == 0) {
+            None
+        } else if same {
+            self.ch
+                .one_to_one(&self.source_seeds_after_turn(&a), &self.target_seeds(&b))
+        } else {
+            self.ch
+                .one_to_one(&self.source_seeds(&a), &self.target_seeds(&b))
+        };
+        let mut pts: Vec<Point<f64>>;
+        let mut driven: Vec<u32> = vec![a.edge];
+        let (w, d) = match (direct, &path) {
+            (Some((w, d, _)), p) if p.as_ref().is_none_or(|p| w <= p.weight_ms - k) => {
+                pts = edge_slice(g, a.edge as usize, a.fraction, b.fraction);
+                (w, d)
+            }
+            (_, Some(p)) => {
+                let mut legs: Vec<u32> = Vec::with_capacity(p.edges.len() + 2);
+                if same {
+                    // Seeds were moved past the first turn: put back the directed edge left.
+                    let first = self
+                        .source_seeds(&a)
+                        .into_iter()
+                        .map(|s| s.node)
+                        .find(|&d| self.turns_from(d).iter().any(|t| t.to == p.start));
+                    legs.extend(first);
+                }
+                legs.push(p.start);
+                legs.extend(p.edges.iter().map(|&(d, _)| d));
+                let begin = if legs[0] / 2 == a.edge {
+                    along(legs[0], a.fraction)
+                } else {
+                    0.0
+                };
+                let last = *legs.last().expect("at least the start");
+                let end = if last / 2 == b.edge && last == p.end {
+                    along(last, b.fraction)
+                } else {
+                    1.0
+                };
+                pts = self.legs_geometry(&legs, begin, end);
+                driven = legs.iter().map(|&d| d / 2).collect();
+                driven.dedup();
+                (p.weight_ms - k, p.dist_m)
+            }
+            _ => {
+                return Err(Error::Invalid(format!(
+                    "no road path from (lon {}, lat {}) to (lon {}, lat {})",
+                    from.x(),
+                    from.y(),
+                    to.x(),
+                    to.y()
+                )));
+            }
+        };
+        pts.dedup();
+        if pts.len() == 1 {
+            pts.push(pts[0]);
+        }
+        Ok((
+            Route {
+                distance_m: d,
+                duration_s: f64::from(super::turns::travel_ms(w)) / 1000.0,
+                geometry: LineString::from(pts),
+                method: Method::Road,
+                from: Self::snapped(from, &a),
+                to: Self::snapped(to, &b),
+            },
+            driven,
+        ))
+    }
+}
+
 impl Router for RoadRouter {
     fn method(&self) -> Method {
         Method::Road
@@ -544,75 +717,30 @@ impl Router for RoadRouter {
     }
 
     fn route(&self, from: Point<f64>, to: Point<f64>) -> Result<Route> {
-        let a = self.snap(from, "start")?;
-        let b = self.snap(to, "end")?;
-        let k = self.target_offset_ms;
-        let g = &self.graph;
-        let same = a.edge == b.edge;
-        let direct = self.same_edge(&a, &b);
-        let path = if same && direct.is_some_and(|x| x.0 == 0) {
-            None
-        } else if same {
-            self.ch
-                .one_to_one(&self.source_seeds_after_turn(&a), &self.target_seeds(&b))
-        } else {
-            self.ch
-                .one_to_one(&self.source_seeds(&a), &self.target_seeds(&b))
+        self.route_with_edges(from, to).map(|(r, _)| r)
+    }
+
+    fn for_vehicle(&self, vehicle: &VehicleLimits) -> Option<Arc<dyn Router>> {
+        RoadRouter::for_vehicle(self, vehicle).map(|r| r as Arc<dyn Router>)
+    }
+
+    fn limits_on_route(
+        &self,
+        from: Point<f64>,
+        to: Point<f64>,
+        vehicle: &VehicleLimits,
+    ) -> Vec<BrokenLimit> {
+        let Ok((_, edges)) = self.route_with_edges(from, to) else {
+            return Vec::new();
         };
-        let mut pts: Vec<Point<f64>>;
-        let (w, d) = match (direct, &path) {
-            (Some((w, d, _)), p) if p.as_ref().is_none_or(|p| w <= p.weight_ms - k) => {
-                pts = edge_slice(g, a.edge as usize, a.fraction, b.fraction);
-                (w, d)
-            }
-            (_, Some(p)) => {
-                let mut legs: Vec<u32> = Vec::with_capacity(p.edges.len() + 2);
-                if same {
-                    // Seeds were moved past the first turn: put back the directed edge left.
-                    let first = self
-                        .source_seeds(&a)
-                        .into_iter()
-                        .map(|s| s.node)
-                        .find(|&d| self.turns_from(d).iter().any(|t| t.to == p.start));
-                    legs.extend(first);
+        let mut out: Vec<BrokenLimit> = Vec::new();
+        for e in edges {
+            for b in vehicle.broken(&self.graph.edges[e as usize]) {
+                if !out.contains(&b) {
+                    out.push(b);
                 }
-                legs.push(p.start);
-                legs.extend(p.edges.iter().map(|&(d, _)| d));
-                let begin = if legs[0] / 2 == a.edge {
-                    along(legs[0], a.fraction)
-                } else {
-                    0.0
-                };
-                let last = *legs.last().expect("at least the start");
-                let end = if last / 2 == b.edge && last == p.end {
-                    along(last, b.fraction)
-                } else {
-                    1.0
-                };
-                pts = self.legs_geometry(&legs, begin, end);
-                (p.weight_ms - k, p.dist_m)
             }
-            _ => {
-                return Err(Error::Invalid(format!(
-                    "no road path from (lon {}, lat {}) to (lon {}, lat {})",
-                    from.x(),
-                    from.y(),
-                    to.x(),
-                    to.y()
-                )));
-            }
-        };
-        pts.dedup();
-        if pts.len() == 1 {
-            pts.push(pts[0]);
         }
-        Ok(Route {
-            distance_m: d,
-            duration_s: f64::from(super::turns::travel_ms(w)) / 1000.0,
-            geometry: LineString::from(pts),
-            method: Method::Road,
-            from: Self::snapped(from, &a),
-            to: Self::snapped(to, &b),
-        })
+        out
     }
 }

@@ -44,11 +44,20 @@ pub struct Snapper {
 impl Snapper {
     /// Index every segment of every edge.
     pub fn new(g: &RoadGraph) -> Snapper {
+        Snapper::of_edges(g, |_| true)
+    }
+
+    /// Index every segment of the edges `keep` accepts (the others are never snapped to).
+    pub fn of_edges(g: &RoadGraph, keep: impl Fn(usize) -> bool) -> Snapper {
         let lat0 = g.bbox().map_or(0.0, |b| (b[1] + b[3]) / 2.0);
         let kx = lat0.to_radians().cos() * M_PER_DEG;
         let mut segs = Vec::with_capacity(g.geometry.len() + g.edges.len());
         let mut edge_len = Vec::with_capacity(g.edges.len());
         for e in 0..g.edges.len() {
+            if !keep(e) {
+                edge_len.push(0.0);
+                continue;
+            }
             let coords = g.edge_coords(e);
             let mut before = 0.0;
             for w in coords.windows(2) {

@@ -6,7 +6,7 @@
 //! Rules:
 //! - turn restrictions (`type=restriction`, via a node): `no_*` forbids the turn from the
 //!   `from` way to the `to` way; `only_*` forbids every other turn from the `from` way. Via-way
-//!   restrictions are counted and not applied (see [`TurnStats::via_way_skipped`]);
+//!   restrictions are applied afterwards by splitting the graph (the via-way module);
 //! - u-turns are allowed only where nothing else is (dead ends), as in OSRM;
 //! - at a blocking barrier (bollard, `access=no` node…) only turning back is allowed; passing a
 //!   gate costs 60 s (OSRM car.lua);
@@ -99,8 +99,13 @@ pub struct TurnStats {
     pub restrictions_applied: usize,
     /// Restrictions outside the graph or not matching its ways.
     pub restrictions_unmatched: usize,
-    /// Via-way restrictions (not applied).
+    /// Via-way restrictions applied (the graph split by the via-way module).
+    pub via_way_applied: usize,
+    /// Via-way restrictions not applied: several via ways, or no via path found between the
+    /// `from` and `to` ways.
     pub via_way_skipped: usize,
+    /// Conditional restrictions (`restriction:conditional`): read, not applied.
+    pub conditional_skipped: usize,
 }
 
 /// The directed edge of edge `e` driven forward (`from` → `to`) or backward.
@@ -231,11 +236,13 @@ pub fn compute_turns(
     let mut stats = TurnStats::default();
     let mut forbidden: Vec<(u32, u32)> = Vec::new();
     for r in restrictions {
+        if r.conditional {
+            stats.conditional_skipped += 1;
+            continue;
+        }
         let v = match r.via {
-            Via::Way(_) => {
-                stats.via_way_skipped += 1;
-                continue;
-            }
+            // Applied by splitting the graph afterwards (the via-way module).
+            Via::Way(_) => continue,
             Via::Node(id) => match node_ids.binary_search(&id) {
                 Ok(i) if vertex_of[i] != u32::MAX => vertex_of[i],
                 _ => {

@@ -74,6 +74,11 @@ pub fn plan_rounds_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
             ),
         ));
     }
+    // Roads every vehicle of the fleet may take (legal limits against the largest size).
+    let fleet_travel = travel.for_vehicle(&crate::network::VehicleLimits::covering(
+        settings.fleet.iter().map(|v| v.road_limits()),
+    ));
+    let travel = &fleet_travel;
     let table = travel.square(&points)?;
     let cycles = cycles_per_year(&demands);
     let problem = routing_problem(&table, &demands, &settings, material, cycles)?;

@@ -657,7 +657,11 @@ pub fn site_with(t: &Territory, req: &SitingRequest, travel: &Travel) -> Result<
         .iter()
         .map(|c| Point::new(c.input.lon, c.input.lat))
         .collect();
-    let table = travel.table(&from, &to)?;
+    // The material's vehicle drives the trips: roads whose legal limits it breaks are avoided.
+    let vehicle = t.default_vehicle(&slug, &t.vehicles.types, true)?.0;
+    let table = travel
+        .for_vehicle(&vehicle.road_limits())
+        .table(&from, &to)?;
     warnings.extend(table.warnings("source–candidate"));
     reasons.travel(&table).when(
         kg_co2e_per_km_source.contains("estimate"),

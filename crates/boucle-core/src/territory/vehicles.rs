@@ -71,6 +71,20 @@ pub struct Vehicle {
     /// Provenance of the figures.
     #[serde(default)]
     pub source: String,
+    /// Gross weight in tonnes, kept off roads signed with a lower `maxweight` (none: not
+    /// checked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight_t: Option<f64>,
+    /// Height in metres, kept off roads signed with a lower `maxheight` (none: not checked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height_m: Option<f64>,
+    /// Length in metres, kept off roads signed with a lower `maxlength` (none: not checked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length_m: Option<f64>,
+    /// Load on the heaviest axle in tonnes, kept off roads signed with a lower `maxaxleload`
+    /// (none: not checked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub axle_load_t: Option<f64>,
     /// Low and high plausible values of the uncertain costs (columns `<column>_low`,
     /// `<column>_high`; empty: boucle's documented default range, see [`Uncertainty`]).
     #[serde(default, flatten)]
@@ -139,6 +153,16 @@ fn one() -> u32 {
 }
 
 impl Vehicle {
+    /// Its size as the road network checks it against legal limits.
+    pub fn road_limits(&self) -> crate::network::VehicleLimits {
+        crate::network::VehicleLimits {
+            weight_t: self.weight_t,
+            height_m: self.height_m,
+            length_m: self.length_m,
+            axle_load_t: self.axle_load_t,
+        }
+    }
+
     /// Effective volume capacity (m³) for a material of unit `unit` and `m3_per_unit`: the
     /// smaller of `capacity_m3` and, for pallets, `capacity_units × m3_per_unit`.
     pub fn volume_capacity_m3(&self, unit: &str, m3_per_unit: Option<f64>) -> Option<f64> {
@@ -228,6 +252,17 @@ impl Vehicle {
                 in_range(v, lo, hi).map_err(|m| (field, m))?;
             }
         }
+        let size = [
+            ("weight_t", self.weight_t, MAX_VEHICLE_WEIGHT_T),
+            ("height_m", self.height_m, MAX_VEHICLE_HEIGHT_M),
+            ("length_m", self.length_m, MAX_VEHICLE_LENGTH_M),
+            ("axle_load_t", self.axle_load_t, MAX_VEHICLE_WEIGHT_T),
+        ];
+        for (field, v, hi) in size {
+            if let Some(v) = v {
+                in_range_excl(v, 0.0, hi).map_err(|m| (field, m))?;
+            }
+        }
         if self.count == 0 || self.count > MAX_VEHICLE_COUNT {
             return Err((
                 "count",
@@ -309,6 +344,10 @@ fn vehicle_row(row: &Row<'_>) -> Result<Vehicle, InputError> {
         fuel_l_per_100km,
         vehicle_class: row.required("vehicle_class")?,
         source: row.get("source").to_owned(),
+        weight_t: row.f64_opt("weight_t")?,
+        height_m: row.f64_opt("height_m")?,
+        length_m: row.f64_opt("length_m")?,
+        axle_load_t: row.f64_opt("axle_load_t")?,
         uncertainty: Uncertainty::default(),
     };
     // The values' own ranges first, then their plausible low and high around them.

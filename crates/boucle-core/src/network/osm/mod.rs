@@ -56,11 +56,17 @@ pub struct Restriction {
     pub to: i64,
     /// `only_*` (every other turn from `from` at `via` is forbidden) rather than `no_*`.
     pub only: bool,
+    /// Stated only under a condition (`restriction:conditional`, e.g. `no_left_turn @ (Mo-Fr
+    /// 07:00-09:00)`): read and counted, not applied (no time of day is routed).
+    pub conditional: bool,
+    /// More than one via way (`via` is the first): counted with the via-way restrictions.
+    pub several_vias: bool,
 }
 
 /// The restriction a relation states for `profile`, if any: `restriction:hgv` (truck) or
-/// `restriction:motorcar` (car) first, then `restriction`; skipped when `except` names the
-/// vehicle, or when a member is missing or repeated.
+/// `restriction:motorcar` (car) first, then `restriction`, then `restriction:conditional`
+/// (marked [`Restriction::conditional`]); skipped when `except` names the vehicle, or when a
+/// member is missing or repeated.
 pub fn restriction_of<'a>(
     profile: Profile,
     id: i64,
@@ -70,7 +76,18 @@ pub fn restriction_of<'a>(
     if get("type") != Some("restriction") {
         return None;
     }
-    let kind = get(profile.restriction_key()).or_else(|| get("restriction"))?;
+    let (kind, conditional) = match get(profile.restriction_key()).or_else(|| get("restriction")) {
+        Some(k) => (k, false),
+        // `no_left_turn @ (Mo-Fr 07:00-09:00)`: the kind before the condition.
+        None => (
+            get("restriction:conditional")?
+                .split('@')
+                .next()
+                .unwrap_or("")
+                .trim(),
+            true,
+        ),
+    };
     let only = if kind.starts_with("only_") {
         true
     } else if kind.starts_with("no_") {
@@ -89,13 +106,15 @@ pub fn restriction_of<'a>(
             ("to", Via::Way(w)) => to = if to.is_none() { Some(w) } else { return None },
             ("via", v) => {
                 vias += 1;
-                via = Some(v);
+                // The first via (of several via ways, the one next to `from`).
+                via = via.or(Some(v));
             }
             _ => {}
         }
     }
-    if vias != 1 {
-        return None; // several via ways: not supported
+    let several_vias = vias > 1;
+    if several_vias && !matches!(via, Some(Via::Way(_))) {
+        return None; // several vias that are not ways: malformed
     }
     Some(Restriction {
         id,
@@ -103,6 +122,8 @@ pub fn restriction_of<'a>(
         via: via?,
         to: to?,
         only,
+        conditional,
+        several_vias,
     })
 }
 

@@ -447,6 +447,8 @@ pub fn car_way_profile<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Option<WayP
         roundabout: matches!(get("junction"), Some("roundabout" | "circular")),
         maxweight_t: get("maxweight").and_then(parse_weight_t),
         maxheight_m: get("maxheight").and_then(parse_height_m),
+        maxlength_m: None,
+        maxaxleload_t: None,
     })
 }
 

@@ -136,8 +136,10 @@ pub struct WayProfile {
     pub speed_kmh: f32,
     /// Effective travel speed against the way's direction, km/h.
     pub speed_bwd_kmh: f32,
-    /// In the way's direction, access is for local traffic only (destination, private…):
-    /// entering it from an unrestricted road is penalised (car profile).
+    /// In the way's direction, access is for local traffic only (destination, private… in the
+    /// car profile; `hgv`/`goods`/… `=destination|delivery` in the truck profile): entering it
+    /// from an unrestricted road is penalised, so that it is used only as the first or last
+    /// leg.
     pub restricted_fwd: bool,
     /// Against the way's direction, access is for local traffic only.
     pub restricted_bwd: bool,
@@ -147,6 +149,10 @@ pub struct WayProfile {
     pub maxweight_t: Option<f32>,
     /// Legal height limit in metres, if any.
     pub maxheight_m: Option<f32>,
+    /// Legal length limit in metres, if any.
+    pub maxlength_m: Option<f32>,
+    /// Legal axle-load limit in tonnes, if any.
+    pub maxaxleload_t: Option<f32>,
 }
 
 /// What a node does to traffic passing through it.

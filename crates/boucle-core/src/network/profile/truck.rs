@@ -17,7 +17,13 @@
 //! - urban vs rural: `maxspeed` or `source:maxspeed` / `zone:maxspeed` / `maxspeed:type`
 //!   values containing `urban` / `zone` / `rural`; otherwise residential and living streets are
 //!   urban and other classes rural;
-//! - `maxweight` (tonnes) and `maxheight` (metres) are recorded on edges, not enforced;
+//! - `destination` and `delivery` on the deciding access tag make the way local: a truck uses
+//!   it only to reach or leave a place on it (first or last leg; see
+//!   [`crate::network::turns`]);
+//! - `maxweight` (`maxweight:hgv` first, tonnes), `maxheight` (metres), `maxlength`
+//!   (`maxlength:hgv` first, metres) and `maxaxleload` (tonnes) are recorded on edges; a vehicle
+//!   whose size is given avoids the edges whose limits it breaks
+//!   (the network's vehicle module);
 //! - time penalties added at graph build ([`crate::network::build::BuildOptions`]): 8 s per
 //!   traffic light (`highway=traffic_signals` node, an estimate of the mean wait over green and
 //!   red); 2 s per stop sign and 1 s per give-way sign (`highway=stop|give_way` nodes, OSRM
@@ -97,11 +103,15 @@ pub fn way_profile<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Option<WayProfi
     if matches!(get("service"), Some("emergency_access")) {
         return None;
     }
+    let mut local = false;
     for key in ["hgv", "goods", "motor_vehicle", "vehicle", "access"] {
-        if let Some(ok) = get(key).and_then(access_allows) {
+        if let Some(v) = get(key)
+            && let Some(ok) = access_allows(v)
+        {
             if !ok {
                 return None;
             }
+            local = matches!(v, "destination" | "delivery");
             break;
         }
     }
@@ -137,13 +147,21 @@ pub fn way_profile<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Option<WayProfi
         backward,
         speed_kmh,
         speed_bwd_kmh: speed_kmh,
-        restricted_fwd: false,
-        restricted_bwd: false,
+        restricted_fwd: local,
+        restricted_bwd: local,
         roundabout: matches!(get("junction"), Some("roundabout" | "circular")),
         maxweight_t: get("maxweight:hgv")
             .or_else(|| get("maxweight"))
             .and_then(parse_weight_t),
-        maxheight_m: get("maxheight").and_then(parse_height_m),
+        maxheight_m: get("maxheight:hgv")
+            .or_else(|| get("maxheight"))
+            .and_then(parse_height_m),
+        maxlength_m: get("maxlength:hgv")
+            .or_else(|| get("maxlength"))
+            .and_then(parse_height_m),
+        maxaxleload_t: get("maxaxleload:hgv")
+            .or_else(|| get("maxaxleload"))
+            .and_then(parse_weight_t),
     })
 }
 
