@@ -225,6 +225,7 @@ pub(crate) fn test_vehicle() -> Vehicle {
         vehicle_class: "test_class".into(),
         source: "test".into(),
         uncertainty: Default::default(),
+        week: Default::default(),
     }
 }
 
