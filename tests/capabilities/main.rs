@@ -9,3 +9,4 @@ mod indicators;
 mod rounds;
 mod siting;
 mod synergy;
+mod week;

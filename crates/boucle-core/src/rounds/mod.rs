@@ -8,6 +8,8 @@
 //!   ([`boucle_vrp`]) and by the savings floor;
 //! - [`baseline`]: the "each company alone" baseline, defined once; [`scenario`]: alone vs
 //!   pooled; [`sensitivity`]: how the savings move with the uncertain cost factors;
+//! - [`week`]: the officer's week in a plan (windows, service times, shifts, fleet limit,
+//!   access);
 //! - [`report`]: the plan as a dated, printable French page;
 //! - [`answer`]: the plan ([`RoundsPlan`]) and its public view; [`geojson`]: the plan as a
 //!   FeatureCollection.
@@ -23,6 +25,7 @@ mod savings;
 pub mod scenario;
 pub mod sensitivity;
 mod solve;
+pub mod week;
 
 pub use answer::{
     Binding, DefaultKey, DefaultTaken, Origin, PlaceKind, PlanRound, PlanStop, Reason, RoundsPlan,
