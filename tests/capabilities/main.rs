@@ -6,6 +6,7 @@ mod common;
 mod clusters;
 mod figures;
 mod indicators;
+mod period;
 mod rounds;
 mod siting;
 mod synergy;

@@ -148,7 +148,7 @@ pub fn plan_rounds_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
 }
 
 /// The cost model of each type of the fleet.
-fn cost_models(s: &Settings) -> Result<Vec<CostModel>> {
+pub(super) fn cost_models(s: &Settings) -> Result<Vec<CostModel>> {
     s.fleet
         .iter()
         .map(|v| CostModel::new(v, &s.factors))
@@ -156,14 +156,14 @@ fn cost_models(s: &Settings) -> Result<Vec<CostModel>> {
 }
 
 /// A holder to collect, with its place in the matrix.
-struct Collected {
-    demand: Demand,
+pub(super) struct Collected {
+    pub(super) demand: Demand,
     /// Whether its frequency is the default (its flows give none).
-    defaulted: bool,
+    pub(super) defaulted: bool,
     /// Whether any of its flows is an estimate.
-    estimate: bool,
+    pub(super) estimate: bool,
     /// Whether it is placed at its commune's centre only.
-    at_commune: bool,
+    pub(super) at_commune: bool,
 }
 
 impl std::ops::Deref for Collected {
@@ -174,20 +174,20 @@ impl std::ops::Deref for Collected {
 }
 
 /// The holders of a plan.
-struct Holders {
+pub(super) struct Holders {
     /// Those to collect (located, with a quantity).
-    demands: Vec<Collected>,
+    pub(super) demands: Vec<Collected>,
     /// Those left out, and why.
-    unassigned: Vec<Unassigned>,
+    pub(super) unassigned: Vec<Unassigned>,
     /// The points of the matrix: depot, treatment site, then the holders to collect.
-    points: Vec<Point<f64>>,
+    pub(super) points: Vec<Point<f64>>,
     /// Why their data are estimates (demonstration flows, default frequencies, commune
     /// positions), with the share of the quantity at commune precision.
-    reasons: Reasons,
+    pub(super) reasons: Reasons,
 }
 
 /// The holders of `material`: those to collect and those left out.
-fn holders(t: &Territory, material: &Material, s: &Settings) -> Result<Holders> {
+pub(super) fn holders(t: &Territory, material: &Material, s: &Settings) -> Result<Holders> {
     let mut unassigned = Vec::new();
     let mut points = vec![s.depot.position, s.dump.position];
     let mut out = Vec::new();
@@ -241,7 +241,7 @@ fn holders(t: &Territory, material: &Material, s: &Settings) -> Result<Holders> 
 /// The officer's week on the holders to collect: those no vehicle can serve (access, hours)
 /// are left out with the reason; the others come with their rules and windows, in the same
 /// order.
-fn with_week(
+pub(super) fn with_week(
     t: &Territory,
     material: &Material,
     s: &mut Settings,
@@ -288,7 +288,7 @@ fn cycles_per_year(demands: &[Collected]) -> f64 {
 
 /// The request's time limit is finite, positive and at most [`crate::limits::MAX_TIME_LIMIT_S`];
 /// its iteration count is at least 1.
-fn check_stopping_rule(req: &RoundsRequest) -> Result<()> {
+pub(super) fn check_stopping_rule(req: &RoundsRequest) -> Result<()> {
     if let Some(t) = req.time_limit_s {
         crate::limits::in_range_excl(t, 0.0, crate::limits::MAX_TIME_LIMIT_S)
             .map_err(|m| Error::Invalid(format!("`time_limit_s`: {m}")))?;
@@ -506,7 +506,7 @@ fn plan_stop(p: &Place, kind: PlaceKind, at: Point<f64>, arrival_s: f64, load: f
     clippy::too_many_arguments,
     reason = "the pieces of one plan, each named at the call"
 )]
-fn describe_rounds(
+pub(super) fn describe_rounds(
     travel: &Travel,
     table: &TravelTable,
     problem: &Problem<'_>,
