@@ -8,4 +8,5 @@ mod browser;
 mod leaks;
 mod limits;
 mod officer;
+mod period_api;
 mod siting_api;

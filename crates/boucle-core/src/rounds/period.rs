@@ -196,12 +196,14 @@ pub fn plan_period_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
         .weeks()?;
     plan::check_stopping_rule(req)?;
     let started = Instant::now();
-    // Today's approach, for the comparison (same request, one cycle).
+    // Today's approach, for the comparison (same request, one cycle, the engine's default
+    // budget: the request's time limit is the period's).
     let single = plan::plan_rounds_with(
         t,
         travel,
         &RoundsRequest {
             period: None,
+            time_limit_s: None,
             ..req.clone()
         },
     )?;
@@ -351,6 +353,7 @@ pub fn plan_period_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
             totals: day_totals,
         });
     }
+    let due: f64 = demands.iter().map(|d| d.collections_per_year * share).sum();
     let mut companies = Vec::new();
     for (h, d) in demands.iter().enumerate() {
         let ph = &problem.holders[h];
@@ -390,6 +393,12 @@ pub fn plan_period_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
         "each day: `count` vehicles of each type of the fleet within its shift (vehicles.csv; without a shift, the default day); public holidays are not modelled".into(),
     ];
     notes.extend(wk.notes.iter().cloned());
+    let planned: usize = companies.iter().map(|c| c.visits).sum();
+    if (planned as f64 - due).abs() > 0.5 {
+        notes.push(format!(
+            "{planned} visits planned where the frequencies ask {due:.1} over {weeks} week(s): a frequency is rounded to whole visits in the period (a monthly company is visited once in 4 weeks, 13 times a year instead of 12); the single cycle's figures are not rounded"
+        ));
+    }
     if !missed.is_empty() {
         notes.push(format!(
             "{} visit(s) planned on a day whose rounds could not make them (fleet or shift too small): see `missed`",

@@ -186,7 +186,7 @@ pub fn defaults_taken(
                 &v.id,
                 Origin::Builtin,
                 format!(
-                    "shift of `{}`: none in vehicles.csv — rounds one after the other with no fleet limit; a day of {}–{} where a time of day is needed",
+                    "shift of `{}`: none in vehicles.csv — one cycle has no fleet limit (rounds one after the other); where a day is needed (opening hours, a period) the vehicles work {}–{}",
                     v.id,
                     hhmm(s.start_s),
                     hhmm(s.end_s)
