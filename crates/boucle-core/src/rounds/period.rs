@@ -195,7 +195,6 @@ pub fn plan_period_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
         .ok_or_else(|| Error::Invalid("`period` is required for a period plan".into()))?
         .weeks()?;
     plan::check_stopping_rule(req)?;
-    let started = Instant::now();
     // Today's approach, for the comparison (same request, one cycle, the engine's default
     // budget: the request's time limit is the period's).
     let single = plan::plan_rounds_with(
@@ -207,6 +206,8 @@ pub fn plan_period_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
             ..req.clone()
         },
     )?;
+    // The improvement's clock starts once today's plan is made.
+    let started = Instant::now();
     let material = t.material_or_err(&req.material)?;
     let mut settings = defaults::resolve(t, material, req)?;
     let Holders {

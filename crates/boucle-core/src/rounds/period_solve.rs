@@ -399,6 +399,10 @@ impl PeriodProblem<'_> {
                         })
                         .sum();
                     let over = (time[d] + add - 0.8 * capacity).max(0.0);
+                    // A day with nobody yet opens a round: its fixed cost.
+                    if on[d].is_empty() {
+                        c += ty.fixed;
+                    }
                     c += ty.cost_per_m * 2.0 * near.0
                         + ty.cost_per_s * add
                         + ty.cost_per_s * 10.0 * over
