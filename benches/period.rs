@@ -10,6 +10,10 @@ use std::time::Instant;
 use boucle::rounds::plan_period;
 use boucle::territory::Territory;
 
+#[allow(
+    dead_code,
+    reason = "the tests' checkers read the fields this bench does not"
+)]
 #[path = "../tests/common/period_synth.rs"]
 mod period_synth;
 

@@ -26,8 +26,11 @@ pub struct Synth {
     pub pallets: f64,
 }
 
-/// Hours a company may have: OSM text, open days, ranges.
-const FORMS: &[(&str, [bool; 7], &[(u32, u32)])] = &[
+/// A form of opening hours: OSM text, open days, ranges (minutes).
+type Form = (&'static str, [bool; 7], &'static [(u32, u32)]);
+
+/// Hours a company may have.
+const FORMS: &[Form] = &[
     (
         "Mo-Fr 08:00-17:00",
         [true, true, true, true, true, false, false],

@@ -226,7 +226,7 @@ impl PeriodProblem<'_> {
                 continue;
             }
             for (k, v) in r.visits.iter().enumerate() {
-                if v.kind != VisitKind::Stop || !v.stop.is_some_and(|s| ds.holder_of[s] == h) {
+                if v.kind != VisitKind::Stop || v.stop.is_none_or(|s| ds.holder_of[s] != h) {
                     continue;
                 }
                 let (Some(a), Some(b)) = (r.visits.get(k.wrapping_sub(1)), r.visits.get(k + 1))

@@ -227,6 +227,10 @@ pub fn day_name(weekday: usize) -> &'static str {
     DAYS[weekday % 7]
 }
 
+/// A fleet type's vehicles a day (`None`: as many as needed) and working time (s from
+/// midnight).
+pub(super) type TypeDay = (Option<usize>, Option<(f64, f64)>);
+
 /// The week of a single-cycle plan: per holder its rules and window, the holders no vehicle
 /// can serve (access, hours), per fleet type its count and shift.
 #[derive(Debug, Clone, Default)]
@@ -238,7 +242,7 @@ pub(super) struct PlanWeek {
     /// Holders left out before routing: index, reason.
     pub excluded: Vec<(usize, Reason)>,
     /// Per fleet type: vehicles a day (`None`: as many as needed) and working time.
-    pub types: Vec<(Option<usize>, Option<(f64, f64)>)>,
+    pub types: Vec<TypeDay>,
     /// Whether the plan has a time of day (a window or an own shift).
     pub timed: bool,
     /// Whether a type of the fleet has its own shift (the fleet limit applies).
