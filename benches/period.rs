@@ -37,7 +37,7 @@ fn main() {
         "period planner: {n} companies, {weeks} weeks, {trucks} truck(s) 07:00-17:00 Mo-Fr, crow-flies distances"
     );
     println!(
-        "seed | period EUR | single-cycle EUR | diff | period km | single km | period kg CO2e | single kg CO2e | at own frequency | missed | moves kept/tried | time s"
+        "seed | period EUR | single-cycle EUR | diff | period km | single km | period kg CO2e | single kg CO2e | at own frequency | missed | single-cycle left out | moves kept/tried | time s"
     );
     for seed in seeds
         .split(',')
@@ -60,7 +60,7 @@ fn main() {
             })
             .count();
         println!(
-            "{seed} | {:.0} | {:.0} | {:+.1} % | {:.0} | {:.0} | {:.0} | {:.0} | {own}/{n} | {} | {}/{} | {elapsed:.1}",
+            "{seed} | {:.0} | {:.0} | {:+.1} % | {:.0} | {:.0} | {:.0} | {:.0} | {own}/{n} | {} | {} | {}/{} | {elapsed:.1}",
             p.totals.cost_eur,
             p.single_cycle.cost_eur,
             100.0 * (p.totals.cost_eur / p.single_cycle.cost_eur - 1.0),
@@ -69,6 +69,7 @@ fn main() {
             p.totals.co2e_kg,
             p.single_cycle.co2e_kg,
             p.missed.len(),
+            p.single_cycle_unassigned,
             p.improvement.moves_kept,
             p.improvement.moves_tried,
         );

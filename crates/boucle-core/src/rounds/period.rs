@@ -197,12 +197,20 @@ pub fn plan_period_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
     plan::check_stopping_rule(req)?;
     // Today's approach, for the comparison (same request, one cycle, the engine's default
     // budget: the request's time limit is the period's).
+    // Today's approach has no fleet limit (rounds one after the other within a cycle): the
+    // vehicles' shifts are left out of it, so that it serves every holder.
+    let (mut today_types, _) = defaults::vehicle_types(t, req.vehicles.as_ref(), &mut Vec::new())?;
+    for v in &mut today_types {
+        v.week.shift_start = None;
+        v.week.shift_end = None;
+    }
     let single = plan::plan_rounds_with(
         t,
         travel,
         &RoundsRequest {
             period: None,
             time_limit_s: None,
+            vehicles: Some(super::request::VehiclesSpec::Inline(today_types)),
             ..req.clone()
         },
     )?;
@@ -388,7 +396,7 @@ pub fn plan_period_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
             "period of {weeks} week(s), {nd} days from a Monday; each holder visited round(collections per year × {weeks} / 52) time(s), at least once, on days its hours and the fleet's working days allow; each visit collects the period's quantity (yearly × {weeks} / 52) divided by its visits"
         ),
         format!(
-            "single cycle: today's plan (one cycle at the highest frequency asked, {} cycles a year) × {weeks} / 52; baseline: each company alone × {weeks} / 52",
+            "single cycle: today's plan (one cycle at the highest frequency asked, {} cycles a year, no fleet limit: the vehicles' shifts left out) × {weeks} / 52; baseline: each company alone × {weeks} / 52",
             single.cycles_per_year
         ),
         "each day: `count` vehicles of each type of the fleet within its shift (vehicles.csv; without a shift, the default day); public holidays are not modelled".into(),
