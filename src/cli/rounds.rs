@@ -73,6 +73,13 @@ pub struct RoundsArgs {
     /// Print the plan as JSON.
     #[arg(long)]
     pub json: bool,
+    // --- Planning over a period (issue 18, point 3) ---
+    /// Plan a period of weeks (`4w`, 1 to 13 weeks): each company at its own frequency on its
+    /// allowed days, each day's rounds within the fleet and shifts; prints the calendar, each
+    /// company's visit days and the comparison with the single cycle and the baseline.
+    #[arg(long, value_name = "Nw")]
+    pub period: Option<String>,
+    // --- end of the period block ---
     #[command(flatten)]
     #[allow(missing_docs)]
     pub data: DataArg,
@@ -165,6 +172,19 @@ pub fn rounds(a: RoundsArgs) -> anyhow::Result<ExitCode> {
             .map(|p| FactorsSpec::File(p.display().to_string())),
         ..a.plan.request()
     };
+    if let Some(period) = &a.period {
+        let req = RoundsRequest {
+            period: Some(plan::PeriodSpec::Text(period.clone())),
+            ..req
+        };
+        let p = plan::plan_period(&t, &req)?;
+        if a.json {
+            println!("{}", serde_json::to_string_pretty(&p)?);
+        } else {
+            super::period::print(&t, &p);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let p = plan::plan_rounds(&t, &req)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&p)?);

@@ -118,6 +118,9 @@ pub fn check(a: CheckArgs) -> anyhow::Result<ExitCode> {
         println!("  synergies       {:>6}", r.synergies);
         println!("  vehicle types   {:>6}", r.vehicle_types);
         println!("  emission factors{:>6}", r.emission_factors);
+        if r.schedules > 0 {
+            println!("  schedules       {:>6}", r.schedules);
+        }
         if r.errors.is_empty() {
             println!("OK: no errors");
         } else {

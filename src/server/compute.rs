@@ -39,6 +39,8 @@ pub const ROUNDS_FIELDS: &[&str] = &[
     "seed",
     "factors",
     "max_iterations",
+    // Planning over a period (issue 18).
+    "period",
 ];
 
 /// Parse and check the body of `POST /api/rounds`.
@@ -61,6 +63,14 @@ pub fn rounds_request(body: &[u8]) -> Result<RoundsRequest, ApiError> {
             "`material` (a material slug) is required",
         ));
     }
+    if obj
+        .get("period")
+        .is_some_and(|p| !(p.is_number() || p.is_string()))
+    {
+        return Err(ApiError::bad_parameter(
+            "`period` must be a number of weeks (1–13) or text such as \"4w\"",
+        ));
+    }
     let req: RoundsRequest = serde_json::from_value(v)
         .map_err(|e| ApiError::bad_parameter(format!("request body: {e}")))?;
     if matches!(req.vehicles, Some(VehiclesSpec::File(_)))
@@ -76,6 +86,10 @@ pub fn rounds_request(body: &[u8]) -> Result<RoundsRequest, ApiError> {
         return Err(ApiError::bad_parameter(format!(
             "`time_limit_s` must be in (0, {MAX_TIME_LIMIT_S}], got {t}"
         )));
+    }
+    if let Some(p) = &req.period {
+        p.weeks()
+            .map_err(|e| ApiError::bad_parameter(e.to_string()))?;
     }
     let mut req = req;
     if let Some(i) = req.max_iterations {
@@ -142,8 +156,36 @@ pub async fn rounds(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let plan = rounds_plan(&s, &headers, body).await?;
+    let (officer, req) = rounds_req(&s, &headers, body)?;
+    if req.period.is_some() {
+        return to_json(&period_plan(&s, officer, req).await?);
+    }
+    let plan = rounds_plan(&s, officer, req).await?;
     to_json(&plan.feature_collection())
+}
+
+/// The period plan of a rounds request with `period` ([`crate::rounds::plan_period`]), as the
+/// caller may see it; the improvement stops within the server's cap on a computation.
+async fn period_plan(
+    s: &AppState,
+    officer: bool,
+    mut req: RoundsRequest,
+) -> Result<crate::rounds::PeriodPlan, ApiError> {
+    let cap = s.gate.limits().compute_timeout.as_secs_f64() * 0.6;
+    let t = req
+        .time_limit_s
+        .unwrap_or(crate::rounds::period::PERIOD_DEFAULT_TIME_S);
+    req.time_limit_s = Some(t.min(cap.max(0.1)));
+    let plan = compute(s, move |st, cancel| {
+        req.cancel = Some(cancel);
+        plan::plan_period_with(&st.territory, &st.travel.current(), &req)
+    })
+    .await?;
+    Ok(if officer {
+        plan
+    } else {
+        plan.public(s.rule())?
+    })
 }
 
 /// `POST /api/report`: the body of `POST /api/rounds` → the dated, printable French report of
@@ -153,7 +195,8 @@ pub async fn report(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<axum::response::Html<String>, ApiError> {
-    let plan = rounds_plan(&s, &headers, body).await?;
+    let (officer, req) = rounds_req(&s, &headers, body)?;
+    let plan = rounds_plan(&s, officer, req).await?;
     let date = crate::io::date::today();
     Ok(axum::response::Html(crate::rounds::report::html(
         &s.territory,
@@ -162,13 +205,13 @@ pub async fn report(
     )))
 }
 
-/// The plan a rounds request asks for, as the caller may see it (the public plan without the
-/// officer's token; officer-only fields refused before any parsing).
-async fn rounds_plan(
+/// A rounds request and whether the caller is the officer (officer-only fields refused before
+/// any parsing).
+fn rounds_req(
     s: &AppState,
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<boucle_core::rounds::RoundsPlan, ApiError> {
+) -> Result<(bool, RoundsRequest), ApiError> {
     let officer = officer(s, headers)?;
     let body = body_bytes(body)?;
     if !officer && let Ok(Value::Object(o)) = serde_json::from_slice::<Value>(&body) {
@@ -179,10 +222,20 @@ async fn rounds_plan(
             }
         }
     }
-    let mut req = rounds_request(&body)?;
+    let req = rounds_request(&body)?;
     if !officer {
         public_rounds_request(&req)?;
     }
+    Ok((officer, req))
+}
+
+/// The plan a rounds request asks for, as the caller may see it (the public plan without the
+/// officer's token).
+async fn rounds_plan(
+    s: &AppState,
+    officer: bool,
+    mut req: RoundsRequest,
+) -> Result<boucle_core::rounds::RoundsPlan, ApiError> {
     // The engine's own clock stops it well within the server's cap on a computation.
     let cap = s.gate.limits().compute_timeout.as_secs_f64() * 0.75;
     if let Some(t) = req.time_limit_s.as_mut() {

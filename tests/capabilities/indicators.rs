@@ -183,6 +183,7 @@ fn fixture(estimate: bool) -> Territory {
         ],
         vehicles: VehicleTypes::builtin(),
         emission_factors: EmissionFactors::builtin(),
+        week: Default::default(),
     }
 }
 

@@ -7,6 +7,8 @@ mod clusters;
 mod figures;
 mod indicators;
 mod layout;
+mod period;
 mod rounds;
 mod siting;
 mod synergy;
+mod week;

@@ -229,6 +229,7 @@ pub(crate) fn test_vehicle() -> Vehicle {
         length_m: None,
         axle_load_t: None,
         uncertainty: Default::default(),
+        week: Default::default(),
     }
 }
 

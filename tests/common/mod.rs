@@ -8,6 +8,7 @@ use std::process::{Command, Output};
 
 use boucle::territory::Territory;
 
+pub mod period_synth;
 pub mod territory_vrp;
 
 /// The default territory folder (`geodata/` at the repository root).

@@ -12,4 +12,5 @@ mod geocode_sirene;
 mod geocode_sirene_units;
 mod import;
 mod robust;
+mod schedules;
 mod territory;

@@ -286,6 +286,35 @@ try {
     check(shown.every(([v, text], i) => v === mixed.rounds[i].vehicle && text.includes(labels[v])), `each round names its vehicle (${shown.map((x) => x[0]).join(', ')})`);
     await page.selectOption('#plan-vehicle', '');
     check(await page.isDisabled('#plan-vehicle2'), 'second vehicle disabled again with the default vehicle');
+    // Planning a period: the calendar's week strip; a click on a day draws its rounds.
+    await page.selectOption('#plan-period', '4w');
+    const [periodResp] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/rounds') && r.request().method() === 'POST', { timeout: 90000 }),
+      page.click('#plan-compute'),
+    ]);
+    check(JSON.parse(periodResp.request().postData()).period === '4w', 'period sent as « 4w »');
+    const period = await periodResp.json();
+    await page.waitForSelector('#cal-strip', { timeout: 30000 });
+    const dayButtons = await page.locator('#cal-strip button.cal-day').count();
+    check(dayButtons === 20, `week strip: 4 weeks × 5 working days (${dayButtons} buttons)`);
+    const busy = period.calendar.filter((d) => d.rounds.length);
+    check(busy.length > 0, `the calendar has days with rounds (${busy.length})`);
+    const pick = busy[busy.length - 1];
+    await page.click(`#cal-strip button.cal-day[data-day="${pick.day}"]`);
+    await page.waitForFunction((d) => document.body.dataset.calendarDay === String(d), pick.day, { timeout: 5000 });
+    check((await page.textContent('#cal-day-title')).includes(pick.label_fr), `day clicked: « ${pick.label_fr} »`);
+    check((await page.locator('path.round').count()) === pick.rounds.length, `the day's ${pick.rounds.length} round(s) drawn`);
+    const calFig = await page.textContent('#cal-figures');
+    check(calFig.includes('Cycle unique') && calFig.includes('Période planifiée'), 'period figures against the single cycle and each alone');
+    check(!/undefined|NaN/.test(await page.textContent('#plan-result')), 'calendar has no undefined/NaN');
+    await page.evaluate(() => document.getElementById('cal-strip')?.scrollIntoView());
+    await page.screenshot({ path: join(artifacts, 'calendar.png') });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(300);
+    await page.evaluate(() => document.getElementById('cal-strip')?.scrollIntoView());
+    await page.screenshot({ path: join(artifacts, 'calendar-mobile.png') });
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.selectOption('#plan-period', '');
   }
 
   // Indicators panel for elected officials: the API's figures, aggregates only; an empty

@@ -8,5 +8,6 @@ mod browser;
 mod leaks;
 mod limits;
 mod officer;
+mod period_api;
 mod shared_graph;
 mod siting_api;

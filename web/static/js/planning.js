@@ -9,6 +9,7 @@ import { download, roundGPX } from './exports.js';
 import { legendRoom } from './map.js';
 import { stopIcon, stopGroups } from './stops.js';
 import { estimateText } from './estimate.js';
+import { showPeriod } from './calendar.js';
 
 const L = window.L;
 
@@ -50,6 +51,7 @@ export function planningPanel(el, terr, onChange) {
       <label>${t('plan.vehicles')} <select id="plan-vehicle"><option value="">${t('plan.default')}</option>${options(vehicles.map((v) => ({ value: v.id, label: v.label || v.name || v.id })))}</select></label>
       <label>${t('plan.vehicle2')} <select id="plan-vehicle2" disabled><option value="">${t('plan.none')}</option>${options(vehicles.map((v) => ({ value: v.id, label: v.label || v.name || v.id })))}</select></label>
       <label>${t('plan.time_limit')} <input id="plan-time" type="number" min="0.1" max="30" step="0.1" value="2"></label>
+      <label>${t('plan.period')} <select id="plan-period"><option value="">${t('plan.period.none')}</option>${[1, 2, 4, 8, 13].map((n) => `<option value="${n}w">${t('plan.period.weeks', { n })}</option>`).join('')}</select></label>
       <button type="submit" id="plan-compute" ${available ? '' : 'disabled'}>${t('plan.compute')}</button>
     </form>
     <div id="plan-status" role="status"></div>
@@ -80,12 +82,21 @@ export function planningPanel(el, terr, onChange) {
     if (depot) body.depot = depot;
     if (dump) body.dump = dump;
     if (fleet.length) body.vehicle = fleet.join(',');
+    const period = el.querySelector('#plan-period').value;
+    if (period) body.period = period;
     const status = el.querySelector('#plan-status');
     status.textContent = t('plan.computing');
     try {
       lastRequest = body;
       lastPlan = await post('/api/rounds', body);
       status.textContent = '';
+      if (period) {
+        const plan = lastPlan;
+        showPeriod(el.querySelector('#plan-result'), plan, (rounds) => drawRounds({ ...plan, rounds }));
+        document.body.dataset.rounds = String(plan.calendar.reduce((n, d) => n + d.rounds.length, 0));
+        onChange();
+        return;
+      }
       drawRounds(lastPlan);
       el.querySelector('#plan-result').innerHTML = figures(lastPlan);
       bindRoundButtons(el);

@@ -96,6 +96,10 @@ pub struct PlanRound {
     /// Why its cost and CO2e are estimates (stable reason codes), `None` when measured.
     #[serde(default)]
     pub estimate: Option<Estimate>,
+    /// Time of day the round leaves the depot, seconds from midnight, when the plan has one
+    /// (opening hours or shifts; absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_s: Option<f64>,
 }
 
 /// Why a holder is left out of the rounds.
@@ -116,6 +120,10 @@ pub enum Reason {
     MaxDistance,
     /// No vehicle is available for it.
     NoVehicle,
+    /// The fleet's shifts end before it can be served (the vehicles of the day are full).
+    Shift,
+    /// No vehicle of the fleet meets its access constraints (length, weight, tail lift).
+    Access,
     /// Its load exceeds the payload (savings construction).
     CapacityKg,
     /// Its load exceeds the volume (savings construction).
@@ -168,6 +176,16 @@ pub enum DefaultKey {
     CollectionsPerYear,
     /// A mixed fleet asked in the request.
     Fleet,
+    /// Opening hours of stops without a row in `schedules.csv`.
+    OpeningHours,
+    /// The vehicles' shift when `vehicles.csv` gives none.
+    Shift,
+    /// The vehicles' working days when `vehicles.csv` gives none.
+    WorkingDays,
+    /// Access constraints on figures the vehicles do not give.
+    Access,
+    /// The day of the week whose hours a single cycle takes.
+    Day,
 }
 
 /// Where a default comes from.
@@ -424,6 +442,8 @@ words!(Reason {
     MaxDuration => "max_duration",
     MaxDistance => "max_distance",
     NoVehicle => "no_vehicle",
+    Shift => "shift",
+    Access => "access",
     CapacityKg => "capacity_kg",
     CapacityM3 => "capacity_m3",
 });
@@ -446,6 +466,11 @@ words!(DefaultKey {
     UnloadTime => "unload_time",
     CollectionsPerYear => "collections_per_year",
     Fleet => "fleet",
+    OpeningHours => "opening_hours",
+    Shift => "shift",
+    WorkingDays => "working_days",
+    Access => "access",
+    Day => "day",
 });
 words!(Solver { Hgs => "hgs", Savings => "savings" });
 

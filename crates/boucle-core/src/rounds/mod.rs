@@ -9,6 +9,10 @@
 //! - [`demand`]: each company's yearly demand and a collection's timing;
 //! - [`baseline`]: the "each company alone" baseline, defined once; [`scenario`]: alone vs
 //!   pooled; [`sensitivity`]: how the savings move with the uncertain cost factors;
+//! - [`week`]: the officer's week in a plan (windows, service times, shifts, fleet limit,
+//!   access);
+//! - [`period`]: planning a period (each holder at its own frequency, each day's rounds),
+//!   solved by `period_solve`;
 //! - [`report`]: the plan as a dated, printable French page;
 //! - [`answer`]: the plan ([`RoundsPlan`]) and its public view; [`geojson`]: the plan as a
 //!   FeatureCollection.
@@ -18,6 +22,8 @@ pub mod baseline;
 pub mod defaults;
 pub mod demand;
 pub mod geojson;
+pub mod period;
+mod period_solve;
 pub mod plan;
 pub mod report;
 pub mod request;
@@ -25,10 +31,12 @@ mod savings;
 pub mod scenario;
 pub mod sensitivity;
 mod solve;
+pub mod week;
 
 pub use answer::{
     Binding, DefaultKey, DefaultTaken, Origin, PlaceKind, PlanRound, PlanStop, Reason, RoundsPlan,
     Solver, Unassigned,
 };
+pub use period::{PeriodPlan, plan_period, plan_period_with};
 pub use plan::{DEFAULT_MAX_ITERATIONS, DEFAULT_TIME_LIMIT_S, plan_rounds, plan_rounds_with};
-pub use request::{FactorsSpec, RoundsRequest, VehiclesSpec};
+pub use request::{FactorsSpec, PeriodSpec, RoundsRequest, VehiclesSpec};

@@ -25,6 +25,7 @@ use super::request::RoundsRequest;
 use super::scenario::{Demand, Scenario};
 use super::sensitivity::{self, Usage, add_usage};
 use super::solve::{Problem, Solved, SolvedRound, SolverStop, TypeSpec, VisitKind};
+use super::week;
 use crate::error::{Error, Result};
 use crate::estimate::{EstimateReason, Reasons};
 use crate::territory::vehicles::loads;
@@ -50,13 +51,14 @@ pub fn plan_rounds_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
     check_stopping_rule(req)?;
     let material = t.material_or_err(&req.material)?;
     let mut settings = defaults::resolve(t, material, req)?;
-    let models = cost_models(&settings)?;
     let Holders {
         demands,
         mut unassigned,
         mut points,
         mut reasons,
     } = holders(t, material, &settings)?;
+    let (demands, wk) = with_week(t, material, &mut settings, demands, &mut unassigned);
+    let models = cost_models(&settings)?;
     // The baseline's treatment site, when it is not the pooled plan's: one more point.
     let baseline_dump = if settings.baseline_dump.id == settings.dump.id {
         1
@@ -81,7 +83,7 @@ pub fn plan_rounds_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
     let travel = &fleet_travel;
     let table = travel.square(&points)?;
     let cycles = cycles_per_year(&demands);
-    let problem = routing_problem(&table, &demands, &settings, material, cycles)?;
+    let problem = routing_problem(&table, &demands, &settings, material, cycles, &wk)?;
     let params = solver_params(req);
     let Chosen {
         rounds: solved,
@@ -89,6 +91,7 @@ pub fn plan_rounds_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
         solver,
         engine,
     } = best_construction(&problem, &params)?;
+    let dropped = wk.explain(&problem, dropped);
     let served = left_out(&problem, &demands, dropped, &mut unassigned);
     reasons.travel(&table);
     let (rounds, pooled_cycle) = describe_rounds(
@@ -108,6 +111,7 @@ pub fn plan_rounds_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
         baseline_dump,
     )?;
     let mut notes = fleet_notes(&settings, &rounds);
+    notes.extend(wk.notes.iter().cloned());
     if settings.fleet.len() > 1 {
         settings.used.push(fleet_default(&settings));
     }
@@ -144,7 +148,7 @@ pub fn plan_rounds_with(t: &Territory, travel: &Travel, req: &RoundsRequest) -> 
 }
 
 /// The cost model of each type of the fleet.
-fn cost_models(s: &Settings) -> Result<Vec<CostModel>> {
+pub(super) fn cost_models(s: &Settings) -> Result<Vec<CostModel>> {
     s.fleet
         .iter()
         .map(|v| CostModel::new(v, &s.factors))
@@ -152,14 +156,14 @@ fn cost_models(s: &Settings) -> Result<Vec<CostModel>> {
 }
 
 /// A holder to collect, with its place in the matrix.
-struct Collected {
-    demand: Demand,
+pub(super) struct Collected {
+    pub(super) demand: Demand,
     /// Whether its frequency is the default (its flows give none).
-    defaulted: bool,
+    pub(super) defaulted: bool,
     /// Whether any of its flows is an estimate.
-    estimate: bool,
+    pub(super) estimate: bool,
     /// Whether it is placed at its commune's centre only.
-    at_commune: bool,
+    pub(super) at_commune: bool,
 }
 
 impl std::ops::Deref for Collected {
@@ -170,20 +174,20 @@ impl std::ops::Deref for Collected {
 }
 
 /// The holders of a plan.
-struct Holders {
+pub(super) struct Holders {
     /// Those to collect (located, with a quantity).
-    demands: Vec<Collected>,
+    pub(super) demands: Vec<Collected>,
     /// Those left out, and why.
-    unassigned: Vec<Unassigned>,
+    pub(super) unassigned: Vec<Unassigned>,
     /// The points of the matrix: depot, treatment site, then the holders to collect.
-    points: Vec<Point<f64>>,
+    pub(super) points: Vec<Point<f64>>,
     /// Why their data are estimates (demonstration flows, default frequencies, commune
     /// positions), with the share of the quantity at commune precision.
-    reasons: Reasons,
+    pub(super) reasons: Reasons,
 }
 
 /// The holders of `material`: those to collect and those left out.
-fn holders(t: &Territory, material: &Material, s: &Settings) -> Result<Holders> {
+pub(super) fn holders(t: &Territory, material: &Material, s: &Settings) -> Result<Holders> {
     let mut unassigned = Vec::new();
     let mut points = vec![s.depot.position, s.dump.position];
     let mut out = Vec::new();
@@ -234,6 +238,40 @@ fn holders(t: &Territory, material: &Material, s: &Settings) -> Result<Holders> 
     })
 }
 
+/// The officer's week on the holders to collect: those no vehicle can serve (access, hours)
+/// are left out with the reason; the others come with their rules and windows, in the same
+/// order.
+pub(super) fn with_week(
+    t: &Territory,
+    material: &Material,
+    s: &mut Settings,
+    demands: Vec<Collected>,
+    unassigned: &mut Vec<Unassigned>,
+) -> (Vec<Collected>, week::PlanWeek) {
+    let ids: Vec<&str> = demands.iter().map(|d| d.id.as_str()).collect();
+    let mut wk = week::for_cycle(t, &material.slug, s, &ids);
+    let out: BTreeSet<usize> = wk.excluded.iter().map(|(k, _)| *k).collect();
+    for &(k, reason) in &wk.excluded {
+        unassigned.push(Unassigned {
+            id: demands[k].id.clone(),
+            name: demands[k].name.clone(),
+            reason,
+        });
+    }
+    let mut kept = Vec::with_capacity(demands.len());
+    let (mut rules, mut windows) = (Vec::new(), Vec::new());
+    for (k, d) in demands.into_iter().enumerate() {
+        if !out.contains(&k) {
+            kept.push(d);
+            rules.push(wk.rules[k].clone());
+            windows.push(wk.windows[k]);
+        }
+    }
+    wk.rules = rules;
+    wk.windows = windows;
+    (kept, wk)
+}
+
 /// Collection cycles per year: the highest frequency asked (nobody is collected less often
 /// than asked), [`DEFAULT_COLLECTIONS_PER_YEAR`] when there is no holder.
 fn cycles_per_year(demands: &[Collected]) -> f64 {
@@ -250,7 +288,7 @@ fn cycles_per_year(demands: &[Collected]) -> f64 {
 
 /// The request's time limit is finite, positive and at most [`crate::limits::MAX_TIME_LIMIT_S`];
 /// its iteration count is at least 1.
-fn check_stopping_rule(req: &RoundsRequest) -> Result<()> {
+pub(super) fn check_stopping_rule(req: &RoundsRequest) -> Result<()> {
     if let Some(t) = req.time_limit_s {
         crate::limits::in_range_excl(t, 0.0, crate::limits::MAX_TIME_LIMIT_S)
             .map_err(|m| Error::Invalid(format!("`time_limit_s`: {m}")))?;
@@ -270,6 +308,7 @@ fn routing_problem<'a>(
     s: &Settings,
     material: &Material,
     cycles: f64,
+    wk: &week::PlanWeek,
 ) -> Result<Problem<'a>> {
     let largest = s
         .fleet
@@ -316,6 +355,8 @@ fn routing_problem<'a>(
                 matrix_index: d.index,
                 kg: kg / f64::from(n),
                 m3: m3 / f64::from(n),
+                service_s: wk.rules[k].service_s,
+                window: wk.windows[k],
             });
         }
     }
@@ -328,7 +369,12 @@ fn routing_problem<'a>(
         types: s
             .fleet
             .iter()
-            .map(|v| TypeSpec::new(v, &material.unit, material.m3_per_unit))
+            .zip(&wk.types)
+            .map(|(v, &(count, shift))| TypeSpec {
+                count,
+                shift,
+                ..TypeSpec::new(v, &material.unit, material.m3_per_unit)
+            })
             .collect(),
     })
 }
@@ -364,7 +410,18 @@ struct Chosen {
 
 /// The engine and the savings floor: the cheaper plan serving as many stops wins.
 fn best_construction(problem: &Problem<'_>, params: &boucle_vrp::SolverParams) -> Result<Chosen> {
-    let (sv_rounds, sv_dropped): Solved = problem.run_savings();
+    let (sv_rounds, sv_dropped): Solved = if problem.timed() {
+        // The savings floor knows no windows, shifts, fleet limit nor per-stop service: not a
+        // candidate.
+        (
+            Vec::new(),
+            (0..=problem.stops.len())
+                .map(|i| (i, Reason::NoVehicle))
+                .collect(),
+        )
+    } else {
+        problem.run_savings()
+    };
     let (en_rounds, en_dropped): Solved = problem.run_engine(params)?;
     let (sv_cost, en_cost) = (
         problem.total_cost(&sv_rounds),
@@ -449,7 +506,7 @@ fn plan_stop(p: &Place, kind: PlaceKind, at: Point<f64>, arrival_s: f64, load: f
     clippy::too_many_arguments,
     reason = "the pieces of one plan, each named at the call"
 )]
-fn describe_rounds(
+pub(super) fn describe_rounds(
     travel: &Travel,
     table: &TravelTable,
     problem: &Problem<'_>,
@@ -462,6 +519,14 @@ fn describe_rounds(
     let mut rounds = Vec::new();
     let mut pooled_cycle = Totals::default();
     for r in solved {
+        // With a time of day, the engine's times are from midnight: the answer's are from the
+        // start of the round, and the round says when it starts.
+        let start = if problem.timed() {
+            r.visits.first().map(|v| v.arrival_s)
+        } else {
+            None
+        };
+        let t0 = start.unwrap_or(0.0);
         let mut stops = Vec::with_capacity(r.visits.len());
         let (mut kg, mut m3) = (0.0, 0.0);
         let mut reasons = Reasons::new();
@@ -493,14 +558,14 @@ fn describe_rounds(
                         kind: PlaceKind::Stop,
                         lon: at.x(),
                         lat: at.y(),
-                        arrival_s: v.arrival_s,
+                        arrival_s: v.arrival_s - t0,
                         load: Some(v.load_kg),
                     }
                 }
                 (VisitKind::Dump, _) => {
-                    plan_stop(&s.dump, PlaceKind::Dump, at, v.arrival_s, v.load_kg)
+                    plan_stop(&s.dump, PlaceKind::Dump, at, v.arrival_s - t0, v.load_kg)
                 }
-                _ => plan_stop(&s.depot, PlaceKind::Depot, at, v.arrival_s, v.load_kg),
+                _ => plan_stop(&s.depot, PlaceKind::Depot, at, v.arrival_s - t0, v.load_kg),
             };
             stops.push(stop);
         }
@@ -529,6 +594,7 @@ fn describe_rounds(
             geometry: serde_json::json!({ "type": "LineString", "coordinates": coords }),
             binding: r.binding.clone(),
             estimate: reasons.build(),
+            start_s: start,
         });
     }
     (rounds, pooled_cycle)

@@ -56,8 +56,59 @@ pub struct RoundsRequest {
     /// request gives the same plan on any machine (library and CLI; not accepted over HTTP).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_iterations: Option<u64>,
+    // --- Planning over a period (issue 18, point 3) ---
+    /// Plan a period of weeks instead of one cycle: `"4w"` or `4` (1–13 weeks); the answer is
+    /// then a [`super::PeriodPlan`] (`boucle rounds --period`, `POST /api/rounds`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<PeriodSpec>,
+    // --- end of the period block ---
     /// Cooperative cancellation of the routing engine (set by a caller that gives up, e.g. the
     /// server when a request times out); never read from or written to JSON.
     #[serde(skip)]
     pub cancel: Option<boucle_vrp::CancelFlag>,
+}
+
+/// A period of weeks: a number, or text such as `4w`, `4 weeks`, `4 semaines`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PeriodSpec {
+    /// Weeks.
+    Weeks(f64),
+    /// Text: `4w`, `4`.
+    Text(String),
+}
+
+/// Fewest and most weeks of a period plan.
+pub const PERIOD_WEEKS: std::ops::RangeInclusive<u32> = 1..=13;
+
+impl PeriodSpec {
+    /// The number of weeks, checked against [`PERIOD_WEEKS`].
+    pub fn weeks(&self) -> crate::error::Result<u32> {
+        let bad = |what: &str| {
+            crate::error::Error::Invalid(format!(
+                "`period`: {what} is not a number of weeks from {} to {} (e.g. `4w`)",
+                PERIOD_WEEKS.start(),
+                PERIOD_WEEKS.end()
+            ))
+        };
+        let n = match self {
+            PeriodSpec::Weeks(w) => *w,
+            PeriodSpec::Text(t) => {
+                let s = t.trim().to_ascii_lowercase();
+                let digits = s
+                    .trim_end_matches("semaines")
+                    .trim_end_matches("semaine")
+                    .trim_end_matches("weeks")
+                    .trim_end_matches("week")
+                    .trim_end_matches('w')
+                    .trim_end_matches('s')
+                    .trim();
+                digits.parse::<f64>().map_err(|_| bad(&format!("`{t}`")))?
+            }
+        };
+        if !(n.is_finite() && n.fract() == 0.0 && n >= 1.0 && n <= f64::from(*PERIOD_WEEKS.end())) {
+            return Err(bad(&format!("`{n}`")));
+        }
+        Ok(n as u32)
+    }
 }

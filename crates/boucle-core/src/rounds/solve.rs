@@ -19,6 +19,10 @@ pub(super) struct SolverStop {
     pub kg: f64,
     /// Load, m³.
     pub m3: f64,
+    /// Service time at the stop, s.
+    pub service_s: f64,
+    /// When service may start (s from midnight), if constrained.
+    pub window: Option<(f64, f64)>,
 }
 
 /// What a visit of a solved round is.
@@ -84,6 +88,10 @@ pub(super) struct TypeSpec {
     pub cost_per_m: f64,
     pub cost_per_s: f64,
     pub fixed: f64,
+    /// Vehicles of this type a day (`None`: as many as needed).
+    pub count: Option<usize>,
+    /// Earliest departure and latest return, s from midnight.
+    pub shift: Option<(f64, f64)>,
 }
 
 impl TypeSpec {
@@ -100,6 +108,8 @@ impl TypeSpec {
             cost_per_m: v.cost_per_km_eur / 1000.0,
             cost_per_s: v.cost_per_hour_eur / 3600.0,
             fixed: v.fixed_cost_eur,
+            count: None,
+            shift: None,
         }
     }
 
@@ -124,8 +134,11 @@ impl Problem<'_> {
                 .map(|s| r::Stop {
                     location: s.matrix_index,
                     demand: [s.kg, s.m3],
-                    service_s: self.timing.service_s,
-                    time_window: None,
+                    service_s: s.service_s,
+                    time_window: s.window.map(|(a, b)| r::TimeWindow {
+                        earliest_s: a,
+                        latest_s: b,
+                    }),
                 })
                 .collect(),
             vehicle_types: self
@@ -133,7 +146,7 @@ impl Problem<'_> {
                 .iter()
                 .map(|ts| r::VehicleType {
                     name: ts.id.clone(),
-                    count: None,
+                    count: ts.count,
                     capacity: [
                         ts.limits.capacity_kg,
                         ts.limits.capacity_m3.unwrap_or(UNLIMITED),
@@ -148,7 +161,10 @@ impl Problem<'_> {
                     dump: Some(self.dump),
                     unload_service_s: self.timing.unload_s,
                     max_trips: None,
-                    shift: None,
+                    shift: ts.shift.map(|(a, b)| r::TimeWindow {
+                        earliest_s: a,
+                        latest_s: b,
+                    }),
                 })
                 .collect(),
             balance_cost_per_hour: 0.0,
@@ -191,6 +207,19 @@ impl Problem<'_> {
             .map(|u| (u.stop, Reason::from(u.reason)))
             .collect();
         Ok((rounds, dropped))
+    }
+
+    /// Whether the problem has a time of day (windows, shifts), a fleet limit or service
+    /// times that differ between stops: the savings floor, which knows none of them, is then
+    /// not a valid plan.
+    pub fn timed(&self) -> bool {
+        self.stops
+            .iter()
+            .any(|s| s.window.is_some() || (s.service_s - self.timing.service_s).abs() > 1e-9)
+            || self
+                .types
+                .iter()
+                .any(|t| t.count.is_some() || t.shift.is_some())
     }
 
     /// Total cost of solved rounds.

@@ -65,6 +65,9 @@ pub struct Files {
     /// Fuel consumption and emission factors per vehicle class (CSV, see
     /// [`super::EmissionFactor`]).
     pub emission_factors: String,
+    /// The officer's week: opening hours, service times, containers, access (CSV, optional,
+    /// see [`super::schedules`]).
+    pub schedules: String,
 }
 
 impl Default for Files {
@@ -80,6 +83,7 @@ impl Default for Files {
             materials: "materials.csv".into(),
             vehicles: "vehicles.csv".into(),
             emission_factors: "emission_factors.csv".into(),
+            schedules: super::schedules::SCHEDULES_FILE.into(),
         }
     }
 }

@@ -9,12 +9,15 @@
 //!   collection rounds ([`RoundsDefaults`]), each checked against the data;
 //! - [`vocabulary`]: the materials vocabulary (slugs, EWC codes, synonyms, families);
 //! - [`register`]: the programme's synergy register;
-//! - [`sides`]: out flows and in sides of potential exchanges, placed.
+//! - [`sides`]: out flows and in sides of potential exchanges, placed;
+//! - [`hours`] and [`schedules`]: opening hours (OSM syntax) and the officer's week
+//!   (`schedules.csv`: hours, service times, containers, access of companies and sites).
 //!
 //! [`Territory::load`] is strict (any problem is an error listing all of them);
 //! [`check`] loads leniently and reports counts and every problem found.
 
 pub mod files;
+pub mod hours;
 pub mod import;
 pub mod lock;
 pub mod manifest;
@@ -22,6 +25,7 @@ pub mod model;
 pub mod period;
 pub mod quantities;
 pub mod register;
+pub mod schedules;
 pub mod sides;
 pub mod vehicles;
 pub mod vocabulary;
@@ -86,6 +90,8 @@ pub struct Territory {
     /// Fuel consumption and emission factors per vehicle class (`emission_factors.csv`, else
     /// the built-in ones).
     pub emission_factors: EmissionFactors,
+    /// The officer's week (`schedules.csv`, optional: empty without the file).
+    pub week: schedules::Week,
 }
 
 /// What `boucle check` reports.
@@ -115,6 +121,8 @@ pub struct CheckReport {
     pub vehicle_types: usize,
     /// Number of emission factors (`emission_factors.csv`, else the built-in ones).
     pub emission_factors: usize,
+    /// Rows of `schedules.csv` (the officer's week; 0 without the file).
+    pub schedules: usize,
     /// Total population of the communes.
     pub population: u64,
     /// Every problem found, as text naming file, line or feature, and field.
@@ -166,6 +174,13 @@ fn load_lenient(dir: &Path) -> Result<Loaded> {
     );
     errors.extend(e);
     let emission_factors = EmissionFactors { factors, origin };
+    let (week, e) = {
+        let a: HashSet<&str> = actors.iter().map(|a| a.id.as_str()).collect();
+        let s: HashSet<&str> = sites.iter().map(|s| s.id.as_str()).collect();
+        let m: HashSet<&str> = materials.iter().map(|m| m.slug.as_str()).collect();
+        schedules::read_schedules(&dir.join(&f.schedules), &a, &s, &m)
+    };
+    errors.extend(e);
     let territory = Territory {
         dir: dir.to_path_buf(),
         manifest,
@@ -179,6 +194,7 @@ fn load_lenient(dir: &Path) -> Result<Loaded> {
         materials,
         vehicles,
         emission_factors,
+        week,
     };
     errors.extend(cross_check(&territory));
     errors.extend(check_rules(&territory));
@@ -769,6 +785,7 @@ pub fn check(dir: &Path) -> CheckReport {
                 synergies,
                 vehicle_types: t.vehicles.types.len(),
                 emission_factors: t.emission_factors.factors.len(),
+                schedules: t.week.rows.len(),
                 population: t.population(),
                 errors: errors.iter().map(ToString::to_string).collect(),
             }
@@ -786,6 +803,7 @@ pub fn check(dir: &Path) -> CheckReport {
             synergies: 0,
             vehicle_types: 0,
             emission_factors: 0,
+            schedules: 0,
             population: 0,
             errors: vec![e.to_string()],
         },

@@ -89,6 +89,79 @@ pub struct Vehicle {
     /// `<column>_high`; empty: boucle's documented default range, see [`Uncertainty`]).
     #[serde(default, flatten)]
     pub uncertainty: Uncertainty,
+    /// The type's working week (optional columns `shift_start`, `shift_end`,
+    /// `working_days`, `tail_lift`); its size is in `weight_t`, `length_m`… above.
+    #[serde(default, flatten)]
+    pub week: VehicleWeek,
+}
+
+/// A vehicle type's working week and tail lift, all optional (`vehicles.csv` columns of the same
+/// names). Without a shift, rounds are done one after the other with no fleet limit, as before
+/// these columns existed; with `shift_start` and `shift_end`, `count` vehicles each work one
+/// shift a day.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VehicleWeek {
+    /// Start of the drivers' shift, `HH:MM`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shift_start: Option<String>,
+    /// End of the drivers' shift, `HH:MM` (after the start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shift_end: Option<String>,
+    /// Days the vehicles work, OSM days (`Mo-Fr`, `Mo,We,Fr`); none: Monday to Friday.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_days: Option<String>,
+    /// Whether it has a tail lift (checked against a stop's `tail_lift`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tail_lift: Option<bool>,
+}
+
+impl VehicleWeek {
+    /// The shift in minutes from midnight, if both ends are given.
+    pub fn shift_min(&self) -> Option<(u32, u32)> {
+        let a = super::hours::parse_time(self.shift_start.as_deref()?).ok()?;
+        let b = super::hours::parse_time(self.shift_end.as_deref()?).ok()?;
+        Some((a, b))
+    }
+
+    /// The working days, Monday first (Monday to Friday when none is given).
+    pub fn days(&self) -> [bool; 7] {
+        self.working_days
+            .as_deref()
+            .and_then(|d| super::hours::parse_days(d).ok())
+            .unwrap_or([true, true, true, true, true, false, false])
+    }
+
+    /// Check the fields: the first one wrong and why.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        use super::hours::{parse_days, parse_time};
+        let start = match &self.shift_start {
+            Some(s) => Some(parse_time(s).map_err(|m| ("shift_start", m))?),
+            None => None,
+        };
+        let end = match &self.shift_end {
+            Some(s) => Some(parse_time(s).map_err(|m| ("shift_end", m))?),
+            None => None,
+        };
+        match (start, end) {
+            (Some(a), Some(b)) if b <= a => {
+                return Err(("shift_end", "is not after `shift_start`".into()));
+            }
+            (Some(_), None) => {
+                return Err(("shift_end", "missing (`shift_start` is given)".into()));
+            }
+            (None, Some(_)) => {
+                return Err(("shift_start", "missing (`shift_end` is given)".into()));
+            }
+            _ => {}
+        }
+        if let Some(d) = &self.working_days {
+            let on = parse_days(d).map_err(|m| ("working_days", m))?;
+            if !on.iter().any(|x| *x) {
+                return Err(("working_days", "no day".into()));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Low and high plausible values of a vehicle's uncertain figures, as given in `vehicles.csv`
@@ -263,6 +336,7 @@ impl Vehicle {
                 in_range_excl(v, 0.0, hi).map_err(|m| (field, m))?;
             }
         }
+        self.week.validate()?;
         if self.count == 0 || self.count > MAX_VEHICLE_COUNT {
             return Err((
                 "count",
@@ -349,6 +423,15 @@ fn vehicle_row(row: &Row<'_>) -> Result<Vehicle, InputError> {
         length_m: row.f64_opt("length_m")?,
         axle_load_t: row.f64_opt("axle_load_t")?,
         uncertainty: Uncertainty::default(),
+        week: VehicleWeek {
+            shift_start: row.optional("shift_start"),
+            shift_end: row.optional("shift_end"),
+            working_days: row.optional("working_days"),
+            tail_lift: match row.get("tail_lift") {
+                "" => None,
+                _ => Some(row.bool_or("tail_lift", false)?),
+            },
+        },
     };
     // The values' own ranges first, then their plausible low and high around them.
     v.validate().map_err(|(field, m)| row.error(field, m))?;
