@@ -35,6 +35,7 @@ pub fn default_data_dir(explicit: Option<&std::path::Path>) -> PathBuf {
 pub mod actors;
 pub mod geocode;
 pub mod network;
+pub mod parks;
 pub mod planning;
 pub mod progress;
 pub mod rounds;

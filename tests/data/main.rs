@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod cnig;
 mod fuzz;
 mod geocode_cli;
 mod geocode_history;

@@ -65,6 +65,9 @@ pub struct Files {
     /// Fuel consumption and emission factors per vehicle class (CSV, see
     /// [`super::EmissionFactor`]).
     pub emission_factors: String,
+    /// Outlines of the business parks and their CNIG records (GeoJSON, optional: absent means
+    /// no outline), see [`super::cnig`].
+    pub park_outlines: String,
 }
 
 impl Default for Files {
@@ -80,6 +83,7 @@ impl Default for Files {
             materials: "materials.csv".into(),
             vehicles: "vehicles.csv".into(),
             emission_factors: "emission_factors.csv".into(),
+            park_outlines: "parks.geojson".into(),
         }
     }
 }

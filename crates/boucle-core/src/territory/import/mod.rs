@@ -390,6 +390,8 @@ pub fn import_territory(opts: &ImportOptions) -> Result<ImportSummary> {
             remarks: row.get("remarques").to_owned(),
             source: row.required("sources")?,
             confidence: row.get("confiance").to_owned(),
+            outline: None,
+            cnig: None,
         });
     }
 
