@@ -4,6 +4,7 @@
 mod common;
 
 mod cnig;
+mod flows_import;
 mod fuzz;
 mod geocode_cli;
 mod geocode_history;

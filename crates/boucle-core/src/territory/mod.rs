@@ -16,6 +16,7 @@
 
 pub mod cnig;
 pub mod files;
+pub mod flows_import;
 pub mod import;
 pub mod lock;
 pub mod manifest;
