@@ -29,7 +29,7 @@ fn luhn_siret(first13: &str) -> String {
                     }
                 })
                 .sum();
-            sum % 10 == 0
+            sum.is_multiple_of(10)
         })
         .unwrap()
 }

@@ -28,7 +28,7 @@ pub fn number(c: &Cell) -> Result<Option<f64>, String> {
                 .map_err(|_| format!("`{s}` is not a number"))?
         }
     };
-    if !x.is_finite() || x < 0.0 || x > crate::limits::MAX_QUANTITY {
+    if !x.is_finite() || !(0.0..=crate::limits::MAX_QUANTITY).contains(&x) {
         return Err(format!(
             "{} outside [0, {}]",
             c.text(),
