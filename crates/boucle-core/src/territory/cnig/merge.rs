@@ -273,6 +273,14 @@ fn apply(
     if let Some(pos) = position {
         p.position = Some(pos);
         p.precision = Precision::Park;
+        // A record without commune (a pole) takes the commune of its position.
+        if p.insee.is_none()
+            && let Some(c) = t.commune_at(pos)
+        {
+            p.insee = Some(c.insee.clone());
+            p.communes.insert(0, c.insee.clone());
+            p.epci_siren.get_or_insert_with(|| c.epci_siren.clone());
+        }
     }
     let area = if site {
         "site_surf_brute"
