@@ -381,7 +381,7 @@ fn match_holder(t: &Territory, siret: &str, name: &str) -> std::result::Result<S
     }
 }
 
-/// Material lookup for [`units`].
+/// Density of a material in kg/m³ (`kg_per_unit / m3_per_unit`), when its volume is known.
 pub(crate) fn density_kg_per_m3(m: &Material) -> Option<f64> {
     m.m3_per_unit
         .filter(|v| *v > 0.0)
