@@ -38,6 +38,10 @@ enum Command {
     Geocode(cli::geocode::GeocodeArgs),
     /// Edit actors: set a position by hand, import SIRENE establishments.
     Actors(cli::actors::ActorsArgs),
+    /// Material flows: import the officer's flow inventory (xlsx, ods, csv).
+    Flows(cli::flows::FlowsArgs),
+    /// Business parks: import and export the CNIG "Sites économiques" standard.
+    Parks(cli::parks::ParksArgs),
     /// Pooled collection rounds of one material, with the alone-vs-pooled comparison.
     Rounds(cli::rounds::RoundsArgs),
     /// A dated, printable French report of one material's pooled rounds (HTML).
@@ -81,6 +85,8 @@ fn main() -> ExitCode {
         Command::Matrix(a) => cli::network::run_matrix(a),
         Command::Geocode(a) => cli::geocode::run(a),
         Command::Actors(a) => cli::actors::run(a),
+        Command::Parks(a) => cli::parks::run(a),
+        Command::Flows(a) => cli::flows::run(a),
         Command::Rounds(a) => cli::rounds::rounds(a),
         Command::Report(a) => cli::rounds::report(a),
         Command::Clusters(a) => cli::rounds::clusters(a),

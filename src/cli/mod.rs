@@ -33,8 +33,10 @@ pub fn default_data_dir(explicit: Option<&std::path::Path>) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("geodata")
 }
 pub mod actors;
+pub mod flows;
 pub mod geocode;
 pub mod network;
+pub mod parks;
 pub mod period;
 pub mod planning;
 pub mod progress;

@@ -3,6 +3,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod cnig;
+mod flows_import;
 mod fuzz;
 mod geocode_cli;
 mod geocode_history;

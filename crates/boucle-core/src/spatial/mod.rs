@@ -44,6 +44,9 @@ pub struct ParkRef {
     pub distance_m: f64,
     /// Precision of the park's position (`commune` means the commune's point, not the park).
     pub precision: String,
+    /// Whether the point lies inside the park's outline (then `distance_m` is 0 and the answer
+    /// is certain); `false` for a nearest-position answer.
+    pub inside: bool,
 }
 
 /// The answer of [`SpatialIndex::locate`].
@@ -69,6 +72,7 @@ pub struct SpatialIndex {
     grid: PartitionGrid,
     parks: RTree<GeomWithData<[f64; 2], usize>>,
     park_refs: Vec<(String, String, Point<f64>, String)>,
+    park_outlines: Vec<(String, String, geo::Rect<f64>, MultiPolygon<f64>)>,
     lat0_cos: f64,
     /// Largest distance for the nearest-park answer, in metres.
     pub park_max_distance_m: f64,
@@ -160,7 +164,16 @@ impl SpatialIndex {
                 .map(|(i, (_, _, p, _))| GeomWithData::new(local_xy(*p, lat0_cos), i))
                 .collect(),
         );
+        let park_outlines = t
+            .parks
+            .iter()
+            .filter_map(|p| {
+                let o = p.outline.as_ref()?;
+                Some((p.id.clone(), p.name.clone(), o.bounding_rect()?, o.clone()))
+            })
+            .collect();
         SpatialIndex {
+            park_outlines,
             communes,
             epcis,
             tree,
@@ -200,8 +213,23 @@ impl SpatialIndex {
             .and_then(|k| self.epcis.get(self.communes[k].1))
     }
 
-    /// The nearest located park within `max_m` metres.
+    /// The park whose outline contains (lon, lat), else the nearest located park within
+    /// `max_m` metres.
     pub fn nearest_park(&self, lon: f64, lat: f64, max_m: f64) -> Option<ParkRef> {
+        let c = Coord { x: lon, y: lat };
+        if let Some((id, name, _, _)) = self.park_outlines.iter().find(|(_, _, r, o)| {
+            (r.min().x..=r.max().x).contains(&lon)
+                && (r.min().y..=r.max().y).contains(&lat)
+                && o.intersects(&c)
+        }) {
+            return Some(ParkRef {
+                id: id.clone(),
+                name: name.clone(),
+                distance_m: 0.0,
+                precision: "park".into(),
+                inside: true,
+            });
+        }
         let p = Point::new(lon, lat);
         let q = local_xy(p, self.lat0_cos);
         let nearest = self.parks.nearest_neighbor(&q)?;
@@ -212,6 +240,7 @@ impl SpatialIndex {
             name: name.clone(),
             distance_m: (d * 10.0).round() / 10.0,
             precision: precision.clone(),
+            inside: false,
         })
     }
 

@@ -193,6 +193,8 @@ pub fn read_parks(path: &Path) -> Read<Park> {
             remarks: row.get("remarks").to_owned(),
             source: row.required("source")?,
             confidence: row.get("confidence").to_owned(),
+            outline: None,
+            cnig: None,
         })
     })
 }

@@ -68,6 +68,9 @@ pub struct Files {
     /// The officer's week: opening hours, service times, containers, access (CSV, optional,
     /// see [`super::schedules`]).
     pub schedules: String,
+    /// Outlines of the business parks and their CNIG records (GeoJSON, optional: absent means
+    /// no outline), see [`super::cnig`].
+    pub park_outlines: String,
 }
 
 impl Default for Files {
@@ -84,6 +87,7 @@ impl Default for Files {
             vehicles: "vehicles.csv".into(),
             emission_factors: "emission_factors.csv".into(),
             schedules: super::schedules::SCHEDULES_FILE.into(),
+            park_outlines: "parks.geojson".into(),
         }
     }
 }

@@ -16,7 +16,9 @@
 //! [`Territory::load`] is strict (any problem is an error listing all of them);
 //! [`check`] loads leniently and reports counts and every problem found.
 
+pub mod cnig;
 pub mod files;
+pub mod flows_import;
 pub mod hours;
 pub mod import;
 pub mod lock;
@@ -155,7 +157,11 @@ fn load_lenient(dir: &Path) -> Result<Loaded> {
         .into_iter()
         .next()
         .unwrap_or_else(|| MultiPolygon(Vec::new()));
-    let parks = take(&mut errors, files::read_parks(&dir.join(&f.parks)));
+    let mut parks = take(&mut errors, files::read_parks(&dir.join(&f.parks)));
+    errors.extend(cnig::attach_outlines(
+        &dir.join(&f.park_outlines),
+        &mut parks,
+    ));
     let sites = take(&mut errors, files::read_sites(&dir.join(&f.sites)));
     let actors = take(&mut errors, files::read_actors(&dir.join(&f.actors)));
     let flows = take(&mut errors, files::read_flows(&dir.join(&f.flows)));

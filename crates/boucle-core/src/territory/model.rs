@@ -139,6 +139,13 @@ pub struct Park {
     pub source: String,
     /// Confidence statement from the compilation.
     pub confidence: String,
+    /// Outline (WGS84), when known (CNIG SITE-ECO `site_geomsurf`): the park of a point is then
+    /// a polygon test. Stored in the folder's park outlines file, not in `parks.csv`.
+    #[serde(skip)]
+    pub outline: Option<MultiPolygon<f64>>,
+    /// The CNIG "Sites économiques" record the park was imported from, kept for export.
+    #[serde(skip)]
+    pub cnig: Option<super::cnig::CnigPark>,
 }
 
 /// A treatment, collection or reuse site (déchèterie, recycler, ressourcerie…).

@@ -390,6 +390,8 @@ pub fn import_territory(opts: &ImportOptions) -> Result<ImportSummary> {
             remarks: row.get("remarques").to_owned(),
             source: row.required("sources")?,
             confidence: row.get("confiance").to_owned(),
+            outline: None,
+            cnig: None,
         });
     }
 
@@ -603,6 +605,9 @@ fn write_all(out: &Path, opts: &ImportOptions, w: Written<'_>) -> Result<u64> {
         &format!("dissolved by boucle from the communes ({boundaries_source})"),
     )?;
     files::write_parks(&out.join(&f.parks), parks)?;
+    // The parks are rebuilt from the sources: outlines and CNIG records of the former parks
+    // (refused by the guard unless forced) are dropped with them.
+    super::cnig::write_outlines(&out.join(&f.park_outlines), parks)?;
     files::write_sites(&out.join(&f.sites), sites)?;
     files::write_actors_file(&out.join(&f.actors), actors)?;
     files::write_flows(&out.join(&f.flows), flows)?;

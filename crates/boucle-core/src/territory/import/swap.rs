@@ -52,6 +52,20 @@ pub fn guard(out: &Path, force: bool) -> Result<Vec<String>> {
             sample(&manual)
         ));
     }
+    let outlines = out.join(&files.park_outlines);
+    if let Ok(features) = crate::io::geojson::read_features(&outlines, "park_id")
+        && !features.is_empty()
+    {
+        let mut ids: Vec<String> = features.iter().filter_map(|f| f.id.clone()).collect();
+        ids.dedup();
+        replaced.push(format!(
+            "{} park outline(s) or CNIG record(s) in {} ({}) would be dropped with the parks \
+             rebuilt from the sources (import them again with `boucle parks import-cnig`)",
+            features.len(),
+            files.park_outlines,
+            sample(&ids)
+        ));
+    }
     if !replaced.is_empty() && !force {
         return Err(Error::Invalid(format!(
             "{} holds data entered by hand: {}; nothing was written (use --force to replace them)",
