@@ -253,7 +253,7 @@ try {
     const subtitle = await sheet.textContent('#sheet-subtitle');
     const palletsLabel = terr.materials.find((m) => m.slug === 'pallets').label;
     check(subtitle.includes(palletsLabel) && !subtitle.includes('rigid_19t') && terr.vehicles.some((v) => v.label && subtitle.includes(v.label)), `route sheet subtitle in French (${subtitle.trim()})`);
-    const sheetPlan = await sheet.evaluate(() => JSON.parse(localStorage.getItem('boucle.print')));
+    const sheetPlan = await sheet.evaluate(() => JSON.parse(window.opener.boucle.sheet('1')));
     const sheetStops = sheetPlan.plan.rounds[0].stops.filter((s) => s.kind === 'stop');
     const positions = new Set(sheetStops.map((s) => `${s.lon.toFixed(5)},${s.lat.toFixed(5)}`)).size;
     const sheetLabels = await sheet.locator('.stop-icon span.stop:not(.depot):not(.dump)').allTextContents();

@@ -56,18 +56,43 @@ function xml(s) {
   return String(s ?? '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 }
 
-/** GPX 1.1 of a round: its stops as waypoints (in order) and its geometry as a track. */
-export function roundGPX(round, index, material) {
-  const name = `${t('plan.round', { n: index + 1 })} — ${material}`;
-  const wpts = round.stops
-    .map((s, i) => `  <wpt lat="${s.lat}" lon="${s.lon}"><name>${i}. ${xml(s.name)}</name><type>${xml(s.kind)}</type></wpt>`)
-    .join('\n');
+/** The marks of a round's places, as on the map and the route sheet: D the depot, 1… the
+ * collection stops in visiting order, V the treatment site. */
+export function stopMarks(stops) {
+  let k = 0;
+  return stops.map((s) => (s.kind === 'stop' ? String(++k) : s.kind === 'depot' ? 'D' : 'V'));
+}
+
+/** A file name `base-YYYY-MM-DD.ext`: lower case, accents and punctuation folded to hyphens. */
+export function fileName(base, ext, date = new Date()) {
+  const slug = String(base)
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  const day = `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+  return `${slug || 'boucle'}-${day}.${ext}`;
+}
+
+/** GPX 1.1 of a round: a route (`rte`) of named points marked as on the sheet and the map (D,
+ * 1…, V), the same points as waypoints, and the geometry as a track. `material` and `vehicle`
+ * are French names. */
+export function roundGPX(round, index, material, vehicle = '') {
+  const name = `${t('plan.round', { n: index + 1 })} — ${material}${vehicle ? ` — ${vehicle}` : ''}`;
+  const marks = stopMarks(round.stops);
+  const pt = (tag, s, i, pad) => `${pad}<${tag} lat="${s.lat}" lon="${s.lon}"><name>${xml(marks[i])} ${xml(s.name)}</name><type>${xml(t(`stop.${s.kind}`))}</type></${tag}>`;
+  const wpts = round.stops.map((s, i) => pt('wpt', s, i, '  ')).join('\n');
+  const rtepts = round.stops.map((s, i) => pt('rtept', s, i, '    ')).join('\n');
   const coords = round.geometry?.coordinates || round.stops.map((s) => [s.lon, s.lat]);
   const trkpts = coords.map(([lon, lat]) => `      <trkpt lat="${lat}" lon="${lon}"/>`).join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <gpx version="1.1" creator="boucle" xmlns="http://www.topografix.com/GPX/1/1">
   <metadata><name>${xml(name)}</name></metadata>
 ${wpts}
+  <rte><name>${xml(name)}</name>
+${rtepts}
+  </rte>
   <trk><name>${xml(name)}</name><trkseg>
 ${trkpts}
   </trkseg></trk>

@@ -2,7 +2,7 @@
 // actors (co-located points spread around their shared position), plus the clusters and rounds
 // overlays filled by the planning panel and the siting overlay filled by the siting panel. Each
 // layer can be toggled from the layer panel.
-import { get } from './api.js';
+import { get, errorMessage } from './api.js';
 import { t, esc } from './i18n.js';
 import { QUAL, breaks, classOf, classColour, sectorOf, SECTORS } from './colours.js';
 import { communePopup, epciPopup, parkPopup, sitePopup, actorPopup } from './popups.js';
@@ -25,6 +25,7 @@ export const state = {
   breaks: [],
   materials: [],
   onChange: () => {},
+  onView: () => {}, // a change of the view the URL records (permalink.js)
 };
 
 function communeStyle(f) {
@@ -171,6 +172,21 @@ export async function loadActors() {
   state.onChange();
 }
 
+/** Load the actors, a failure said in the layer panel (server unreachable included) rather than
+ * thrown. */
+export async function loadActorsSaying() {
+  const note = document.getElementById('actors-error');
+  try {
+    await loadActors();
+    if (note) note.hidden = true;
+  } catch (err) {
+    if (note) {
+      note.textContent = t('actors.error', { msg: errorMessage(err) });
+      note.hidden = false;
+    }
+  }
+}
+
 /** Reload the layers whose content depends on the officer's access. */
 export async function reloadConfidential() {
   const [communes, epci, parks] = await Promise.all(['communes', 'epci', 'parks'].map((n) => get(`/api/layers/${n}.geojson`)));
@@ -247,13 +263,26 @@ export function layerPanel(el) {
       </select></label>
     <label>${t('actors.material_filter')}
       <select id="actors-material"><option value="">${t('actors.all_materials')}</option>${mats}</select></label>
+    <p class="error-msg small" id="actors-error" role="alert" hidden></p>
     <div class="muted small" id="actors-note"></div>`;
-  el.querySelectorAll('input[data-layer]').forEach((cb) => cb.addEventListener('change', () => setVisible(cb.dataset.layer, cb.checked)));
-  el.querySelector('#choropleth').addEventListener('change', (e) => setChoropleth(e.target.value));
-  el.querySelector('#actors-colour').addEventListener('change', (e) => setActorColour(e.target.value));
+  el.querySelectorAll('input[data-layer]').forEach((cb) =>
+    cb.addEventListener('change', () => {
+      setVisible(cb.dataset.layer, cb.checked);
+      state.onView();
+    }),
+  );
+  el.querySelector('#choropleth').addEventListener('change', (e) => {
+    setChoropleth(e.target.value);
+    state.onView();
+  });
+  el.querySelector('#actors-colour').addEventListener('change', (e) => {
+    setActorColour(e.target.value);
+    state.onView();
+  });
   el.querySelector('#actors-material').addEventListener('change', async (e) => {
     state.actorMaterial = e.target.value;
-    await loadActors();
+    state.onView();
+    await loadActorsSaying();
   });
 }
 

@@ -10,7 +10,9 @@ function swatch(colour, label, shape = 'box') {
 
 /** Redraw the legend in `el` from the layers' state. */
 export function drawLegend(el) {
-  let html = `<h2>${t('legend')}</h2>`;
+  // Foldable (a phone folds it at first, so that it does not cover the map).
+  if (state.legendOpen === undefined) state.legendOpen = !window.matchMedia('(max-width: 700px)').matches;
+  let html = '';
   if (state.visible.communes && state.data.communes) {
     const br = state.breaks;
     html += `<h3>${t(`legend.${state.choropleth}`)}</h3>`;
@@ -77,7 +79,10 @@ export function drawLegend(el) {
       ${a.best_set.p > 1 ? ring('#111', 3, 'dashed', t('legend.siting.set', { p: a.best_set.p })) : ''}
       ${a.candidates.some((c) => c.excluded) ? swatch(NO_SCORE, t('legend.siting.excluded'), 'dot') : ''}</div>`;
   }
-  el.innerHTML = html;
+  el.innerHTML = `<details id="legend-box"${state.legendOpen ? ' open' : ''}><summary><h2>${t('legend')}</h2></summary>${html}</details>`;
+  el.querySelector('#legend-box').addEventListener('toggle', (e) => {
+    state.legendOpen = e.target.open;
+  });
   el.querySelector('#legend-clusters')?.addEventListener('toggle', (e) => {
     state.clustersOpen = e.target.open;
   });

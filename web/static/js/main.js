@@ -7,9 +7,11 @@ import { loadLayers, layerPanel, state, reloadConfidential, actorsNote } from '.
 import { drawLegend } from './legend.js';
 import { exportPanel } from './exports.js';
 import { officerPanel } from './officer.js';
-import { planningPanel } from './planning.js';
+import { planningPanel, sheetData } from './planning.js';
 import { sitingPanel, resetSiting } from './siting.js';
 import { indicatorsPanel } from './indicators.js';
+import { applyUrl, startPermalink, viewParams } from './permalink.js';
+import { phonePanel } from './phone.js';
 
 async function start() {
   const t0 = performance.now();
@@ -39,7 +41,12 @@ async function start() {
   // The panels were built after the map: take the map's final size before the first view.
   map.invalidateSize({ pan: false });
   fitTerritory(map, terr.bbox);
-  window.boucle = { map, state, drawnMs: performance.now() - t0 };
+  phonePanel(map);
+  // A link's view (layers, filters, zoom and centre, computed round or siting), else the first
+  // view recorded as the history's entry.
+  if (!(await applyUrl())) history.replaceState(null, '', `#${viewParams().toString()}`);
+  startPermalink();
+  window.boucle = { map, state, drawnMs: performance.now() - t0, sheet: sheetData };
   document.body.dataset.ready = '1';
 }
 

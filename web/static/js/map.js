@@ -6,7 +6,8 @@ const L = window.L;
 
 /** Create the map in element `id`, fitted to the territory's bounding box [w, s, e, n]. */
 export function createMap(id, bbox, attribution) {
-  const map = L.map(id, { zoomSnap: 0.25, preferCanvas: false });
+  const map = L.map(id, { zoomSnap: 0.25, preferCanvas: false, zoomControl: false });
+  L.control.zoom({ zoomInTitle: t('map.zoom_in'), zoomOutTitle: t('map.zoom_out') }).addTo(map);
   L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', {
     maxZoom: 19,
     attribution: `${t('attrib.osm')}`,

@@ -1,5 +1,6 @@
-// Printable sheets. Default: the route sheet of one round (map, ordered stops, figures), from
-// the plan the map page stored in localStorage (`boucle.print`). `?view=indicators`: the
+// Printable sheets. Default: the route sheet of one round (map, ordered stops, figures), read
+// from the memory of the map page that opened it (`window.opener.boucle.sheet(n)`): nothing is
+// stored, so a sheet opened later in another tab, or after the officer's logout, shows nothing. `?view=indicators`: the
 // elected officials' indicators (GET /api/indicators), aggregates only.
 import { t, num, esc, clock } from './i18n.js';
 import { get, errorMessage } from './api.js';
@@ -15,7 +16,13 @@ function kindLabel(k) {
 
 function render() {
   const el = document.getElementById('sheet');
-  const raw = localStorage.getItem('boucle.print');
+  const n = new URLSearchParams(location.search).get('round') || '1';
+  let raw = null;
+  try {
+    raw = window.opener?.boucle?.sheet?.(n) ?? null;
+  } catch {
+    // The opener navigated elsewhere: nothing to print.
+  }
   if (!raw) {
     el.innerHTML = `<p>${t('print.none')}</p>`;
     document.body.dataset.ready = '1';
