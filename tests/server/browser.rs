@@ -2,7 +2,8 @@
 //! headless-Chromium script `tests/e2e/map.mjs` (playwright-core). Fails, never skips, when
 //! Chromium, node or web/node_modules are missing: `.ci/run` installs them
 //! (`apt-get install chromium`, `(cd web && npm ci)`). The screenshot is kept in
-//! `target/test-artifacts/map.png` (also `siting.png`, `indicators-sheet.png`, `route-sheet.png`).
+//! `target/test-artifacts/map.png` (also `siting.png`, `indicators-sheet.png`, `route-sheet.png`;
+//! `tests/e2e/viewer.mjs` adds `phone.png`, `phone-panel.png`, `phone-popup.png`, `keyboard.png`).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -19,8 +20,10 @@ impl Drop for Server {
     }
 }
 
-#[test]
-fn map_viewer_in_headless_chromium() {
+/// Starts `boucle serve` with the officer's token, runs `node tests/e2e/SCRIPT URL ARTIFACTS`
+/// and returns its stdout; fails (never skips) when Chromium, node or web/node_modules are
+/// missing, or when the script fails.
+fn run_e2e(script: &str) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     assert!(
@@ -59,7 +62,7 @@ fn map_viewer_in_headless_chromium() {
     std::thread::spawn(move || for _ in lines.lines() {});
     let artifacts = root.join("target/test-artifacts");
     let out = Command::new("node")
-        .arg(root.join("tests/e2e/map.mjs"))
+        .arg(root.join("tests/e2e").join(script))
         .arg(&url)
         .arg(&artifacts)
         .env("CHROMIUM", &chromium)
@@ -67,12 +70,20 @@ fn map_viewer_in_headless_chromium() {
         .env("BOUCLE_E2E_REQUIRE_ROUNDS", "1")
         .output()
         .expect("node runs (install nodejs)");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");
     eprintln!("{stderr}");
     drop(server);
-    assert!(out.status.success(), "e2e failed:\n{stdout}\n{stderr}");
+    assert!(out.status.success(), "e2e {script} failed:\n{stdout}\n{stderr}");
+    stdout
+}
+
+#[test]
+fn map_viewer_in_headless_chromium() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let artifacts = root.join("target/test-artifacts");
+    let stdout = run_e2e("map.mjs");
     assert!(stdout.contains("46 commune polygons drawn"));
     assert!(stdout.contains("pallet rounds computed"));
     for step in [
@@ -93,4 +104,30 @@ fn map_viewer_in_headless_chromium() {
         assert!(stdout.contains(step), "e2e step missing: {step}");
     }
     assert!(artifacts.join("map.png").is_file());
+}
+
+/// The viewer's session (nothing company-level outlives the logout or a refused token), errors
+/// and stale state, the phone layout, the permalink and the keyboard: `tests/e2e/viewer.mjs`.
+#[test]
+fn viewer_session_errors_phone_permalink_keyboard_in_headless_chromium() {
+    let stdout = run_e2e("viewer.mjs");
+    for step in [
+        "nothing stored after logout",
+        "route sheet in another tab after logout: nothing",
+        "logout closes the route sheet opened as the officer",
+        "token refused: session ended, rounds cleared",
+        "a failed computation clears the previous rounds, figures and legend",
+        "treatment site picked on the map",
+        "login with the server down: the server is blamed, not the token",
+        "no uncaught « Failed to fetch »",
+        "phone: map 390 px wide",
+        "phone: a tap on the map opens a popup",
+        "link reproduces the view",
+        "Forward: the rounds again",
+        "Tab reaches a park",
+        "zoom buttons in French",
+        "no JavaScript errors",
+    ] {
+        assert!(stdout.contains(step), "e2e step missing: {step}");
+    }
 }

@@ -44,6 +44,8 @@ const FR = {
   naf_unverified: '(non vérifié)',
   commune: 'Commune',
   park: "Zone d'activités",
+  site: 'Site de traitement',
+  actor: 'Acteur',
   employees: 'Effectif',
   materials: 'Matières',
   remarks: 'Remarques',

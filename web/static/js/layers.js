@@ -102,6 +102,11 @@ function drawCommunes() {
     onEachFeature: (f, layer) => {
       layer.bindPopup(() => communePopup(f.properties), { maxWidth: 360 });
       layer.bindTooltip(f.properties.name, { sticky: true, direction: 'top' });
+      // The tooltip's focus listeners would make each polygon a Tab stop (46 of them): out of the
+      // Tab order; the communes are named on the map (labels) and in the points' popups.
+      const skip = () => layer.getElement()?.setAttribute('tabindex', '-1');
+      layer.on('add', skip);
+      skip();
     },
   }).addTo(g);
 }
@@ -114,11 +119,36 @@ function drawEpci() {
   }).addTo(g);
 }
 
+/**
+ * Makes a drawn point reachable by keyboard: Tab stops on it (named for screen readers), Enter or
+ * Space opens its popup. Communes are not made so (46 polygons one by one); their names are on
+ * the map and in the popups of the points.
+ */
+export function focusable(layer, label) {
+  const apply = () => {
+    const e = layer.getElement();
+    if (!e || e.hasAttribute('tabindex')) return;
+    e.setAttribute('tabindex', '0');
+    e.setAttribute('role', 'button');
+    e.setAttribute('aria-label', label);
+    e.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' || ev.key === ' ') {
+        ev.preventDefault();
+        layer.openPopup();
+      }
+    });
+  };
+  layer.on('add', apply);
+  apply();
+  return layer;
+}
+
 function drawPoints(name, style, popup) {
   const g = state.groups[name].clearLayers();
+  const kind = name === 'parks' ? t('park') : t('site');
   L.geoJSON(state.data[name], {
     pointToLayer: (f, ll) => L.circleMarker(ll, { pane: 'points', ...style }),
-    onEachFeature: (f, layer) => layer.bindPopup(() => popup(f.properties), { maxWidth: 380 }),
+    onEachFeature: (f, layer) => focusable(layer, `${kind} : ${f.properties.name}`).bindPopup(() => popup(f.properties), { maxWidth: 380 }),
   }).addTo(g);
 }
 
@@ -150,7 +180,7 @@ function drawActors() {
   const g = state.groups.actors.clearLayers();
   for (const { f, at, origin, shared } of spread(state.data.actors.features)) {
     if (shared > 1) L.polyline([origin, at], { pane: 'points', color: '#666', weight: 1, opacity: 0.6, interactive: false }).addTo(g);
-    actorDisc(g, at, f.properties)
+    focusable(actorDisc(g, at, f.properties), `${t('actor')} : ${f.properties.name}`)
       .bindPopup(() => actorPopup(f.properties), { maxWidth: 400 })
       .bindTooltip(f.properties.name, { direction: 'top' });
   }

@@ -91,10 +91,12 @@ export function planningPanel(el, terr, onChange) {
     status.className = '';
     status.textContent = t('plan.dump_pick_help');
     state.map.getContainer().classList.add('picking');
-    state.map.once('click', (ev) => {
+    // `preclick`: the map hears it even over a commune (whose popup stops the click).
+    state.map.once('preclick', (ev) => {
       state.map.getContainer().classList.remove('picking');
       setPickedDump(ev.latlng.lng, ev.latlng.lat);
       status.textContent = '';
+      setTimeout(() => state.map.closePopup(), 0);
     });
   });
   onSessionEnd(() => {

@@ -1,0 +1,289 @@
+// End-to-end test of the viewer's session, errors, phone layout, permalink and keyboard, in
+// headless Chromium (playwright-core from web/node_modules), without network (tiles fail).
+// Usage: node tests/e2e/viewer.mjs BASE_URL ARTIFACT_DIR (BOUCLE_E2E_TOKEN: the officer's token).
+// Exits non-zero on the first failed check.
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(join(root, 'web', 'package.json'));
+const { chromium } = require('playwright-core');
+
+const base = (process.argv[2] || 'http://127.0.0.1:8080').replace(/\/$/, '');
+const artifacts = process.argv[3] || join(root, 'target', 'test-artifacts');
+const token = process.env.BOUCLE_E2E_TOKEN;
+mkdirSync(artifacts, { recursive: true });
+
+function check(cond, what) {
+  if (!cond) throw new Error(`FAILED: ${what}`);
+  console.log(`ok - ${what}`);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+});
+const errors = [];
+let failPage = null;
+
+/** A context without network: everything but the server under test is aborted (tiles too). */
+async function open(opts = {}, path = '/') {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'fr-FR', acceptDownloads: true, ...opts });
+  await context.route('**/*', (route) => (route.request().url().startsWith(base) ? route.continue() : route.abort()));
+  const page = await context.newPage();
+  failPage = page;
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && !/ERR_FAILED|Failed to load resource/.test(m.text()) && errors.push(m.text()));
+  await page.goto(`${base}${path}`, { waitUntil: 'domcontentloaded' });
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+  return { context, page };
+}
+
+async function computeRounds(page, material = 'pallets') {
+  if (material) await page.selectOption('#plan-material', material);
+  await page.evaluate(() => delete document.body.dataset.rounds);
+  await page.click('#plan-compute');
+  await page.waitForSelector('body[data-rounds]', { timeout: 60000 });
+  return page.getAttribute('body', 'data-rounds');
+}
+
+try {
+  const terr = await (await fetch(`${base}/api/territory`)).json();
+
+  // ---- 1. Nothing company-level outlives the officer's session ----
+  {
+    const { context, page } = await open();
+    check(token, 'officer token given to the test');
+    // Enter in the token field logs in.
+    await page.fill('#officer-token', token);
+    await page.press('#officer-token', 'Enter');
+    await page.waitForSelector('.officer-on', { timeout: 5000 });
+    await page.waitForFunction(() => window.boucle.state.data.actors.officer === true, null, { timeout: 5000 });
+    check(true, 'Enter in the token field logs in');
+    check(Number(await computeRounds(page)) > 0, 'officer computes pallet rounds');
+    // The route sheet shows each company's load.
+    const [sheet] = await Promise.all([context.waitForEvent('page'), page.click('button[data-sheet="0"]')]);
+    await sheet.waitForSelector('body[data-ready="1"]', { timeout: 15000 });
+    check(/\d\s*kg/.test(await sheet.textContent('table.stops')), 'officer route sheet shows the loads');
+    // An actor's popup shows its flows; the export carries them.
+    await page.locator('path.actor').first().click({ force: true });
+    await page.waitForSelector('.leaflet-popup-content .popup.actor', { timeout: 5000 });
+    check((await page.textContent('.leaflet-popup-content')).includes('Flux (accès chargé de mission)'), 'officer popup shows the flows');
+    await page.evaluate(() => window.boucle.map.closePopup());
+    // Log out: every view forgets.
+    await page.click('#officer-logout');
+    await page.waitForFunction(() => window.boucle.state.data.actors.officer === false, null, { timeout: 5000 });
+    await sheet.waitForEvent('close', { timeout: 5000 }).catch(() => {});
+    check(sheet.isClosed(), 'logout closes the route sheet opened as the officer');
+    const storage = await page.evaluate(() => ({ local: localStorage.length, session: Object.keys(sessionStorage), sheet: window.boucle.sheet('1') }));
+    check(storage.local === 0 && storage.session.length === 0 && storage.sheet === null, `nothing stored after logout (localStorage ${storage.local}, sessionStorage [${storage.session}])`);
+    check((await page.locator('path.round').count()) === 0 && (await page.textContent('#plan-result')).trim() === '' && (await page.textContent('#plan-status')).includes('relancez'), 'logout clears the rounds from the map and the panel');
+    // Print, from another tab of the same browser: nothing.
+    const other = await context.newPage();
+    await other.goto(`${base}/print.html?round=1`);
+    await other.waitForSelector('body[data-ready]', { timeout: 10000 });
+    const printed = await other.textContent('#sheet');
+    check(!/\d\s*kg/.test(printed) && printed.includes('Aucune tournée'), `route sheet in another tab after logout: nothing (« ${printed.trim().slice(0, 60)} »)`);
+    await other.close();
+    // Popups and exports: public again.
+    await page.locator('path.actor').first().click({ force: true });
+    await page.waitForSelector('.leaflet-popup-content .popup.actor', { timeout: 5000 });
+    check(!(await page.textContent('.leaflet-popup-content')).includes('Flux (accès'), 'actor popup after logout: no flow');
+    await page.evaluate(() => window.boucle.map.closePopup());
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-geojson')]);
+    const exported = JSON.parse(readFileSync(await dl.path(), 'utf8'));
+    const leaked = exported.features.filter((f) => (f.properties.layer === 'actors' && f.properties.flows) || f.properties.layer === 'rounds' || f.properties.stops);
+    check(exported.features.length > 0 && leaked.length === 0, `GeoJSON export after logout: no company flow, no round (${exported.features.length} features)`);
+    // The token refused later (expired, changed): the session ends as at logout.
+    await page.fill('#officer-token', token);
+    await page.press('#officer-token', 'Enter');
+    await page.waitForSelector('.officer-on', { timeout: 5000 });
+    await computeRounds(page);
+    await page.route('**/api/layers/actors.geojson*', (route) =>
+      route.request().headers().authorization ? route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ code: 'unauthorized', message: 'wrong officer token' }) }) : route.continue(),
+    );
+    await page.selectOption('#actors-material', 'pallets');
+    await page.waitForSelector('#officer-msg', { timeout: 5000 });
+    await page.unroute('**/api/layers/actors.geojson*');
+    await page.waitForFunction(() => window.boucle.state.data.actors.officer === false, null, { timeout: 5000 });
+    const expired = await page.textContent('#officer-msg');
+    check(expired.includes('Session terminée') && (await page.evaluate(() => sessionStorage.length)) === 0 && (await page.locator('path.round').count()) === 0, `token refused: session ended, rounds cleared (« ${expired.trim().slice(0, 50)} »)`);
+    await context.close();
+  }
+
+  // ---- 9. Errors and stale state ----
+  {
+    const { context, page } = await open();
+    check(Number(await computeRounds(page)) > 0, 'pallet rounds computed');
+    // A material no known site accepts: said in the list and under it.
+    const accepted = new Set(terr.sites.filter((s) => s.located).flatMap((s) => s.accepts));
+    const orphan = terr.materials.find((m) => m.actors > 0 && !accepted.has(m.slug));
+    check(orphan, `a material no site accepts (${orphan?.slug})`);
+    const optionText = await page.textContent(`#plan-material option[value="${orphan.slug}"]`);
+    check(optionText.includes('aucun site connu'), `material offered with its reason (« ${optionText} »)`);
+    await page.selectOption('#plan-material', orphan.slug);
+    check(await page.isVisible('#plan-no-site'), 'why it cannot be treated is said under the list');
+    // Computing without a treatment site fails and clears the previous material's answer.
+    await page.evaluate(() => delete document.body.dataset.rounds);
+    await page.click('#plan-compute');
+    await page.waitForSelector('body[data-rounds="error"]', { timeout: 30000 });
+    check((await page.locator('path.round').count()) === 0 && (await page.textContent('#plan-result')).trim() === '' && (await page.locator('#legend .sw.line').count()) <= 1, 'a failed computation clears the previous rounds, figures and legend');
+    // The treatment site picked on the map (LON,LAT).
+    await page.selectOption('#plan-dump', '__pick');
+    const box = await page.locator('#map').boundingBox();
+    await page.mouse.click(box.x + box.width * 0.55, box.y + box.height * 0.5);
+    const dump = await page.inputValue('#plan-dump');
+    check(/^\d+\.\d+,\d+\.\d+$/.test(dump), `treatment site picked on the map (${dump})`);
+    const [resp] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/rounds')), computeRounds(page, null)]);
+    check(JSON.parse(resp.request().postData()).dump === dump, 'the picked point is sent as the treatment site');
+    // A server error after a success: the old answer goes too.
+    await page.selectOption('#plan-material', 'pallets');
+    check(Number(await computeRounds(page)) > 0, 'pallet rounds computed again');
+    await page.route('**/api/rounds', (route) => route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ code: 'internal', message: 'boom' }) }));
+    check((await computeRounds(page)) === 'error' && (await page.locator('path.round').count()) === 0, 'a server error clears the previous rounds');
+    await page.unroute('**/api/rounds');
+    // The button is disabled while computing.
+    let release;
+    const held = new Promise((r) => (release = r));
+    await page.route('**/api/rounds', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.evaluate(() => delete document.body.dataset.rounds);
+    await page.click('#plan-compute');
+    check(await page.isDisabled('#plan-compute'), 'compute button disabled while computing');
+    release();
+    await page.waitForSelector('body[data-rounds]', { timeout: 60000 });
+    check(!(await page.isDisabled('#plan-compute')), 'compute button enabled again');
+    await page.unroute('**/api/rounds');
+    // Server unreachable: said as such, never an uncaught « Failed to fetch ».
+    await page.route('**/api/**', (route) => route.abort('connectionrefused'));
+    await page.selectOption('#actors-material', 'pallets');
+    await page.waitForSelector('#actors-error:not([hidden])', { timeout: 5000 });
+    check((await page.textContent('#actors-error')).includes('Serveur injoignable'), 'actor filter: server unreachable said');
+    await page.fill('#officer-token', 'whatever');
+    await page.press('#officer-token', 'Enter');
+    await page.waitForFunction(() => /injoignable/.test(document.getElementById('officer-msg')?.textContent || ''), null, { timeout: 5000 });
+    check(!(await page.textContent('#officer-msg')).includes('Jeton refusé'), 'login with the server down: the server is blamed, not the token');
+    await page.click('#ind-print');
+    await page.waitForSelector('#ind-print-error', { timeout: 5000 });
+    check(context.pages().length === 1 && (await page.textContent('#ind-print-error')).includes('injoignable'), 'indicators print with the server down: said, no error page');
+    check((await computeRounds(page)) === 'error' && (await page.textContent('#plan-status')).includes('injoignable'), 'rounds with the server down: said');
+    await page.unroute('**/api/**');
+    check(!errors.some((e) => /Failed to fetch/.test(e)), 'no uncaught « Failed to fetch »');
+    await context.close();
+  }
+
+  // ---- 2. Phone: a full-width map, the panel as a bottom sheet, the legend folded, taps ----
+  {
+    const { context, page } = await open({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 1 });
+    const layout = await page.evaluate(() => {
+      const m = document.getElementById('map').getBoundingClientRect();
+      const s = document.getElementById('sidebar').getBoundingClientRect();
+      return { map: m.width, mapH: m.height, sheetTop: s.top, legendOpen: document.getElementById('legend-box').open };
+    });
+    check(layout.map >= 0.9 * 390, `phone: map ${Math.round(layout.map)} px wide (≥ 90 % of 390)`);
+    check(layout.sheetTop >= 844 - 60 && !layout.legendOpen, `phone: panel folded at the bottom (top ${Math.round(layout.sheetTop)}), legend folded`);
+    await page.screenshot({ path: join(artifacts, 'phone.png') });
+    // A tap on a commune opens its popup.
+    const target = await page.evaluate(() => {
+      const map = window.boucle.map;
+      const f = window.boucle.state.data.communes.features.find((x) => x.properties.name.startsWith('Thann')) || window.boucle.state.data.communes.features[0];
+      const layer = Object.values(map._layers).find((l) => l.feature === f);
+      const p = map.latLngToContainerPoint(layer.getBounds().getCenter());
+      const r = document.getElementById('map').getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    });
+    for (const n of ['actors', 'parks', 'sites']) await page.evaluate((n) => window.boucle.state.groups[n].remove(), n);
+    await page.touchscreen.tap(target.x, target.y);
+    await page.waitForSelector('.leaflet-popup-content .popup', { timeout: 5000 });
+    check(true, 'phone: a tap on the map opens a popup');
+    await page.screenshot({ path: join(artifacts, 'phone-popup.png') });
+    await page.evaluate(() => window.boucle.map.closePopup());
+    await page.tap('#panel-toggle');
+    await page.waitForFunction(() => document.getElementById('sidebar').getBoundingClientRect().top < 400, null, { timeout: 5000 });
+    check(await page.isVisible('#plan-compute'), 'phone: the handle opens the panel');
+    await page.screenshot({ path: join(artifacts, 'phone-panel.png') });
+    await page.tap('#panel-toggle');
+    await page.waitForFunction(() => document.getElementById('sidebar').getBoundingClientRect().top > 780, null, { timeout: 5000 });
+    await page.tap('#legend-box > summary');
+    check(await page.evaluate(() => document.getElementById('legend-box').open), 'phone: the legend unfolds');
+    await context.close();
+  }
+
+  // ---- 5. Permalink: the URL reproduces the view; Back and Forward move through views ----
+  {
+    const { context, page } = await open();
+    await page.uncheck('#toggle-sites');
+    await page.selectOption('#choropleth', 'actors');
+    await page.selectOption('#actors-material', 'pallets');
+    await page.waitForFunction(() => window.boucle.state.actorsShown === 'pallets', null, { timeout: 5000 });
+    check(Number(await computeRounds(page)) > 0, 'rounds computed for the link');
+    await page.waitForFunction(() => location.hash.includes('tournee='), null, { timeout: 5000 });
+    await page.waitForTimeout(500);
+    const url = page.url();
+    const zoom = await page.evaluate(() => window.boucle.map.getZoom());
+    const rounds = await page.locator('path.round').count();
+    const other = await context.newPage();
+    await other.goto(url);
+    await other.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+    await other.waitForSelector('body[data-rounds]', { timeout: 60000 });
+    const view = await other.evaluate(() => ({ zoom: window.boucle.map.getZoom(), sites: document.getElementById('toggle-sites').checked, col: document.getElementById('choropleth').value, m: window.boucle.state.actorsShown }));
+    check(!view.sites && view.col === 'actors' && view.m === 'pallets' && Math.abs(view.zoom - zoom) < 0.01 && (await other.locator('path.round').count()) === rounds, `link reproduces the view (layers, colouring, filter, zoom ${view.zoom}, ${rounds} round lines)`);
+    await other.close();
+    // Back: the view before the computation (no rounds), then Forward: the rounds again.
+    for (let i = 0; i < 6 && (await page.evaluate(() => location.hash.includes('tournee='))); i++) await page.goBack();
+    await page.waitForFunction(() => document.querySelectorAll('path.round').length === 0, null, { timeout: 10000 });
+    check(await page.evaluate(() => window.boucle.state.actorsShown === 'pallets'), 'Back: the view before the rounds');
+    await page.goForward();
+    await page.waitForFunction(() => document.querySelectorAll('path.round').length > 0, null, { timeout: 60000 });
+    check(true, 'Forward: the rounds again');
+    for (let i = 0; i < 8 && (await page.evaluate(() => !document.getElementById('toggle-sites').checked)); i++) await page.goBack();
+    check(await page.isChecked('#toggle-sites'), 'Back through the views: sites shown again');
+    check(page.url().startsWith(base), 'Back stays in the app');
+    await context.close();
+  }
+
+  // ---- 10. Keyboard and French map controls ----
+  {
+    const { context, page } = await open();
+    check((await page.getAttribute('.leaflet-control-zoom-in', 'title')) === 'Zoomer' && (await page.getAttribute('.leaflet-control-zoom-out', 'title')) === 'Dézoomer', 'zoom buttons in French');
+    // One Tab cycle from the map: parks and sites reached, communes skipped.
+    await page.focus('#map');
+    const seen = [];
+    for (let i = 0; i < 200; i++) {
+      await page.keyboard.press('Tab');
+      const cls = await page.evaluate(() => {
+        const e = document.activeElement;
+        return e?.id === 'map' ? 'MAP' : `${e?.tagName}.${e?.getAttribute('class') || ''}`;
+      });
+      if (cls === 'MAP') break;
+      seen.push(cls);
+    }
+    const park = seen.findIndex((c) => /^path\.park\b/.test(c));
+    const site = seen.findIndex((c) => /^path\.site\b/.test(c));
+    if (park < 0 || site < 0) console.log(JSON.stringify(seen.slice(0, 30)));
+    check(park >= 0 && site >= 0, `Tab reaches a park (stop ${park + 1}) and a site (stop ${site + 1})`);
+    check(!seen.some((c) => c.includes('commune')) && seen.length < 110, `one Tab cycle: ${seen.length} stops, no commune polygon`);
+    const parkEl = page.locator('path.park').first();
+    await parkEl.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.leaflet-popup-content .popup.park', { timeout: 5000 });
+    check(true, 'Enter on a focused park opens its popup');
+    const outline = await parkEl.evaluate((e) => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).strokeWidth);
+    check(!outline.startsWith('none'), `focus visible on a park (${outline})`);
+    await page.screenshot({ path: join(artifacts, 'keyboard.png') });
+    await context.close();
+  }
+
+  check(errors.length === 0, `no JavaScript errors${errors.length ? ': ' + errors.join(' | ') : ''}`);
+} catch (e) {
+  if (failPage && !failPage.isClosed()) await failPage.screenshot({ path: join(artifacts, 'viewer-failure.png') }).catch(() => {});
+  console.error(e.message || e);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
