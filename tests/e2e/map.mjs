@@ -66,7 +66,8 @@ try {
   out.actors = await page.locator('path.actor').count();
   check(out.actors > 0, `actors drawn (${out.actors})`);
   check((await page.locator('#legend .item').count()) > 3, 'legend drawn');
-  check((await page.textContent('.leaflet-control-attribution')).includes('OpenStreetMap'), 'OSM attribution');
+  // The base map shown (Plan IGN first, or the territory's first) is credited.
+  check(/Plan IGN|OpenStreetMap/.test(await page.textContent('.leaflet-control-attribution')), 'base map attribution (Plan IGN or OSM)');
 
   // An actor giving out several materials is a disc shared between them (one share per material,
   // each as long as its part of the circle drawn: no gap); the legend lists every material given

@@ -276,6 +276,47 @@ try {
     const outline = await parkEl.evaluate((e) => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).strokeWidth);
     check(!outline.startsWith('none'), `focus visible on a park (${outline})`);
     await page.screenshot({ path: join(artifacts, 'keyboard.png') });
+    await page.evaluate(() => window.boucle.map.closePopup());
+
+    // ---- 10. The legend's swatches as drawn; contrasts ≥ 3:1 ----
+    const lum = ([r, g, b]) => [r, g, b].map((c) => c / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4)).reduce((a, c, i) => a + c * [0.2126, 0.7152, 0.0722][i], 0);
+    const contrast = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+    const rgbOf = (css) => (css.startsWith('#') ? [1, 3, 5].map((i) => parseInt(css.slice(i, i + 2), 16)) : css.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number));
+    const over = (fg, a, bg) => fg.map((c, i) => a * c + (1 - a) * bg[i]);
+    const legend = await page.evaluate(() => {
+      const mapBg = getComputedStyle(document.getElementById('map')).backgroundColor;
+      const sw = [...document.querySelectorAll('#legend .sw.area')].map((s) => ({ bg: getComputedStyle(s).backgroundColor, fill: getComputedStyle(s.firstElementChild).backgroundColor, opacity: Number(getComputedStyle(s.firstElementChild).opacity) }));
+      const drawn = [...document.querySelectorAll('path.commune')].map((p) => ({ fill: p.getAttribute('fill'), opacity: Number(p.getAttribute('fill-opacity')) }));
+      return { mapBg, sw, drawn };
+    });
+    const drawnFills = new Map(legend.drawn.map((d) => [rgbOf(d.fill).join(','), d.opacity]));
+    check(legend.sw.length >= 2 && legend.sw.every((s) => s.bg === legend.mapBg && drawnFills.get(rgbOf(s.fill).join(',')) === s.opacity), `legend swatches = the communes' fill, opacity ${legend.sw[0]?.opacity} and background as drawn (${legend.sw.length} classes)`);
+    check([...drawnFills.keys()].every((k) => legend.sw.some((s) => rgbOf(s.fill).join(',') === k)), 'every fill drawn has its swatch');
+    const composed = legend.sw.map((s) => over(rgbOf(s.fill), s.opacity, rgbOf(legend.mapBg)));
+    const ratios = composed.slice(1).map((c, i) => contrast(c, composed[i]));
+    check(ratios.every((r) => r >= 3), `neighbouring classes contrast ≥ 3:1 as rendered (${ratios.map((r) => r.toFixed(2)).join(', ')})`);
+    const symbols = await page.evaluate(() => ({ site: document.querySelector('path.site').getAttribute('fill'), park: document.querySelector('path.park').getAttribute('fill') }));
+    const score0 = '#fde725';
+    const sc = [contrast(rgbOf(symbols.site), rgbOf(score0)), contrast(rgbOf(symbols.site), rgbOf(symbols.park))];
+    check(sc.every((r) => r >= 3), `treatment sites vs siting score 0 and vs parks ≥ 3:1 (${sc.map((r) => r.toFixed(2)).join(', ')})`);
+
+    // ---- 3. Base maps and commune names without tiles ----
+    const labels = async () => page.evaluate(() => [...document.querySelectorAll('.commune-label')].map((e) => { const r = e.firstElementChild.getBoundingClientRect(); return { l: r.left, r: r.right, t: r.top, b: r.bottom, text: e.textContent }; }));
+    const tilesLoaded = await page.evaluate(() => [...document.querySelectorAll('img.leaflet-tile-loaded')].length);
+    const here = await labels();
+    const overlap = here.some((a, i) => here.some((b, j) => j > i && a.l < b.r && a.r > b.l && a.t < b.b && a.b > b.t));
+    check(tilesLoaded === 0 && here.length >= 10 && !overlap, `commune names drawn without tiles (${here.length} names, none overlapping, ${tilesLoaded} tiles)`);
+    await page.evaluate(() => window.boucle.map.setZoom(window.boucle.map.getZoom() - 2, { animate: false }));
+    const far = await labels();
+    await page.evaluate(() => window.boucle.map.setZoom(window.boucle.map.getZoom() + 3, { animate: false }));
+    const near = await labels();
+    check(far.length < here.length && far.length > 0, `fewer names zoomed out (${far.length} < ${here.length}), ${near.length} zoomed in on a part`);
+    const bases = await page.evaluate(() => [...document.querySelectorAll('.leaflet-control-layers-base label')].map((l) => l.textContent.trim()));
+    check(bases.includes('Plan IGN') && bases.includes('OpenStreetMap') && (await page.getAttribute('.leaflet-control-layers-toggle', 'title')) === 'Fond de carte', `base map switcher (${bases.join(', ')})`);
+    await page.hover('.leaflet-control-layers');
+    await page.locator('.leaflet-control-layers-base label', { hasText: 'OpenStreetMap' }).locator('input').check();
+    await page.waitForFunction(() => location.hash.includes('fond=osm'), null, { timeout: 5000 });
+    check((await page.textContent('.leaflet-control-attribution')).includes('OpenStreetMap'), 'OpenStreetMap chosen: credited, kept in the link');
     await context.close();
   }
 

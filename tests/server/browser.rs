@@ -75,7 +75,10 @@ fn run_e2e(script: &str) -> String {
     println!("{stdout}");
     eprintln!("{stderr}");
     drop(server);
-    assert!(out.status.success(), "e2e {script} failed:\n{stdout}\n{stderr}");
+    assert!(
+        out.status.success(),
+        "e2e {script} failed:\n{stdout}\n{stderr}"
+    );
     stdout
 }
 

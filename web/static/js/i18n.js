@@ -86,6 +86,7 @@ const FR = {
   'officer.bad': 'Jeton refusé',
   'map.zoom_in': 'Zoomer',
   'map.zoom_out': 'Dézoomer',
+  'map.base': 'Fond de carte',
   'actors.error': 'Acteurs non chargés : {msg}',
   'plan.material_no_site': '{label} — aucun site connu ne l’accepte',
   'plan.no_site': 'Aucun site de traitement connu n’accepte « {label} » : choisissez un point sur la carte comme site de traitement (ou ajoutez le site au fichier des sites).',

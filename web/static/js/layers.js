@@ -4,7 +4,7 @@
 // layer can be toggled from the layer panel.
 import { get, errorMessage } from './api.js';
 import { t, esc } from './i18n.js';
-import { QUAL, breaks, classOf, classColour, sectorOf, SECTORS } from './colours.js';
+import { QUAL, breaks, classOf, classColour, sectorOf, SECTORS, COMMUNE_OPACITY, PARK_FILL, SITE_FILL } from './colours.js';
 import { communePopup, epciPopup, parkPopup, sitePopup, actorPopup } from './popups.js';
 
 const L = window.L;
@@ -36,7 +36,7 @@ function communeStyle(f) {
     color: '#555',
     weight: 0.8,
     fillColor: classColour(classOf(v, state.breaks), state.breaks),
-    fillOpacity: 0.55,
+    fillOpacity: COMMUNE_OPACITY,
   };
 }
 
@@ -113,6 +113,8 @@ function drawCommunes() {
 
 function drawEpci() {
   const g = state.groups.epci.clearLayers();
+  // A white halo under the dashed line: the limit reads over light and dark communes alike.
+  L.geoJSON(state.data.epci, { style: { pane: 'outlines', className: 'epci-halo', color: '#fff', weight: 5, opacity: 0.9, fill: false }, interactive: false }).addTo(g);
   L.geoJSON(state.data.epci, {
     style: { pane: 'outlines', className: 'epci', color: '#222', weight: 2.5, dashArray: '6 4', fill: false },
     onEachFeature: (f, layer) => layer.bindPopup(() => epciPopup(f.properties), { maxWidth: 360 }),
@@ -227,8 +229,8 @@ export async function reloadConfidential() {
   await loadActors();
 }
 
-const parkStyle = { className: 'park', radius: 9, color: '#6a3d9a', weight: 2, fillColor: '#cab2d6', fillOpacity: 0.8 };
-const siteStyle = { className: 'site', radius: 8, color: '#000', weight: 1.5, fillColor: '#ffd92f', fillOpacity: 1 };
+const parkStyle = { className: 'park', radius: 9, color: '#6a3d9a', weight: 2, fillColor: PARK_FILL, fillOpacity: 1 };
+const siteStyle = { className: 'site', radius: 8, color: '#fff', weight: 2, fillColor: SITE_FILL, fillOpacity: 1 };
 
 /** Load every layer and draw it on `map`. */
 export async function loadLayers(map, materials) {

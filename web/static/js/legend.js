@@ -1,7 +1,7 @@
 // The legend: the communes' classes, outlines, parks, sites, actors' colours, rounds, and the
 // siting candidates' score scale.
 import { t, num, esc } from './i18n.js';
-import { SEQ, sectorOf, SECTORS, classColour, scoreGradient, NO_SCORE } from './colours.js';
+import { SEQ, sectorOf, SECTORS, classColour, scoreGradient, NO_SCORE, COMMUNE_OPACITY, MAP_BACKGROUND, PARK_FILL, SITE_FILL } from './colours.js';
 import { state, materialColour, sectorColour, actorMaterials } from './layers.js';
 
 function swatch(colour, label, shape = 'box') {
@@ -26,12 +26,13 @@ export function drawLegend(el) {
       else if (lo === null) label = `≤ ${num(hi, 0)}`;
       else if (hi === undefined) label = `> ${num(lo, 0)}`;
       else label = `${num(lo, 0)} – ${num(hi, 0)}`;
-      html += swatch(classColour(i, br), label);
+      // As drawn: the fill at the communes' opacity over the map's background, their outline.
+      html += `<div class="item"><span class="sw area" style="background:${MAP_BACKGROUND}"><span data-fill="${classColour(i, br)}" style="background:${classColour(i, br)};opacity:${COMMUNE_OPACITY}"></span></span>${label}</div>`;
     }
   }
   if (state.visible.epci) html += `<div class="item"><span class="sw line dashed"></span>${t('legend.epci')}</div>`;
-  if (state.visible.parks) html += swatch('#cab2d6', t('legend.park'), 'dot');
-  if (state.visible.sites) html += swatch('#ffd92f', t('legend.site'), 'dot');
+  if (state.visible.parks) html += `<div class="item"><span class="sw dot" style="background:${PARK_FILL};border:2px solid #6a3d9a"></span>${t('legend.park')}</div>`;
+  if (state.visible.sites) html += `<div class="item"><span class="sw dot" style="background:${SITE_FILL};border:2px solid #fff;box-shadow:0 0 0 1px #999"></span>${t('legend.site')}</div>`;
   if (state.visible.actors && state.data.actors) {
     html += `<h3>${t('layer.actors')}</h3>`;
     if (state.actorColour === 'sector') {

@@ -3,7 +3,7 @@
 import { get } from './api.js';
 import { t } from './i18n.js';
 import { createMap, fitTerritory } from './map.js';
-import { loadLayers, layerPanel, state, reloadConfidential, actorsNote } from './layers.js';
+import { loadLayers, layerPanel, state, reloadConfidential, actorsNote, spread } from './layers.js';
 import { drawLegend } from './legend.js';
 import { exportPanel } from './exports.js';
 import { officerPanel } from './officer.js';
@@ -12,14 +12,24 @@ import { sitingPanel, resetSiting } from './siting.js';
 import { indicatorsPanel } from './indicators.js';
 import { applyUrl, startPermalink, viewParams } from './permalink.js';
 import { phonePanel } from './phone.js';
+import { communeLabels } from './labels.js';
 
 async function start() {
   const t0 = performance.now();
   document.title = t('title');
   const terr = await get('/api/territory');
   document.getElementById('territory-name').textContent = terr.name;
-  const map = createMap('map', terr.bbox, terr.attribution);
+  const map = createMap('map', terr.bbox, terr.attribution, terr.base_maps);
   await loadLayers(map, terr.materials);
+  communeLabels(map, state.data.communes?.features || [], 'placenames', () =>
+    [
+      ...['parks', 'sites']
+        .filter((n) => state.visible[n])
+        .flatMap((n) => (state.data[n]?.features || []).map((f) => [f.geometry.coordinates[1], f.geometry.coordinates[0]])),
+      // The actors where they are drawn (spread around their shared point).
+      ...(state.visible.actors ? spread(state.data.actors?.features || []).map((x) => x.at) : []),
+    ],
+  );
   const legend = document.getElementById('legend');
   state.onChange = () => {
     drawLegend(legend);

@@ -4,6 +4,7 @@
 // through views. Requests only: no answer, nothing company-level, is ever put in the URL.
 import { state, NAMES, setVisible, setChoropleth, setActorColour, loadActorsSaying } from './layers.js';
 import { currentRequest, computeRounds, clearPlan, fillPlanForm } from './planning.js';
+import { currentBase, setBase } from './map.js';
 import { currentSitingRequest, runSiting, clearSiting } from './siting.js';
 
 /** Whether a view is being applied from the URL (its changes are not recorded again). */
@@ -16,6 +17,8 @@ export function viewParams() {
   const c = map.getCenter();
   p.set('z', String(Math.round(map.getZoom() * 100) / 100));
   p.set('c', `${c.lat.toFixed(5)},${c.lng.toFixed(5)}`);
+  const base = currentBase(map);
+  if (base) p.set('fond', base);
   p.set('l', NAMES.filter((n) => state.visible[n]).join(','));
   if (state.choropleth !== 'population') p.set('col', state.choropleth);
   if (state.actorColour !== 'material') p.set('ac', state.actorColour);
@@ -51,6 +54,7 @@ export async function applyUrl() {
   if (![...p.keys()].length) return false;
   applying = true;
   try {
+    if (p.has('fond')) setBase(state.map, p.get('fond'));
     if (p.has('l')) {
       const on = new Set(p.get('l').split(','));
       for (const n of NAMES) {
@@ -99,6 +103,7 @@ export function startPermalink() {
     clearTimeout(timer);
     timer = setTimeout(record, 300);
   });
+  state.map.on('baselayerchange', () => setTimeout(record, 0));
   state.onView = () => setTimeout(record, 0);
   window.addEventListener('popstate', () => {
     applyUrl().then(() => state.onChange());
