@@ -78,6 +78,7 @@ pub async fn territory(State(s): State<AppState>) -> Json<Value> {
                 "slug": m.slug,
                 "label": m.label_fr,
                 "unit": m.unit,
+                "kg_per_unit": m.kg_per_unit,
                 "ewc_codes": m.ewc_codes,
                 "family": m.family,
                 "actors": holders.len(),

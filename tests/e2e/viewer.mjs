@@ -68,6 +68,85 @@ try {
     const [sheet] = await Promise.all([context.waitForEvent('page'), page.click('button[data-sheet="0"]')]);
     await sheet.waitForSelector('body[data-ready="1"]', { timeout: 15000 });
     check(/\d\s*kg/.test(await sheet.textContent('table.stops')), 'officer route sheet shows the loads');
+    // ---- 4. The driver's sheet: clock times, addresses or commune centres flagged, quantities in
+    // the material's unit, load as a share of capacity, marks as on the map and in the GPX ----
+    const rowsData = await sheet.evaluate(() => [...document.querySelectorAll('table.stops tbody tr')].map((tr) => ({ mark: tr.dataset.mark, cells: [...tr.cells].map((c) => c.textContent.trim()), centre: tr.classList.contains('centre') })));
+    check(rowsData[0].mark === 'D' && rowsData.at(-1).mark === 'D' && /^8 h 00$/.test(rowsData[0].cells[4]) && rowsData.every((r) => /^\d{1,2} h \d{2}$/.test(r.cells[4])), `clock times from the shift start (${rowsData[0].cells[4]} … ${rowsData.at(-1).cells[4]})`);
+    const stopRows = rowsData.filter((r) => /^\d+$/.test(r.mark));
+    check(stopRows.every((r) => /palettes/.test(r.cells[5]) && /\d+ %/.test(r.cells[6])), `quantities in palettes, truck load in % of capacity (« ${stopRows[0].cells[5]} », « ${stopRows[0].cells[6]} »)`);
+    const centres = stopRows.filter((r) => r.centre);
+    check(centres.length > 0 && centres.every((r) => r.cells[3].includes('centre de la commune') && r.cells[1].includes('centre de')) && (await sheet.textContent('#sheet-notes')).includes('centre de leur commune'), `commune-centre stops flagged (${centres.length} of ${stopRows.length})`);
+    check((await sheet.textContent('#sheet-notes')).includes('prise de service supposée à 8 h 00'), 'the assumed shift start is said');
+    // Marks: one marker per position on the sheet's map, D and V never hidden.
+    const sheetMarks = await sheet.locator('.stop-icon span').allTextContents();
+    const expand = (l) => l.split(',').flatMap((x) => (/^\d+–\d+$/.test(x) ? (([a, b]) => Array.from({ length: b - a + 1 }, (_, k) => String(a + k)))(x.split('–').map(Number)) : [x]));
+    const onSheetMap = new Set(sheetMarks.flatMap(expand));
+    check(rowsData.every((r) => onSheetMap.has(r.mark)), `every mark of the table is on the sheet's map (${sheetMarks.join(' | ')})`);
+    const onMainMap = new Set((await page.evaluate(() => [...document.querySelectorAll('.stop-icon span')].map((e) => e.textContent))).flatMap(expand));
+    check(rowsData.every((r) => onMainMap.has(r.mark)), 'the same marks on the main map');
+    const [gpxDl] = await Promise.all([page.waitForEvent('download'), page.click('button[data-gpx="0"]')]);
+    const gpx = readFileSync(await gpxDl.path(), 'utf8');
+    const rtept = [...gpx.matchAll(/<rtept[^>]*><name>([^<]*)<\/name>/g)].map((x) => x[1].split(' ')[0]);
+    check(JSON.stringify(rtept) === JSON.stringify(rowsData.map((r) => r.mark)) && gpx.includes('Palettes bois') && !/pallets|rigid_19t/.test(gpx.match(/<metadata>.*<\/metadata>/)[0]), `GPX route with the sheet's marks (${rtept.join(' ')}), material in French`);
+    check(/^tournee-1-palettes-bois-\d{4}-\d{2}-\d{2}\.gpx$/.test(gpxDl.suggestedFilename()), `GPX named after the round, material and date (${gpxDl.suggestedFilename()})`);
+    await sheet.screenshot({ path: join(artifacts, 'route-sheet-driver.png'), fullPage: true });
+    // ---- 11. Exports: the computed rounds included; CSV per layer, flat, French Excel or not ----
+    const [geo] = await Promise.all([page.waitForEvent('download'), page.click('#export-geojson')]);
+    const fc = JSON.parse(readFileSync(await geo.path(), 'utf8'));
+    const roundFeatures = fc.features.filter((f) => f.properties.layer === 'rounds');
+    check(roundFeatures.some((f) => f.geometry.type === 'LineString') && roundFeatures.filter((f) => f.geometry.type === 'Point').map((f) => f.properties.mark).join(' ') === rowsData.map((r) => r.mark).join(' '), `GeoJSON export includes the computed rounds (${roundFeatures.length} features, marks as on the sheet)`);
+    check(/^pays-thur-doller-couches-affichees-\d{4}-\d{2}-\d{2}\.geojson$/.test(geo.suggestedFilename()), `GeoJSON named after the view and the date (${geo.suggestedFilename()})`);
+    const csvOf = async (layer, french) => {
+      await page.selectOption('#export-layer', layer);
+      await page.setChecked('#export-french', french);
+      const [d] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+      return { name: d.suggestedFilename(), text: readFileSync(await d.path(), 'utf8').replace(/^\uFEFF/, '') };
+    };
+    const fr = await csvOf('communes', true);
+    // A CSV reader (quoted cells, doubled quotes) to check the columns.
+    const parse = (text, sep) => {
+      const rows = [[]];
+      let cell = '';
+      let quoted = false;
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quoted) {
+          if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+          else if (c === '"') quoted = false;
+          else cell += c;
+        } else if (c === '"') quoted = true;
+        else if (c === sep) rows.at(-1).push(cell), (cell = '');
+        else if (c === '\r' && text[i + 1] === '\n') rows.at(-1).push(cell), (cell = ''), rows.push([]), i++;
+        else cell += c;
+      }
+      if (cell !== '' || rows.at(-1).length) rows.at(-1).push(cell);
+      return rows.filter((r) => r.length > 1 || r[0]);
+    };
+    const frRows = parse(fr.text, ';');
+    const col = (h) => frRows[0].indexOf(h);
+    check(frRows.length === 47 && frRows.every((r) => r.length === frRows[0].length) && !fr.text.includes('{') && !fr.text.includes('['), `communes CSV: 46 rows, ${frRows[0].length} flat columns, no JSON in cells`);
+    check(/^\d+,\d+$/.test(frRows[1][col('lon')]) && /^pays-thur-doller-communes-\d{4}-\d{2}-\d{2}\.csv$/.test(fr.name), `French Excel: « ; » and decimal comma (lon ${frRows[1][col('lon')]}), named ${fr.name}`);
+    const en = await csvOf('communes', false);
+    const enHead = en.text.split('\r\n')[0].split(',');
+    check(enHead.includes('lon') && /,\d+\.\d+,\d+\.\d+$/.test(en.text.split('\r\n')[1]), 'plain CSV: « , » and decimal point');
+    const rc = await csvOf('rounds', true);
+    check(rc.text.split('\r\n')[0].includes('mark') && rc.text.includes(';D;'), 'CSV of the computed rounds, with the marks');
+    // A4 print: the map framed again for the page; the whole route inside it.
+    await sheet.setViewportSize({ width: 718, height: 1047 });
+    await sheet.emulateMedia({ media: 'print' });
+    await sheet.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+    await sheet.waitForTimeout(300);
+    const fitA4 = await sheet.evaluate(() => {
+      const m = document.getElementById('print-map').getBoundingClientRect();
+      const r = document.querySelector('#print-map path.leaflet-interactive').getBoundingClientRect();
+      return { map: [m.left, m.top, m.right, m.bottom].map(Math.round), route: [r.left, r.top, r.right, r.bottom].map(Math.round), page: document.documentElement.clientWidth };
+    });
+    const [ml, mt, mr, mb] = fitA4.map;
+    const [rl, rt, rr, rb] = fitA4.route;
+    check(rl >= ml && rt >= mt && rr <= mr && rb <= mb && mr <= fitA4.page, `A4 print: the route (${fitA4.route}) inside the map (${fitA4.map}) inside the page (${fitA4.page} px)`);
+    await sheet.pdf({ path: join(artifacts, 'route-sheet.pdf'), format: 'A4' });
+    await sheet.screenshot({ path: join(artifacts, 'route-sheet-a4.png'), fullPage: true });
+    await sheet.emulateMedia({ media: 'screen' });
     // An actor's popup shows its flows; the export carries them.
     await page.locator('path.actor').first().click({ force: true });
     await page.waitForSelector('.leaflet-popup-content .popup.actor', { timeout: 5000 });

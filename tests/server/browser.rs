@@ -3,7 +3,8 @@
 //! Chromium, node or web/node_modules are missing: `.ci/run` installs them
 //! (`apt-get install chromium`, `(cd web && npm ci)`). The screenshot is kept in
 //! `target/test-artifacts/map.png` (also `siting.png`, `indicators-sheet.png`, `route-sheet.png`;
-//! `tests/e2e/viewer.mjs` adds `phone.png`, `phone-panel.png`, `phone-popup.png`, `keyboard.png`).
+//! `tests/e2e/viewer.mjs` adds `phone.png`, `phone-panel.png`, `phone-popup.png`, `keyboard.png`,
+//! `route-sheet-driver.png`, `route-sheet-a4.png`, `route-sheet.pdf`).
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

@@ -33,7 +33,7 @@ export function communeLabels(map, features, pane = 'placenames', obstacles = ()
       const hit = (box) => placed.some((o) => box.l < o.r + 2 && box.r > o.l - 2 && box.t < o.b + 1 && box.b > o.t - 1);
       const boxAt = (dy) => ({ l: p.x - w / 2, r: p.x + w / 2, t: p.y + dy - h / 2, b: p.y + dy + h / 2, dy });
       const box = [0, -20, 20, -34, 34].map(boxAt).find((b) => !hit(b));
-      if (!box || box.r < 0 || box.l > size.x || box.b < 0 || box.t > size.y) continue;
+      if (!box || box.l < 0 || box.r > size.x || box.t < 0 || box.b > size.y) continue;
       placed.push(box);
       L.marker([lat, lon], {
         pane,

@@ -7,7 +7,7 @@ import { QUAL } from './colours.js';
 import { state } from './layers.js';
 import { download, roundGPX, fileName } from './exports.js';
 import { legendRoom } from './map.js';
-import { stopIcon, stopGroups } from './stops.js';
+import { placeGroups, placeIcon, marks } from './stops.js';
 import { estimateText } from './estimate.js';
 import { onSessionEnd, trackWindow } from './session.js';
 
@@ -272,22 +272,44 @@ export function drawRounds(plan) {
     L.polyline(coords, { pane: 'routes', className: 'round', color: colour, weight: 4, opacity: 0.85 })
       .bindTooltip(t('plan.round', { n: i + 1 }))
       .addTo(g);
-    // Stops at the same position (companies placed at their commune's point) share one label.
-    stopGroups(r.stops).forEach((grp) => {
-      const label = grp.items.map(([k]) => k).join(',');
+    // Places at the same position (companies placed at their commune's point, the depot, the
+    // treatment site) share one marker whose label lists every mark: D, 1…, V never hidden.
+    placeGroups(r.stops).forEach((grp) => {
       const names = grp.items.map(([k, s]) => `${k}. ${esc(s.name)}`).join('<br>');
-      L.marker([grp.s.lat, grp.s.lon], { icon: stopIcon(label, colour, 'stop'), pane: 'labels' })
+      L.marker([grp.s.lat, grp.s.lon], { icon: placeIcon(grp, colour), pane: 'labels', keyboard: false })
         .bindTooltip(`${t('plan.round', { n: i + 1 })}<br>${names}`)
         .addTo(g);
     });
   });
-  const ends = [plan.depot, plan.dump].filter(Boolean);
-  ends.forEach((s) => L.marker([s.lat, s.lon], { icon: stopIcon(0, '#222', s.kind), pane: 'labels' }).bindTooltip(esc(s.name)).addTo(g));
+  state.data.rounds = roundsGeoJSON(plan);
   if (state.visible.rounds) g.addTo(state.map);
   const b = g.getLayers().length ? L.featureGroup(g.getLayers()).getBounds() : null;
   // The legend first (it gains the rounds), then the view beside it.
   state.onChange();
   if (b && b.isValid()) state.map.fitBounds(b, { paddingTopLeft: [30, 30], paddingBottomRight: [legendRoom(state.map) + 40, 60], animate: false });
+}
+
+/** The plan as GeoJSON for the exports: a line per round (its figures) and a point per place
+ * (its mark D, 1…, V, arrival, and load when the answer carries it). */
+function roundsGeoJSON(plan) {
+  const features = [];
+  const material = territory?.materials?.find((m) => m.slug === plan.material)?.label || plan.material;
+  plan.rounds.forEach((r, i) => {
+    const vehicle = (plan.fleet || []).find((v) => v.id === r.vehicle)?.label_fr || r.vehicle;
+    const coords = r.geometry?.coordinates || r.stops.map((s) => [s.lon, s.lat]);
+    features.push({
+      type: 'Feature',
+      geometry: { type: 'LineString', coordinates: coords },
+      properties: { round: i + 1, material, vehicle, method: plan.method, distance_km: Math.round(r.distance_m) / 1000, duration_h: Math.round(r.duration_s / 36) / 100, cost_eur: Math.round(r.cost_eur * 100) / 100, co2e_kg: Math.round(r.co2e_kg * 10) / 10 },
+    });
+    const m = marks(r.stops);
+    r.stops.forEach((s, k) => {
+      const props = { round: i + 1, mark: m[k], name: s.name, kind: t(`stop.${s.kind}`), arrival_min: Math.round((s.arrival_s || 0) / 60) };
+      if (s.load !== null && s.load !== undefined) props.load_kg = Math.round(s.load);
+      features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [s.lon, s.lat] }, properties: props });
+    });
+  });
+  return { type: 'FeatureCollection', features };
 }
 
 /** The method's label: road, or the crow-flies estimate with its circuity. */
@@ -408,7 +430,28 @@ export function sheetData(n) {
   const i = Number(n) - 1;
   if (!lastPlan || !Number.isInteger(i) || i < 0 || i >= lastPlan.rounds.length) return null;
   const material = territory?.materials?.find((m) => m.slug === lastPlan.material);
-  return JSON.stringify({ plan: lastPlan, index: i, method: methodLabel(lastPlan.method), colour: QUAL[i % QUAL.length], unit: material?.unit || '', vehicle: (territory?.vehicles || []).find((v) => v.id === lastPlan.rounds[i].vehicle) || null, ...labels(i) });
+  const r = lastPlan.rounds[i];
+  // Where each place is known: address, commune and precision, from the layers loaded.
+  const places = {};
+  for (const name of ['actors', 'sites', 'parks']) {
+    for (const f of state.data[name]?.features || []) {
+      const p = f.properties;
+      if (p.id && r.stops.some((s) => s.id === p.id)) places[p.id] = { address: p.address || '', commune: p.commune || '', precision: p.precision || '' };
+    }
+  }
+  const fleet = (lastPlan.fleet || []).find((v) => v.id === r.vehicle);
+  const capacityKg = fleet?.capacity_kg ?? territory?.vehicles?.find((v) => v.id === r.vehicle)?.capacity_kg ?? null;
+  return JSON.stringify({
+    plan: lastPlan,
+    index: i,
+    method: methodLabel(lastPlan.method),
+    colour: QUAL[i % QUAL.length],
+    unit: material?.unit || lastPlan.unit || '',
+    kgPerUnit: material?.kg_per_unit ?? null,
+    capacityKg,
+    places,
+    ...labels(i),
+  });
 }
 
 function bindRoundButtons(el) {
