@@ -130,6 +130,17 @@ fn viewer_session_errors_phone_permalink_keyboard_in_headless_chromium() {
         "Forward: the rounds again",
         "Tab reaches a park",
         "zoom buttons in French",
+        "clock times from the shift start",
+        "quantities in palettes, truck load in % of capacity",
+        "commune-centre stops flagged",
+        "GPX route with the sheet's marks",
+        "A4 print: the route",
+        "GeoJSON export includes the computed rounds",
+        "French Excel: « ; » and decimal comma",
+        "legend swatches = the communes' fill",
+        "neighbouring classes contrast ≥ 3:1 as rendered",
+        "commune names drawn without tiles",
+        "base map switcher",
         "no JavaScript errors",
     ] {
         assert!(stdout.contains(step), "e2e step missing: {step}");
