@@ -379,7 +379,33 @@ try {
     const sc = [contrast(rgbOf(symbols.site), rgbOf(score0)), contrast(rgbOf(symbols.site), rgbOf(symbols.park))];
     check(sc.every((r) => r >= 3), `treatment sites vs siting score 0 and vs parks ≥ 3:1 (${sc.map((r) => r.toFixed(2)).join(', ')})`);
 
+    // ---- 8. The attribute table and the EPCI filter ----
+    await page.click('#table-box > summary');
+    await page.selectOption('#table-layer', 'communes');
+    check((await page.locator('#table-rows tbody tr').count()) === 46, 'attribute table: 46 communes');
+    await page.fill('#table-filter', 'THANN');
+    const filtered = await page.locator('#table-rows tbody tr td:first-child').allTextContents();
+    check(filtered.length > 1 && filtered.length < 46 && (await page.textContent('#table-count')).includes(`${filtered.length} ligne(s) sur 46`), `attribute table filtered on « THANN » (${filtered.length} rows)`);
+    await page.fill('#table-filter', '');
+    const epcis = await (await fetch(`${base}/api/layers/epci.geojson`)).json();
+    const one = epcis.features[0].properties;
+    const communesFc = await (await fetch(`${base}/api/layers/communes.geojson`)).json();
+    const members = communesFc.features.filter((f) => f.properties.epci_siren === one.siren).length;
+    await page.selectOption('#actors-epci', one.siren);
+    await page.waitForFunction((s) => window.boucle.state.epciShown === s, one.siren, { timeout: 5000 });
+    const inEpci = await (await fetch(`${base}/api/layers/actors.geojson?epci=${one.siren}`)).json();
+    check((await page.locator('path.actor').count()) === inEpci.features.length && (await page.locator('#table-rows tbody tr').count()) === members, `EPCI filter (${one.name}): ${inEpci.features.length} actors drawn, ${members} communes in the table`);
+    check(page.url().includes(`epci=${one.siren}`), 'the EPCI filter is kept in the link');
+    await page.locator('#table-rows button[data-show]').first().click();
+    await page.waitForSelector('.leaflet-popup-content .popup.commune', { timeout: 5000 });
+    check(true, 'a row of the table shows its feature on the map (popup)');
+    await page.evaluate(() => window.boucle.map.closePopup());
+    await page.selectOption('#actors-epci', '');
+    await page.waitForFunction(() => window.boucle.state.epciShown === '', null, { timeout: 5000 });
+
     // ---- 3. Base maps and commune names without tiles ----
+    // The territory's whole view again (the table zoomed in on a commune).
+    await page.evaluate(() => window.boucle.map.fitBounds(window.boucle.state.groups.communes.getLayers()[0].getBounds(), { animate: false }));
     const labels = async () => page.evaluate(() => [...document.querySelectorAll('.commune-label')].map((e) => { const r = e.firstElementChild.getBoundingClientRect(); return { l: r.left, r: r.right, t: r.top, b: r.bottom, text: e.textContent }; }));
     const tilesLoaded = await page.evaluate(() => [...document.querySelectorAll('img.leaflet-tile-loaded')].length);
     const here = await labels();

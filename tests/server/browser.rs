@@ -141,6 +141,8 @@ fn viewer_session_errors_phone_permalink_keyboard_in_headless_chromium() {
         "neighbouring classes contrast ≥ 3:1 as rendered",
         "commune names drawn without tiles",
         "base map switcher",
+        "attribute table filtered",
+        "EPCI filter (",
         "no JavaScript errors",
     ] {
         assert!(stdout.contains(step), "e2e step missing: {step}");

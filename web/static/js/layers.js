@@ -21,6 +21,7 @@ export const state = {
   choropleth: 'population',
   actorColour: 'material',
   actorMaterial: '',
+  epci: '', // the EPCI filter (SIREN; '' for the whole territory)
   actorsShown: '', // the material filter of the actors drawn ('' for all)
   breaks: [],
   materials: [],
@@ -182,7 +183,9 @@ function drawActors() {
   const g = state.groups.actors.clearLayers();
   for (const { f, at, origin, shared } of spread(state.data.actors.features)) {
     if (shared > 1) L.polyline([origin, at], { pane: 'points', color: '#666', weight: 1, opacity: 0.6, interactive: false }).addTo(g);
-    focusable(actorDisc(g, at, f.properties), `${t('actor')} : ${f.properties.name}`)
+    const disc = focusable(actorDisc(g, at, f.properties), `${t('actor')} : ${f.properties.name}`);
+    disc.feature = f;
+    disc
       .bindPopup(() => actorPopup(f.properties), { maxWidth: 400 })
       .bindTooltip(f.properties.name, { direction: 'top' });
   }
@@ -194,12 +197,16 @@ let actorsTicket = 0;
 /** Load (or reload, e.g. after the officer logs in) the actors layer with the material filter. */
 export async function loadActors() {
   const ticket = ++actorsTicket;
-  const q = state.actorMaterial ? `?material=${encodeURIComponent(state.actorMaterial)}` : '';
+  const params = new URLSearchParams();
+  if (state.actorMaterial) params.set('material', state.actorMaterial);
+  if (state.epci) params.set('epci', state.epci);
+  const q = params.toString() ? `?${params}` : '';
   const actors = await get(`/api/layers/actors.geojson${q}`);
   // A filter changed (or a login) while this request was in flight: the later answer draws.
   if (ticket !== actorsTicket) return;
   state.data.actors = actors;
   state.actorsShown = state.actorMaterial;
+  state.epciShown = state.epci;
   drawActors();
   state.onChange();
 }
@@ -295,6 +302,8 @@ export function layerPanel(el) {
       </select></label>
     <label>${t('actors.material_filter')}
       <select id="actors-material"><option value="">${t('actors.all_materials')}</option>${mats}</select></label>
+    <label>${t('actors.epci_filter')}
+      <select id="actors-epci"><option value="">${t('actors.all_epci')}</option>${(state.data.epci?.features || []).map((f) => `<option value="${esc(f.properties.siren)}">${esc(f.properties.name)}</option>`).join('')}</select></label>
     <p class="error-msg small" id="actors-error" role="alert" hidden></p>
     <div class="muted small" id="actors-note"></div>`;
   el.querySelectorAll('input[data-layer]').forEach((cb) =>
@@ -313,6 +322,11 @@ export function layerPanel(el) {
   });
   el.querySelector('#actors-material').addEventListener('change', async (e) => {
     state.actorMaterial = e.target.value;
+    state.onView();
+    await loadActorsSaying();
+  });
+  el.querySelector('#actors-epci').addEventListener('change', async (e) => {
+    state.epci = e.target.value;
     state.onView();
     await loadActorsSaying();
   });

@@ -13,6 +13,7 @@ import { indicatorsPanel } from './indicators.js';
 import { applyUrl, startPermalink, viewParams } from './permalink.js';
 import { phonePanel } from './phone.js';
 import { communeLabels } from './labels.js';
+import { tablePanel } from './table.js';
 
 async function start() {
   const t0 = performance.now();
@@ -31,12 +32,15 @@ async function start() {
     ],
   );
   const legend = document.getElementById('legend');
+  let table = () => {};
   state.onChange = () => {
     drawLegend(legend);
     actorsNote();
+    table();
   };
   layerPanel(document.getElementById('layers'));
   exportPanel(document.getElementById('exports'));
+  table = tablePanel(document.getElementById('table'));
   planningPanel(document.getElementById('planning'), terr, state.onChange);
   sitingPanel(document.getElementById('siting'), terr, state.onChange);
   const indicators = indicatorsPanel(document.getElementById('indicators'), terr);

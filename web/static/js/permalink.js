@@ -23,6 +23,7 @@ export function viewParams() {
   if (state.choropleth !== 'population') p.set('col', state.choropleth);
   if (state.actorColour !== 'material') p.set('ac', state.actorColour);
   if (state.actorMaterial) p.set('m', state.actorMaterial);
+  if (state.epci) p.set('epci', state.epci);
   const r = currentRequest();
   if (r) p.set('tournee', JSON.stringify(r));
   const s = currentSitingRequest();
@@ -71,8 +72,11 @@ export async function applyUrl() {
     document.getElementById('actors-colour').value = ac;
     const m = state.materials.some((x) => x.slug === p.get('m')) ? p.get('m') : '';
     document.getElementById('actors-material').value = m;
-    if (m !== state.actorMaterial) {
+    const e = (state.data.epci?.features || []).some((f) => f.properties.siren === p.get('epci')) ? p.get('epci') : '';
+    document.getElementById('actors-epci').value = e;
+    if (m !== state.actorMaterial || e !== state.epci) {
       state.actorMaterial = m;
+      state.epci = e;
       await loadActorsSaying();
     }
     const z = Number(p.get('z'));
