@@ -425,6 +425,33 @@ try {
     await context.close();
   }
 
+  // ---- 7. The officer places an unlocated company ----
+  {
+    const { context, page } = await open();
+    const fc = await (await fetch(`${base}/api/layers/actors.geojson`)).json();
+    const ids = await page.locator('#actors-unlocated li code.id').allTextContents();
+    check(ids.length === fc.unlocated && fc.unlocated_actors.every((a) => ids.includes(a.id)), `unlocated companies listed with their ids (${ids.join(', ')})`);
+    check((await page.locator('button[data-place]').count()) === 0, 'the public cannot place them');
+    const target = fc.unlocated_actors[0];
+    const refused = await fetch(`${base}/api/actors/${target.id}/position`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ lon: 7.1, lat: 47.8 }) });
+    check(refused.status === 403 && (await refused.json()).code === 'officer_only', 'POST /api/actors/{id}/position without the token: 403 officer_only');
+    const bad = await fetch(`${base}/api/actors/${target.id}/position`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ lon: 47.8, lat: 7.1 }) });
+    check(bad.status === 400 && /swapped/.test((await bad.json()).message), 'a swapped position refused (400)');
+    await page.fill('#officer-token', token);
+    await page.press('#officer-token', 'Enter');
+    await page.waitForFunction(() => window.boucle.state.data.actors.officer === true, null, { timeout: 5000 });
+    const before = await page.locator('path.actor').count();
+    await page.click('#actors-unlocated > summary');
+    await page.click(`button[data-place="${target.id}"]`);
+    const box = await page.locator('#map').boundingBox();
+    const [resp] = await Promise.all([page.waitForResponse((r) => r.url().includes('/position')), page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.55)]);
+    check(resp.status() === 200 && (await resp.json()).precision === 'manual', `officer places ${target.id} by clicking the map (precision manual)`);
+    await page.waitForFunction((n) => document.querySelectorAll('path.actor').length === n + 1, before, { timeout: 5000 });
+    check((await page.locator(`#actors-unlocated li[data-id="${target.id}"]`).count()) === 0 && (await page.textContent('#place-status')).includes('placé'), 'the company is on the map at once and leaves the unlocated list');
+    console.log(`placed actor: ${target.id}`);
+    await context.close();
+  }
+
   check(errors.length === 0, `no JavaScript errors${errors.length ? ': ' + errors.join(' | ') : ''}`);
 } catch (e) {
   if (failPage && !failPage.isClosed()) await failPage.screenshot({ path: join(artifacts, 'viewer-failure.png') }).catch(() => {});

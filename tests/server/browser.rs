@@ -24,7 +24,7 @@ impl Drop for Server {
 /// Starts `boucle serve` with the officer's token, runs `node tests/e2e/SCRIPT URL ARTIFACTS`
 /// and returns its stdout; fails (never skips) when Chromium, node or web/node_modules are
 /// missing, or when the script fails.
-fn run_e2e(script: &str) -> String {
+fn run_e2e(script: &str, data: &Path) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     assert!(
@@ -41,7 +41,7 @@ fn run_e2e(script: &str) -> String {
     );
     let mut child = crate::common::command()
         .args(["serve", "--addr", "127.0.0.1:0", "--data"])
-        .arg(root.join("geodata"))
+        .arg(data)
         .env("BOUCLE_OFFICER_TOKEN", TOKEN)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -87,7 +87,7 @@ fn run_e2e(script: &str) -> String {
 fn map_viewer_in_headless_chromium() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let artifacts = root.join("target/test-artifacts");
-    let stdout = run_e2e("map.mjs");
+    let stdout = run_e2e("map.mjs", &root.join("geodata"));
     assert!(stdout.contains("46 commune polygons drawn"));
     assert!(stdout.contains("pallet rounds computed"));
     for step in [
@@ -114,7 +114,9 @@ fn map_viewer_in_headless_chromium() {
 /// and stale state, the phone layout, the permalink and the keyboard: `tests/e2e/viewer.mjs`.
 #[test]
 fn viewer_session_errors_phone_permalink_keyboard_in_headless_chromium() {
-    let stdout = run_e2e("viewer.mjs");
+    // On a copy: the officer places a company (actors.csv is written).
+    let data = crate::common::copy_geodata();
+    let stdout = run_e2e("viewer.mjs", data.path());
     for step in [
         "nothing stored after logout",
         "route sheet in another tab after logout: nothing",
@@ -141,10 +143,24 @@ fn viewer_session_errors_phone_permalink_keyboard_in_headless_chromium() {
         "neighbouring classes contrast ≥ 3:1 as rendered",
         "commune names drawn without tiles",
         "base map switcher",
+        "unlocated companies listed with their ids",
+        "without the token: 403 officer_only",
+        "the company is on the map at once",
         "attribute table filtered",
         "EPCI filter (",
         "no JavaScript errors",
     ] {
         assert!(stdout.contains(step), "e2e step missing: {step}");
     }
+    // The placed company is in actors.csv with `precision = manual`.
+    let id = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("placed actor: "))
+        .expect("the script names the company it placed")
+        .trim()
+        .to_owned();
+    let t = boucle::territory::Territory::load(data.path()).expect("the copy still loads");
+    let a = t.actor(&id).expect("the placed actor");
+    assert!(a.position.is_some(), "{id} has a position");
+    assert_eq!(a.precision.as_str(), "manual");
 }

@@ -2,7 +2,7 @@
 // actors (co-located points spread around their shared position), plus the clusters and rounds
 // overlays filled by the planning panel and the siting overlay filled by the siting panel. Each
 // layer can be toggled from the layer panel.
-import { get, errorMessage } from './api.js';
+import { get, post, errorMessage } from './api.js';
 import { t, esc } from './i18n.js';
 import { QUAL, breaks, classOf, classColour, sectorOf, SECTORS, COMMUNE_OPACITY, PARK_FILL, SITE_FILL } from './colours.js';
 import { communePopup, epciPopup, parkPopup, sitePopup, actorPopup } from './popups.js';
@@ -332,6 +332,39 @@ export function layerPanel(el) {
   });
 }
 
+/** The officer places unlocated actor `id`: the next click on the map gives its position, saved
+ * through POST /api/actors/{id}/position; the actor is drawn there at once. */
+function placeActor(id) {
+  const a = (state.data.actors.unlocated_actors || []).find((x) => x.id === id);
+  if (!a) return;
+  const say = (html) => {
+    state.placeStatus = html;
+    const s = document.getElementById('place-status');
+    if (s) s.innerHTML = html;
+  };
+  say(esc(t('actors.place_help', { name: a.name })));
+  state.map.getContainer().classList.add('picking');
+  document.getElementById('sidebar')?.classList.remove('open');
+  state.map.once('preclick', async (ev) => {
+    state.map.getContainer().classList.remove('picking');
+    setTimeout(() => state.map.closePopup(), 0);
+    const { lng: lon, lat } = ev.latlng;
+    try {
+      const done = await post(`/api/actors/${encodeURIComponent(id)}/position`, { lon: Number(lon.toFixed(7)), lat: Number(lat.toFixed(7)) });
+      // Drawn at once: the actor joins the layer with its new position.
+      const fc = state.data.actors;
+      fc.unlocated_actors = fc.unlocated_actors.filter((x) => x.id !== id);
+      fc.unlocated = Math.max(0, (fc.unlocated || 1) - 1);
+      fc.features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [done.lon, done.lat] }, properties: { id, name: a.name, commune: a.commune || '', kind: 'company', materials: [], precision: 'manual', source: t('actors.placed_source') } });
+      drawActors();
+      state.placeStatus = `${esc(t('actors.placed', { name: a.name }))}${done.warning ? ` <span class="warn">${esc(t('actors.placed_warning'))}</span>` : ''}`;
+      state.onChange();
+    } catch (err) {
+      say(`<span class="error-msg">${esc(t('actors.place_error', { msg: errorMessage(err) }))}</span>`);
+    }
+  });
+}
+
 /** Update the note under the actor selectors. */
 export function actorsNote() {
   const el = document.getElementById('actors-note');
@@ -344,8 +377,16 @@ export function actorsNote() {
   }
   // Who is missing from the map, and how to place them.
   if (n) {
-    const names = (state.data.actors.unlocated_actors || []).map((a) => `<li data-id="${esc(a.id)}">${esc(a.name)}${a.commune ? ` <small>(${esc(a.commune)})</small>` : ''}</li>`).join('');
-    html += `<details id="actors-unlocated"><summary>${esc(t('actors.unlocated', { n }))}</summary><ul>${names}</ul><p>${esc(t('actors.unlocated.help'))}</p></details>`;
+    // The officer places one by clicking the map (POST /api/actors/{id}/position).
+    const officer = state.data.actors.officer === true;
+    const names = (state.data.actors.unlocated_actors || [])
+      .map((a) => `<li data-id="${esc(a.id)}">${esc(a.name)}${a.commune ? ` <small>(${esc(a.commune)})</small>` : ''} <code class="id">${esc(a.id)}</code>${officer ? ` <button type="button" class="link place" data-place="${esc(a.id)}">${t('actors.place')}</button>` : ''}</li>`)
+      .join('');
+    html += `<details id="actors-unlocated"${state.unlocatedOpen ? ' open' : ''}><summary>${esc(t('actors.unlocated', { n }))}</summary><ul>${names}</ul><p>${esc(t(officer ? 'actors.unlocated.officer' : 'actors.unlocated.help'))}</p><p class="small" id="place-status" role="status">${state.placeStatus || ''}</p></details>`;
   }
   el.innerHTML = html;
+  el.querySelector('#actors-unlocated')?.addEventListener('toggle', (e) => {
+    state.unlocatedOpen = e.target.open;
+  });
+  el.querySelectorAll('button[data-place]').forEach((b) => b.addEventListener('click', () => placeActor(b.dataset.place)));
 }
