@@ -280,6 +280,7 @@ try {
     await page.touchscreen.tap(target.x, target.y);
     await page.waitForSelector('.leaflet-popup-content .popup', { timeout: 5000 });
     check(true, 'phone: a tap on the map opens a popup');
+    await page.waitForTimeout(400);
     await page.screenshot({ path: join(artifacts, 'phone-popup.png') });
     await page.evaluate(() => window.boucle.map.closePopup());
     await page.tap('#panel-toggle');

@@ -24,6 +24,8 @@ export const baseLayers = new Map();
  * switcher between the base maps `bases` (`[{id, label, url, attribution, max_zoom}]`; the
  * first is shown). */
 export function createMap(id, bbox, attribution, bases = DEFAULT_BASE_MAPS) {
+  // Popups open clear of the zoom buttons and the base map switcher (top left).
+  L.Popup.prototype.options.autoPanPaddingTopLeft = L.point(56, 12);
   const map = L.map(id, { zoomSnap: 0.25, preferCanvas: false, zoomControl: false });
   L.control.zoom({ zoomInTitle: t('map.zoom_in'), zoomOutTitle: t('map.zoom_out') }).addTo(map);
   const choices = {};
