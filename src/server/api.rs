@@ -78,6 +78,7 @@ pub async fn territory(State(s): State<AppState>) -> Json<Value> {
                 "slug": m.slug,
                 "label": m.label_fr,
                 "unit": m.unit,
+                "kg_per_unit": m.kg_per_unit,
                 "ewc_codes": m.ewc_codes,
                 "family": m.family,
                 "actors": holders.len(),
@@ -131,8 +132,41 @@ pub async fn territory(State(s): State<AppState>) -> Json<Value> {
         "parks": parks,
         "vehicles": vehicles,
         "computations": super::computations(),
+        "base_maps": base_maps(&t.manifest.viewer),
         "attribution": "Limites IGN ADMIN EXPRESS, INSEE COG ; acteurs et sites : sources publiques ; flux : démonstration",
     }))
+}
+
+/// The viewer's base maps: the territory's `[[viewer.base_maps]]`, else Plan IGN (the
+/// Géoplateforme's WMTS, the French public reference) and OpenStreetMap.
+fn base_maps(v: &crate::territory::manifest::Viewer) -> Value {
+    if !v.base_maps.is_empty() {
+        return json!(
+            v.base_maps
+                .iter()
+                .map(|b| json!({
+                    "id": b.id, "label": b.label, "url": b.url, "attribution": b.attribution,
+                    "max_zoom": b.max_zoom.unwrap_or(19),
+                }))
+                .collect::<Vec<_>>()
+        );
+    }
+    json!([
+        {
+            "id": "plan_ign",
+            "label": "Plan IGN",
+            "url": "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&FORMAT=image/png&TILEMATRIXSET=PM&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}",
+            "attribution": "Plan IGN © IGN – Géoplateforme",
+            "max_zoom": 19,
+        },
+        {
+            "id": "osm",
+            "label": "OpenStreetMap",
+            "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "attribution": "© contributeurs OpenStreetMap",
+            "max_zoom": 19,
+        },
+    ])
 }
 
 fn geojson(bytes: Bytes) -> Response {

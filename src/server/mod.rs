@@ -23,6 +23,7 @@ pub mod error;
 pub mod layers;
 pub mod limits;
 pub mod officer;
+pub mod positions;
 pub mod state;
 
 use std::net::SocketAddr;
@@ -67,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .route("/clusters", get(compute::clusters))
         .route("/siting", post(compute::siting))
         .route("/indicators", get(compute::indicators))
+        .route("/actors/{id}/position", post(positions::set_position))
         .fallback(api::not_found)
         .method_not_allowed_fallback(api::method_not_allowed);
     harden(

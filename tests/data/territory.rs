@@ -532,3 +532,58 @@ fn vehicle_size_columns_are_optional_and_checked_with_file_line_and_field() {
         assert!(text.contains(&format!("vehicles.csv, {field}")), "{text}");
     }
 }
+
+/// `[[viewer.base_maps]]` in territory.toml: read as written; a URL without `{z}/{x}/{y}`, a
+/// duplicate id, a zoom above 22 or more than 10 base maps refused with the file and the field.
+#[test]
+fn viewer_base_maps_read_and_checked() {
+    let base = "name = \"T\"\n";
+    let one = |id: &str, url: &str, extra: &str| {
+        format!(
+            "[[viewer.base_maps]]\nid = \"{id}\"\nlabel = \"Plan\"\nurl = \"{url}\"\nattribution = \"IGN\"\n{extra}"
+        )
+    };
+    let parse = |text: &str| territory::Manifest::parse(Path::new("territory.toml"), text);
+    let ok = parse(&format!(
+        "{base}{}{}",
+        one(
+            "plan",
+            "https://x.example/{z}/{x}/{y}.png",
+            "max_zoom = 18\n"
+        ),
+        one("osm", "https://tile.example/{z}/{x}/{y}.png", "")
+    ))
+    .expect("two base maps accepted");
+    let ids: Vec<&str> = ok.viewer.base_maps.iter().map(|b| b.id.as_str()).collect();
+    assert_eq!(ids, ["plan", "osm"]);
+    assert_eq!(ok.viewer.base_maps[0].max_zoom, Some(18));
+    assert!(parse(base).unwrap().viewer.base_maps.is_empty());
+    for (text, field) in [
+        (one("a", "https://x.example/tiles.png", ""), "url"),
+        (one("a", "ftp://x.example/{z}/{x}/{y}", ""), "url"),
+        (
+            one("a", "https://x/{z}/{x}/{y}", "max_zoom = 30\n"),
+            "max_zoom",
+        ),
+        (
+            format!(
+                "{}{}",
+                one("a", "https://x/{z}/{x}/{y}", ""),
+                one("a", "https://y/{z}/{x}/{y}", "")
+            ),
+            "id",
+        ),
+        (
+            (0..11)
+                .map(|i| one(&format!("m{i}"), "https://x/{z}/{x}/{y}", ""))
+                .collect::<String>(),
+            "base_maps",
+        ),
+    ] {
+        let e = parse(&format!("{base}{text}")).unwrap_err().to_string();
+        assert!(
+            e.contains("territory.toml") && e.contains(field),
+            "{field}: {e}"
+        );
+    }
+}

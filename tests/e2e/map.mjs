@@ -66,7 +66,8 @@ try {
   out.actors = await page.locator('path.actor').count();
   check(out.actors > 0, `actors drawn (${out.actors})`);
   check((await page.locator('#legend .item').count()) > 3, 'legend drawn');
-  check((await page.textContent('.leaflet-control-attribution')).includes('OpenStreetMap'), 'OSM attribution');
+  // The base map shown (Plan IGN first, or the territory's first) is credited.
+  check(/Plan IGN|OpenStreetMap/.test(await page.textContent('.leaflet-control-attribution')), 'base map attribution (Plan IGN or OSM)');
 
   // An actor giving out several materials is a disc shared between them (one share per material,
   // each as long as its part of the circle drawn: no gap); the legend lists every material given
@@ -126,7 +127,7 @@ try {
   check(exported.type === 'FeatureCollection' && exported.features.filter((f) => f.properties.layer === 'communes').length === 46, 'GeoJSON export of the shown layers');
   const [dl2] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
   const csv = readFileSync(await dl2.path(), 'utf8');
-  check(csv.split('\r\n').length > 46 && csv.includes('layer;'), 'CSV export of the shown layers');
+  check(csv.split('\r\n').length > 46 && /^\uFEFF?[a-z_]+;/.test(csv), 'CSV export of the shown layers (one layer, French Excel by default)');
 
   // Filtered on one material, an actor is one colour: no shares, no note.
   const shownFilter = (m) => page.waitForFunction((m) => window.boucle.state.actorsShown === m, m, { timeout: 5000 });
@@ -253,11 +254,13 @@ try {
     const subtitle = await sheet.textContent('#sheet-subtitle');
     const palletsLabel = terr.materials.find((m) => m.slug === 'pallets').label;
     check(subtitle.includes(palletsLabel) && !subtitle.includes('rigid_19t') && terr.vehicles.some((v) => v.label && subtitle.includes(v.label)), `route sheet subtitle in French (${subtitle.trim()})`);
-    const sheetPlan = await sheet.evaluate(() => JSON.parse(localStorage.getItem('boucle.print')));
+    const sheetPlan = await sheet.evaluate(() => JSON.parse(window.opener.boucle.sheet('1')));
     const sheetStops = sheetPlan.plan.rounds[0].stops.filter((s) => s.kind === 'stop');
     const positions = new Set(sheetStops.map((s) => `${s.lon.toFixed(5)},${s.lat.toFixed(5)}`)).size;
     const sheetLabels = await sheet.locator('.stop-icon span.stop:not(.depot):not(.dump)').allTextContents();
-    const numbers = sheetLabels.flatMap((l) => l.split(',').map(Number)).sort((a, b) => a - b);
+    // Labels list every mark at one position (« D,1–4,V »): ranges expanded, D and V apart.
+    const expand = (l) => l.split(',').flatMap((x) => (/^\d+–\d+$/.test(x) ? (([a, b]) => Array.from({ length: b - a + 1 }, (_, k) => a + k))(x.split('–').map(Number)) : /^\d+$/.test(x) ? [Number(x)] : []));
+    const numbers = sheetLabels.flatMap(expand).sort((a, b) => a - b);
     const marks = (await sheet.locator('table.stops tbody tr td:first-child').allTextContents()).map((x) => x.trim());
     check(JSON.stringify(marks.filter((m) => /^\d+$/.test(m)).map(Number)) === JSON.stringify(sheetStops.map((_, k) => k + 1)) && marks[0] === 'D', `route sheet rows carry the map's marks (${marks.join(' ')})`);
     check(sheetLabels.length === positions && JSON.stringify(numbers) === JSON.stringify(sheetStops.map((_, k) => k + 1)), `route sheet: one marker per position (${sheetLabels.length} for ${sheetStops.length} stops), every stop numbered`);

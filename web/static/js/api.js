@@ -20,12 +20,37 @@ function headers(extra = {}) {
   return h;
 }
 
-async function answer(r) {
+/** Called when the server refuses the token sent (expired or changed): set by the officer box. */
+let tokenRefused = () => {};
+
+/** Set what happens when the server refuses the officer's token. */
+export function onTokenRefused(fn) {
+  tokenRefused = fn;
+}
+
+/** fetch, with a network failure turned into an error the viewer words as « server unreachable »
+ * (`status` undefined, `network` true) instead of the browser's « Failed to fetch ». */
+async function call(path, init) {
+  try {
+    return await fetch(path, init);
+  } catch (e) {
+    const err = new Error(e?.message || 'network');
+    err.network = true;
+    throw err;
+  }
+}
+
+async function answer(r, sentToken = false) {
   const body = await r.json().catch(() => ({ code: 'invalid_json', message: r.statusText }));
   if (!r.ok) {
     const e = new Error(body.message || r.statusText);
     e.code = body.code;
     e.status = r.status;
+    // A token sent and refused as such: the session is over (logged out everywhere in the tab).
+    if (sentToken && r.status === 401 && body.code === 'unauthorized') {
+      setOfficerToken('');
+      tokenRefused();
+    }
     throw e;
   }
   return body;
@@ -33,29 +58,43 @@ async function answer(r) {
 
 /** GET a JSON endpoint of the API. */
 export async function get(path) {
-  return answer(await fetch(path, { headers: headers() }));
+  const sent = !!officerToken();
+  return answer(await call(path, { headers: headers() }), sent);
 }
 
 /** POST a JSON body to the API. */
 export async function post(path, body) {
+  const sent = !!officerToken();
   return answer(
-    await fetch(path, {
+    await call(path, {
       method: 'POST',
       headers: headers({ 'Content-Type': 'application/json' }),
       body: JSON.stringify(body),
     }),
+    sent,
   );
 }
 
 /** POST a JSON body to an endpoint that answers an HTML page; the page's text. */
 export async function postHtml(path, body) {
-  const r = await fetch(path, {
+  const sent = !!officerToken();
+  const r = await call(path, {
     method: 'POST',
     headers: headers({ 'Content-Type': 'application/json', Accept: 'text/html' }),
     body: JSON.stringify(body),
   });
-  if (!r.ok) return answer(r);
+  if (!r.ok) return answer(r, sent);
   return r.text();
+}
+
+/** Whether the server answers at all (any HTTP answer counts). */
+export async function reachable() {
+  try {
+    await fetch('/api/territory', { method: 'HEAD', cache: 'no-store' });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A French sentence for an error thrown by get()/post() (or by fetch itself), with the

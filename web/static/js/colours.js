@@ -1,7 +1,21 @@
 // Colour scales and palettes shared by layers and legend.
 
-/** Sequential scale (light → dark green-blue), 5 classes. */
-export const SEQ = ['#edf8fb', '#b2e2e2', '#66c2a4', '#2ca25f', '#006d2c'];
+/** Sequential scale of the communes (light → dark green), 3 classes: drawn at
+ * `COMMUNE_OPACITY` over the map's background, neighbouring classes contrast at least 3:1
+ * (3.6:1 and 3.9:1 as rendered; five classes cannot: 3⁴ = 81 exceeds the 21:1 between white and
+ * black). */
+export const SEQ = ['#ffffff', '#2b8c4e', '#001a0a'];
+
+/** Fill opacity of the communes (the legend's swatches are drawn the same). */
+export const COMMUNE_OPACITY = 0.9;
+
+/** The map's background under the communes (also under the legend's swatches). */
+export const MAP_BACKGROUND = '#e9eef0';
+
+/** Fill of the business parks and of the treatment sites: distinct from each other and from the
+ * siting scores' low end (contrast ≥ 3:1 with score 0's yellow and with the parks' lilac). */
+export const PARK_FILL = '#cab2d6';
+export const SITE_FILL = '#8c2d04';
 
 /** Qualitative palette (materials, sectors, rounds). */
 export const QUAL = ['#e41a1c', '#377eb8', '#4daf4a', '#984ea3', '#ff7f00', '#a65628', '#f781bf', '#17becf', '#999999', '#bcbd22', '#1b9e77', '#7570b3'];

@@ -2,7 +2,7 @@
 // diversity, cooperation, locality) with short French definitions, the programme's counts, the
 // distance method and the estimate labels. Aggregates only. Used by the map's side panel and by
 // the printable sheet (print.html?view=indicators).
-import { get, errorMessage } from './api.js';
+import { get, errorMessage, reachable } from './api.js';
 import { t, num, esc } from './i18n.js';
 import { estimateText } from './estimate.js';
 
@@ -107,7 +107,16 @@ export async function indicatorsPanel(el, terr) {
     const report = await get('/api/indicators');
     el.innerHTML = `${head}<details id="ind-details"><summary>${t('ind.show')}</summary>${indicatorsHtml(report, terr.distances?.circuity)}</details>
       <button type="button" id="ind-print">${t('ind.print')}</button>`;
-    el.querySelector('#ind-print').addEventListener('click', () => window.open('/print.html?view=indicators', '_blank'));
+    // The sheet is opened only when the server answers: never the browser's error page.
+    el.querySelector('#ind-print').addEventListener('click', async (ev) => {
+      const button = ev.currentTarget;
+      button.disabled = true;
+      const up = await reachable();
+      button.disabled = false;
+      el.querySelector('#ind-print-error')?.remove();
+      if (up) window.open('/print.html?view=indicators', '_blank');
+      else button.insertAdjacentHTML('afterend', `<p class="error-msg" id="ind-print-error" role="alert">${esc(t('api.network'))}</p>`);
+    });
     document.body.dataset.indicators = '1';
   } catch (e) {
     el.innerHTML = `${head}<p class="error-msg" id="ind-error">${esc(t('ind.error', { msg: errorMessage(e) }))}</p>`;

@@ -2,9 +2,9 @@
 // actors (co-located points spread around their shared position), plus the clusters and rounds
 // overlays filled by the planning panel and the siting overlay filled by the siting panel. Each
 // layer can be toggled from the layer panel.
-import { get } from './api.js';
+import { get, post, errorMessage } from './api.js';
 import { t, esc } from './i18n.js';
-import { QUAL, breaks, classOf, classColour, sectorOf, SECTORS } from './colours.js';
+import { QUAL, breaks, classOf, classColour, sectorOf, SECTORS, COMMUNE_OPACITY, PARK_FILL, SITE_FILL } from './colours.js';
 import { communePopup, epciPopup, parkPopup, sitePopup, actorPopup } from './popups.js';
 
 const L = window.L;
@@ -21,10 +21,12 @@ export const state = {
   choropleth: 'population',
   actorColour: 'material',
   actorMaterial: '',
+  epci: '', // the EPCI filter (SIREN; '' for the whole territory)
   actorsShown: '', // the material filter of the actors drawn ('' for all)
   breaks: [],
   materials: [],
   onChange: () => {},
+  onView: () => {}, // a change of the view the URL records (permalink.js)
 };
 
 function communeStyle(f) {
@@ -35,7 +37,7 @@ function communeStyle(f) {
     color: '#555',
     weight: 0.8,
     fillColor: classColour(classOf(v, state.breaks), state.breaks),
-    fillOpacity: 0.55,
+    fillOpacity: COMMUNE_OPACITY,
   };
 }
 
@@ -101,23 +103,55 @@ function drawCommunes() {
     onEachFeature: (f, layer) => {
       layer.bindPopup(() => communePopup(f.properties), { maxWidth: 360 });
       layer.bindTooltip(f.properties.name, { sticky: true, direction: 'top' });
+      // The tooltip's focus listeners would make each polygon a Tab stop (46 of them): out of the
+      // Tab order; the communes are named on the map (labels) and in the points' popups.
+      const skip = () => layer.getElement()?.setAttribute('tabindex', '-1');
+      layer.on('add', skip);
+      skip();
     },
   }).addTo(g);
 }
 
 function drawEpci() {
   const g = state.groups.epci.clearLayers();
+  // A white halo under the dashed line: the limit reads over light and dark communes alike.
+  L.geoJSON(state.data.epci, { style: { pane: 'outlines', className: 'epci-halo', color: '#fff', weight: 5, opacity: 0.9, fill: false }, interactive: false }).addTo(g);
   L.geoJSON(state.data.epci, {
     style: { pane: 'outlines', className: 'epci', color: '#222', weight: 2.5, dashArray: '6 4', fill: false },
     onEachFeature: (f, layer) => layer.bindPopup(() => epciPopup(f.properties), { maxWidth: 360 }),
   }).addTo(g);
 }
 
+/**
+ * Makes a drawn point reachable by keyboard: Tab stops on it (named for screen readers), Enter or
+ * Space opens its popup. Communes are not made so (46 polygons one by one); their names are on
+ * the map and in the popups of the points.
+ */
+export function focusable(layer, label) {
+  const apply = () => {
+    const e = layer.getElement();
+    if (!e || e.hasAttribute('tabindex')) return;
+    e.setAttribute('tabindex', '0');
+    e.setAttribute('role', 'button');
+    e.setAttribute('aria-label', label);
+    e.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' || ev.key === ' ') {
+        ev.preventDefault();
+        layer.openPopup();
+      }
+    });
+  };
+  layer.on('add', apply);
+  apply();
+  return layer;
+}
+
 function drawPoints(name, style, popup) {
   const g = state.groups[name].clearLayers();
+  const kind = name === 'parks' ? t('park') : t('site');
   L.geoJSON(state.data[name], {
     pointToLayer: (f, ll) => L.circleMarker(ll, { pane: 'points', ...style }),
-    onEachFeature: (f, layer) => layer.bindPopup(() => popup(f.properties), { maxWidth: 380 }),
+    onEachFeature: (f, layer) => focusable(layer, `${kind} : ${f.properties.name}`).bindPopup(() => popup(f.properties), { maxWidth: 380 }),
   }).addTo(g);
 }
 
@@ -149,7 +183,9 @@ function drawActors() {
   const g = state.groups.actors.clearLayers();
   for (const { f, at, origin, shared } of spread(state.data.actors.features)) {
     if (shared > 1) L.polyline([origin, at], { pane: 'points', color: '#666', weight: 1, opacity: 0.6, interactive: false }).addTo(g);
-    actorDisc(g, at, f.properties)
+    const disc = focusable(actorDisc(g, at, f.properties), `${t('actor')} : ${f.properties.name}`);
+    disc.feature = f;
+    disc
       .bindPopup(() => actorPopup(f.properties), { maxWidth: 400 })
       .bindTooltip(f.properties.name, { direction: 'top' });
   }
@@ -161,14 +197,33 @@ let actorsTicket = 0;
 /** Load (or reload, e.g. after the officer logs in) the actors layer with the material filter. */
 export async function loadActors() {
   const ticket = ++actorsTicket;
-  const q = state.actorMaterial ? `?material=${encodeURIComponent(state.actorMaterial)}` : '';
+  const params = new URLSearchParams();
+  if (state.actorMaterial) params.set('material', state.actorMaterial);
+  if (state.epci) params.set('epci', state.epci);
+  const q = params.toString() ? `?${params}` : '';
   const actors = await get(`/api/layers/actors.geojson${q}`);
   // A filter changed (or a login) while this request was in flight: the later answer draws.
   if (ticket !== actorsTicket) return;
   state.data.actors = actors;
   state.actorsShown = state.actorMaterial;
+  state.epciShown = state.epci;
   drawActors();
   state.onChange();
+}
+
+/** Load the actors, a failure said in the layer panel (server unreachable included) rather than
+ * thrown. */
+export async function loadActorsSaying() {
+  const note = document.getElementById('actors-error');
+  try {
+    await loadActors();
+    if (note) note.hidden = true;
+  } catch (err) {
+    if (note) {
+      note.textContent = t('actors.error', { msg: errorMessage(err) });
+      note.hidden = false;
+    }
+  }
 }
 
 /** Reload the layers whose content depends on the officer's access. */
@@ -181,8 +236,8 @@ export async function reloadConfidential() {
   await loadActors();
 }
 
-const parkStyle = { className: 'park', radius: 9, color: '#6a3d9a', weight: 2, fillColor: '#cab2d6', fillOpacity: 0.8 };
-const siteStyle = { className: 'site', radius: 8, color: '#000', weight: 1.5, fillColor: '#ffd92f', fillOpacity: 1 };
+const parkStyle = { className: 'park', radius: 9, color: '#6a3d9a', weight: 2, fillColor: PARK_FILL, fillOpacity: 1 };
+const siteStyle = { className: 'site', radius: 8, color: '#fff', weight: 2, fillColor: SITE_FILL, fillOpacity: 1 };
 
 /** Load every layer and draw it on `map`. */
 export async function loadLayers(map, materials) {
@@ -247,13 +302,66 @@ export function layerPanel(el) {
       </select></label>
     <label>${t('actors.material_filter')}
       <select id="actors-material"><option value="">${t('actors.all_materials')}</option>${mats}</select></label>
+    <label>${t('actors.epci_filter')}
+      <select id="actors-epci"><option value="">${t('actors.all_epci')}</option>${(state.data.epci?.features || []).map((f) => `<option value="${esc(f.properties.siren)}">${esc(f.properties.name)}</option>`).join('')}</select></label>
+    <p class="error-msg small" id="actors-error" role="alert" hidden></p>
     <div class="muted small" id="actors-note"></div>`;
-  el.querySelectorAll('input[data-layer]').forEach((cb) => cb.addEventListener('change', () => setVisible(cb.dataset.layer, cb.checked)));
-  el.querySelector('#choropleth').addEventListener('change', (e) => setChoropleth(e.target.value));
-  el.querySelector('#actors-colour').addEventListener('change', (e) => setActorColour(e.target.value));
+  el.querySelectorAll('input[data-layer]').forEach((cb) =>
+    cb.addEventListener('change', () => {
+      setVisible(cb.dataset.layer, cb.checked);
+      state.onView();
+    }),
+  );
+  el.querySelector('#choropleth').addEventListener('change', (e) => {
+    setChoropleth(e.target.value);
+    state.onView();
+  });
+  el.querySelector('#actors-colour').addEventListener('change', (e) => {
+    setActorColour(e.target.value);
+    state.onView();
+  });
   el.querySelector('#actors-material').addEventListener('change', async (e) => {
     state.actorMaterial = e.target.value;
-    await loadActors();
+    state.onView();
+    await loadActorsSaying();
+  });
+  el.querySelector('#actors-epci').addEventListener('change', async (e) => {
+    state.epci = e.target.value;
+    state.onView();
+    await loadActorsSaying();
+  });
+}
+
+/** The officer places unlocated actor `id`: the next click on the map gives its position, saved
+ * through POST /api/actors/{id}/position; the actor is drawn there at once. */
+function placeActor(id) {
+  const a = (state.data.actors.unlocated_actors || []).find((x) => x.id === id);
+  if (!a) return;
+  const say = (html) => {
+    state.placeStatus = html;
+    const s = document.getElementById('place-status');
+    if (s) s.innerHTML = html;
+  };
+  say(esc(t('actors.place_help', { name: a.name })));
+  state.map.getContainer().classList.add('picking');
+  document.getElementById('sidebar')?.classList.remove('open');
+  state.map.once('preclick', async (ev) => {
+    state.map.getContainer().classList.remove('picking');
+    setTimeout(() => state.map.closePopup(), 0);
+    const { lng: lon, lat } = ev.latlng;
+    try {
+      const done = await post(`/api/actors/${encodeURIComponent(id)}/position`, { lon: Number(lon.toFixed(7)), lat: Number(lat.toFixed(7)) });
+      // Drawn at once: the actor joins the layer with its new position.
+      const fc = state.data.actors;
+      fc.unlocated_actors = fc.unlocated_actors.filter((x) => x.id !== id);
+      fc.unlocated = Math.max(0, (fc.unlocated || 1) - 1);
+      fc.features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [done.lon, done.lat] }, properties: { id, name: a.name, commune: a.commune || '', kind: 'company', materials: [], precision: 'manual', source: t('actors.placed_source') } });
+      drawActors();
+      state.placeStatus = `${esc(t('actors.placed', { name: a.name }))}${done.warning ? ` <span class="warn">${esc(t('actors.placed_warning'))}</span>` : ''}`;
+      state.onChange();
+    } catch (err) {
+      say(`<span class="error-msg">${esc(t('actors.place_error', { msg: errorMessage(err) }))}</span>`);
+    }
   });
 }
 
@@ -269,8 +377,16 @@ export function actorsNote() {
   }
   // Who is missing from the map, and how to place them.
   if (n) {
-    const names = (state.data.actors.unlocated_actors || []).map((a) => `<li data-id="${esc(a.id)}">${esc(a.name)}${a.commune ? ` <small>(${esc(a.commune)})</small>` : ''}</li>`).join('');
-    html += `<details id="actors-unlocated"><summary>${esc(t('actors.unlocated', { n }))}</summary><ul>${names}</ul><p>${esc(t('actors.unlocated.help'))}</p></details>`;
+    // The officer places one by clicking the map (POST /api/actors/{id}/position).
+    const officer = state.data.actors.officer === true;
+    const names = (state.data.actors.unlocated_actors || [])
+      .map((a) => `<li data-id="${esc(a.id)}">${esc(a.name)}${a.commune ? ` <small>(${esc(a.commune)})</small>` : ''} <code class="id">${esc(a.id)}</code>${officer ? ` <button type="button" class="link place" data-place="${esc(a.id)}">${t('actors.place')}</button>` : ''}</li>`)
+      .join('');
+    html += `<details id="actors-unlocated"${state.unlocatedOpen ? ' open' : ''}><summary>${esc(t('actors.unlocated', { n }))}</summary><ul>${names}</ul><p>${esc(t(officer ? 'actors.unlocated.officer' : 'actors.unlocated.help'))}</p><p class="small" id="place-status" role="status">${state.placeStatus || ''}</p></details>`;
   }
   el.innerHTML = html;
+  el.querySelector('#actors-unlocated')?.addEventListener('toggle', (e) => {
+    state.unlocatedOpen = e.target.open;
+  });
+  el.querySelectorAll('button[data-place]').forEach((b) => b.addEventListener('click', () => placeActor(b.dataset.place)));
 }

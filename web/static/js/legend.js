@@ -1,7 +1,7 @@
 // The legend: the communes' classes, outlines, parks, sites, actors' colours, rounds, and the
 // siting candidates' score scale.
 import { t, num, esc } from './i18n.js';
-import { SEQ, sectorOf, SECTORS, classColour, scoreGradient, NO_SCORE } from './colours.js';
+import { SEQ, sectorOf, SECTORS, classColour, scoreGradient, NO_SCORE, COMMUNE_OPACITY, MAP_BACKGROUND, PARK_FILL, SITE_FILL } from './colours.js';
 import { state, materialColour, sectorColour, actorMaterials } from './layers.js';
 
 function swatch(colour, label, shape = 'box') {
@@ -10,7 +10,9 @@ function swatch(colour, label, shape = 'box') {
 
 /** Redraw the legend in `el` from the layers' state. */
 export function drawLegend(el) {
-  let html = `<h2>${t('legend')}</h2>`;
+  // Foldable (a phone folds it at first, so that it does not cover the map).
+  if (state.legendOpen === undefined) state.legendOpen = !window.matchMedia('(max-width: 700px)').matches;
+  let html = '';
   if (state.visible.communes && state.data.communes) {
     const br = state.breaks;
     html += `<h3>${t(`legend.${state.choropleth}`)}</h3>`;
@@ -24,12 +26,13 @@ export function drawLegend(el) {
       else if (lo === null) label = `≤ ${num(hi, 0)}`;
       else if (hi === undefined) label = `> ${num(lo, 0)}`;
       else label = `${num(lo, 0)} – ${num(hi, 0)}`;
-      html += swatch(classColour(i, br), label);
+      // As drawn: the fill at the communes' opacity over the map's background, their outline.
+      html += `<div class="item"><span class="sw area" style="background:${MAP_BACKGROUND}"><span data-fill="${classColour(i, br)}" style="background:${classColour(i, br)};opacity:${COMMUNE_OPACITY}"></span></span>${label}</div>`;
     }
   }
   if (state.visible.epci) html += `<div class="item"><span class="sw line dashed"></span>${t('legend.epci')}</div>`;
-  if (state.visible.parks) html += swatch('#cab2d6', t('legend.park'), 'dot');
-  if (state.visible.sites) html += swatch('#ffd92f', t('legend.site'), 'dot');
+  if (state.visible.parks) html += `<div class="item"><span class="sw dot" style="background:${PARK_FILL};border:2px solid #6a3d9a"></span>${t('legend.park')}</div>`;
+  if (state.visible.sites) html += `<div class="item"><span class="sw dot" style="background:${SITE_FILL};border:2px solid #fff;box-shadow:0 0 0 1px #999"></span>${t('legend.site')}</div>`;
   if (state.visible.actors && state.data.actors) {
     html += `<h3>${t('layer.actors')}</h3>`;
     if (state.actorColour === 'sector') {
@@ -77,7 +80,10 @@ export function drawLegend(el) {
       ${a.best_set.p > 1 ? ring('#111', 3, 'dashed', t('legend.siting.set', { p: a.best_set.p })) : ''}
       ${a.candidates.some((c) => c.excluded) ? swatch(NO_SCORE, t('legend.siting.excluded'), 'dot') : ''}</div>`;
   }
-  el.innerHTML = html;
+  el.innerHTML = `<details id="legend-box"${state.legendOpen ? ' open' : ''}><summary><h2>${t('legend')}</h2></summary>${html}</details>`;
+  el.querySelector('#legend-box').addEventListener('toggle', (e) => {
+    state.legendOpen = e.target.open;
+  });
   el.querySelector('#legend-clusters')?.addEventListener('toggle', (e) => {
     state.clustersOpen = e.target.open;
   });

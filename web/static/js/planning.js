@@ -5,11 +5,12 @@ import { get, post, postHtml, errorMessage } from './api.js';
 import { t, tOr, num, esc, clock } from './i18n.js';
 import { QUAL } from './colours.js';
 import { state } from './layers.js';
-import { download, roundGPX } from './exports.js';
+import { download, roundGPX, fileName } from './exports.js';
 import { legendRoom } from './map.js';
-import { stopIcon, stopGroups } from './stops.js';
+import { placeGroups, placeIcon, marks } from './stops.js';
 import { estimateText } from './estimate.js';
 import { showPeriod } from './calendar.js';
+import { onSessionEnd, trackWindow } from './session.js';
 
 const L = window.L;
 
@@ -17,6 +18,8 @@ let territory = null;
 let lastPlan = null;
 // The request behind `lastPlan`, for its printable report.
 let lastRequest = null;
+// The panel's element.
+let panel = null;
 /** Counts cluster requests, so that a stale answer is dropped. */
 let clusterTicket = 0;
 
@@ -30,6 +33,14 @@ function siteOptions(material) {
     .map((s) => ({ value: s.id, label: s.name }));
 }
 
+/** Whether some located treatment site accepts `material`. */
+export function treatable(material) {
+  return siteOptions(material).length > 0;
+}
+
+/** The option of a treatment site picked on the map (`LON,LAT`). */
+const PICK = '__pick';
+
 function parkOptions() {
   const feats = state.data.parks?.features || [];
   return feats.map((f) => ({ value: f.geometry.coordinates.join(','), label: `${t('park')} : ${f.properties.name}` }));
@@ -38,6 +49,7 @@ function parkOptions() {
 /** Build the panel in `el` for territory summary `terr`; `onChange` redraws the legend. */
 export function planningPanel(el, terr, onChange) {
   territory = terr;
+  panel = el;
   const available = (terr.computations || []).includes('rounds');
   const materials = terr.materials.filter((m) => m.actors > 0);
   const first = materials.find((m) => m.slug === 'pallets')?.slug || materials[0]?.slug || '';
@@ -45,7 +57,8 @@ export function planningPanel(el, terr, onChange) {
   el.innerHTML = `<h2>${t('plan.title')}</h2>
     ${available ? '' : `<p class="muted" id="plan-unavailable">${t('plan.unavailable')}</p>`}
     <form id="plan-form">
-      <label>${t('plan.material')} <select id="plan-material">${options(materials.map((m) => ({ value: m.slug, label: m.label })), first)}</select></label>
+      <label>${t('plan.material')} <select id="plan-material">${options(materials.map((m) => ({ value: m.slug, label: treatable(m.slug) ? m.label : t('plan.material_no_site', { label: m.label }) })), first)}</select></label>
+      <p class="small warn" id="plan-no-site" hidden></p>
       <label>${t('plan.depot')} <select id="plan-depot"></select></label>
       <label>${t('plan.dump')} <select id="plan-dump"></select></label>
       <label>${t('plan.vehicles')} <select id="plan-vehicle"><option value="">${t('plan.default')}</option>${options(vehicles.map((v) => ({ value: v.id, label: v.label || v.name || v.id })))}</select></label>
@@ -60,12 +73,41 @@ export function planningPanel(el, terr, onChange) {
   const fill = () => {
     const m = mat.value;
     const def = `<option value="">${t('plan.default')}</option>`;
-    el.querySelector('#plan-dump').innerHTML = def + options(siteOptions(m));
+    const sites = siteOptions(m);
+    const pick = `<option value="${PICK}">${t('plan.dump_pick')}</option>`;
+    // A material no known site accepts: said, and its treatment site is a point picked on the map.
+    el.querySelector('#plan-dump').innerHTML = sites.length ? def + options(sites) + pick : pick;
+    const note = el.querySelector('#plan-no-site');
+    note.hidden = sites.length > 0;
+    note.textContent = sites.length ? '' : t('plan.no_site', { label: materials.find((x) => x.slug === m)?.label || m });
     el.querySelector('#plan-depot').innerHTML = def + options([...siteOptions(''), ...parkOptions()]);
     if ((terr.computations || []).includes('clusters')) drawClusters(m).then(onChange, () => {});
   };
   mat.addEventListener('change', fill);
   fill();
+  // « Point choisi sur la carte » : the next click on the map gives the treatment site's LON,LAT.
+  const dumpSel = el.querySelector('#plan-dump');
+  dumpSel.addEventListener('change', () => {
+    if (dumpSel.value !== PICK) return;
+    const status = el.querySelector('#plan-status');
+    status.className = '';
+    status.textContent = t('plan.dump_pick_help');
+    state.map.getContainer().classList.add('picking');
+    // `preclick`: the map hears it even over a commune (whose popup stops the click).
+    state.map.once('preclick', (ev) => {
+      state.map.getContainer().classList.remove('picking');
+      setPickedDump(ev.latlng.lng, ev.latlng.lat);
+      status.textContent = '';
+      setTimeout(() => state.map.closePopup(), 0);
+    });
+  });
+  onSessionEnd(() => {
+    // Rounds computed as the officer carry each company's loads: gone with the session.
+    if (lastPlan) {
+      clearPlan();
+      el.querySelector('#plan-status').textContent = t('plan.cleared');
+    }
+  });
   // A second vehicle type makes a mixed fleet; it needs a first (primary) type.
   const v1 = el.querySelector('#plan-vehicle');
   const v2 = el.querySelector('#plan-vehicle2');
@@ -79,33 +121,121 @@ export function planningPanel(el, terr, onChange) {
     const depot = el.querySelector('#plan-depot').value;
     const dump = el.querySelector('#plan-dump').value;
     const fleet = [v1.value, v1.value ? v2.value : ''].filter((v, i, a) => v && a.indexOf(v) === i);
+    if (dump === PICK) {
+      // Nothing picked yet: said, and the previous answer does not stay under the message.
+      clearPlan();
+      const status = el.querySelector('#plan-status');
+      status.className = 'error-msg';
+      status.textContent = t('plan.dump_pick_missing');
+      document.body.dataset.rounds = 'error';
+      onChange();
+      return;
+    }
     if (depot) body.depot = depot;
     if (dump) body.dump = dump;
     if (fleet.length) body.vehicle = fleet.join(',');
     const period = el.querySelector('#plan-period').value;
     if (period) body.period = period;
-    const status = el.querySelector('#plan-status');
-    status.textContent = t('plan.computing');
-    try {
-      lastRequest = body;
-      lastPlan = await post('/api/rounds', body);
-      status.textContent = '';
-      if (period) {
-        const plan = lastPlan;
-        showPeriod(el.querySelector('#plan-result'), plan, (rounds) => drawRounds({ ...plan, rounds }));
-        document.body.dataset.rounds = String(plan.calendar.reduce((n, d) => n + d.rounds.length, 0));
-        onChange();
-        return;
-      }
-      drawRounds(lastPlan);
-      el.querySelector('#plan-result').innerHTML = figures(lastPlan);
-      bindRoundButtons(el);
-      document.body.dataset.rounds = String(lastPlan.rounds.length);
-    } catch (err) {
-      status.textContent = t('plan.error', { msg: errorMessage(err) });
-    }
+    await computeRounds(body);
     onChange();
   });
+}
+
+/** The treatment site picked on the map: an option `LON,LAT` selected in the list. */
+export function setPickedDump(lon, lat) {
+  const sel = panel.querySelector('#plan-dump');
+  const value = `${lon.toFixed(5)},${lat.toFixed(5)}`;
+  let o = [...sel.options].find((x) => x.dataset.picked);
+  if (!o) {
+    o = document.createElement('option');
+    o.dataset.picked = '1';
+    sel.appendChild(o);
+  }
+  o.value = value;
+  o.textContent = t('plan.dump_point', { lon: num(lon, 4), lat: num(lat, 4) });
+  sel.value = value;
+}
+
+/** Remove the computed rounds: layer, figures, plan kept in memory. */
+export function clearPlan() {
+  lastPlan = null;
+  lastRequest = null;
+  state.groups.rounds?.clearLayers();
+  state.roundColours = [];
+  state.data.rounds = null;
+  if (panel) panel.querySelector('#plan-result').innerHTML = '';
+  delete document.body.dataset.rounds;
+}
+
+/** Compute the rounds of request `body` (POST /api/rounds) and show them; a failure clears the
+ * previous answer and says why. The compute button is disabled meanwhile. */
+export async function computeRounds(body) {
+  const el = panel;
+  const status = el.querySelector('#plan-status');
+  const button = el.querySelector('#plan-compute');
+  status.className = '';
+  status.textContent = t('plan.computing');
+  button.disabled = true;
+  el.setAttribute('aria-busy', 'true');
+  try {
+    const plan = await post('/api/rounds', body);
+    lastRequest = body;
+    lastPlan = plan;
+    status.textContent = '';
+    if (body.period) {
+      showPeriod(el.querySelector('#plan-result'), plan, (rounds) => drawRounds({ ...plan, rounds }));
+      document.body.dataset.rounds = String(plan.calendar.reduce((n, d) => n + d.rounds.length, 0));
+      onComputed();
+      return;
+    }
+    drawRounds(lastPlan);
+    el.querySelector('#plan-result').innerHTML = figures(lastPlan);
+    bindRoundButtons(el);
+    document.body.dataset.rounds = String(lastPlan.rounds.length);
+    onComputed();
+  } catch (err) {
+    clearPlan();
+    status.className = 'error-msg';
+    const label = territory.materials.find((m) => m.slug === body.material)?.label || body.material;
+    status.textContent = err.code === 'no_data' && !treatable(body.material) ? t('plan.no_site', { label }) : t('plan.error', { msg: errorMessage(err) });
+    document.body.dataset.rounds = 'error';
+    state.onChange();
+  } finally {
+    button.disabled = false;
+    el.removeAttribute('aria-busy');
+  }
+}
+
+/** After each computed plan: the URL records its request. */
+function onComputed() {
+  state.onView();
+}
+
+/** Set the form's fields from request `req` (a permalink's), as far as the lists offer them. */
+export function fillPlanForm(req) {
+  const el = panel;
+  const set = (sel, v) => {
+    const x = el.querySelector(sel);
+    if (!x || v === undefined || v === null) return;
+    if (x.tagName === 'SELECT' && ![...x.options].some((o) => o.value === String(v))) return;
+    x.value = String(v);
+    x.dispatchEvent(new Event('change'));
+  };
+  set('#plan-material', req.material);
+  set('#plan-depot', req.depot || '');
+  if (typeof req.dump === 'string' && /^-?[\d.]+,-?[\d.]+$/.test(req.dump)) {
+    const [lon, lat] = req.dump.split(',').map(Number);
+    setPickedDump(lon, lat);
+  } else set('#plan-dump', req.dump || '');
+  const [v1, v2] = String(req.vehicle || '').split(',');
+  set('#plan-vehicle', v1 || '');
+  set('#plan-vehicle2', v2 || '');
+  set('#plan-time', req.time_limit_s);
+}
+
+/** The request of the plan shown (null when none). */
+export function currentRequest() {
+  return lastPlan ? lastRequest : null;
 }
 
 /** Draw the material's clusters on the clusters overlay. */
@@ -152,22 +282,44 @@ export function drawRounds(plan) {
     L.polyline(coords, { pane: 'routes', className: 'round', color: colour, weight: 4, opacity: 0.85 })
       .bindTooltip(t('plan.round', { n: i + 1 }))
       .addTo(g);
-    // Stops at the same position (companies placed at their commune's point) share one label.
-    stopGroups(r.stops).forEach((grp) => {
-      const label = grp.items.map(([k]) => k).join(',');
+    // Places at the same position (companies placed at their commune's point, the depot, the
+    // treatment site) share one marker whose label lists every mark: D, 1…, V never hidden.
+    placeGroups(r.stops).forEach((grp) => {
       const names = grp.items.map(([k, s]) => `${k}. ${esc(s.name)}`).join('<br>');
-      L.marker([grp.s.lat, grp.s.lon], { icon: stopIcon(label, colour, 'stop'), pane: 'labels' })
+      L.marker([grp.s.lat, grp.s.lon], { icon: placeIcon(grp, colour), pane: 'labels', keyboard: false })
         .bindTooltip(`${t('plan.round', { n: i + 1 })}<br>${names}`)
         .addTo(g);
     });
   });
-  const ends = [plan.depot, plan.dump].filter(Boolean);
-  ends.forEach((s) => L.marker([s.lat, s.lon], { icon: stopIcon(0, '#222', s.kind), pane: 'labels' }).bindTooltip(esc(s.name)).addTo(g));
+  state.data.rounds = roundsGeoJSON(plan);
   if (state.visible.rounds) g.addTo(state.map);
   const b = g.getLayers().length ? L.featureGroup(g.getLayers()).getBounds() : null;
   // The legend first (it gains the rounds), then the view beside it.
   state.onChange();
   if (b && b.isValid()) state.map.fitBounds(b, { paddingTopLeft: [30, 30], paddingBottomRight: [legendRoom(state.map) + 40, 60], animate: false });
+}
+
+/** The plan as GeoJSON for the exports: a line per round (its figures) and a point per place
+ * (its mark D, 1…, V, arrival, and load when the answer carries it). */
+function roundsGeoJSON(plan) {
+  const features = [];
+  const material = territory?.materials?.find((m) => m.slug === plan.material)?.label || plan.material;
+  plan.rounds.forEach((r, i) => {
+    const vehicle = (plan.fleet || []).find((v) => v.id === r.vehicle)?.label_fr || r.vehicle;
+    const coords = r.geometry?.coordinates || r.stops.map((s) => [s.lon, s.lat]);
+    features.push({
+      type: 'Feature',
+      geometry: { type: 'LineString', coordinates: coords },
+      properties: { round: i + 1, material, vehicle, method: plan.method, distance_km: Math.round(r.distance_m) / 1000, duration_h: Math.round(r.duration_s / 36) / 100, cost_eur: Math.round(r.cost_eur * 100) / 100, co2e_kg: Math.round(r.co2e_kg * 10) / 10 },
+    });
+    const m = marks(r.stops);
+    r.stops.forEach((s, k) => {
+      const props = { round: i + 1, mark: m[k], name: s.name, kind: t(`stop.${s.kind}`), arrival_min: Math.round((s.arrival_s || 0) / 60) };
+      if (s.load !== null && s.load !== undefined) props.load_kg = Math.round(s.load);
+      features.push({ type: 'Feature', geometry: { type: 'Point', coordinates: [s.lon, s.lat] }, properties: props });
+    });
+  });
+  return { type: 'FeatureCollection', features };
 }
 
 /** The method's label: road, or the crow-flies estimate with its circuity. */
@@ -274,13 +426,51 @@ function figures(plan) {
     <button type="button" id="plan-report">${t('plan.report')}</button>`;
 }
 
+/** The material's and round `i`'s vehicle's French names. */
+function labels(i) {
+  const r = lastPlan.rounds[i];
+  const materialLabel = territory?.materials?.find((m) => m.slug === lastPlan.material)?.label || lastPlan.material;
+  const vehicleLabel = (lastPlan.fleet || []).find((v) => v.id === r.vehicle)?.label_fr || territory?.vehicles?.find((v) => v.id === r.vehicle)?.label || r.vehicle;
+  return { materialLabel, vehicleLabel };
+}
+
+/** What the route sheet of round `i` (1-based `n`) needs, as JSON text; null when no plan is
+ * shown (none computed, or cleared at the end of the officer's session). */
+export function sheetData(n) {
+  const i = Number(n) - 1;
+  if (!lastPlan || !Number.isInteger(i) || i < 0 || i >= lastPlan.rounds.length) return null;
+  const material = territory?.materials?.find((m) => m.slug === lastPlan.material);
+  const r = lastPlan.rounds[i];
+  // Where each place is known: address, commune and precision, from the layers loaded.
+  const places = {};
+  for (const name of ['actors', 'sites', 'parks']) {
+    for (const f of state.data[name]?.features || []) {
+      const p = f.properties;
+      if (p.id && r.stops.some((s) => s.id === p.id)) places[p.id] = { address: p.address || '', commune: p.commune || '', precision: p.precision || '' };
+    }
+  }
+  const fleet = (lastPlan.fleet || []).find((v) => v.id === r.vehicle);
+  const capacityKg = fleet?.capacity_kg ?? territory?.vehicles?.find((v) => v.id === r.vehicle)?.capacity_kg ?? null;
+  return JSON.stringify({
+    plan: lastPlan,
+    index: i,
+    method: methodLabel(lastPlan.method),
+    colour: QUAL[i % QUAL.length],
+    unit: material?.unit || lastPlan.unit || '',
+    kgPerUnit: material?.kg_per_unit ?? null,
+    capacityKg,
+    places,
+    ...labels(i),
+  });
+}
+
 function bindRoundButtons(el) {
   el.querySelector('#plan-report')?.addEventListener('click', async (ev) => {
     const button = ev.currentTarget;
     button.disabled = true;
     try {
       const html = await postHtml('/api/report', lastRequest);
-      window.open(URL.createObjectURL(new Blob([html], { type: 'text/html' })), '_blank');
+      trackWindow(window.open(URL.createObjectURL(new Blob([html], { type: 'text/html' })), '_blank'));
     } catch (err) {
       el.querySelector('#plan-status').textContent = t('plan.error', { msg: errorMessage(err) });
     } finally {
@@ -290,17 +480,16 @@ function bindRoundButtons(el) {
   el.querySelectorAll('button[data-gpx]').forEach((b) =>
     b.addEventListener('click', () => {
       const i = Number(b.dataset.gpx);
-      download(`tournee-${i + 1}-${lastPlan.material}.gpx`, roundGPX(lastPlan.rounds[i], i, lastPlan.material), 'application/gpx+xml');
+      const { materialLabel, vehicleLabel } = labels(i);
+      download(fileName(`tournee-${i + 1}-${materialLabel}`, 'gpx'), roundGPX(lastPlan.rounds[i], i, materialLabel, vehicleLabel), 'application/gpx+xml');
     }),
   );
   el.querySelectorAll('button[data-sheet]').forEach((b) =>
     b.addEventListener('click', () => {
+      // The sheet reads the plan from this tab's memory (window.opener), never from storage: it
+      // is closed when the officer's session ends.
       const i = Number(b.dataset.sheet);
-      const r = lastPlan.rounds[i];
-      const materialLabel = territory?.materials?.find((m) => m.slug === lastPlan.material)?.label || lastPlan.material;
-      const vehicleLabel = (lastPlan.fleet || []).find((v) => v.id === r.vehicle)?.label_fr || r.vehicle;
-      localStorage.setItem('boucle.print', JSON.stringify({ plan: lastPlan, index: i, method: methodLabel(lastPlan.method), colour: QUAL[i % QUAL.length], materialLabel, vehicleLabel }));
-      window.open(`/print.html?round=${i + 1}`, '_blank');
+      trackWindow(window.open(`/print.html?round=${i + 1}`, '_blank'));
     }),
   );
 }

@@ -18,6 +18,30 @@ let territory = null;
 let markers = new Map();
 let panel = null;
 let answeredAsOfficer = false;
+// The request of the answer shown, when the URL can carry it.
+let lastRequest = null;
+
+/** The request of the siting answer shown (null when none, or from an uploaded file). */
+export function currentSitingRequest() {
+  return lastRequest;
+}
+
+/** Fill the siting form from request `req` (as `currentSitingRequest()` gives it) and run it. */
+export async function runSiting(req) {
+  const el = panel;
+  const set = (sel, v) => {
+    const x = el.querySelector(sel);
+    if (x && v !== undefined && v !== null) x.value = String(v);
+  };
+  set('#site-material', req.material);
+  set('#site-p', req.p);
+  set('#site-candidates', req.territory_only ? 'parks_territory' : 'parks');
+  set('#site-objective', req.objective);
+  await submit();
+}
+
+/** What the form's submission does: run, the button disabled meanwhile. */
+let submit = async () => {};
 
 function options(list, selected) {
   return list.map((o) => `<option value="${esc(o.value)}" ${o.value === selected ? 'selected' : ''}>${esc(o.label)}</option>`).join('');
@@ -61,10 +85,22 @@ export function sitingPanel(el, terr, onChange) {
     el.querySelector('#site-file-label').hidden = !file;
     el.querySelector('#site-file-help').hidden = !file;
   });
+  submit = async () => {
+    const button = el.querySelector('#site-compute');
+    button.disabled = true;
+    el.setAttribute('aria-busy', 'true');
+    try {
+      await run(el);
+    } finally {
+      button.disabled = false;
+      el.removeAttribute('aria-busy');
+    }
+    onChange();
+    state.onView();
+  };
   el.querySelector('#site-form').addEventListener('submit', async (e) => {
     e.preventDefault();
-    await run(el);
-    onChange();
+    await submit();
   });
 }
 
@@ -97,6 +133,8 @@ async function run(el) {
     const asOfficer = !!officerToken();
     const answer = await post('/api/siting', body);
     answeredAsOfficer = asOfficer;
+    // A request the URL can carry (not an uploaded file): the permalink reproduces it.
+    lastRequest = typeof body.candidates === 'string' ? body : null;
     state.data.siting = answer.geojson;
     state.siting = answer;
     drawSiting(answer);
@@ -119,6 +157,7 @@ async function run(el) {
  * depends on the access). Returns whether something was shown. */
 export function clearSiting() {
   const shown = !!state.siting;
+  lastRequest = null;
   state.groups.siting?.clearLayers();
   state.data.siting = null;
   state.siting = null;

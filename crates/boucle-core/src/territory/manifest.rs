@@ -34,10 +34,49 @@ pub struct Manifest {
     /// [`crate::disclosure`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_contributors: Option<usize>,
+    /// The web viewer's settings (`[viewer]`: its base maps).
+    #[serde(default, skip_serializing_if = "Viewer::is_default")]
+    pub viewer: Viewer,
     /// Line of each `key = value` setting in the file, by dotted path (e.g.
     /// `defaults.rounds.pallets.vehicle`), for error messages.
     #[serde(skip)]
     pub lines: BTreeMap<String, u64>,
+}
+
+/// Most base maps a territory may offer in the viewer's switcher.
+pub const MAX_BASE_MAPS: usize = 10;
+
+/// The web viewer's settings (`[viewer]` in territory.toml).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Viewer {
+    /// Base maps offered by the switcher, first shown first (`[[viewer.base_maps]]`); empty:
+    /// Plan IGN (Géoplateforme) and OpenStreetMap.
+    pub base_maps: Vec<BaseMap>,
+}
+
+impl Viewer {
+    fn is_default(&self) -> bool {
+        self == &Viewer::default()
+    }
+}
+
+/// One base map of the viewer: an XYZ tile URL (`{z}`, `{x}`, `{y}`), e.g. a WMTS in
+/// Google-Maps tiling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseMap {
+    /// Short id (`plan_ign`, `osm`), kept in the viewer's links.
+    pub id: String,
+    /// Name shown in the switcher (French).
+    pub label: String,
+    /// Tile URL template with `{z}`, `{x}` and `{y}` (http or https).
+    pub url: String,
+    /// Attribution shown on the map.
+    pub attribution: String,
+    /// Highest zoom level served (0–22; default 19).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_zoom: Option<u8>,
 }
 
 /// File names of a territory folder.
@@ -180,7 +219,68 @@ impl Manifest {
             .into());
         }
         m.check_defaults(path)?;
+        m.check_viewer(path)?;
         Ok(m)
+    }
+
+    /// The viewer's base maps are few, named, and tile URLs the browser can fetch.
+    fn check_viewer(&self, path: &Path) -> Result<()> {
+        let maps = &self.viewer.base_maps;
+        let err = |field: &str, msg: String| -> Error {
+            InputError::new(path, self.location_of("viewer.base_maps"), Some(field), msg).into()
+        };
+        if maps.len() > MAX_BASE_MAPS {
+            return Err(err(
+                "viewer.base_maps",
+                format!("at most {MAX_BASE_MAPS} base maps, got {}", maps.len()),
+            ));
+        }
+        for (i, b) in maps.iter().enumerate() {
+            let ok_id = !b.id.is_empty()
+                && b.id.len() <= 40
+                && b.id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            if !ok_id || maps[..i].iter().any(|o| o.id == b.id) {
+                return Err(err(
+                    "viewer.base_maps.id",
+                    format!(
+                        "base map {}: id {:?} must be unique, 1–40 letters, digits, '_' or '-'",
+                        i + 1,
+                        b.id
+                    ),
+                ));
+            }
+            if b.label.trim().is_empty() || b.label.len() > 100 || b.attribution.len() > 500 {
+                return Err(err(
+                    "viewer.base_maps.label",
+                    format!(
+                        "base map {:?}: label 1–100 characters, attribution at most 500",
+                        b.id
+                    ),
+                ));
+            }
+            let scheme = b.url.starts_with("https://") || b.url.starts_with("http://");
+            if !scheme
+                || b.url.len() > 1000
+                || !["{z}", "{x}", "{y}"].iter().all(|k| b.url.contains(k))
+            {
+                return Err(err(
+                    "viewer.base_maps.url",
+                    format!(
+                        "base map {:?}: url must be http(s) with {{z}}, {{x}} and {{y}}, got {:?}",
+                        b.id, b.url
+                    ),
+                ));
+            }
+            if b.max_zoom.is_some_and(|z| z > 22) {
+                return Err(err(
+                    "viewer.base_maps.max_zoom",
+                    format!("base map {:?}: max_zoom must be 0–22", b.id),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The default parameters are within their documented ranges ([`crate::limits`]): a

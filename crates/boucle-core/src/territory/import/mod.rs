@@ -638,6 +638,7 @@ fn write_all(out: &Path, opts: &ImportOptions, w: Written<'_>) -> Result<u64> {
         files: f,
         defaults: default_parameters(sites),
         min_contributors: None,
+        viewer: Default::default(),
         lines: Default::default(),
     };
     crate::io::atomic::write_atomic(
