@@ -8,13 +8,15 @@
 //!   ([`boucle_vrp`]) and by the savings floor;
 //! - [`baseline`]: the "each company alone" baseline, defined once; [`scenario`]: alone vs
 //!   pooled; [`sensitivity`]: how the savings move with the uncertain cost factors;
-//! - [`report`]: the plan as a dated, printable French page;
+//! - [`report`]: the plan as a dated, printable French page; [`files`]: its rounds as GPX and
+//!   CSV; [`export_vroom`]: its routing problem in VROOM's input format;
 //! - [`answer`]: the plan ([`RoundsPlan`]) and its public view; [`geojson`]: the plan as a
 //!   FeatureCollection.
 
 pub mod answer;
 pub mod baseline;
 pub mod defaults;
+pub mod files;
 pub mod geojson;
 pub mod plan;
 pub mod report;
@@ -28,5 +30,7 @@ pub use answer::{
     Binding, DefaultKey, DefaultTaken, Origin, PlaceKind, PlanRound, PlanStop, Reason, RoundsPlan,
     Solver, Unassigned,
 };
-pub use plan::{DEFAULT_MAX_ITERATIONS, DEFAULT_TIME_LIMIT_S, plan_rounds, plan_rounds_with};
+pub use plan::{
+    DEFAULT_MAX_ITERATIONS, DEFAULT_TIME_LIMIT_S, export_vroom, plan_rounds, plan_rounds_with,
+};
 pub use request::{FactorsSpec, RoundsRequest, VehiclesSpec};
