@@ -5,9 +5,9 @@
 
 use serde_json::{Value, json};
 
-use super::prepare::Prepared;
+use super::prepare::{Group, Prepared};
 use crate::error::Result;
-use boucle_vrp::{SolverParams, VisitKind, solve_with_stats};
+use boucle_vrp::{Solution, SolverParams, VisitKind, solve_with_stats};
 
 /// A VROOM integer (times, distances and costs are whole numbers in VROOM's output).
 fn int(x: f64) -> Value {
@@ -41,7 +41,8 @@ struct Totals {
 }
 
 /// Solves `p` with `params` (the time limit and work budget are shared among the skill groups
-/// by their number of jobs) and writes VROOM's output. `loading_ms` is reported as loading time.
+/// by their number of jobs; a job a group leaves out and another may serve costs that group a
+/// quarter of its share again) and writes VROOM's output. `loading_ms` is reported as loading time.
 pub fn solve(p: &Prepared, params: &SolverParams, loading_ms: f64) -> Result<Value> {
     let t0 = std::time::Instant::now();
     let total_jobs: usize = p.groups.iter().map(|g| g.jobs.len()).sum::<usize>().max(1);
@@ -55,18 +56,55 @@ pub fn solve(p: &Prepared, params: &SolverParams, loading_ms: f64) -> Result<Val
     };
     let mut engine_cost = 0.0;
     let mut iterations = 0;
-    for g in &p.groups {
+    let run = |g: &Group, share: f64| -> Result<Option<Solution>> {
         if g.jobs.is_empty() {
-            continue;
+            return Ok(None);
         }
-        let share = g.jobs.len() as f64 / total_jobs as f64;
         let gp = SolverParams {
             time_limit_s: params.time_limit_s * share,
             max_work: params.max_work.map(|w| ((w as f64 * share) as u64).max(1)),
             cancel: params.cancel.clone(),
             ..*params
         };
-        let (sol, _) = solve_with_stats(&g.problem, &p.matrix, &gp)?;
+        Ok(Some(solve_with_stats(&g.problem, &p.matrix, &gp)?.0))
+    };
+    let mut groups = p.groups.clone();
+    let mut sols = Vec::with_capacity(groups.len());
+    for g in &groups {
+        sols.push(run(g, g.jobs.len() as f64 / total_jobs as f64)?);
+    }
+    // Skills: a job one group leaves out goes to another group that may serve it, which is
+    // solved again (twice at most, a quarter of its share of the budget each time).
+    let mut tried = std::collections::HashSet::new();
+    for _ in 0..2 {
+        let mut moves = Vec::new();
+        for (gi, sol) in sols.iter().enumerate() {
+            for u in sol.iter().flat_map(|s| s.unassigned.iter()) {
+                let j = groups[gi].jobs[u.stop];
+                if let Some(&to) = p.eligible[j]
+                    .iter()
+                    .find(|&&to| to != gi && tried.insert((j, to)))
+                {
+                    moves.push((j, gi, to));
+                }
+            }
+        }
+        if moves.is_empty() {
+            break;
+        }
+        let mut touched = std::collections::BTreeSet::new();
+        for (j, from, to) in moves {
+            p.move_job(&mut groups, j, from, to);
+            touched.insert(from);
+            touched.insert(to);
+        }
+        for gi in touched {
+            let share = groups[gi].jobs.len() as f64 / total_jobs as f64 / 4.0;
+            sols[gi] = run(&groups[gi], share)?;
+        }
+    }
+    for (g, sol) in groups.iter().zip(&sols) {
+        let Some(sol) = sol else { continue };
         engine_cost += sol.cost;
         iterations += sol.iterations;
         for u in &sol.unassigned {

@@ -42,6 +42,10 @@ pub struct Prepared {
     pub groups: Vec<Group>,
     /// Jobs no vehicle has the skills for.
     pub no_skills: Vec<usize>,
+    /// The groups whose vehicles have each job's skills.
+    pub eligible: Vec<Vec<usize>>,
+    /// The engine dimension of each used amount dimension, and the `max_tasks` dimension.
+    dim_map: (Vec<usize>, Option<usize>),
     /// What the reader should know: how the model was mapped.
     pub notes: Vec<String>,
     /// Milliseconds spent building the travel matrix.
@@ -196,6 +200,8 @@ pub fn prepare(input: Input, travel: &Travel) -> Result<Prepared> {
         matrix,
         groups: Vec::new(),
         no_skills: Vec::new(),
+        eligible: Vec::new(),
+        dim_map: (Vec::new(), None),
         notes,
         routing_ms,
         costs,
@@ -374,8 +380,34 @@ fn build_groups(p: &mut Prepared) -> Result<()> {
             },
         });
     }
+    p.eligible = (0..inp.jobs.len())
+        .map(|j| {
+            (0..groups.len())
+                .filter(|&g| {
+                    let vs = &inp.vehicles[groups[g].types[0][0]].skills;
+                    inp.jobs[j].skills.iter().all(|s| vs.contains(s))
+                })
+                .collect()
+        })
+        .collect();
     p.groups = groups;
+    p.dim_map = (dims, task_dim);
     Ok(())
+}
+
+impl Prepared {
+    /// Moves job `j` from group `from` to group `to` of `groups` (the engine's stops follow).
+    pub fn move_job(&self, groups: &mut [Group], j: usize, from: usize, to: usize) {
+        let s = stop(self, j, &self.dim_map.0, self.dim_map.1);
+        let g = &mut groups[from];
+        if let Some(k) = g.jobs.iter().position(|&x| x == j) {
+            g.jobs.remove(k);
+            g.problem.stops.remove(k);
+        }
+        let g = &mut groups[to];
+        g.jobs.push(j);
+        g.problem.stops.push(s);
+    }
 }
 
 fn stop(p: &Prepared, j: usize, dims: &[usize], task_dim: Option<usize>) -> Stop {
