@@ -111,7 +111,6 @@ fn check(input: &Value, out: &Value) -> Vec<String> {
         }
         let (mut travel, mut dist) = (0.0, 0.0);
         let mut prev: Option<(&Value, f64)> = None; // step, departure
-        let mut service_sum = 0.0;
         for (k, s) in steps.iter().enumerate() {
             let arrival = f(&s["arrival"]);
             if let Some((p, dep)) = prev {
@@ -147,7 +146,6 @@ fn check(input: &Value, out: &Value) -> Vec<String> {
                     if (f(&s["service"]) - svc).abs() > 0.5 {
                         errs.push(format!("job {id}: service {} for {svc}", s["service"]));
                     }
-                    service_sum += svc;
                     dep = begin + f(&s["setup"]) + svc;
                     let (del, pick) = (arr(&j["delivery"]), arr(&j["pickup"]));
                     for d in 0..dims {
@@ -165,9 +163,7 @@ fn check(input: &Value, out: &Value) -> Vec<String> {
                     let u = unload.expect("unload steps only with the extension");
                     dep = arrival + u;
                     load = vec![0.0; dims];
-                    let b = &v["boucle"];
-                    let (i, _) = (b.get("dump_index"), ());
-                    if let Some(i) = i
+                    if let Some(i) = v["boucle"].get("dump_index")
                         && s["location_index"] != *i
                     {
                         errs.push(format!("vehicle {vid}: unloading away from the dump"));
@@ -215,7 +211,6 @@ fn check(input: &Value, out: &Value) -> Vec<String> {
         if (f(&r["cost"]) - cost).abs() > 1.0 + 1e-3 * cost {
             errs.push(format!("vehicle {vid}: cost {} for {cost}", r["cost"]));
         }
-        let _ = service_sum;
         total_cost += f(&r["cost"]);
     }
     for id in jobs.keys() {

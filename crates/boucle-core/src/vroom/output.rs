@@ -135,8 +135,6 @@ pub fn solve(p: &Prepared, params: &SolverParams, loading_ms: f64) -> Result<Val
             // The last unloading is the end's when the vehicle has no treatment site.
             if p.input.vehicles[veh].unloading.is_none() {
                 steps.retain(|s| matches!(s, Step::Job(_)));
-            } else if matches!(steps.last(), Some(Step::Unload)) {
-                // kept: the round unloads before its end
             }
             routes.push(route(p, veh, start_s, &steps, &mut tot));
         }
