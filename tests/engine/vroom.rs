@@ -182,12 +182,12 @@ fn check(input: &Value, out: &Value) -> Vec<String> {
                     errs.push(format!("vehicle {vid} step {k}: load says {}", s["load"]));
                 }
             }
-            if let Some(w) = v.get("time_window") {
-                if arrival < f(&w[0]) - 1.0 || arrival > f(&w[1]) + 1.0 {
-                    errs.push(format!(
-                        "vehicle {vid} step {k} at {arrival}, outside its hours"
-                    ));
-                }
+            if let Some(w) = v.get("time_window")
+                && (arrival < f(&w[0]) - 1.0 || arrival > f(&w[1]) + 1.0)
+            {
+                errs.push(format!(
+                    "vehicle {vid} step {k} at {arrival}, outside its hours"
+                ));
             }
             prev = Some((s, dep));
         }

@@ -300,7 +300,7 @@ fn route(p: &Prepared, veh: usize, start_s: f64, steps: &[Step], tot: &mut Total
         let mut o = match s {
             Step::Job(j) => {
                 let job = &jobs[*j];
-                let setup = if loc != prev || k == 0 && v.start.is_none() {
+                let setup = if loc != prev || (k == 0 && v.start.is_none()) {
                     job.setup
                 } else {
                     0.0
