@@ -148,8 +148,8 @@ fn check(input: &Value, out: &Value) -> Vec<String> {
                     }
                     dep = begin + f(&s["setup"]) + svc;
                     let (del, pick) = (arr(&j["delivery"]), arr(&j["pickup"]));
-                    for d in 0..dims {
-                        load[d] += pick.get(d).copied().unwrap_or(0.0)
+                    for (d, l) in load.iter_mut().enumerate() {
+                        *l += pick.get(d).copied().unwrap_or(0.0)
                             - del.get(d).copied().unwrap_or(0.0);
                     }
                     if let Some(sk) = j.get("skills") {
@@ -173,8 +173,8 @@ fn check(input: &Value, out: &Value) -> Vec<String> {
                 t => errs.push(format!("unknown step type {t}")),
             }
             if let Some(c) = &cap {
-                for d in 0..dims {
-                    if load[d] > c[d] + 1e-6 || load[d] < -1e-6 {
+                for (x, c) in load.iter().zip(c) {
+                    if *x > c + 1e-6 || *x < -1e-6 {
                         errs.push(format!("vehicle {vid} step {k}: load {load:?} for {c:?}"));
                     }
                 }

@@ -104,7 +104,7 @@ pub struct Vehicle {
     pub max_travel_time: Option<f64>,
     /// Most distance (m).
     pub max_distance: Option<f64>,
-    /// Travel times are divided by this factor.
+    /// Travel times are divided by this factor (0.01 to 5).
     pub speed_factor: f64,
     /// The boucle extension: unloading at a treatment site (multi-trip).
     pub unloading: Option<Unloading>,
@@ -369,12 +369,8 @@ fn vehicle(a: At<'_>, p: &Path) -> Result<Vehicle> {
         max_travel_time: opt(a, p, "max_travel_time", |x| x.number(0.0, MAX_TIME_S))?,
         max_distance: opt(a, p, "max_distance", |x| x.number(0.0, 1e12))?,
         speed_factor: opt(a, p, "speed_factor", |x| {
-            let f = x.number(0.0, 5.0)?;
-            if f <= 0.0 {
-                Err(x.err("must be in (0, 5]"))
-            } else {
-                Ok(f)
-            }
+            // VROOM keeps two decimals: the smallest factor is 0.01.
+            x.number(0.01, 5.0)
         })?
         .unwrap_or(1.0),
         unloading,
