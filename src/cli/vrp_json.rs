@@ -14,7 +14,7 @@ use crate::travel::Travel;
 use crate::vrp::SolverParams;
 
 /// Largest VROOM file read (bytes).
-pub const MAX_JSON_BYTES: u64 = 256 << 20;
+pub const MAX_JSON_BYTES: u64 = 128 << 20;
 
 /// Whether `path` holds a VROOM problem: a `.json` name, or text starting with `{`.
 pub fn is_vroom(path: &Path) -> bool {
