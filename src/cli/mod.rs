@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 pub mod vrp;
+pub mod vrp_json;
 
 /// The `--data DIR` option shared by every command that reads a territory.
 #[derive(Debug, Clone, clap::Args)]

@@ -77,12 +77,36 @@ pub struct RoundsArgs {
     /// Plan a period of weeks (`4w`, 1 to 13 weeks): each company at its own frequency on its
     /// allowed days, each day's rounds within the fleet and shifts; prints the calendar, each
     /// company's visit days and the comparison with the single cycle and the baseline.
-    #[arg(long, value_name = "Nw")]
+    #[arg(long, value_name = "Nw", conflicts_with_all = ["export", "gpx", "csv"])]
     pub period: Option<String>,
     // --- end of the period block ---
+    // --- Files of the rounds and the VROOM export (issue 18, point 4) ---
+    /// Write the routing problem in another tool's input format instead of planning:
+    /// `vroom` (VROOM's JSON input, with the holders' quantities).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub export: Option<ExportFormat>,
+    /// With --export: the file to write (atomically; default: standard output).
+    #[arg(long, value_name = "FILE", requires = "export")]
+    pub out: Option<PathBuf>,
+    /// Also write the rounds as GPX 1.1 (one route per round: D depot, 1…n stops, V unloading).
+    #[arg(long, value_name = "FILE", conflicts_with = "export")]
+    pub gpx: Option<PathBuf>,
+    /// Also write the rounds as CSV (one row per place of each round).
+    #[arg(long, value_name = "FILE", conflicts_with = "export")]
+    pub csv: Option<PathBuf>,
+    /// With --csv: for French spreadsheets (semicolons, decimal commas, byte order mark).
+    #[arg(long, requires = "csv")]
+    pub csv_fr: bool,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub data: DataArg,
+}
+
+/// A format `boucle rounds --export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// VROOM's JSON input format.
+    Vroom,
 }
 
 /// Arguments of `boucle report`.
@@ -185,7 +209,42 @@ pub fn rounds(a: RoundsArgs) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    if a.export == Some(ExportFormat::Vroom) {
+        let travel = crate::travel::Travel::for_territory(&t)?;
+        let v = plan::export_vroom(&t, &travel, &req)?;
+        let text = serde_json::to_string_pretty(&v)?;
+        match &a.out {
+            Some(o) => {
+                crate::io::atomic::write_atomic(o, text.as_bytes())
+                    .with_context(|| format!("writing {}", o.display()))?;
+                eprintln!(
+                    "{}: {} jobs, {} vehicles (VROOM input)",
+                    o.display(),
+                    v["jobs"].as_array().map_or(0, Vec::len),
+                    v["vehicles"].as_array().map_or(0, Vec::len)
+                );
+            }
+            None => println!("{text}"),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let p = plan::plan_rounds(&t, &req)?;
+    let material_fr = t
+        .material(&p.material)
+        .map_or(p.material.clone(), |m| m.label_fr.clone());
+    if let Some(f) = &a.gpx {
+        crate::io::atomic::write_atomic(f, plan::files::gpx(&p, &material_fr).as_bytes())
+            .with_context(|| format!("writing {}", f.display()))?;
+    }
+    if let Some(f) = &a.csv {
+        let style = if a.csv_fr {
+            plan::files::CsvStyle::French
+        } else {
+            plan::files::CsvStyle::Plain
+        };
+        crate::io::atomic::write_atomic(f, plan::files::csv(&p, &material_fr, style).as_bytes())
+            .with_context(|| format!("writing {}", f.display()))?;
+    }
     if a.json {
         println!("{}", serde_json::to_string_pretty(&p)?);
         return Ok(ExitCode::SUCCESS);

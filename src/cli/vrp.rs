@@ -13,7 +13,8 @@ use crate::vrp::{SolverParams, VisitKind, check, solve_with_stats, work_for};
 /// `boucle vrp` subcommands.
 #[derive(Debug, clap::Subcommand)]
 pub enum VrpCommand {
-    /// Solve a CVRPLIB (.vrp, EUC_2D) or Solomon (VRPTW .txt) instance.
+    /// Solve a CVRPLIB (.vrp, EUC_2D) or Solomon (VRPTW .txt) instance, or a problem in
+    /// VROOM's JSON input format (.json, answered in VROOM's output shape).
     Solve(SolveArgs),
     /// Write a seeded random CVRPLIB instance (after Uchoa et al. 2017).
     Generate(GenerateArgs),
@@ -63,7 +64,8 @@ pub enum DepotArg {
 /// Arguments of `boucle vrp solve`.
 #[derive(Debug, clap::Args)]
 pub struct SolveArgs {
-    /// Instance file (format detected from its content).
+    /// Instance file (format detected from its content; `.json` or text starting with `{`:
+    /// VROOM's input format).
     pub file: PathBuf,
     /// Time limit in seconds.
     #[arg(long, default_value_t = 10.0, value_name = "S")]
@@ -90,6 +92,19 @@ pub struct SolveArgs {
     /// Print JSON: `{"cost": …, "routes": [[customer ids as numbered in the file], …], …}`.
     #[arg(long)]
     pub json: bool,
+    // --- VROOM JSON input (issue 18, point 4) ---
+    /// VROOM input: write VROOM's output to FILE (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// VROOM input: read only VROOM's keys (a vehicle's `boucle` extension, unloading between
+    /// trips, is ignored), to solve exactly the problem VROOM solves.
+    #[arg(long)]
+    pub strict_vroom: bool,
+    /// VROOM input with coordinates and no matrices: the territory whose router measures the
+    /// travel (crow flies when none can be loaded).
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub data: crate::cli::DataArg,
 }
 
 /// Runs a `boucle vrp` command.
@@ -136,6 +151,9 @@ fn solve_cmd(args: &SolveArgs) -> anyhow::Result<ExitCode> {
             crate::limits::MAX_TIME_LIMIT_S
         );
     }
+    if super::vrp_json::is_vroom(&args.file) {
+        return super::vrp_json::solve(args, params_of(args));
+    }
     let mut inst = formats::read(&args.file)?;
     if let Some(k) = args.vehicles {
         if k == 0 {
@@ -145,23 +163,7 @@ fn solve_cmd(args: &SolveArgs) -> anyhow::Result<ExitCode> {
             vt.count = Some(k);
         }
     }
-    let params = if args.deterministic {
-        SolverParams {
-            time_limit_s: f64::INFINITY,
-            seed: args.seed,
-            max_iterations: args.max_iterations,
-            max_work: Some(work_for(args.time_limit)),
-            cancel: None,
-        }
-    } else {
-        SolverParams {
-            time_limit_s: args.time_limit,
-            seed: args.seed,
-            max_iterations: args.max_iterations,
-            max_work: None,
-            cancel: None,
-        }
-    };
+    let params = params_of(args);
     let t0 = std::time::Instant::now();
     let (sol, stats) = solve_with_stats(&inst.problem, &inst.matrix, &params)
         .with_context(|| format!("solving {}", args.file.display()))?;
@@ -229,4 +231,25 @@ fn solve_cmd(args: &SolveArgs) -> anyhow::Result<ExitCode> {
         anyhow::bail!("the solution fails the independent check");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The stopping rule of `boucle vrp solve`: the clock, or a work budget with --deterministic.
+fn params_of(args: &SolveArgs) -> SolverParams {
+    if args.deterministic {
+        SolverParams {
+            time_limit_s: f64::INFINITY,
+            seed: args.seed,
+            max_iterations: args.max_iterations,
+            max_work: Some(work_for(args.time_limit)),
+            cancel: None,
+        }
+    } else {
+        SolverParams {
+            time_limit_s: args.time_limit,
+            seed: args.seed,
+            max_iterations: args.max_iterations,
+            max_work: None,
+            cancel: None,
+        }
+    }
 }

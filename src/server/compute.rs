@@ -126,7 +126,7 @@ fn public_rounds_request(req: &RoundsRequest) -> Result<(), ApiError> {
 
 /// Run a CPU-bound computation through the server's gate ([`super::limits::Gate`]): a bounded
 /// number at a time, `503 busy` beyond the queue, stopped past the server's time cap.
-async fn compute<T: Send + 'static>(
+pub(super) async fn compute<T: Send + 'static>(
     s: &AppState,
     f: impl FnOnce(&AppState, crate::vrp::CancelFlag) -> crate::Result<T> + Send + 'static,
 ) -> Result<T, ApiError> {
@@ -137,7 +137,7 @@ async fn compute<T: Send + 'static>(
 }
 
 /// The request body, or the API error for a body that is too large or unreadable.
-fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+pub(super) fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
     body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::payload_too_large(super::BODY_LIMIT)
@@ -207,7 +207,7 @@ pub async fn report(
 
 /// A rounds request and whether the caller is the officer (officer-only fields refused before
 /// any parsing).
-fn rounds_req(
+pub(super) fn rounds_req(
     s: &AppState,
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
@@ -231,7 +231,7 @@ fn rounds_req(
 
 /// The plan a rounds request asks for, as the caller may see it (the public plan without the
 /// officer's token).
-async fn rounds_plan(
+pub(super) async fn rounds_plan(
     s: &AppState,
     officer: bool,
     mut req: RoundsRequest,

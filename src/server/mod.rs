@@ -20,6 +20,7 @@ pub mod assets;
 pub mod cache;
 pub mod compute;
 pub mod error;
+pub mod exports;
 pub mod layers;
 pub mod limits;
 pub mod officer;
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .route("/locate", get(api::locate))
         .route("/flows", get(api::flows))
         .route("/rounds", post(compute::rounds))
+        .route("/rounds/export", post(exports::rounds_export))
         .route("/report", post(compute::report))
         .route("/clusters", get(compute::clusters))
         .route("/siting", post(compute::siting))

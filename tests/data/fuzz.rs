@@ -191,6 +191,25 @@ fn t_sirene(d: &Path, b: &[u8]) {
 fn t_rounds_body(_: &Path, b: &[u8]) {
     let _ = boucle::server::compute::rounds_request(b);
 }
+fn t_vroom_json(_: &Path, b: &[u8]) {
+    use boucle::network::{CrowFlies, CrowFliesRouter};
+    let Ok(input) = boucle::vroom::parse(&String::from_utf8_lossy(b), 200, 200) else {
+        return;
+    };
+    let cf = CrowFlies::default();
+    let travel = boucle::travel::Travel::with_router(Box::new(CrowFliesRouter(cf)), cf);
+    let Ok(p) = boucle::vroom::prepare(input, &travel) else {
+        return;
+    };
+    let params = boucle::vrp::SolverParams {
+        time_limit_s: 0.05,
+        seed: 1,
+        max_iterations: Some(2),
+        max_work: None,
+        cancel: None,
+    };
+    let _ = boucle::vroom::solve(&p, &params, 0.0);
+}
 fn t_siting_body(_: &Path, b: &[u8]) {
     let _ = serde_json::from_slice::<boucle::siting::SitingRequest>(b);
 }
@@ -206,6 +225,8 @@ const BAN: &str = "id;numero;rep;nom_voie;code_postal;code_insee;nom_commune;lon
 const SIRENE: &str = "siren,nic,siret,etatAdministratifEtablissement,codeCommuneEtablissement,numeroVoieEtablissement,typeVoieEtablissement,libelleVoieEtablissement,codePostalEtablissement,denominationUsuelleEtablissement,enseigne1Etablissement,activitePrincipaleEtablissement,trancheEffectifsEtablissement,coordonneeLambertAbscisseEtablissement,coordonneeLambertOrdonneeEtablissement,statutDiffusionEtablissement\n123456789,00012,12345678900012,A,68376,3,RUE,DE LA GARE,68800,ACME,,25.11Z,11,1011000,6750000,O\n";
 
 const ROUNDS_BODY: &str = "{\"material\":\"pallets\",\"time_limit_s\":1,\"vehicles\":[{\"id\":\"v\",\"capacity_kg\":1000,\"cost_per_km_eur\":0.5,\"cost_per_hour_eur\":30,\"vehicle_class\":\"van_3_5t\",\"count\":2}],\"seed\":3}";
+
+const VROOM_JSON: &str = "{\"vehicles\":[{\"id\":1,\"start_index\":0,\"end_index\":0,\"capacity\":[10,5],\"time_window\":[0,9000],\"costs\":{\"fixed\":100,\"per_km\":2},\"max_tasks\":3,\"boucle\":{\"dump_index\":1,\"unload_service\":60}}],\"jobs\":[{\"id\":1,\"location_index\":2,\"pickup\":[3,1],\"service\":30,\"time_windows\":[[0,4000],[5000,6000]],\"skills\":[1]},{\"id\":2,\"location_index\":3,\"delivery\":[4,0],\"setup\":10}],\"matrices\":{\"car\":{\"durations\":[[0,10,20,30],[10,0,15,25],[20,15,0,12],[30,25,12,0]],\"distances\":[[0,100,200,300],[100,0,150,250],[200,150,0,120],[300,250,120,0]]}}}";
 
 const SITING_BODY: &str =
     "{\"material\":\"pallets\",\"p\":2,\"objective\":\"tonne-km\",\"min_free_ha\":1}";
@@ -264,6 +285,7 @@ fn targets() -> Vec<(&'static str, Target, Vec<u8>)> {
         ("sirene", t_sirene, SIRENE.as_bytes().to_vec()),
         ("rounds_body", t_rounds_body, ROUNDS_BODY.as_bytes().to_vec()),
         ("siting_body", t_siting_body, SITING_BODY.as_bytes().to_vec()),
+        ("vroom_json", t_vroom_json, VROOM_JSON.as_bytes().to_vec()),
     ]
 }
 

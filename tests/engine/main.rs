@@ -7,3 +7,4 @@ mod api;
 mod formats;
 mod oracle;
 mod scale;
+mod vroom;

@@ -5,6 +5,7 @@ mod common;
 
 mod api;
 mod browser;
+mod exports_api;
 mod leaks;
 mod limits;
 mod officer;

@@ -45,5 +45,6 @@ pub mod spatial;
 pub mod synergy;
 pub mod territory;
 pub mod travel;
+pub mod vroom;
 
 pub use error::{Error, Result};

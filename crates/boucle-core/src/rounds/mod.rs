@@ -13,7 +13,8 @@
 //!   access);
 //! - [`period`]: planning a period (each holder at its own frequency, each day's rounds),
 //!   solved by `period_solve`;
-//! - [`report`]: the plan as a dated, printable French page;
+//! - [`report`]: the plan as a dated, printable French page; [`files`]: its rounds as GPX and
+//!   CSV; [`export_vroom`]: its routing problem in VROOM's input format;
 //! - [`answer`]: the plan ([`RoundsPlan`]) and its public view; [`geojson`]: the plan as a
 //!   FeatureCollection.
 
@@ -21,6 +22,7 @@ pub mod answer;
 pub mod baseline;
 pub mod defaults;
 pub mod demand;
+pub mod files;
 pub mod geojson;
 pub mod period;
 mod period_solve;
@@ -38,5 +40,7 @@ pub use answer::{
     Solver, Unassigned,
 };
 pub use period::{PeriodPlan, plan_period, plan_period_with};
-pub use plan::{DEFAULT_MAX_ITERATIONS, DEFAULT_TIME_LIMIT_S, plan_rounds, plan_rounds_with};
+pub use plan::{
+    DEFAULT_MAX_ITERATIONS, DEFAULT_TIME_LIMIT_S, export_vroom, plan_rounds, plan_rounds_with,
+};
 pub use request::{FactorsSpec, PeriodSpec, RoundsRequest, VehiclesSpec};

@@ -796,3 +796,67 @@ fn fleet_default(s: &Settings) -> DefaultTaken {
         ),
     )
 }
+
+/// The routing problem of one collection cycle, as [`plan_rounds_with`] hands it to the engine,
+/// in VROOM's input format (`boucle rounds --export vroom`): jobs are the holders' loads
+/// (`pickup` in kg and litres, rounded up; described by holder id and name), vehicles the fleet
+/// (costs in euro cents; an unbounded fleet is written as one vehicle per stop), the travel
+/// matrices the plan uses, and each vehicle's treatment site in boucle's `"boucle"` extension.
+/// It holds each holder's quantity: the officer's data.
+pub fn export_vroom(
+    t: &Territory,
+    travel: &Travel,
+    req: &RoundsRequest,
+) -> Result<serde_json::Value> {
+    check_stopping_rule(req)?;
+    let material = t.material_or_err(&req.material)?;
+    let mut settings = defaults::resolve(t, material, req)?;
+    let Holders {
+        demands,
+        mut unassigned,
+        points,
+        ..
+    } = holders(t, material, &settings)?;
+    // The same week and the same roads as the plan: windows, shifts, access, legal limits.
+    let (demands, wk) = with_week(t, material, &mut settings, demands, &mut unassigned);
+    let fleet_travel = travel.for_vehicle(&crate::network::VehicleLimits::covering(
+        settings.fleet.iter().map(|v| v.road_limits()),
+    ));
+    let table = fleet_travel.square(&points)?;
+    let cycles = cycles_per_year(&demands);
+    let problem = routing_problem(&table, &demands, &settings, material, cycles, &wk)?;
+    let engine = problem.engine_problem();
+    let spec = crate::vroom::export::ExportSpec {
+        coords: points.iter().map(|p| Some([p.x(), p.y()])).collect(),
+        stop_names: problem
+            .stops
+            .iter()
+            .map(|s| {
+                let d = &demands[s.holder];
+                format!("{} {}", d.id, d.name)
+            })
+            .collect(),
+        amount_scale: [1.0, 1000.0],
+        cost_scale: 100.0,
+        unbounded_count: problem.stops.len().max(1),
+        notes: vec![
+            format!(
+                "boucle rounds --material {}: one collection cycle ({cycles:.2} a year), {}",
+                material.slug,
+                t.manifest.name
+            ),
+            "amounts: kg and litres (m3 x 1000), rounded up; capacities rounded down".into(),
+            "costs in euro cents: fixed per vehicle used, per_km, per_hour (boucle prices the hour on the whole round, VROOM on travel time)".into(),
+            format!(
+                "depot `{}`, treatment site `{}` (boucle extension: VROOM ignores it and plans single trips from and to the depot)",
+                settings.depot.id, settings.dump.id
+            ),
+            travel.describe(),
+        ],
+    };
+    Ok(crate::vroom::export::to_vroom(
+        &engine,
+        &table.matrix,
+        &spec,
+    ))
+}

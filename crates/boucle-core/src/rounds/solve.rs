@@ -124,51 +124,7 @@ impl Problem<'_> {
     /// with unloading at the treatment site, as many vehicles as needed within a cycle.
     pub fn run_engine(&self, params: &boucle_vrp::SolverParams) -> Result<Solved> {
         use boucle_vrp as r;
-        // A capacity dimension that does not bind: a large finite number (the engine checks
-        // that capacities are finite).
-        const UNLIMITED: f64 = 1e15;
-        let problem = r::Problem {
-            stops: self
-                .stops
-                .iter()
-                .map(|s| r::Stop {
-                    location: s.matrix_index,
-                    demand: [s.kg, s.m3],
-                    service_s: s.service_s,
-                    time_window: s.window.map(|(a, b)| r::TimeWindow {
-                        earliest_s: a,
-                        latest_s: b,
-                    }),
-                })
-                .collect(),
-            vehicle_types: self
-                .types
-                .iter()
-                .map(|ts| r::VehicleType {
-                    name: ts.id.clone(),
-                    count: ts.count,
-                    capacity: [
-                        ts.limits.capacity_kg,
-                        ts.limits.capacity_m3.unwrap_or(UNLIMITED),
-                    ],
-                    cost_per_km: ts.cost_per_m * 1000.0,
-                    cost_per_hour: ts.cost_per_s * 3600.0,
-                    fixed_cost: ts.fixed,
-                    max_duration_s: ts.limits.max_duration_s,
-                    max_distance_m: ts.limits.max_distance_m,
-                    start: self.depot,
-                    end: self.depot,
-                    dump: Some(self.dump),
-                    unload_service_s: self.timing.unload_s,
-                    max_trips: None,
-                    shift: ts.shift.map(|(a, b)| r::TimeWindow {
-                        earliest_s: a,
-                        latest_s: b,
-                    }),
-                })
-                .collect(),
-            balance_cost_per_hour: 0.0,
-        };
+        let problem = self.engine_problem();
         let sol = r::solve(&problem, self.m, params)?;
         let rounds = sol
             .rounds
@@ -220,6 +176,57 @@ impl Problem<'_> {
                 .types
                 .iter()
                 .any(|t| t.count.is_some() || t.shift.is_some())
+    }
+
+    /// The engine's problem of this cycle (also written in VROOM's format by
+    /// [`super::export_vroom`]).
+    pub fn engine_problem(&self) -> boucle_vrp::Problem {
+        use boucle_vrp as r;
+        // A capacity dimension that does not bind: a large finite number (the engine checks
+        // that capacities are finite).
+        const UNLIMITED: f64 = 1e15;
+        r::Problem {
+            stops: self
+                .stops
+                .iter()
+                .map(|s| r::Stop {
+                    location: s.matrix_index,
+                    demand: [s.kg, s.m3],
+                    service_s: s.service_s,
+                    time_window: s.window.map(|(a, b)| r::TimeWindow {
+                        earliest_s: a,
+                        latest_s: b,
+                    }),
+                })
+                .collect(),
+            vehicle_types: self
+                .types
+                .iter()
+                .map(|ts| r::VehicleType {
+                    name: ts.id.clone(),
+                    count: ts.count,
+                    capacity: [
+                        ts.limits.capacity_kg,
+                        ts.limits.capacity_m3.unwrap_or(UNLIMITED),
+                    ],
+                    cost_per_km: ts.cost_per_m * 1000.0,
+                    cost_per_hour: ts.cost_per_s * 3600.0,
+                    fixed_cost: ts.fixed,
+                    max_duration_s: ts.limits.max_duration_s,
+                    max_distance_m: ts.limits.max_distance_m,
+                    start: self.depot,
+                    end: self.depot,
+                    dump: Some(self.dump),
+                    unload_service_s: self.timing.unload_s,
+                    max_trips: None,
+                    shift: ts.shift.map(|(a, b)| r::TimeWindow {
+                        earliest_s: a,
+                        latest_s: b,
+                    }),
+                })
+                .collect(),
+            balance_cost_per_hour: 0.0,
+        }
     }
 
     /// Total cost of solved rounds.
