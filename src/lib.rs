@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod placement;
 pub mod server;
 
 pub use boucle_core::*;

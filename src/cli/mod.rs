@@ -4,7 +4,6 @@
 use std::path::PathBuf;
 
 pub mod vrp;
-pub mod vrp_json;
 
 /// The `--data DIR` option shared by every command that reads a territory.
 #[derive(Debug, Clone, clap::Args)]

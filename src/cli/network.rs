@@ -13,7 +13,7 @@ use crate::io::date::utc_iso8601;
 use crate::network::import::{DEFAULT_MARGIN_M, parse_bbox, with_margin};
 use crate::network::{
     GRAPH_FILE, ImportOptions, Profile, RoadRouter, Router, RouterOptions, Snapped, VehicleLimits,
-    import_pbf, import_pbf_with, open_router_with, territory_bbox,
+    import_pbf, import_pbf_with, open_router_with,
 };
 use crate::travel::CostMatrix;
 
@@ -185,7 +185,10 @@ pub struct MatrixArgs {
 
 /// The default clipping box for a territory folder: its box plus [`DEFAULT_MARGIN_M`].
 pub fn default_clip(dir: &Path) -> crate::Result<geo::Rect<f64>> {
-    Ok(with_margin(territory_bbox(dir)?, DEFAULT_MARGIN_M))
+    Ok(with_margin(
+        crate::territory::Territory::load(dir)?.bbox(),
+        DEFAULT_MARGIN_M,
+    ))
 }
 
 /// Run `network …`.

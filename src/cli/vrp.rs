@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+mod json;
+
 use crate::vrp::formats::{self, BenchFormat};
 use crate::vrp::generate::{DepotPlace, GenSpec, Layout};
 use crate::vrp::{SolverParams, VisitKind, check, solve_with_stats, work_for};
@@ -151,8 +153,8 @@ fn solve_cmd(args: &SolveArgs) -> anyhow::Result<ExitCode> {
             crate::limits::MAX_TIME_LIMIT_S
         );
     }
-    if super::vrp_json::is_vroom(&args.file) {
-        return super::vrp_json::solve(args, params_of(args));
+    if json::is_vroom(&args.file) {
+        return json::solve(args, params_of(args));
     }
     let mut inst = formats::read(&args.file)?;
     if let Some(k) = args.vehicles {

@@ -58,7 +58,7 @@ pub async fn set_position(
     let (lon, lat) = (body.lon, body.lat);
     let who = id.clone();
     let done = tokio::task::spawn_blocking(move || {
-        crate::cli::actors::set_actor_position(&dir, &who, lon, lat)
+        crate::placement::set_actor_position(&dir, &who, lon, lat)
     })
     .await
     .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string()))?

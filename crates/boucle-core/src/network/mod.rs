@@ -50,8 +50,6 @@ pub mod turns;
 pub mod vehicle;
 pub mod via_way;
 
-use std::path::Path;
-
 use geo::{Rect, coord};
 
 pub use crow_flies::CrowFlies;
@@ -66,12 +64,6 @@ pub use vehicle::{BrokenLimit, VehicleLimits};
 
 /// The bounding box of the default territory (Pays Thur Doller), for reference and tests.
 pub const PAYS_THUR_DOLLER_BBOX: [f64; 4] = [6.84102, 47.6989, 7.22359, 48.00942];
-
-/// The bounding box of the territory in `dir` (lon/lat degrees, the communes' extent), without
-/// margin.
-pub fn territory_bbox(dir: &Path) -> crate::Result<Rect<f64>> {
-    Ok(crate::territory::Territory::load(dir)?.bbox())
-}
 
 /// [`PAYS_THUR_DOLLER_BBOX`] as a rectangle.
 pub fn pays_thur_doller_bbox() -> Rect<f64> {

@@ -17,6 +17,7 @@
 //! [`check`] loads leniently and reports counts and every problem found.
 
 pub mod cnig;
+pub mod cnig_schema;
 pub mod files;
 pub mod flows_import;
 pub mod hours;

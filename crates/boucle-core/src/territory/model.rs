@@ -145,7 +145,7 @@ pub struct Park {
     pub outline: Option<MultiPolygon<f64>>,
     /// The CNIG "Sites économiques" record the park was imported from, kept for export.
     #[serde(skip)]
-    pub cnig: Option<super::cnig::CnigPark>,
+    pub cnig: Option<super::cnig_schema::CnigPark>,
 }
 
 /// A treatment, collection or reuse site (déchèterie, recycler, ressourcerie…).

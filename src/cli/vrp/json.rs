@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
+use super::SolveArgs;
 use crate::cli::DataArg;
-use crate::cli::vrp::SolveArgs;
 use crate::network::{CrowFlies, CrowFliesRouter};
 use crate::territory::Territory;
 use crate::travel::Travel;
