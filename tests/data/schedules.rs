@@ -101,7 +101,10 @@ fn vehicles_take_optional_week_columns_checked_with_the_row() {
     // The first row's columns are valid; a row in error is skipped (the manifest's defaults
     // naming its type then say so too).
     assert_eq!(
-        errors.iter().filter(|e| e.contains("vehicles.csv")).count(),
+        errors
+            .iter()
+            .filter(|e| e.contains("vehicles.csv, line"))
+            .count(),
         2,
         "{errors:?}"
     );
