@@ -312,6 +312,29 @@ pub struct RoundsPlan {
     pub suppressed_rounds: usize,
 }
 
+/// The holders left out for a reason that depends on their quantity or position (not the
+/// unlocated or zero-quantity ones): a plan's figures rest on them too.
+pub(super) fn left_out_contributors(
+    unassigned: &[Unassigned],
+) -> impl Iterator<Item = String> + '_ {
+    unassigned
+        .iter()
+        .filter(|u| !matches!(u.reason, Reason::Unlocated | Reason::ZeroQuantity))
+        .map(|u| u.id.clone())
+}
+
+/// A public plan of `material` needs at least `rule.k` holders behind it.
+pub(super) fn enough_holders(rule: Rule, holders: usize, material: &str) -> Result<()> {
+    if rule.allows(holders) {
+        Ok(())
+    } else {
+        Err(Error::Confidential(format!(
+            "fewer than {} holders of `{material}` in the rounds: their figures are confidential (officer only)",
+            rule.k
+        )))
+    }
+}
+
 impl RoundsPlan {
     /// The holders whose quantities the plan rests on: every holder collected, and every
     /// holder left out for a reason that depends on its quantity or position in the rounds
@@ -324,12 +347,7 @@ impl RoundsPlan {
             .filter(|s| s.kind == PlaceKind::Stop)
             .map(|s| s.id.clone())
             .collect();
-        c.extend(
-            self.unassigned
-                .iter()
-                .filter(|u| !matches!(u.reason, Reason::Unlocated | Reason::ZeroQuantity))
-                .map(|u| u.id.clone()),
-        );
+        c.extend(left_out_contributors(&self.unassigned));
         c
     }
 
@@ -345,12 +363,7 @@ impl RoundsPlan {
     ///   them.
     pub fn public(mut self, rule: Rule) -> Result<RoundsPlan> {
         let all = self.contributors();
-        if !rule.allows(all.len()) {
-            return Err(Error::Confidential(format!(
-                "fewer than {} holders of `{}` in the rounds: their figures are confidential (officer only)",
-                rule.k, self.material
-            )));
-        }
+        enough_holders(rule, all.len(), &self.material)?;
         let holders: Vec<Contributors> = self
             .rounds
             .iter()

@@ -16,7 +16,10 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use super::answer::{DefaultTaken, PlaceKind, PlanRound, PlanStop, Reason, Unassigned};
+use super::answer::{
+    DefaultTaken, PlaceKind, PlanRound, PlanStop, Reason, Unassigned, enough_holders,
+    left_out_contributors,
+};
 use super::defaults;
 use super::period_solve::{DayFleet, PHolder, PeriodProblem, patterns};
 use super::plan::{self, Holders};
@@ -463,12 +466,7 @@ impl PeriodPlan {
     /// that depends on its quantity or position.
     pub fn contributors(&self) -> Contributors {
         let mut c: Contributors = self.companies.iter().map(|x| x.id.clone()).collect();
-        c.extend(
-            self.unassigned
-                .iter()
-                .filter(|u| !matches!(u.reason, Reason::Unlocated | Reason::ZeroQuantity))
-                .map(|u| u.id.clone()),
-        );
+        c.extend(left_out_contributors(&self.unassigned));
         c
     }
 
@@ -479,12 +477,7 @@ impl PeriodPlan {
     /// round).
     pub fn public(mut self, rule: Rule) -> Result<PeriodPlan> {
         let all = self.contributors();
-        if !rule.allows(all.len()) {
-            return Err(Error::Confidential(format!(
-                "fewer than {} holders of `{}` in the rounds: their figures are confidential (officer only)",
-                rule.k, self.material
-            )));
-        }
+        enough_holders(rule, all.len(), &self.material)?;
         let holders: Vec<Contributors> = self
             .calendar
             .iter()
