@@ -258,7 +258,6 @@ fn router_table_equals_dijkstra(core_arcs_per_node: Option<usize>) {
     // Plain Dijkstra on the edge-based graph (nodes = directed edges, arcs = allowed turns).
     let arcs = ch_arcs(&r.graph, &r.turns);
     let n = 2 * r.graph.edges.len();
-    let k = r.target_offset_ms;
     let pts: Vec<Point<f64>> = (0..25)
         .map(|_| {
             Point::new(
@@ -276,23 +275,7 @@ fn router_table_equals_dijkstra(core_arcs_per_node: Option<usize>) {
         for (j, b) in pts.iter().enumerate() {
             let sb = r.snap(*b, "b").unwrap();
             let from = if sa.edge == sb.edge { &around } else { &all };
-            let mut best = r
-                .target_seeds(&sb)
-                .iter()
-                .filter(|s| from[s.node as usize].0 != INF)
-                .map(|s| from[s.node as usize].0 + s.weight - k)
-                .min()
-                .unwrap_or(INF);
-            // Both on one edge: travel along it if the direction allows.
-            if sa.edge == sb.edge {
-                let e = &r.graph.edges[sa.edge as usize];
-                let dt = sb.fraction - sa.fraction;
-                if e.forward() && dt >= 0.0 {
-                    best = best.min((dt * f64::from(e.dur_fwd_ms)).round() as u32);
-                } else if e.backward() && dt <= 0.0 {
-                    best = best.min((-dt * f64::from(e.dur_bwd_ms)).round() as u32);
-                }
-            }
+            let best = reference_ms(&r, &sa, &sb, from);
             let got = t.matrix.durations_s[i * pts.len() + j];
             assert!(
                 (got - f64::from(best) / 1000.0).abs() < 1e-9,
@@ -330,4 +313,34 @@ fn router_table_equals_dijkstra(core_arcs_per_node: Option<usize>) {
             }
         }
     }
+}
+
+/// The duration (ms) from snapped point `sa` to `sb` that plain Dijkstra gives: `from` is the
+/// search from `sa`'s seeds (from its seeds after a turn when both lie on one edge), plus
+/// travel along a shared edge when its direction allows; [`INF`] when unreachable.
+pub fn reference_ms(
+    r: &RoadRouter,
+    sa: &boucle::network::snap::Snap,
+    sb: &boucle::network::snap::Snap,
+    from: &[(u32, f64)],
+) -> u32 {
+    let k = r.target_offset_ms;
+    let mut best = r
+        .target_seeds(sb)
+        .iter()
+        .filter(|s| from[s.node as usize].0 != INF)
+        .map(|s| from[s.node as usize].0 + s.weight - k)
+        .min()
+        .unwrap_or(INF);
+    // Both on one edge: travel along it if the direction allows.
+    if sa.edge == sb.edge {
+        let e = &r.graph.edges[sa.edge as usize];
+        let dt = sb.fraction - sa.fraction;
+        if e.forward() && dt >= 0.0 {
+            best = best.min((dt * f64::from(e.dur_fwd_ms)).round() as u32);
+        } else if e.backward() && dt <= 0.0 {
+            best = best.min((-dt * f64::from(e.dur_bwd_ms)).round() as u32);
+        }
+    }
+    best
 }

@@ -2,7 +2,7 @@
 //! maxlength, maxaxleload) it breaks; trucks use `hgv=destination` roads only as the first or
 //! last leg; a vehicle's matrix equals Dijkstra on the graph without the roads it breaks.
 
-use boucle::network::ch::{INF, dijkstra};
+use boucle::network::ch::dijkstra;
 use boucle::network::fixture::OsmFixture;
 use boucle::network::import::{ImportOptions, build_from_pbf, ch_arcs};
 use boucle::network::{RoadRouter, Router, VehicleLimits};
@@ -184,7 +184,6 @@ fn a_vehicle_matrix_equals_dijkstra_on_its_filtered_graph() {
             })
             .collect();
         let t = v.table(&pts, &pts).unwrap();
-        let k = v.target_offset_ms;
         for (i, a) in pts.iter().enumerate() {
             let sa = v.snap(*a, "a").unwrap();
             assert!(!broken.contains(&sa.edge), "never placed on a broken road");
@@ -193,22 +192,7 @@ fn a_vehicle_matrix_equals_dijkstra_on_its_filtered_graph() {
             for (j, b) in pts.iter().enumerate() {
                 let sb = v.snap(*b, "b").unwrap();
                 let from = if sa.edge == sb.edge { &around } else { &all };
-                let mut best = v
-                    .target_seeds(&sb)
-                    .iter()
-                    .filter(|s| from[s.node as usize].0 != INF)
-                    .map(|s| from[s.node as usize].0 + s.weight - k)
-                    .min()
-                    .unwrap_or(INF);
-                if sa.edge == sb.edge {
-                    let e = &v.graph.edges[sa.edge as usize];
-                    let dt = sb.fraction - sa.fraction;
-                    if e.forward() && dt >= 0.0 {
-                        best = best.min((dt * f64::from(e.dur_fwd_ms)).round() as u32);
-                    } else if e.backward() && dt <= 0.0 {
-                        best = best.min((-dt * f64::from(e.dur_bwd_ms)).round() as u32);
-                    }
-                }
+                let best = super::ch::reference_ms(&v, &sa, &sb, from);
                 let got = t.matrix.durations_s[i * pts.len() + j];
                 assert!(
                     (got - f64::from(best) / 1000.0).abs() < 1e-9,

@@ -312,6 +312,33 @@ pub struct RoundsPlan {
     pub suppressed_rounds: usize,
 }
 
+impl PlanRound {
+    /// The holders this round collects.
+    pub(super) fn holders(&self) -> Contributors {
+        self.stops
+            .iter()
+            .filter(|s| s.kind == PlaceKind::Stop)
+            .map(|s| s.id.clone())
+            .collect()
+    }
+
+    /// The round as the public sees it: no load (round, stop), and each holder not yet in
+    /// `seen` listed once (how many times it is visited would tell its quantity).
+    pub(super) fn without_loads(
+        mut self,
+        seen: &mut std::collections::HashSet<String>,
+    ) -> PlanRound {
+        self.load_kg = None;
+        self.load_m3 = None;
+        self.stops
+            .retain(|s| s.kind != PlaceKind::Stop || seen.insert(s.id.clone()));
+        for s in &mut self.stops {
+            s.load = None;
+        }
+        self
+    }
+}
+
 /// The holders left out for a reason that depends on their quantity or position (not the
 /// unlocated or zero-quantity ones): a plan's figures rest on them too.
 pub(super) fn left_out_contributors(
@@ -364,17 +391,7 @@ impl RoundsPlan {
     pub fn public(mut self, rule: Rule) -> Result<RoundsPlan> {
         let all = self.contributors();
         enough_holders(rule, all.len(), &self.material)?;
-        let holders: Vec<Contributors> = self
-            .rounds
-            .iter()
-            .map(|r| {
-                r.stops
-                    .iter()
-                    .filter(|s| s.kind == PlaceKind::Stop)
-                    .map(|s| s.id.clone())
-                    .collect()
-            })
-            .collect();
+        let holders: Vec<Contributors> = self.rounds.iter().map(PlanRound::holders).collect();
         let parts: Vec<&Contributors> = holders.iter().collect();
         let shown = rule.protect_parts(&all, &parts);
         let before = self.rounds.len();
@@ -383,16 +400,7 @@ impl RoundsPlan {
             .into_iter()
             .zip(shown)
             .filter(|(_, on)| *on)
-            .map(|(mut r, _)| {
-                r.load_kg = None;
-                r.load_m3 = None;
-                r.stops
-                    .retain(|s| s.kind != PlaceKind::Stop || seen.insert(s.id.clone()));
-                for s in &mut r.stops {
-                    s.load = None;
-                }
-                r
-            })
+            .map(|(r, _)| r.without_loads(&mut seen))
             .collect();
         self.suppressed_rounds = before - self.rounds.len();
         if self.suppressed_rounds > 0 {

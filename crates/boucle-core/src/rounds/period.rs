@@ -17,8 +17,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::answer::{
-    DefaultTaken, PlaceKind, PlanRound, PlanStop, Reason, Unassigned, enough_holders,
-    left_out_contributors,
+    DefaultTaken, PlanRound, PlanStop, Reason, Unassigned, enough_holders, left_out_contributors,
 };
 use super::defaults;
 use super::period_solve::{DayFleet, PHolder, PeriodProblem, patterns};
@@ -482,13 +481,7 @@ impl PeriodPlan {
             .calendar
             .iter()
             .flat_map(|d| d.rounds.iter())
-            .map(|r| {
-                r.stops
-                    .iter()
-                    .filter(|s| s.kind == PlaceKind::Stop)
-                    .map(|s| s.id.clone())
-                    .collect()
-            })
+            .map(PlanRound::holders)
             .collect();
         let parts: Vec<&Contributors> = holders.iter().collect();
         let mut shown = rule.protect_parts(&all, &parts).into_iter();
@@ -498,17 +491,7 @@ impl PeriodPlan {
             day.rounds = std::mem::take(&mut day.rounds)
                 .into_iter()
                 .filter(|_| shown.next().unwrap_or(false))
-                .map(|mut r| {
-                    r.load_kg = None;
-                    r.load_m3 = None;
-                    let mut seen = BTreeSet::new();
-                    r.stops
-                        .retain(|s| s.kind != PlaceKind::Stop || seen.insert(s.id.clone()));
-                    for s in &mut r.stops {
-                        s.load = None;
-                    }
-                    r
-                })
+                .map(|r| r.without_loads(&mut Default::default()))
                 .collect();
             if day.rounds.len() < before {
                 suppressed += before - day.rounds.len();
